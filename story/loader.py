@@ -1,0 +1,383 @@
+"""Reading story files: TOML text in, a `Story` or every located problem out.
+
+The loader checks shape (keys, types, names, catalogue values, caps); `story.oracle` then checks the logic
+(consistency, a unique culprit). `load_story` runs both and raises one `StoryError` with everything it found.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from story.data import FACT_KINDS, Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
+from story.locate import Locations, Path, locate
+from story.oracle import Analysis, analyze, locate_findings
+from story.problems import Problem, StoryError, did_you_mean
+from story.traits import CATALOGUE, PRONOUNS, trait_value
+
+# Caps: a story file is a few kilobytes; these bound what a stranger's file can make us do.
+MAX_FILE_BYTES = 256 * 1024
+MIN_SUSPECTS, MAX_SUSPECTS = 3, 8
+MAX_CLUES = 300
+MAX_FACTS_PER_CLUE = 8
+MAX_NAME_CHARS = 40  # names, roles, fact ids
+MAX_TITLE_CHARS = 120
+MAX_CLUE_CHARS = 1_200
+MAX_NARRATION_CHARS = 6_000  # intro, setting, victim, reveal
+
+TOP_KEYS = ("format", "title", "setting", "victim", "intro", "suspects", "clues", "solution")
+SUSPECT_KEYS = ("name", "role", "pronouns", "traits")
+CLUE_KEYS = ("text", "facts")
+SOLUTION_KEYS = ("culprit", "reveal")
+FACT_KEYS: dict[str, tuple[str, ...]] = {
+    "trait": ("kind", "id", "suspect", "trait", "value"),
+    "evidence": ("kind", "id", "trait", "value"),
+    "alibi": ("kind", "id", "suspect"),
+    "alibi_broken": ("kind", "id", "suspect"),
+    "retract": ("kind", "id", "fact"),
+}
+PRONOUN_SPELLINGS = {"he": "he", "she": "she", "they": "they", "he/him": "he", "she/her": "she", "they/them": "they"}
+FORMAT_VERSION = 1
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "an array",
+               dict: "a table"}
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _type_name(value: object) -> str:
+    return next((name for kind, name in _TYPE_NAMES.items() if type(value) is kind), "a date or time")
+
+
+class _ShapeChecker:
+    """Turns the parsed TOML tree into a Story, recording a located problem for everything wrong with it."""
+
+    def __init__(self, source: str, locations: Locations) -> None:
+        self.source = source
+        self.locations = locations
+        self.problems: list[Problem] = []
+
+    def error(self, path: Path, message: str, *, at_key: bool = False) -> None:
+        line, column = self.locations.key(path) if at_key else self.locations.value(path)
+        self.problems.append(Problem(self.source, line, column, message))
+
+    # --- generic checks ---------------------------------------------------------------------------------------
+    def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...], path: Path, what: str) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed, f"; expected one of: {', '.join(allowed)}")
+                self.error((*path, key), f"unknown key '{key}' in {what}{hint}", at_key=True)
+
+    def text(self, table: dict[str, Any], key: str, path: Path, *, limit: int, required: bool = True) -> str | None:
+        if key not in table:
+            if required:
+                self.error(path, f"missing '{key}'", at_key=True)
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            self.error((*path, key), f"'{key}' must be a string, not {_type_name(value)}")
+            return None
+        if not value.strip():
+            self.error((*path, key), f"'{key}' is empty")
+            return None
+        if len(value) > limit:
+            self.error((*path, key), f"'{key}' is {len(value):,} characters long; the limit is {limit:,}")
+            return None
+        return value.strip()
+
+    def tables(self, data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
+        """An array of tables such as [[clues]]; an empty list if absent or malformed (after saying so)."""
+        if key not in data:
+            self.error(path, f"missing '{key}'", at_key=True)
+            return []
+        value = data[key]
+        if not isinstance(value, list):
+            self.error((*path, key), f"'{key}' must be an array of tables ([[{key}]]), not {_type_name(value)}")
+            return []
+        good = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                good.append(item)
+            else:
+                self.error((*path, key, index), f"each entry of '{key}' must be a table, not {_type_name(item)}")
+        return good if len(good) == len(value) else []
+
+    # --- the story --------------------------------------------------------------------------------------------
+    def story(self, data: dict[str, Any]) -> Story | None:
+        self.unknown_keys(data, TOP_KEYS, (), "the story")
+        if "format" in data and data["format"] != FORMAT_VERSION:
+            self.error(("format",), f"unsupported format {data['format']!r}; this whodunit reads format "
+                       f"{FORMAT_VERSION}")
+        title = self.text(data, "title", (), limit=MAX_TITLE_CHARS)
+        setting = self.text(data, "setting", (), limit=MAX_NARRATION_CHARS)
+        victim = self.text(data, "victim", (), limit=MAX_NARRATION_CHARS)
+        intro = self.text(data, "intro", (), limit=MAX_NARRATION_CHARS)
+        suspects = self.suspects(self.tables(data, "suspects", ()))
+        resolve = _Resolver(suspects)
+        clue_tables = self.tables(data, "clues", ())
+        if len(clue_tables) > MAX_CLUES:
+            self.error(("clues", MAX_CLUES), f"too many clues: {len(clue_tables)}; the limit is {MAX_CLUES}")
+            clue_tables = clue_tables[:MAX_CLUES]
+        fact_ids: dict[str, Path] = {}
+        clues = [self.clue(table, ("clues", index), resolve, fact_ids) for index, table in enumerate(clue_tables)]
+        if "clues" in data and not clue_tables and isinstance(data["clues"], list) and not data["clues"]:
+            self.error(("clues",), "a story needs at least one clue")
+        culprit, reveal = self.solution(data, resolve)
+        if self.problems:
+            return None
+        assert title and setting and victim and intro and reveal is not None and culprit is not None
+        return Story(title, setting, victim, intro, tuple(suspects), tuple(c for c in clues if c), culprit, reveal)
+
+    def suspects(self, tables: list[dict[str, Any]]) -> list[Suspect]:
+        if tables and not MIN_SUSPECTS <= len(tables) <= MAX_SUSPECTS:
+            self.error(("suspects",), f"a cast needs {MIN_SUSPECTS} to {MAX_SUSPECTS} suspects, not {len(tables)}",
+                       at_key=True)
+        suspects = []
+        seen: dict[str, str] = {}  # lower-cased name or role -> what it was first used as
+        for index, table in enumerate(tables[:MAX_SUSPECTS]):
+            path: Path = ("suspects", index)
+            self.unknown_keys(table, SUSPECT_KEYS, path, "a suspect")
+            name = self.text(table, "name", path, limit=MAX_NAME_CHARS)
+            role = self.text(table, "role", path, limit=MAX_NAME_CHARS)
+            if role and role.lower().startswith("the "):
+                role = role[4:].strip()
+            for key, word in (("name", name), ("role", role)):
+                if word is None:
+                    continue
+                if word.lower() in seen:
+                    self.error((*path, key), f"{key} '{word}' is already used as a {seen[word.lower()]}; "
+                               "suspects are named by name or role, so each must be unique")
+                seen[word.lower()] = "name" if key == "name" else "role"
+            pronoun = self.pronoun(table, path)
+            traits = self.cast_traits(table, path)
+            if name and role and pronoun and traits is not None:
+                suspects.append(Suspect(name, role, pronoun, traits))
+        return suspects
+
+    def pronoun(self, table: dict[str, Any], path: Path) -> str | None:
+        raw = self.text(table, "pronouns", path, limit=MAX_NAME_CHARS)
+        if raw is None:
+            return None
+        pronoun = PRONOUN_SPELLINGS.get(raw.lower().replace(" ", ""))
+        if pronoun is None:
+            self.error((*path, "pronouns"), f"unknown pronouns '{raw}'; use one of: {', '.join(PRONOUNS)}")
+        return pronoun
+
+    def cast_traits(self, table: dict[str, Any], path: Path) -> dict[str, str] | None:
+        raw = table.get("traits", {})
+        if not isinstance(raw, dict):
+            self.error((*path, "traits"), f"'traits' must be a table, not {_type_name(raw)}")
+            return None
+        traits = {}
+        for trait, value in raw.items():
+            checked = self.trait_and_value(trait, value, (*path, "traits", trait), (*path, "traits", trait))
+            if checked:
+                traits[checked[0]] = checked[1]
+        return traits
+
+    def trait_and_value(self, trait: object, value: object, trait_path: Path, value_path: Path,
+                        ) -> tuple[str, str] | None:
+        if not isinstance(trait, str) or trait not in CATALOGUE:
+            catalogue = f"; the catalogue has: {', '.join(CATALOGUE)}"
+            self.error(trait_path, f"unknown trait '{trait}'{did_you_mean(str(trait), CATALOGUE, catalogue)}",
+                       at_key=trait_path == value_path)
+            return None
+        checked = trait_value(trait, value)
+        if checked is None:
+            values = CATALOGUE[trait].values
+            hint = did_you_mean(str(value), values, f"; use one of: {', '.join(values)}")
+            self.error(value_path, f"'{value}' is not a value of {trait}{hint}")
+            return None
+        return trait, checked
+
+    # --- clues and facts --------------------------------------------------------------------------------------
+    def clue(self, table: dict[str, Any], path: Path, resolve: _Resolver, fact_ids: dict[str, Path]) -> Clue | None:
+        self.unknown_keys(table, CLUE_KEYS, path, "a clue")
+        text = self.text(table, "text", path, limit=MAX_CLUE_CHARS)
+        raw_facts = table.get("facts", [])
+        if not isinstance(raw_facts, list):
+            self.error((*path, "facts"), f"'facts' must be an array of tables, not {_type_name(raw_facts)}")
+            return None
+        if len(raw_facts) > MAX_FACTS_PER_CLUE:
+            self.error((*path, "facts"), f"{len(raw_facts)} facts in one clue; the limit is {MAX_FACTS_PER_CLUE}")
+            return None
+        facts = [self.fact(raw, (*path, "facts", index), resolve, fact_ids) for index, raw in enumerate(raw_facts)]
+        if text is None or any(fact is None for fact in facts):
+            return None
+        return Clue(text, tuple(fact for fact in facts if fact is not None))
+
+    def fact(self, raw: object, path: Path, resolve: _Resolver, fact_ids: dict[str, Path]) -> Fact | None:
+        if not isinstance(raw, dict):
+            self.error(path, f"a fact must be a table such as {{ kind = \"alibi\", suspect = \"maid\" }}, not "
+                       f"{_type_name(raw)}")
+            return None
+        kind = raw.get("kind")
+        if not isinstance(kind, str) or kind not in FACT_KINDS:
+            kinds = ", ".join(FACT_KINDS)
+            if kind is None:
+                self.error(path, f"a fact needs a 'kind': one of {kinds}")
+            else:
+                hint = did_you_mean(str(kind), FACT_KINDS, f"; use one of: {kinds}")
+                self.error((*path, "kind"), f"unknown fact kind '{kind}'{hint}")
+            return None
+        allowed = FACT_KEYS[kind]
+        self.unknown_keys(raw, allowed, path, f"a fact of kind '{kind}'")
+        missing = [key for key in allowed if key not in raw and key != "id"]
+        if missing:
+            self.error(path, f"a fact of kind '{kind}' needs {' and '.join(repr(key) for key in missing)}")
+            return None
+        fact_id = self.fact_id(raw, path, fact_ids)
+        match kind:
+            case "trait":
+                slot = resolve(raw["suspect"], (*path, "suspect"), self.error)
+                checked = self.trait_and_value(raw["trait"], raw["value"], (*path, "trait"), (*path, "value"))
+                if slot is None or checked is None:
+                    return None
+                return TraitStated(slot, checked[0], checked[1], fact_id)
+            case "evidence":
+                checked = self.trait_and_value(raw["trait"], raw["value"], (*path, "trait"), (*path, "value"))
+                return Evidence(checked[0], checked[1], fact_id) if checked else None
+            case "alibi" | "alibi_broken":
+                slot = resolve(raw["suspect"], (*path, "suspect"), self.error)
+                if slot is None:
+                    return None
+                return Alibi(slot, fact_id) if kind == "alibi" else AlibiBroken(slot, fact_id)
+            case _:
+                target = raw["fact"]
+                if not isinstance(target, str) or target not in fact_ids:
+                    hint = did_you_mean(str(target), fact_ids) if isinstance(target, str) else ""
+                    self.error((*path, "fact"), f"'retract' names no earlier fact: no fact has id '{target}'{hint}"
+                               if fact_ids else f"'retract' names fact '{target}', but no earlier fact has "
+                               "an id; give the fact to retract an id = \"...\"")
+                    return None
+                return Retraction(target, fact_id)
+
+    def fact_id(self, raw: dict[str, Any], path: Path, fact_ids: dict[str, Path]) -> str | None:
+        if "id" not in raw:
+            return None
+        fact_id = raw["id"]
+        if not isinstance(fact_id, str) or not fact_id.strip() or len(fact_id) > MAX_NAME_CHARS:
+            self.error((*path, "id"), f"a fact id must be a short non-empty string, not {fact_id!r}"[:200])
+            return None
+        if fact_id in fact_ids:
+            line, _ = self.locations.value(fact_ids[fact_id])
+            self.error((*path, "id"), f"fact id '{fact_id}' is already used at line {line}")
+            return None
+        fact_ids[fact_id] = (*path, "id")
+        return fact_id
+
+    def solution(self, data: dict[str, Any], resolve: _Resolver) -> tuple[int | None, str | None]:
+        if "solution" not in data:
+            self.error((), "missing [solution] table with the culprit and the reveal", at_key=True)
+            return None, None
+        table = data["solution"]
+        if not isinstance(table, dict):
+            self.error(("solution",), f"'solution' must be a table, not {_type_name(table)}")
+            return None, None
+        self.unknown_keys(table, SOLUTION_KEYS, ("solution",), "[solution]")
+        reveal = self.text(table, "reveal", ("solution",), limit=MAX_NARRATION_CHARS)
+        if "culprit" not in table:
+            self.error(("solution",), "missing 'culprit': the name or role of who did it", at_key=True)
+            return None, reveal
+        return resolve(table["culprit"], ("solution", "culprit"), self.error), reveal
+
+
+class _Resolver:
+    """Finds a suspect's slot from a name or a role ("Hobbs", "butler", "the butler"), case-insensitively."""
+
+    def __init__(self, suspects: list[Suspect]) -> None:
+        self.slots: dict[str, int] = {}
+        for slot, suspect in enumerate(suspects):
+            self.slots.setdefault(suspect.name.lower(), slot)
+            self.slots.setdefault(suspect.role.lower(), slot)
+        self.known = bool(suspects)
+
+    def __call__(self, raw: object, path: Path, error: Callable[..., None]) -> int | None:
+        if not isinstance(raw, str):
+            error(path, f"a suspect is named by a string (name or role), not {_type_name(raw)}")
+            return None
+        key = raw.strip().lower()
+        key = key[4:] if key.startswith("the ") else key
+        if key in self.slots:
+            return self.slots[key]
+        if self.known:  # with a broken cast every name would look unknown: say nothing more
+            error(path, f"unknown suspect '{raw}'{did_you_mean(key, self.slots)}")
+        return None
+
+
+# --- entry points ---------------------------------------------------------------------------------------------
+
+
+def _parse(text: str, source: str) -> tuple[Story, Locations]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        detail = _TOML_POSITION.sub("", message).strip().rstrip(" .")
+        raise StoryError([Problem(source, line, column, f"not valid TOML: {detail}")]) from None
+    except RecursionError:
+        raise StoryError([Problem(source, 1, 1, "not valid TOML: arrays or tables nested too deeply")]) from None
+    locations = locate(text)
+    checker = _ShapeChecker(source, locations)
+    story = checker.story(data)
+    if story is None:
+        raise StoryError(sorted(checker.problems, key=lambda p: (p.line, p.column)))
+    return story, locations
+
+
+def parse_story(text: str, source: str = "<story>") -> Story:
+    """Parse and shape-check TOML text, without the logic check. Raises StoryError listing every problem."""
+    return _parse(text, source)[0]
+
+
+def read_story_text(path: FilePath | str, source: str | None = None) -> str:
+    """The file's text, or a StoryError that says why it can't be read (missing, too big, not UTF-8)."""
+    source = source or str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise StoryError([Problem(source, 1, 1, f"the file is over {MAX_FILE_BYTES // 1024} KiB; a story file is "
+                                  "a few kilobytes")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise StoryError([Problem(source, line, column, "the file is not UTF-8 text")]) from None
+
+
+@dataclass(frozen=True)
+class CheckedStory:
+    """A story that parsed, with the oracle's analysis and every warning about it (it has no errors)."""
+
+    story: Story
+    analysis: Analysis
+    warnings: tuple[Problem, ...]
+
+
+def check_text(text: str, source: str = "<story>") -> CheckedStory:
+    """Parse, shape-check and prove sound. Raises StoryError with every error (warnings ride along)."""
+    story, locations = _parse(text, source)
+    analysis = analyze(story)
+    problems = locate_findings(analysis.findings, source, locations)
+    if any(problem.severity == "error" for problem in problems):
+        raise StoryError(problems)
+    return CheckedStory(story, analysis, tuple(problems))
+
+
+def check_file(path: FilePath | str) -> CheckedStory:
+    """`check_text` on a file, with the file's own read errors (missing, too big, not UTF-8) located too."""
+    return check_text(read_story_text(path), str(path))
+
+
+def load_story(path: FilePath | str) -> Story:
+    """Read, parse and prove a story file sound. Raises StoryError with every error found."""
+    return check_file(path).story

@@ -1,0 +1,264 @@
+"""The logic oracle: after every clue, who could still have done it, and why each other suspect is cleared.
+
+A suspect is cleared while an alibi for them stands, or while a standing statement of one of their traits
+differs from standing evidence about the culprit's. Everything else is possible, and the oracle's posterior is
+uniform over the possible suspects. Facts can be withdrawn (a broken alibi, a retracted testimony), so a
+cleared suspect can come back into play: the oracle re-derives each step from the facts then standing.
+
+The same pass proves a story sound: no fact contradicts a standing one or the author's cast, the culprit is
+never cleared at the end, and by the last clue the culprit is the only suspect left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
+from story.locate import Locations
+from story.problems import Problem, Severity
+from story.traits import CATALOGUE
+from story.words import count_words
+
+# A case decided within this share of its clues (and with at least this many clues) earns a "too easy" warning.
+EARLY_DECISION_SHARE = 1 / 3
+EARLY_DECISION_MIN_CLUES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """Why a suspect is out of play, and how far back the reader had to remember to see it."""
+
+    suspect: int
+    reason: Literal["alibi", "trait"]
+    clue: int  # the clue at which this reason became complete
+    latent_clue: int  # the clue of the earlier fact it completes (== clue for an alibi: nothing to remember)
+    trait: str | None = None  # for reason "trait": which trait differs
+    words: int = 0  # memory distance in words from the end of latent_clue to the end of clue
+
+    @property
+    def clues_back(self) -> int:
+        return self.clue - self.latent_clue
+
+    def explain(self, story: Story) -> str:
+        who = story.suspects[self.suspect].name
+        if self.reason == "alibi":
+            return f"{who} has an alibi (clue {self.latent_clue + 1})"
+        noun = CATALOGUE[self.trait].noun if self.trait else "trait"
+        return (f"{who}'s {noun} does not match the evidence (clues {self.latent_clue + 1} and {self.clue + 1}, "
+                f"{self.words} words apart)")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The oracle's state after one clue."""
+
+    possible: tuple[int, ...]  # slots consistent with every standing fact, in cast order
+    cleared: tuple[Clearance | None, ...]  # per slot; None where possible
+
+    def posterior(self, cast_size: int) -> tuple[float, ...]:
+        """Uniform over the possible suspects (all zeros if none is possible)."""
+        share = 1.0 / len(self.possible) if self.possible else 0.0
+        return tuple(share if slot in self.possible else 0.0 for slot in range(cast_size))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A logic problem at a clue (and fact), before it is located in a file."""
+
+    clue: int
+    fact: int | None
+    message: str
+    severity: Severity = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    steps: tuple[Step, ...]  # one per clue
+    word_ends: tuple[int, ...]  # cumulative word count of the clue stream at the end of each clue
+    decided_at: int | None  # first clue after which only the culprit remains (and stays); None if never
+    deciding: tuple[Clearance, ...]  # the clearances completed at decided_at that left the culprit alone
+    findings: tuple[Finding, ...]
+
+    @property
+    def sound(self) -> bool:
+        return not any(finding.severity == "error" for finding in self.findings)
+
+    @property
+    def memory_distance(self) -> int:
+        """Words back to the latent fact that the deciding clue completed (0 when an alibi decides)."""
+        return max((clearance.words for clearance in self.deciding), default=0)
+
+
+@dataclass(slots=True)
+class _Standing:
+    """One fact still in force, with where it was said."""
+
+    fact: Fact
+    clue: int
+    index: int  # position among the clue's facts
+
+
+def analyze(story: Story) -> Analysis:
+    """Run the oracle over every clue of `story` and prove it sound (see the module docstring)."""
+    cast = len(story.suspects)
+    findings: list[Finding] = []
+    word_ends: list[int] = []
+    total_words = 0
+    for clue in story.clues:
+        total_words += count_words(clue.text)
+        word_ends.append(total_words)
+
+    alibis: list[list[_Standing]] = [[] for _ in range(cast)]
+    statements: dict[tuple[int, str], list[_Standing]] = {}  # (slot, trait) -> standing statements
+    evidence: dict[str, list[_Standing]] = {}  # trait -> standing evidence
+    by_id: dict[str, _Standing] = {}
+    withdrawn: set[str] = set()
+    untrue: list[tuple[_Standing, str]] = []  # facts that contradict the cast: must be retracted later
+    steps: list[Step] = []
+
+    for clue_index, clue in enumerate(story.clues):
+        for fact_index, fact in enumerate(clue.facts):
+            standing = _Standing(fact, clue_index, fact_index)
+            if fact.id is not None:
+                by_id[fact.id] = standing
+
+            def problem(message: str, severity: Severity = "error", *, at: _Standing = standing) -> None:
+                findings.append(Finding(at.clue, at.index, message, severity))
+
+            match fact:
+                case TraitStated(slot, trait, value):
+                    suspect = story.suspects[slot]
+                    truth = suspect.traits.get(trait)
+                    if truth is None:
+                        problem(f"the cast gives {suspect.name} no {trait}; add {trait} = \"{value}\" to "
+                                f"{suspect.pronouns[2]} traits")
+                    elif truth != value:
+                        untrue.append((standing, f"says {suspect.name}'s {trait} is '{value}', but the cast says "
+                                                 f"'{truth}'"))
+                    for other in statements.get((slot, trait), []):
+                        if other.fact.value != value:  # type: ignore[union-attr]
+                            problem(f"says {suspect.name}'s {trait} is '{value}', but clue {other.clue + 1} said "
+                                    f"'{other.fact.value}' and still stands; retract one of them first")  # type: ignore[union-attr]
+                    statements.setdefault((slot, trait), []).append(standing)
+                case Evidence(trait, value):
+                    culprit = story.suspects[story.culprit]
+                    truth = culprit.traits.get(trait)
+                    if truth is None:
+                        problem(f"evidence about {trait}, but the cast gives the culprit, {culprit.name}, no "
+                                f"{trait}; add it to {culprit.pronouns[2]} traits")
+                    elif truth != value:
+                        untrue.append((standing, f"says the culprit's {trait} is '{value}', but the culprit, "
+                                                 f"{culprit.name}, has '{truth}'"))
+                    for other in evidence.get(trait, []):
+                        if other.fact.value != value:  # type: ignore[union-attr]
+                            problem(f"evidence says the culprit's {trait} is '{value}', but clue {other.clue + 1} "
+                                    f"said '{other.fact.value}' and still stands")  # type: ignore[union-attr]
+                    evidence.setdefault(trait, []).append(standing)
+                case Alibi(slot):
+                    alibis[slot].append(standing)
+                case AlibiBroken(slot):
+                    if not alibis[slot]:
+                        problem(f"breaks {story.suspects[slot].name}'s alibi, but no alibi of theirs stands here")
+                    alibis[slot].clear()
+                case Retraction(target):
+                    withdrawn_fact = by_id.get(target)
+                    if withdrawn_fact is None or target in withdrawn:
+                        problem(f"retracts '{target}', which is already retracted" if target in withdrawn
+                                else f"retracts '{target}', but no earlier fact has that id")
+                        continue
+                    if isinstance(withdrawn_fact.fact, AlibiBroken | Retraction):
+                        problem("only trait, evidence and alibi facts can be retracted; to restore an alibi, "
+                                "state a new one")
+                        continue
+                    withdrawn.add(target)
+                    for pile in (*alibis, *statements.values(), *evidence.values()):
+                        if withdrawn_fact in pile:
+                            pile.remove(withdrawn_fact)
+
+        step = _step(cast, alibis, statements, evidence, word_ends)
+        if not step.possible:
+            findings.append(Finding(clue_index, None, "after this clue no suspect fits every fact"))
+        steps.append(step)
+
+    for standing, message in untrue:
+        if standing.fact.id is None or standing.fact.id not in withdrawn:
+            hint = "" if standing.fact.id else " (give it an id to retract it later)"
+            findings.append(Finding(standing.clue, standing.index, f"{message} and it is never retracted{hint}"))
+
+    decided_at, deciding = _decision(story, steps)
+    findings.extend(_verdict(story, steps, decided_at))
+    return Analysis(tuple(steps), tuple(word_ends), decided_at, deciding, tuple(findings))
+
+
+def _step(cast: int, alibis: list[list[_Standing]], statements: dict[tuple[int, str], list[_Standing]],
+          evidence: dict[str, list[_Standing]], word_ends: list[int]) -> Step:
+    cleared: list[Clearance | None] = []
+    for slot in range(cast):
+        reasons: list[Clearance] = []
+        if alibis[slot]:
+            first = alibis[slot][0].clue
+            reasons.append(Clearance(slot, "alibi", first, first))
+        for trait, pile in evidence.items():
+            for stated in statements.get((slot, trait), ()):
+                for found in pile:
+                    if stated.fact.value != found.fact.value:  # type: ignore[union-attr]
+                        late, early = max(stated.clue, found.clue), min(stated.clue, found.clue)
+                        reasons.append(Clearance(slot, "trait", late, early, trait,
+                                                 word_ends[late] - word_ends[early]))
+        cleared.append(min(reasons, key=lambda r: (r.clue, -r.words)) if reasons else None)
+    possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
+    return Step(possible, tuple(cleared))
+
+
+def _decision(story: Story, steps: list[Step]) -> tuple[int | None, tuple[Clearance, ...]]:
+    alone = (story.culprit,)
+    decided_at = None
+    for index in range(len(steps) - 1, -1, -1):
+        if steps[index].possible != alone:
+            break
+        decided_at = index
+    if decided_at is None:
+        return None, ()
+    before = steps[decided_at - 1].possible if decided_at > 0 else tuple(range(len(story.suspects)))
+    after = steps[decided_at].cleared
+    return decided_at, tuple(after[slot] for slot in before if after[slot] is not None)  # type: ignore[misc]
+
+
+def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Finding]:
+    if not steps:
+        return []
+    last = len(steps) - 1
+    final = steps[-1]
+    culprit = story.suspects[story.culprit]
+    findings = []
+    clearance = final.cleared[story.culprit]
+    if clearance is not None and clearance.reason == "alibi":
+        findings.append(Finding(clearance.latent_clue, None, f"this alibi clears the culprit, {culprit.name}, and "
+                                "it is never broken"))
+    if story.culprit in final.possible and len(final.possible) > 1:
+        others = [story.suspects[slot].name for slot in final.possible if slot != story.culprit]
+        findings.append(Finding(last, None, f"the case is never decided: after the last clue {', '.join(others)} "
+                                f"could still have done it as well as {culprit.name}"))
+    if decided_at is not None and len(steps) >= EARLY_DECISION_MIN_CLUES and \
+            decided_at + 1 <= len(steps) * EARLY_DECISION_SHARE:
+        findings.append(Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy",
+                                "warning"))
+    mentioned = " ".join(clue.text.lower() for clue in story.clues)
+    for suspect in story.suspects:
+        if suspect.name.lower() not in mentioned and suspect.role.lower() not in mentioned:
+            findings.append(Finding(0, None, f"{suspect.name} (the {suspect.role}) is never mentioned in a clue",
+                                    "warning"))
+    return findings
+
+
+def locate_findings(findings: tuple[Finding, ...], source: str, locations: Locations) -> list[Problem]:
+    """The oracle's findings as problems located in the story file they came from."""
+    problems = []
+    for finding in findings:
+        if finding.fact is None:
+            line, column = locations.key(("clues", finding.clue))
+        else:
+            line, column = locations.value(("clues", finding.clue, "facts", finding.fact))
+        problems.append(Problem(source, line, column, finding.message, finding.severity))
+    return sorted(problems, key=lambda p: (p.line, p.column))

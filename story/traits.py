@@ -1,0 +1,78 @@
+"""The trait catalogue: the only traits, and values, that a story may give its suspects.
+
+A closed catalogue is what lets the validator catch "hair = 'rde'" and lets one model read every story: the
+readers learn each value's words once. `docs/story-format.md` lists the same table for authors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Trait:
+    """One kind of thing a story can say about a suspect, and the culprit."""
+
+    name: str  # the key used in story files, e.g. "shoe_size"
+    noun: str  # how prose refers to it: "Hobbs's shoe size"
+    values: tuple[str, ...]  # every value a story may use, in catalogue order
+    card: dict[str, str]  # value -> short phrase for a suspect card: "left-handed"
+
+    def describe(self, value: str) -> str:
+        """The phrase the game shows on a suspect's card for this value."""
+        return self.card[value]
+
+
+def _same(values: tuple[str, ...], template: str) -> dict[str, str]:
+    return {value: template.format(v=value) for value in values}
+
+
+_SHOE_SIZES = ("6", "7", "8", "9", "10", "11", "12")
+
+CATALOGUE: dict[str, Trait] = {
+    trait.name: trait
+    for trait in (
+        Trait("handedness", "hand", ("left", "right"), _same(("left", "right"), "{v}-handed")),
+        Trait(
+            "hair", "hair", ("black", "brown", "red", "fair", "grey"),
+            _same(("black", "brown", "red", "fair", "grey"), "{v} hair"),
+        ),
+        Trait("shoe_size", "shoe size", _SHOE_SIZES, _same(_SHOE_SIZES, "size {v} shoes")),
+        Trait(
+            "tobacco", "tobacco", ("cigar", "pipe", "cigarette", "snuff"),
+            {"cigar": "smokes cigars", "pipe": "smokes a pipe", "cigarette": "smokes cigarettes",
+             "snuff": "takes snuff"},
+        ),
+        Trait(
+            "coat", "coat", ("black", "brown", "grey", "green", "blue"),
+            _same(("black", "brown", "grey", "green", "blue"), "{v} coat"),
+        ),
+        Trait(
+            "scent", "scent", ("lavender", "rose", "sandalwood", "violet", "lemon"),
+            _same(("lavender", "rose", "sandalwood", "violet", "lemon"), "smells of {v}"),
+        ),
+        Trait(
+            "drink", "drink", ("whisky", "brandy", "gin", "sherry", "port"),
+            _same(("whisky", "brandy", "gin", "sherry", "port"), "drinks {v}"),
+        ),
+    )
+}
+
+PRONOUNS: dict[str, tuple[str, str, str]] = {
+    # subject, object, possessive
+    "he": ("he", "him", "his"),
+    "she": ("she", "her", "her"),
+    "they": ("they", "them", "their"),
+}
+
+
+def trait_value(trait: str, raw: object) -> str | None:
+    """The catalogue value that `raw` spells, or None. Shoe sizes may be written as integers."""
+    entry = CATALOGUE.get(trait)
+    if entry is None:
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if isinstance(raw, str) and raw.strip().lower() in entry.values:
+        return raw.strip().lower()
+    return None

@@ -1,0 +1,22 @@
+"""Splitting prose into words, the unit in which memory distances are measured.
+
+The readers' tokenizer (model/) starts from the same split, so "120 words back" means 120 tokens of theirs too.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A word is a run of letters/digits, optionally joined by hyphens ("left-handed"); an apostrophe starts a word of
+# its own ("hobbs", "'s"), so that a name is the same token with or without its possessive; every other visible
+# character is a token of its own.
+WORD_PATTERN = re.compile(r"[^\W_]+(?:-[^\W_]+)*|['’][^\W_]+|[^\w\s]")
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-cased words and punctuation marks, in order."""
+    return WORD_PATTERN.findall(text.lower())
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in WORD_PATTERN.finditer(text))
