@@ -6,7 +6,24 @@ from story.oracle import Analysis, Clearance, Step, analyze
 from story.problems import Problem, StoryError
 
 __all__ = [
-    "Alibi", "AlibiBroken", "Analysis", "CheckedStory", "Clearance", "Clue", "Evidence", "Fact", "Problem",
-    "Retraction", "Step", "Story", "StoryError", "Suspect", "TraitStated", "analyze", "check_file", "check_text",
-    "load_story", "parse_story",
+    "Alibi",
+    "AlibiBroken",
+    "Analysis",
+    "CheckedStory",
+    "Clearance",
+    "Clue",
+    "Evidence",
+    "Fact",
+    "Problem",
+    "Retraction",
+    "Step",
+    "Story",
+    "StoryError",
+    "Suspect",
+    "TraitStated",
+    "analyze",
+    "check_file",
+    "check_text",
+    "load_story",
+    "parse_story",
 ]

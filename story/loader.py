@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
-from story.data import FACT_KINDS, Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
+from story.data import (
+    FACT_KINDS,
+    Alibi,
+    AlibiBroken,
+    Clue,
+    Evidence,
+    Fact,
+    Retraction,
+    Story,
+    Suspect,
+    TraitStated,
+)
 from story.locate import Locations, Path, locate
 from story.oracle import Analysis, analyze, locate_findings
 from story.problems import Problem, StoryError, did_you_mean
@@ -43,8 +54,14 @@ FACT_KEYS: dict[str, tuple[str, ...]] = {
 PRONOUN_SPELLINGS = {"he": "he", "she": "she", "they": "they", "he/him": "he", "she/her": "she", "they/them": "they"}
 FORMAT_VERSION = 1
 
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "an array",
-               dict: "a table"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "an array",
+    dict: "a table",
+}
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -109,8 +126,9 @@ class _ShapeChecker:
     def story(self, data: dict[str, Any]) -> Story | None:
         self.unknown_keys(data, TOP_KEYS, (), "the story")
         if "format" in data and data["format"] != FORMAT_VERSION:
-            self.error(("format",), f"unsupported format {data['format']!r}; this whodunit reads format "
-                       f"{FORMAT_VERSION}")
+            self.error(
+                ("format",), f"unsupported format {data['format']!r}; this whodunit reads format {FORMAT_VERSION}"
+            )
         title = self.text(data, "title", (), limit=MAX_TITLE_CHARS)
         setting = self.text(data, "setting", (), limit=MAX_NARRATION_CHARS)
         victim = self.text(data, "victim", (), limit=MAX_NARRATION_CHARS)
@@ -133,8 +151,9 @@ class _ShapeChecker:
 
     def suspects(self, tables: list[dict[str, Any]]) -> list[Suspect]:
         if tables and not MIN_SUSPECTS <= len(tables) <= MAX_SUSPECTS:
-            self.error(("suspects",), f"a cast needs {MIN_SUSPECTS} to {MAX_SUSPECTS} suspects, not {len(tables)}",
-                       at_key=True)
+            self.error(
+                ("suspects",), f"a cast needs {MIN_SUSPECTS} to {MAX_SUSPECTS} suspects, not {len(tables)}", at_key=True
+            )
         suspects = []
         seen: dict[str, str] = {}  # lower-cased name or role -> what it was first used as
         for index, table in enumerate(tables[:MAX_SUSPECTS]):
@@ -148,8 +167,11 @@ class _ShapeChecker:
                 if word is None:
                     continue
                 if word.lower() in seen:
-                    self.error((*path, key), f"{key} '{word}' is already used as a {seen[word.lower()]}; "
-                               "suspects are named by name or role, so each must be unique")
+                    self.error(
+                        (*path, key),
+                        f"{key} '{word}' is already used as a {seen[word.lower()]}; "
+                        "suspects are named by name or role, so each must be unique",
+                    )
                 seen[word.lower()] = "name" if key == "name" else "role"
             pronoun = self.pronoun(table, path)
             traits = self.cast_traits(table, path)
@@ -178,12 +200,20 @@ class _ShapeChecker:
                 traits[checked[0]] = checked[1]
         return traits
 
-    def trait_and_value(self, trait: object, value: object, trait_path: Path, value_path: Path,
-                        ) -> tuple[str, str] | None:
+    def trait_and_value(
+        self,
+        trait: object,
+        value: object,
+        trait_path: Path,
+        value_path: Path,
+    ) -> tuple[str, str] | None:
         if not isinstance(trait, str) or trait not in CATALOGUE:
             catalogue = f"; the catalogue has: {', '.join(CATALOGUE)}"
-            self.error(trait_path, f"unknown trait '{trait}'{did_you_mean(str(trait), CATALOGUE, catalogue)}",
-                       at_key=trait_path == value_path)
+            self.error(
+                trait_path,
+                f"unknown trait '{trait}'{did_you_mean(str(trait), CATALOGUE, catalogue)}",
+                at_key=trait_path == value_path,
+            )
             return None
         checked = trait_value(trait, value)
         if checked is None:
@@ -211,8 +241,9 @@ class _ShapeChecker:
 
     def fact(self, raw: object, path: Path, resolve: _Resolver, fact_ids: dict[str, Path]) -> Fact | None:
         if not isinstance(raw, dict):
-            self.error(path, f"a fact must be a table such as {{ kind = \"alibi\", suspect = \"maid\" }}, not "
-                       f"{_type_name(raw)}")
+            self.error(
+                path, f'a fact must be a table such as {{ kind = "alibi", suspect = "maid" }}, not {_type_name(raw)}'
+            )
             return None
         kind = raw.get("kind")
         if not isinstance(kind, str) or kind not in FACT_KINDS:
@@ -249,9 +280,13 @@ class _ShapeChecker:
                 target = raw["fact"]
                 if not isinstance(target, str) or target not in fact_ids:
                     hint = did_you_mean(str(target), fact_ids) if isinstance(target, str) else ""
-                    self.error((*path, "fact"), f"'retract' names no earlier fact: no fact has id '{target}'{hint}"
-                               if fact_ids else f"'retract' names fact '{target}', but no earlier fact has "
-                               "an id; give the fact to retract an id = \"...\"")
+                    self.error(
+                        (*path, "fact"),
+                        f"'retract' names no earlier fact: no fact has id '{target}'{hint}"
+                        if fact_ids
+                        else f"'retract' names fact '{target}', but no earlier fact has "
+                        'an id; give the fact to retract an id = "..."',
+                    )
                     return None
                 return Retraction(target, fact_id)
 
@@ -344,8 +379,9 @@ def read_story_text(path: FilePath | str, source: str | None = None) -> str:
     except OSError as exc:
         raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise StoryError([Problem(source, 1, 1, f"the file is over {MAX_FILE_BYTES // 1024} KiB; a story file is "
-                                  "a few kilobytes")])
+        raise StoryError(
+            [Problem(source, 1, 1, f"the file is over {MAX_FILE_BYTES // 1024} KiB; a story file is a few kilobytes")]
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -189,7 +189,7 @@ class _Scanner:
         parts, _ = self.read_key()
         self.advance(2 if array else 1)
         if array:
-            base = self.resolve(parts[:-1]) + (parts[-1],)
+            base = (*self.resolve(parts[:-1]), parts[-1])
             self.array_counts[base] = self.array_counts.get(base, 0) + 1
             self.found.keys.setdefault(base, start)
             self.table = (*base, self.array_counts[base] - 1)

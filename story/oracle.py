@@ -45,8 +45,10 @@ class Clearance:
         if self.reason == "alibi":
             return f"{who} has an alibi (clue {self.latent_clue + 1})"
         noun = CATALOGUE[self.trait].noun if self.trait else "trait"
-        return (f"{who}'s {noun} does not match the evidence (clues {self.latent_clue + 1} and {self.clue + 1}, "
-                f"{self.words} words apart)")
+        return (
+            f"{who}'s {noun} does not match the evidence (clues {self.latent_clue + 1} and {self.clue + 1}, "
+            f"{self.words} words apart)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,29 +133,43 @@ def analyze(story: Story) -> Analysis:
                     suspect = story.suspects[slot]
                     truth = suspect.traits.get(trait)
                     if truth is None:
-                        problem(f"the cast gives {suspect.name} no {trait}; add {trait} = \"{value}\" to "
-                                f"{suspect.pronouns[2]} traits")
+                        problem(
+                            f'the cast gives {suspect.name} no {trait}; add {trait} = "{value}" to '
+                            f"{suspect.pronouns[2]} traits"
+                        )
                     elif truth != value:
-                        untrue.append((standing, f"says {suspect.name}'s {trait} is '{value}', but the cast says "
-                                                 f"'{truth}'"))
+                        untrue.append(
+                            (standing, f"says {suspect.name}'s {trait} is '{value}', but the cast says '{truth}'")
+                        )
                     for other in statements.get((slot, trait), []):
                         if other.fact.value != value:  # type: ignore[union-attr]
-                            problem(f"says {suspect.name}'s {trait} is '{value}', but clue {other.clue + 1} said "
-                                    f"'{other.fact.value}' and still stands; retract one of them first")  # type: ignore[union-attr]
+                            problem(
+                                f"says {suspect.name}'s {trait} is '{value}', but clue {other.clue + 1} said "
+                                f"'{other.fact.value}' and still stands; retract one of them first"
+                            )  # type: ignore[union-attr]
                     statements.setdefault((slot, trait), []).append(standing)
                 case Evidence(trait, value):
                     culprit = story.suspects[story.culprit]
                     truth = culprit.traits.get(trait)
                     if truth is None:
-                        problem(f"evidence about {trait}, but the cast gives the culprit, {culprit.name}, no "
-                                f"{trait}; add it to {culprit.pronouns[2]} traits")
+                        problem(
+                            f"evidence about {trait}, but the cast gives the culprit, {culprit.name}, no "
+                            f"{trait}; add it to {culprit.pronouns[2]} traits"
+                        )
                     elif truth != value:
-                        untrue.append((standing, f"says the culprit's {trait} is '{value}', but the culprit, "
-                                                 f"{culprit.name}, has '{truth}'"))
+                        untrue.append(
+                            (
+                                standing,
+                                f"says the culprit's {trait} is '{value}', but the culprit, "
+                                f"{culprit.name}, has '{truth}'",
+                            )
+                        )
                     for other in evidence.get(trait, []):
                         if other.fact.value != value:  # type: ignore[union-attr]
-                            problem(f"evidence says the culprit's {trait} is '{value}', but clue {other.clue + 1} "
-                                    f"said '{other.fact.value}' and still stands")  # type: ignore[union-attr]
+                            problem(
+                                f"evidence says the culprit's {trait} is '{value}', but clue {other.clue + 1} "
+                                f"said '{other.fact.value}' and still stands"
+                            )  # type: ignore[union-attr]
                     evidence.setdefault(trait, []).append(standing)
                 case Alibi(slot):
                     alibis[slot].append(standing)
@@ -164,12 +180,17 @@ def analyze(story: Story) -> Analysis:
                 case Retraction(target):
                     withdrawn_fact = by_id.get(target)
                     if withdrawn_fact is None or target in withdrawn:
-                        problem(f"retracts '{target}', which is already retracted" if target in withdrawn
-                                else f"retracts '{target}', but no earlier fact has that id")
+                        problem(
+                            f"retracts '{target}', which is already retracted"
+                            if target in withdrawn
+                            else f"retracts '{target}', but no earlier fact has that id"
+                        )
                         continue
                     if isinstance(withdrawn_fact.fact, AlibiBroken | Retraction):
-                        problem("only trait, evidence and alibi facts can be retracted; to restore an alibi, "
-                                "state a new one")
+                        problem(
+                            "only trait, evidence and alibi facts can be retracted; to restore an alibi, "
+                            "state a new one"
+                        )
                         continue
                     withdrawn.add(target)
                     for pile in (*alibis, *statements.values(), *evidence.values()):
@@ -191,8 +212,13 @@ def analyze(story: Story) -> Analysis:
     return Analysis(tuple(steps), tuple(word_ends), decided_at, deciding, tuple(findings))
 
 
-def _step(cast: int, alibis: list[list[_Standing]], statements: dict[tuple[int, str], list[_Standing]],
-          evidence: dict[str, list[_Standing]], word_ends: list[int]) -> Step:
+def _step(
+    cast: int,
+    alibis: list[list[_Standing]],
+    statements: dict[tuple[int, str], list[_Standing]],
+    evidence: dict[str, list[_Standing]],
+    word_ends: list[int],
+) -> Step:
     cleared: list[Clearance | None] = []
     for slot in range(cast):
         reasons: list[Clearance] = []
@@ -204,8 +230,7 @@ def _step(cast: int, alibis: list[list[_Standing]], statements: dict[tuple[int, 
                 for found in pile:
                     if stated.fact.value != found.fact.value:  # type: ignore[union-attr]
                         late, early = max(stated.clue, found.clue), min(stated.clue, found.clue)
-                        reasons.append(Clearance(slot, "trait", late, early, trait,
-                                                 word_ends[late] - word_ends[early]))
+                        reasons.append(Clearance(slot, "trait", late, early, trait, word_ends[late] - word_ends[early]))
         cleared.append(min(reasons, key=lambda r: (r.clue, -r.words)) if reasons else None)
     possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
     return Step(possible, tuple(cleared))
@@ -234,21 +259,35 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
     findings = []
     clearance = final.cleared[story.culprit]
     if clearance is not None and clearance.reason == "alibi":
-        findings.append(Finding(clearance.latent_clue, None, f"this alibi clears the culprit, {culprit.name}, and "
-                                "it is never broken"))
+        findings.append(
+            Finding(
+                clearance.latent_clue, None, f"this alibi clears the culprit, {culprit.name}, and it is never broken"
+            )
+        )
     if story.culprit in final.possible and len(final.possible) > 1:
         others = [story.suspects[slot].name for slot in final.possible if slot != story.culprit]
-        findings.append(Finding(last, None, f"the case is never decided: after the last clue {', '.join(others)} "
-                                f"could still have done it as well as {culprit.name}"))
-    if decided_at is not None and len(steps) >= EARLY_DECISION_MIN_CLUES and \
-            decided_at + 1 <= len(steps) * EARLY_DECISION_SHARE:
-        findings.append(Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy",
-                                "warning"))
+        findings.append(
+            Finding(
+                last,
+                None,
+                f"the case is never decided: after the last clue {', '.join(others)} "
+                f"could still have done it as well as {culprit.name}",
+            )
+        )
+    if (
+        decided_at is not None
+        and len(steps) >= EARLY_DECISION_MIN_CLUES
+        and decided_at + 1 <= len(steps) * EARLY_DECISION_SHARE
+    ):
+        findings.append(
+            Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy", "warning")
+        )
     mentioned = " ".join(clue.text.lower() for clue in story.clues)
     for suspect in story.suspects:
         if suspect.name.lower() not in mentioned and suspect.role.lower() not in mentioned:
-            findings.append(Finding(0, None, f"{suspect.name} (the {suspect.role}) is never mentioned in a clue",
-                                    "warning"))
+            findings.append(
+                Finding(0, None, f"{suspect.name} (the {suspect.role}) is never mentioned in a clue", "warning")
+            )
     return findings
 
 

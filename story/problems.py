@@ -35,6 +35,6 @@ class StoryError(Exception):
 
 
 def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
-    """": did you mean 'butler'?" when a close choice exists, else `otherwise` (such as "; use one of: ...")."""
+    """ ": did you mean 'butler'?" when a close choice exists, else `otherwise` (such as "; use one of: ...")."""
     close = difflib.get_close_matches(word.lower(), [choice.lower() for choice in choices], n=1, cutoff=0.6)
     return f": did you mean '{close[0]}'?" if close else otherwise

@@ -34,25 +34,39 @@ CATALOGUE: dict[str, Trait] = {
     for trait in (
         Trait("handedness", "hand", ("left", "right"), _same(("left", "right"), "{v}-handed")),
         Trait(
-            "hair", "hair", ("black", "brown", "red", "fair", "grey"),
+            "hair",
+            "hair",
+            ("black", "brown", "red", "fair", "grey"),
             _same(("black", "brown", "red", "fair", "grey"), "{v} hair"),
         ),
         Trait("shoe_size", "shoe size", _SHOE_SIZES, _same(_SHOE_SIZES, "size {v} shoes")),
         Trait(
-            "tobacco", "tobacco", ("cigar", "pipe", "cigarette", "snuff"),
-            {"cigar": "smokes cigars", "pipe": "smokes a pipe", "cigarette": "smokes cigarettes",
-             "snuff": "takes snuff"},
+            "tobacco",
+            "tobacco",
+            ("cigar", "pipe", "cigarette", "snuff"),
+            {
+                "cigar": "smokes cigars",
+                "pipe": "smokes a pipe",
+                "cigarette": "smokes cigarettes",
+                "snuff": "takes snuff",
+            },
         ),
         Trait(
-            "coat", "coat", ("black", "brown", "grey", "green", "blue"),
+            "coat",
+            "coat",
+            ("black", "brown", "grey", "green", "blue"),
             _same(("black", "brown", "grey", "green", "blue"), "{v} coat"),
         ),
         Trait(
-            "scent", "scent", ("lavender", "rose", "sandalwood", "violet", "lemon"),
+            "scent",
+            "scent",
+            ("lavender", "rose", "sandalwood", "violet", "lemon"),
             _same(("lavender", "rose", "sandalwood", "violet", "lemon"), "smells of {v}"),
         ),
         Trait(
-            "drink", "drink", ("whisky", "brandy", "gin", "sherry", "port"),
+            "drink",
+            "drink",
+            ("whisky", "brandy", "gin", "sherry", "port"),
             _same(("whisky", "brandy", "gin", "sherry", "port"), "drinks {v}"),
         ),
     )

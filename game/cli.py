@@ -1,0 +1,120 @@
+"""The `whodunit` command: one subcommand per task. Each imports only what it needs, so none waits on torch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from importlib.resources import files
+from pathlib import Path
+
+from rich.console import Console
+
+
+def _version() -> str:
+    try:
+        return metadata.version("whodunit")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from story.generator import DIFFICULTIES
+
+    parser = argparse.ArgumentParser(
+        prog="whodunit",
+        description="A murder mystery in the terminal, read clue by clue by an LSTM and a short-memory RNN.",
+    )
+    parser.add_argument("--version", action="version", version=f"whodunit {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="validate story files and prove each case solvable",
+        description="Validate story files: every problem located as file:line:col, the "
+        "logic proved sound, and where the case is decided.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="story files (.toml)")
+    check.add_argument("--trace", action="store_true", help="show who is still possible after every clue")
+
+    new = commands.add_parser(
+        "new",
+        help="write a commented starter story to edit",
+        description="Write a valid, commented story file to start a new mystery from.",
+    )
+    new.add_argument("file", type=Path, metavar="FILE", help="where to write it (.toml)")
+    new.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    generate = commands.add_parser(
+        "generate",
+        help="generate cases for training and play",
+        description="Generate sound cases, deterministically from a seed.",
+    )
+    generate.add_argument("--count", type=_positive, default=1, help="how many cases (default 1)")
+    generate.add_argument("--seed", type=int, default=0, help="run seed; case i uses a seed derived from it")
+    generate.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="preset (default: default)")
+    generate.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KNOB=VALUE",
+        dest="knobs",
+        help="override a generator knob, e.g. --set min_gap=12 --set cast_size=6,7",
+    )
+    generate.add_argument(
+        "--format",
+        choices=("jsonl", "toml"),
+        help="jsonl (one case per line) or toml (story files); default: from --out",
+    )
+    generate.add_argument(
+        "--out", type=Path, required=True, help="a .jsonl file, a .toml file (one case), or a folder for .toml files"
+    )
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, not {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        if args.command == "check":
+            from game.check_report import run_check
+
+            return run_check(args.files, console, trace=args.trace)
+        if args.command == "new":
+            return _new(args.file, args.force, console)
+        from game.generate_command import run_generate
+
+        return run_generate(args, console)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        return 130
+
+
+def _new(path: Path, force: bool, console: Console) -> int:
+    from story.atomic import write_atomic
+
+    if path.exists() and not force:
+        console.print(f"[red]{path} already exists[/]; choose another name or pass --force to overwrite it")
+        return 1
+    try:
+        write_atomic(path, files("story").joinpath("starter.toml").read_text(encoding="utf-8"))
+    except OSError as exc:
+        console.print(f"[red]cannot write {path}: {exc.strerror or exc}[/]")
+        return 1
+    console.print(f"wrote {path}: a small sound mystery to edit. Check it with: whodunit check {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

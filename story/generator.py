@@ -1,0 +1,454 @@
+"""The procedural case generator: seeded, deterministic, sound by construction, and fair to the oracle.
+
+How a case is built (and why):
+- Every suspect gets a distinct combination of values on the evidence traits, drawn uniformly over all such
+  assignments and independently of who the culprit is. So no statement says anything about guilt until
+  evidence arrives, and after each piece of evidence the culprit is equally likely to be any suspect still
+  consistent with it: exactly the oracle's uniform posterior.
+- For each evidence trait, every suspect's value is stated before the evidence about it, at least `min_gap`
+  clues earlier. The statements are latent (they change nothing when read) and interleaved across traits, so a
+  reader holds many (suspect, trait, value) bindings at once over hundreds of words; the evidence then clears
+  every suspect whose remembered value differs.
+- Standing alibis go to a uniformly chosen subset of innocents; broken alibis ("the suspect is back in play")
+  and retracted false testimony fall on any suspect, the culprit included, with the same probability, and both
+  resolve before the first evidence. Red herrings and flavour name suspects uniformly. So mention counts and
+  positions carry no information about the culprit beyond what the logic says.
+- Some statements are told with a pronoun right after the suspect is named ("Martin came in from the garden.
+  He smokes a pipe."), sometimes across a neutral clue, so a reader must remember who the current subject is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
+
+from story import grammar
+from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
+from story.traits import CATALOGUE
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """Knobs of the generator. Counts are per case; shares are probabilities."""
+
+    cast_size: tuple[int, int] = (5, 6)  # suspects, inclusive range, uniform
+    evidence_traits: int = 2  # traits the evidence names; their combination identifies the culprit
+    distractor_traits: int = 1  # traits stated for some suspects that no evidence ever names
+    distractor_share: float = 0.5  # chance that a suspect's distractor trait is stated
+    min_gap: int = 9  # at least this many clues between a trait's last statement and its evidence
+    standing_alibis: int = 1  # innocents cleared by an alibi that stands (at most cast - 2)
+    broken_alibis: int = 1  # alibis broken later, on any suspect: the "forget" case
+    false_testimonies: int = 1  # false trait statements retracted before the true one is stated
+    red_herrings: int = 2  # suspicious-sounding clues about a random suspect, with no fact
+    flavour: int = 4  # atmosphere, no suspect, no fact
+    pronoun_share: float = 0.3  # share of statements told with a pronoun after naming the suspect
+    role_share: float = 0.25  # share of mentions that use the role ("the butler") instead of the name
+    testimony_share: float = 0.15  # share of true statements framed as a witness's claim, like false ones
+    min_clues: int = 0  # pad with flavour up to at least this many planned clues
+
+
+PRESETS: dict[str, GeneratorConfig] = {
+    # The smallest case that still needs binding: for tests, demos and the first curriculum levels.
+    "tiny": GeneratorConfig(
+        cast_size=(3, 3),
+        evidence_traits=1,
+        distractor_traits=0,
+        min_gap=1,
+        standing_alibis=0,
+        broken_alibis=0,
+        false_testimonies=0,
+        red_herrings=0,
+        flavour=1,
+        pronoun_share=0.0,
+    ),
+    "easy": GeneratorConfig(
+        cast_size=(4, 4),
+        evidence_traits=1,
+        distractor_traits=1,
+        min_gap=3,
+        broken_alibis=0,
+        false_testimonies=0,
+        red_herrings=1,
+        flavour=2,
+        pronoun_share=0.2,
+    ),
+    "default": GeneratorConfig(),
+    "hard": GeneratorConfig(
+        cast_size=(6, 7),
+        evidence_traits=3,
+        distractor_traits=2,
+        min_gap=10,
+        broken_alibis=2,
+        false_testimonies=2,
+        red_herrings=3,
+        flavour=6,
+        pronoun_share=0.4,
+    ),
+}
+DIFFICULTIES = tuple(PRESETS)
+
+
+def case_seed(run_seed: int, index: int) -> int:
+    """The seed of case `index` in a run seeded `run_seed`; runs with different seeds never share a case."""
+    digest = hashlib.blake2b(f"whodunit:{run_seed}:{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def generate_cases(
+    run_seed: int, count: int, difficulty: str = "default", config: GeneratorConfig | None = None, start: int = 0
+) -> Iterator[Story]:
+    """Cases `start` .. `start + count - 1` of the run seeded `run_seed`."""
+    for index in range(start, start + count):
+        yield generate_case(case_seed(run_seed, index), difficulty, config)
+
+
+def generate_case(seed: int, difficulty: str = "default", config: GeneratorConfig | None = None) -> Story:
+    """One case; the same seed and knobs always give the same story, byte for byte.
+
+    `config` replaces the preset's knobs; the story then records its difficulty as e.g. "default+custom".
+    """
+    if config is None or config == PRESETS[difficulty]:
+        config, label = PRESETS[difficulty], difficulty
+    else:
+        label = f"{difficulty}+custom"
+    return _Builder(random.Random(seed), config).build(seed, label)
+
+
+# --- building -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """One planned clue (two, for a statement with its own introduction)."""
+
+    kind: str  # statement | false | retract | evidence | alibi | broken | herring | flavour
+    suspect: int = -1
+    trait: str = ""
+    value: str = ""
+    fact_id: str | None = None
+    witness: str = ""
+    pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, config: GeneratorConfig) -> None:
+        self.rng = rng
+        self.config = config
+
+    def build(self, seed: int, difficulty: str) -> Story:
+        rng, config = self.rng, self.config
+        size = rng.randint(*config.cast_size)
+        cast = self.cast(size)
+        culprit = rng.randrange(size)
+        evidence_traits, distractors = self.traits(size)
+        values = self.values(size, evidence_traits, distractors)
+        suspects = tuple(replace(suspect, traits=values[slot]) for slot, suspect in enumerate(cast))
+
+        units = self.plan(size, culprit, evidence_traits, distractors, values)
+        place, victim = (
+            rng.choice(grammar.PLACES),
+            f"{rng.choice(grammar.VICTIM_TITLES)} {rng.choice(grammar.VICTIM_SURNAMES)}",
+        )
+        when = f"{rng.choice(grammar.SEASONS)} in {rng.choice(grammar.YEARS)}"
+        clues = _Renderer(rng, config, suspects).render(units)
+        names = "; ".join(f"{suspect.name}, the {suspect.role}" for suspect in suspects)
+        intro = (
+            f"{victim} was found dead in the study of {place} on {when}. {size} people were in the house: "
+            f"{names}. One of them is a murderer."
+        )
+        guilty = suspects[culprit]
+        described = ", ".join(CATALOGUE[trait].describe(values[culprit][trait]) for trait in evidence_traits)
+        reveal = (
+            f"It was {guilty.name}, the {guilty.role}. The evidence described the killer ({described}), "
+            f"and only {guilty.name} fits it all."
+        )
+        title = f"{rng.choice(('Murder', 'Death', 'A Killing'))} at {place}"
+        return Story(title, f"{place}, {when}", victim, intro, suspects, clues, culprit, reveal, seed, difficulty)
+
+    def cast(self, size: int) -> list[Suspect]:
+        rng = self.rng
+        pronouns = [rng.choice(("he", "she")) for _ in range(size)]
+        male = iter(rng.sample(grammar.MALE_NAMES, size))
+        female = iter(rng.sample(grammar.FEMALE_NAMES, size))
+        roles = rng.sample(grammar.ROLES, size)
+        return [
+            Suspect(next(male) if pronoun == "he" else next(female), role, pronoun)
+            for pronoun, role in zip(pronouns, roles, strict=True)
+        ]
+
+    def traits(self, size: int) -> tuple[list[str], list[str]]:
+        """Evidence traits whose value combinations can tell `size` suspects apart, and distractor traits."""
+        config = self.config
+        names = list(CATALOGUE)
+        while True:
+            chosen = self.rng.sample(names, config.evidence_traits + config.distractor_traits)
+            evidence = chosen[: config.evidence_traits]
+            combinations = 1
+            for trait in evidence:
+                combinations *= len(CATALOGUE[trait].values)
+            if combinations >= size + 1:  # at least one combination to spare, so the culprit's is not forced
+                return evidence, chosen[config.evidence_traits :]
+
+    def values(self, size: int, evidence: list[str], distractors: list[str]) -> list[dict[str, str]]:
+        """Distinct evidence-value combinations, uniform over such assignments; distractors uniform."""
+        radices = [len(CATALOGUE[trait].values) for trait in evidence]
+        total = 1
+        for radix in radices:
+            total *= radix
+        values: list[dict[str, str]] = []
+        for code in self.rng.sample(range(total), size):
+            row = {}
+            for trait, radix in zip(evidence, radices, strict=True):
+                code, digit = divmod(code, radix)
+                row[trait] = CATALOGUE[trait].values[digit]
+            for trait in distractors:
+                row[trait] = self.rng.choice(CATALOGUE[trait].values)
+            values.append(row)
+        return values
+
+    def plan(
+        self, size: int, culprit: int, evidence: list[str], distractors: list[str], values: list[dict[str, str]]
+    ) -> list[_Unit]:
+        rng, config = self.rng, self.config
+        # Interleave each evidence trait's statements (in random order) followed by its evidence.
+        chains = []
+        for trait in evidence:
+            order = rng.sample(range(size), size)
+            chain = [_Unit("statement", slot, trait, values[slot][trait]) for slot in order]
+            chains.append([*chain, _Unit("evidence", -1, trait, values[culprit][trait])])
+        units = _random_merge(rng, chains)
+        for unit in units:
+            unit.pronoun = unit.kind == "statement" and rng.random() < config.pronoun_share
+
+        # A false testimony stands for a while and is retracted before the suspect's true value is stated.
+        statements = [unit for unit in units if unit.kind == "statement"]
+        targets = rng.sample(statements, min(config.false_testimonies, len(statements)))
+        for number, target in enumerate(targets):
+            wrong = rng.choice([v for v in CATALOGUE[target.trait].values if v != target.value])
+            witness = rng.choice(grammar.WITNESSES)
+            fact_id = f"testimony-{number + 1}"
+            end = units.index(target)
+            first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
+            units.insert(second, _Unit("retract", target.suspect, target.trait, fact_id=fact_id, witness=witness))
+            units.insert(first, _Unit("false", target.suspect, target.trait, wrong, fact_id, witness))
+
+        # Alibis resolve before the first evidence, so the decision always rests on remembered traits.
+        innocents = [slot for slot in range(size) if slot != culprit]
+        standing = rng.sample(innocents, min(config.standing_alibis, size - 2))
+        free = [slot for slot in range(size) if slot not in standing]
+        for slot in standing:
+            units.insert(rng.randint(0, _first(units, "evidence")), _Unit("alibi", slot))
+        for slot in rng.sample(free, min(config.broken_alibis, len(free))):
+            first, second = sorted(
+                (rng.randint(0, _first(units, "evidence")), rng.randint(0, _first(units, "evidence")))
+            )
+            units.insert(second, _Unit("broken", slot))
+            units.insert(first, _Unit("alibi", slot))
+
+        fillers = [
+            _Unit("statement", slot, trait, values[slot][trait])
+            for trait in distractors
+            for slot in range(size)
+            if rng.random() < config.distractor_share
+        ]
+        fillers += [_Unit("herring", rng.randrange(size)) for _ in range(config.red_herrings)]
+        fillers += [_Unit("flavour") for _ in range(config.flavour)]
+        rng.shuffle(fillers)
+        fillers += [_Unit("flavour") for _ in range(config.min_clues - len(units) - len(fillers))]
+        self.widen_gaps(units, evidence, fillers)
+        for filler in fillers:
+            # Never before a broken alibi's own alibi or between evidence and the end: anywhere is fair.
+            units.insert(rng.randint(0, len(units)), filler)
+        return units
+
+    def widen_gaps(self, units: list[_Unit], evidence: list[str], fillers: list[_Unit]) -> None:
+        """Move fillers in front of each piece of evidence until it stands `min_gap` clues after its statements."""
+        for trait in evidence:
+            while True:
+                at = next(i for i, unit in enumerate(units) if unit.kind == "evidence" and unit.trait == trait)
+                last = max(i for i, unit in enumerate(units[:at]) if unit.kind == "statement" and unit.trait == trait)
+                if at - last - 1 >= self.config.min_gap:
+                    break
+                units.insert(at, fillers.pop() if fillers else _Unit("flavour"))
+
+
+def _first(units: list[_Unit], kind: str) -> int:
+    return next(index for index, unit in enumerate(units) if unit.kind == kind)
+
+
+def _random_merge(rng: random.Random, chains: list[list[_Unit]]) -> list[_Unit]:
+    """A uniformly random interleaving of the chains, each kept in order."""
+    merged: list[_Unit] = []
+    heads = [0] * len(chains)
+    remaining = sum(len(chain) for chain in chains)
+    while remaining:
+        pick = rng.randrange(remaining)
+        for index, chain in enumerate(chains):
+            left = len(chain) - heads[index]
+            if pick < left:
+                merged.append(chain[heads[index]])
+                heads[index] += 1
+                break
+            pick -= left
+        remaining -= 1
+    return merged
+
+
+# --- rendering ------------------------------------------------------------------------------------------------
+
+
+class _Renderer:
+    """Turns planned units into clues, tracking who was named last so that pronouns stay unambiguous."""
+
+    def __init__(self, rng: random.Random, config: GeneratorConfig, suspects: tuple[Suspect, ...]) -> None:
+        self.rng = rng
+        self.config = config
+        self.suspects = suspects
+        self.last_named = -1
+
+    def render(self, units: list[_Unit]) -> tuple[Clue, ...]:
+        clues: list[Clue] = []
+        for unit in units:
+            if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
+                intro = self.sentence(self.rng.choice(grammar.SUBJECT_INTROS), unit.suspect)
+                if self.rng.random() < 0.5:
+                    clues.append(Clue(intro))
+                    if self.rng.random() < 0.5:
+                        clues.append(Clue(self.rng.choice(grammar.BRIDGES)))
+                else:
+                    fact = self.statement(unit)
+                    clues.append(Clue(f"{intro} {fact.text}", fact.facts))
+                    continue
+            clues.append(self.clue(unit))
+        return tuple(clues)
+
+    def clue(self, unit: _Unit) -> Clue:
+        rng = self.rng
+        match unit.kind:
+            case "statement":
+                return self.statement(unit)
+            case "false":
+                frame = rng.choice(grammar.TESTIMONY_FRAMES)
+                text = self.fill(frame, unit.suspect, c=self.clause(unit, named=True), w=unit.witness)
+                return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value, unit.fact_id),))
+            case "retract":
+                text = self.sentence(
+                    rng.choice(grammar.RETRACTIONS),
+                    unit.suspect,
+                    w=unit.witness,
+                    noun=CATALOGUE[unit.trait].noun,
+                    named=True,
+                )
+                return Clue(text, (Retraction(unit.fact_id or ""),))
+            case "evidence":
+                clause = self.fill(rng.choice(grammar.EVIDENCE[unit.trait]), -1, **self.value_words(unit, False))
+                text = _capital(rng.choice(grammar.EVIDENCE_FRAMES).format(c=clause))
+                return Clue(text, (Evidence(unit.trait, unit.value),))
+            case "alibi" | "broken":
+                templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
+                fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
+                return Clue(self.sentence(rng.choice(templates), unit.suspect), (fact,))
+            case "herring":
+                return Clue(self.sentence(rng.choice(grammar.SUSPICIONS), unit.suspect))
+            case _:
+                return Clue(self.sentence(rng.choice(grammar.FLAVOUR), -1))
+
+    def statement(self, unit: _Unit) -> Clue:
+        rng = self.rng
+        pronoun = unit.pronoun and self.last_named == unit.suspect
+        clause = self.clause(unit, named=not pronoun)
+        if not pronoun and rng.random() < self.config.testimony_share:
+            frame = rng.choice(grammar.TESTIMONY_FRAMES)
+        else:
+            frame = rng.choice(
+                grammar.STATEMENT_FRAMES if pronoun else grammar.STATEMENT_FRAMES + grammar.STATEMENT_FRAMES_NAMED
+            )
+        text = _capital(frame.format(c=clause, w=rng.choice(grammar.WITNESSES)))
+        return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+
+    def clause(self, unit: _Unit, named: bool) -> str:
+        template = self.rng.choice(grammar.STATEMENTS[unit.trait])
+        return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True))
+
+    def value_words(self, unit: _Unit, statement: bool) -> dict[str, str]:
+        words = {"v": grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, unit.value)}
+        items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
+        if items:
+            words["item"] = items[unit.value]
+        return words
+
+    def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
+        return _capital(self.fill(template, slot, named=named, **slots))
+
+    def fill(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
+        """Fill a template about suspect `slot` (-1: nobody); the subject is a name or role unless not `named`."""
+        rng = self.rng
+        if slot >= 0:
+            suspect = self.suspects[slot]
+            subject, _, possessive = suspect.pronouns
+            if named:
+                subject = suspect.name if rng.random() >= self.config.role_share else f"the {suspect.role}"
+                possessive_subject = f"{subject}'s"
+            else:
+                possessive_subject = possessive
+            slots.update(s=subject, sp=possessive_subject, p=possessive)
+            self.last_named = slot
+        if "{w}" in template and "w" not in slots:
+            slots["w"] = rng.choice(grammar.WITNESSES)
+        if "{room}" in template:
+            slots["room"] = rng.choice(grammar.ROOMS)
+        return template.format(**slots)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def configure(base: GeneratorConfig, overrides: dict[str, str]) -> GeneratorConfig:
+    """`base` with knobs set from text ("cast_size" -> "5,6", "min_gap" -> "8"); ValueError says what is wrong."""
+    known = {field.name: field for field in fields(GeneratorConfig)}
+    changes: dict[str, object] = {}
+    for key, text in overrides.items():
+        if key not in known:
+            raise ValueError(f"unknown generator knob '{key}'; knobs: {', '.join(known)}")
+        current = getattr(base, key)
+        try:
+            if isinstance(current, tuple):
+                low, _, high = text.partition(",")
+                changes[key] = (int(low), int(high or low))
+            else:
+                changes[key] = type(current)(text)
+        except ValueError:
+            wanted = "two integers such as 5,6" if isinstance(current, tuple) else f"a {type(current).__name__}"
+            raise ValueError(f"knob '{key}' takes {wanted}, not '{text}'") from None
+    config = replace(base, **changes)  # type: ignore[arg-type]
+    _check(config)
+    return config
+
+
+def _check(config: GeneratorConfig) -> None:
+    low, high = config.cast_size
+    if not 3 <= low <= high <= 8:
+        raise ValueError("cast_size must be two integers with 3 <= low <= high <= 8")
+    if not 1 <= config.evidence_traits <= 3 or config.evidence_traits + config.distractor_traits > len(CATALOGUE):
+        raise ValueError(f"evidence_traits must be 1 to 3, and with distractor_traits at most {len(CATALOGUE)}")
+    if config.evidence_traits == 1 and high > max(len(t.values) for t in CATALOGUE.values()) - 1:
+        raise ValueError("with one evidence trait, the cast must be small enough for its values to tell it apart")
+    counts = (
+        "distractor_traits",
+        "min_gap",
+        "standing_alibis",
+        "broken_alibis",
+        "false_testimonies",
+        "red_herrings",
+        "flavour",
+        "min_clues",
+    )
+    for name in counts:
+        if not 0 <= getattr(config, name) <= 100:
+            raise ValueError(f"{name} must be between 0 and 100")
+    for name in ("distractor_share", "pronoun_share", "role_share", "testimony_share"):
+        if not 0.0 <= getattr(config, name) <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1")
