@@ -421,7 +421,7 @@ def configure(base: GeneratorConfig, overrides: dict[str, str]) -> GeneratorConf
             else:
                 changes[key] = type(current)(text)
         except ValueError:
-            wanted = "two integers such as 5,6" if isinstance(current, tuple) else f"a {type(current).__name__}"
+            wanted = {tuple: "two integers such as 5,6", int: "an integer", float: "a number"}[type(current)]
             raise ValueError(f"knob '{key}' takes {wanted}, not '{text}'") from None
     config = replace(base, **changes)  # type: ignore[arg-type]
     _check(config)

@@ -58,7 +58,7 @@ FEMALE_NAMES = (
     "Sybil",
     "Theodora",
     "Ursula",
-    "Violet",
+    "Maud",
     "Winifred",
     "Ada",
     "Cora",

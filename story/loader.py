@@ -6,9 +6,10 @@ The loader checks shape (keys, types, names, catalogue values, caps); `story.ora
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -123,8 +124,10 @@ class _ShapeChecker:
         return good if len(good) == len(value) else []
 
     # --- the story --------------------------------------------------------------------------------------------
-    def story(self, data: dict[str, Any]) -> Story | None:
-        self.unknown_keys(data, TOP_KEYS, (), "the story")
+    def story(self, data: dict[str, Any], generated: bool = False) -> Story | None:
+        """The Story, or None with self.problems filled. `generated` admits a JSONL record's "generated" key."""
+        self.unknown_keys(data, (*TOP_KEYS, "generated") if generated else TOP_KEYS, (), "the story")
+        seed, difficulty = self.generated(data.get("generated")) if generated and "generated" in data else (None, None)
         if "format" in data and data["format"] != FORMAT_VERSION:
             self.error(
                 ("format",), f"unsupported format {data['format']!r}; this whodunit reads format {FORMAT_VERSION}"
@@ -147,7 +150,20 @@ class _ShapeChecker:
         if self.problems:
             return None
         assert title and setting and victim and intro and reveal is not None and culprit is not None
-        return Story(title, setting, victim, intro, tuple(suspects), tuple(c for c in clues if c), culprit, reveal)
+        clue_tuple = tuple(c for c in clues if c)
+        return Story(title, setting, victim, intro, tuple(suspects), clue_tuple, culprit, reveal, seed, difficulty)
+
+    def generated(self, raw: object) -> tuple[int | None, str | None]:
+        """The generator's record of a case: {"seed": int, "difficulty": str}."""
+        if (
+            isinstance(raw, dict)
+            and set(raw) == {"seed", "difficulty"}
+            and isinstance(raw["seed"], int)
+            and isinstance(raw["difficulty"], str)
+        ):
+            return raw["seed"], raw["difficulty"]
+        self.error(("generated",), 'the "generated" record must be {"seed": <integer>, "difficulty": <string>}')
+        return None, None
 
     def suspects(self, tables: list[dict[str, Any]]) -> list[Suspect]:
         if tables and not MIN_SUSPECTS <= len(tables) <= MAX_SUSPECTS:
@@ -368,6 +384,46 @@ def _parse(text: str, source: str) -> tuple[Story, Locations]:
 def parse_story(text: str, source: str = "<story>") -> Story:
     """Parse and shape-check TOML text, without the logic check. Raises StoryError listing every problem."""
     return _parse(text, source)[0]
+
+
+def parse_story_data(data: object, source: str = "<data>", line: int = 1) -> Story:
+    """Shape-check story data that is already parsed, such as one JSONL record (its problems sit at `line`)."""
+    if not isinstance(data, dict):
+        raise StoryError([Problem(source, line, 1, "a story record must be a JSON object")])
+    checker = _ShapeChecker(source, Locations(fallback=(line, 1)))
+    story = checker.story(data, generated=True)
+    if story is None:
+        raise StoryError(checker.problems)
+    return story
+
+
+def read_jsonl(path: FilePath | str) -> Iterator[Story]:
+    """The sound stories of a `whodunit generate` JSONL file; the first bad record raises a located StoryError."""
+    source = str(path)
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
+    with handle:
+        try:
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                if len(text) > MAX_FILE_BYTES:
+                    raise StoryError([Problem(source, number, 1, "record is too long for a story")])
+                try:
+                    data = json.loads(text)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    column = getattr(exc, "colno", 1)
+                    reason = getattr(exc, "msg", "nested too deeply")
+                    raise StoryError([Problem(source, number, column, f"not valid JSON: {reason}")]) from None
+                story = parse_story_data(data, source, number)
+                errors = [f for f in analyze(story).findings if f.severity == "error"]
+                if errors:
+                    raise StoryError([Problem(source, number, 1, f"clue {f.clue + 1}: {f.message}") for f in errors])
+                yield story
+        except UnicodeDecodeError:
+            raise StoryError([Problem(source, 1, 1, "the file is not UTF-8 text")]) from None
 
 
 def read_story_text(path: FilePath | str, source: str | None = None) -> str:

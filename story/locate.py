@@ -21,6 +21,7 @@ class Locations:
 
     keys: dict[Path, Position] = field(default_factory=dict)
     values: dict[Path, Position] = field(default_factory=dict)
+    fallback: Position = (1, 1)  # where anything unknown is placed: a JSONL record's own line, say
 
     def key(self, path: Path) -> Position:
         """Where the key of `path` is written (for "unknown key" and "missing key" errors)."""
@@ -37,7 +38,7 @@ class Locations:
             if path in self.keys:
                 return self.keys[path]
             path = path[:-1]
-        return (1, 1)
+        return self.fallback
 
 
 class _Scanner:

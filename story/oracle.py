@@ -197,6 +197,9 @@ def analyze(story: Story) -> Analysis:
                         if withdrawn_fact in pile:
                             pile.remove(withdrawn_fact)
 
+        if steps and not clue.facts:  # nothing new stands: the state is the previous clue's
+            steps.append(steps[-1])
+            continue
         step = _step(cast, alibis, statements, evidence, word_ends)
         if not step.possible:
             findings.append(Finding(clue_index, None, "after this clue no suspect fits every fact"))

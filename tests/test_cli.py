@@ -1,0 +1,107 @@
+"""The whodunit command line, run in-process through `main` (what the console script calls)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from story import check_file
+from story.loader import read_jsonl
+
+MYSTERIES = Path(__file__).parent.parent / "story" / "mysteries"
+
+
+def test_check_reports_where_a_sound_case_is_decided(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(MYSTERIES / "manor.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "is sound" in out
+    assert "decided   at clue 15 of 15" in out
+    assert "Mary's hand does not match the evidence (clues 3 and 15, 221 words apart)" in out
+
+
+def test_check_trace_shows_who_is_possible_after_each_clue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--trace", str(MYSTERIES / "manor.toml")]) == 0
+    assert "← decided" in capsys.readouterr().out
+
+
+def test_check_locates_every_problem_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (MYSTERIES / "manor.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('suspect = "maid"', 'suspect = "maide"').replace('value = "snuff"', 'value = "snuf"'))
+    assert main(["check", str(bad), str(MYSTERIES / "manor.toml")]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:" in out
+    assert "unknown suspect 'maide': did you mean 'maid'?" in out
+    assert "'snuf' is not a value of tobacco: did you mean 'snuff'?" in out
+    assert "1 of 2 files sound" in out
+
+
+def test_check_on_a_missing_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nowhere.toml")]) == 1
+    assert "cannot read the file" in capsys.readouterr().out
+
+
+def test_new_writes_a_sound_starter_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "mine.toml"
+    assert main(["new", str(target)]) == 0
+    checked = check_file(target)
+    assert not checked.warnings and checked.analysis.decided_at is not None
+    target.write_text("my work")
+    assert main(["new", str(target)]) == 1
+    assert target.read_text() == "my work"
+    assert "already exists" in capsys.readouterr().out
+    assert main(["new", str(target), "--force"]) == 0
+
+
+def test_generate_jsonl_is_deterministic_and_loads_back(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert main(["generate", "--count", "20", "--seed", "4", "--out", str(first)]) == 0
+    assert main(["generate", "--count", "20", "--seed", "4", "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    stories = list(read_jsonl(first))
+    assert len(stories) == 20
+    assert all(story.difficulty == "default" for story in stories)
+    assert json.loads(first.read_text().splitlines()[0])["generated"]["seed"] == stories[0].seed
+
+
+def test_generate_toml_writes_story_files_that_check(tmp_path: Path) -> None:
+    out = tmp_path / "cases"
+    assert main(["generate", "--count", "3", "--difficulty", "hard", "--set", "min_gap=12", "--out", str(out)]) == 0
+    files = sorted(out.glob("*.toml"))
+    assert len(files) == 3
+    for path in files:
+        assert main(["check", str(path)]) == 0
+    single = tmp_path / "one.toml"
+    assert main(["generate", "--out", str(single)]) == 0
+    assert check_file(single).story.difficulty is None  # a story file does not record the generator
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["generate", "--set", "min_gapp=3", "--out", "x.jsonl"], "unknown generator knob 'min_gapp'"),
+        (["generate", "--set", "min_gap", "--out", "x.jsonl"], "--set takes KNOB=VALUE"),
+        (["generate", "--format", "toml", "--out", "x.jsonl"], "does not match"),
+    ],
+)
+def test_generate_rejects_bad_flags_clearly(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["generate", "--count", "0", "--out", "x.jsonl"], ["check"], ["frobnicate"]])
+def test_argument_errors_exit_2_with_usage(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "usage: whodunit" in capsys.readouterr().err
+
+
+def test_generate_into_an_unwritable_place_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["generate", "--out", str(blocker / "cases.jsonl")]) == 1
+    assert "cannot write" in capsys.readouterr().out
