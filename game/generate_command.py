@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from story.atomic import write_atomic
+from story.atomic import atomic_writer, write_atomic
 from story.data import Story
 from story.generator import PRESETS, configure, generate_cases
 from story.writer import story_to_json, story_to_toml
@@ -76,17 +74,10 @@ def _counted(cases: Iterator[Story], bar: Progress, task: TaskID) -> Iterator[St
 
 
 def _write_jsonl(out: Path, cases: Iterator[Story]) -> None:
-    """Stream to a temporary file beside `out`, then rename: a killed run leaves no half-written file."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            for story in cases:
-                handle.write(story_to_json(story) + "\n")
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_writer(out) as handle:
+        for story in cases:
+            handle.write(story_to_json(story) + "\n")
 
 
 def _write_toml(out: Path, cases: Iterator[Story], count: int, label: str) -> None:

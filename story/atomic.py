@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
-def write_atomic(path: Path | str, data: bytes | str) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+@contextmanager
+def atomic_writer(path: Path | str, binary: bool = False) -> Iterator[IO]:
+    """A handle on a temporary file beside `path`; on a clean exit it is synced and renamed over `path`.
+
+    On an exception (or a kill) `path` keeps whatever it held before, and the temporary file is removed.
+    """
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(payload)
+        with os.fdopen(descriptor, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path | str, data: bytes | str) -> None:
+    """Write all of `data` to `path`, or nothing at all."""
+    with atomic_writer(path, binary=isinstance(data, bytes)) as handle:
+        handle.write(data)
