@@ -128,7 +128,7 @@ class _ShapeChecker:
         """The Story, or None with self.problems filled. `generated` admits a JSONL record's "generated" key."""
         self.unknown_keys(data, (*TOP_KEYS, "generated") if generated else TOP_KEYS, (), "the story")
         seed, difficulty = self.generated(data.get("generated")) if generated and "generated" in data else (None, None)
-        if "format" in data and data["format"] != FORMAT_VERSION:
+        if "format" in data and (type(data["format"]) is not int or data["format"] != FORMAT_VERSION):
             self.error(
                 ("format",), f"unsupported format {data['format']!r}; this whodunit reads format {FORMAT_VERSION}"
             )
@@ -294,6 +294,9 @@ class _ShapeChecker:
                 return Alibi(slot, fact_id) if kind == "alibi" else AlibiBroken(slot, fact_id)
             case _:
                 target = raw["fact"]
+                if target == fact_id:
+                    self.error((*path, "fact"), "a fact cannot retract itself; name an earlier fact's id")
+                    return None
                 if not isinstance(target, str) or target not in fact_ids:
                     hint = did_you_mean(str(target), fact_ids) if isinstance(target, str) else ""
                     self.error(
@@ -342,8 +345,8 @@ class _Resolver:
     def __init__(self, suspects: list[Suspect]) -> None:
         self.slots: dict[str, int] = {}
         for slot, suspect in enumerate(suspects):
-            self.slots.setdefault(suspect.name.lower(), slot)
-            self.slots.setdefault(suspect.role.lower(), slot)
+            for word in (suspect.name.lower(), suspect.role.lower()):
+                self.slots.setdefault(word[4:] if word.startswith("the ") else word, slot)
         self.known = bool(suspects)
 
     def __call__(self, raw: object, path: Path, error: Callable[..., None]) -> int | None:

@@ -11,6 +11,7 @@ never cleared at the end, and by the last clue the culprit is the only suspect l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,12 +67,13 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A logic problem at a clue (and fact), before it is located in a file."""
+    """A logic problem at a clue (and fact), or at a suspect, before it is located in a file."""
 
     clue: int
     fact: int | None
     message: str
     severity: Severity = "error"
+    suspect: int | None = None  # set for problems about a cast entry rather than a clue
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +236,8 @@ def _step(
                     if stated.fact.value != found.fact.value:  # type: ignore[union-attr]
                         late, early = max(stated.clue, found.clue), min(stated.clue, found.clue)
                         reasons.append(Clearance(slot, "trait", late, early, trait, word_ends[late] - word_ends[early]))
-        cleared.append(min(reasons, key=lambda r: (r.clue, -r.words)) if reasons else None)
+        # The reason completed first; of those, the one needing the least memory: what a reader minimally had to hold.
+        cleared.append(min(reasons, key=lambda r: (r.clue, r.words)) if reasons else None)
     possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
     return Step(possible, tuple(cleared))
 
@@ -285,12 +288,11 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
         findings.append(
             Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy", "warning")
         )
-    mentioned = " ".join(clue.text.lower() for clue in story.clues)
-    for suspect in story.suspects:
-        if suspect.name.lower() not in mentioned and suspect.role.lower() not in mentioned:
-            findings.append(
-                Finding(0, None, f"{suspect.name} (the {suspect.role}) is never mentioned in a clue", "warning")
-            )
+    told = " ".join(clue.text for clue in story.clues)
+    for slot, suspect in enumerate(story.suspects):
+        if not any(re.search(rf"\b{re.escape(word)}\b", told, re.IGNORECASE) for word in (suspect.name, suspect.role)):
+            message = f"{suspect.name} (the {suspect.role}) is never mentioned in a clue"
+            findings.append(Finding(0, None, message, "warning", suspect=slot))
     return findings
 
 
@@ -298,7 +300,9 @@ def locate_findings(findings: tuple[Finding, ...], source: str, locations: Locat
     """The oracle's findings as problems located in the story file they came from."""
     problems = []
     for finding in findings:
-        if finding.fact is None:
+        if finding.suspect is not None:
+            line, column = locations.key(("suspects", finding.suspect))
+        elif finding.fact is None:
             line, column = locations.key(("clues", finding.clue))
         else:
             line, column = locations.value(("clues", finding.clue, "facts", finding.fact))
