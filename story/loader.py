@@ -28,7 +28,7 @@ from story.data import (
 )
 from story.locate import Locations, Path, locate
 from story.oracle import Analysis, analyze, locate_findings
-from story.problems import Problem, StoryError, did_you_mean
+from story.problems import Problem, StoryError, did_you_mean, quote
 from story.traits import CATALOGUE, PRONOUNS, trait_value
 
 # Caps: a story file is a few kilobytes; these bound what a stranger's file can make us do.
@@ -77,6 +77,7 @@ class _ShapeChecker:
         self.source = source
         self.locations = locations
         self.problems: list[Problem] = []
+        self.clue_of_id: dict[str, int] = {}
 
     def error(self, path: Path, message: str, *, at_key: bool = False) -> None:
         line, column = self.locations.key(path) if at_key else self.locations.value(path)
@@ -87,7 +88,7 @@ class _ShapeChecker:
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(key, allowed, f"; expected one of: {', '.join(allowed)}")
-                self.error((*path, key), f"unknown key '{key}' in {what}{hint}", at_key=True)
+                self.error((*path, key), f"unknown key {quote(key)} in {what}{hint}", at_key=True)
 
     def text(self, table: dict[str, Any], key: str, path: Path, *, limit: int, required: bool = True) -> str | None:
         if key not in table:
@@ -130,26 +131,39 @@ class _ShapeChecker:
         seed, difficulty = self.generated(data.get("generated")) if generated and "generated" in data else (None, None)
         if "format" in data and (type(data["format"]) is not int or data["format"] != FORMAT_VERSION):
             self.error(
-                ("format",), f"unsupported format {data['format']!r}; this whodunit reads format {FORMAT_VERSION}"
+                ("format",), f"unsupported format {quote(data['format'])}; this whodunit reads format {FORMAT_VERSION}"
             )
         title = self.text(data, "title", (), limit=MAX_TITLE_CHARS)
         setting = self.text(data, "setting", (), limit=MAX_NARRATION_CHARS)
         victim = self.text(data, "victim", (), limit=MAX_NARRATION_CHARS)
         intro = self.text(data, "intro", (), limit=MAX_NARRATION_CHARS)
-        suspects = self.suspects(self.tables(data, "suspects", ()))
-        resolve = _Resolver(suspects)
+        suspect_tables = self.tables(data, "suspects", ())
+        if isinstance(data.get("suspects"), list) and not data["suspects"]:
+            self.error(("suspects",), f"a cast needs {MIN_SUSPECTS} to {MAX_SUSPECTS} suspects, not 0", at_key=True)
+        suspects = self.suspects(suspect_tables)
+        # Every entry that names someone can be referred to, even one with other problems, so that one bad
+        # suspect does not make every clue about them an "unknown suspect" too.
+        resolve = _Resolver([(t.get("name"), t.get("role")) for t in suspect_tables])
         clue_tables = self.tables(data, "clues", ())
         if len(clue_tables) > MAX_CLUES:
             self.error(("clues", MAX_CLUES), f"too many clues: {len(clue_tables)}; the limit is {MAX_CLUES}")
             clue_tables = clue_tables[:MAX_CLUES]
         fact_ids: dict[str, Path] = {}
+        self.clue_of_id = {  # every fact id in the file, for "that fact comes later" messages
+            fact["id"]: index
+            for index, table in enumerate(clue_tables)
+            for fact in (table.get("facts") if isinstance(table.get("facts"), list) else [])
+            if isinstance(fact, dict) and isinstance(fact.get("id"), str)
+        }
         clues = [self.clue(table, ("clues", index), resolve, fact_ids) for index, table in enumerate(clue_tables)]
         if "clues" in data and not clue_tables and isinstance(data["clues"], list) and not data["clues"]:
             self.error(("clues",), "a story needs at least one clue")
         culprit, reveal = self.solution(data, resolve)
-        if self.problems:
+        if self.problems or None in (title, setting, victim, intro, reveal, culprit):
+            if not self.problems:  # cannot happen: each missing part was reported; never fail silently
+                self.error((), "the story is incomplete")
             return None
-        assert title and setting and victim and intro and reveal is not None and culprit is not None
+        assert title and setting and victim and intro and reveal and culprit is not None  # for the type checker
         clue_tuple = tuple(c for c in clues if c)
         return Story(title, setting, victim, intro, tuple(suspects), clue_tuple, culprit, reveal, seed, difficulty)
 
@@ -172,7 +186,7 @@ class _ShapeChecker:
             )
         suspects = []
         seen: dict[str, str] = {}  # lower-cased name or role -> what it was first used as
-        for index, table in enumerate(tables[:MAX_SUSPECTS]):
+        for index, table in enumerate(tables):
             path: Path = ("suspects", index)
             self.unknown_keys(table, SUSPECT_KEYS, path, "a suspect")
             name = self.text(table, "name", path, limit=MAX_NAME_CHARS)
@@ -182,13 +196,13 @@ class _ShapeChecker:
             for key, word in (("name", name), ("role", role)):
                 if word is None:
                     continue
-                if word.lower() in seen:
+                if _reference(word) in seen:
                     self.error(
                         (*path, key),
-                        f"{key} '{word}' is already used as a {seen[word.lower()]}; "
+                        f"{key} {quote(word)} is already used as a {seen[_reference(word)]}; "
                         "suspects are named by name or role, so each must be unique",
                     )
-                seen[word.lower()] = "name" if key == "name" else "role"
+                seen[_reference(word)] = key
             pronoun = self.pronoun(table, path)
             traits = self.cast_traits(table, path)
             if name and role and pronoun and traits is not None:
@@ -201,7 +215,7 @@ class _ShapeChecker:
             return None
         pronoun = PRONOUN_SPELLINGS.get(raw.lower().replace(" ", ""))
         if pronoun is None:
-            self.error((*path, "pronouns"), f"unknown pronouns '{raw}'; use one of: {', '.join(PRONOUNS)}")
+            self.error((*path, "pronouns"), f"unknown pronouns {quote(raw)}; use one of: {', '.join(PRONOUNS)}")
         return pronoun
 
     def cast_traits(self, table: dict[str, Any], path: Path) -> dict[str, str] | None:
@@ -227,7 +241,7 @@ class _ShapeChecker:
             catalogue = f"; the catalogue has: {', '.join(CATALOGUE)}"
             self.error(
                 trait_path,
-                f"unknown trait '{trait}'{did_you_mean(str(trait), CATALOGUE, catalogue)}",
+                f"unknown trait {quote(trait)}{did_you_mean(str(trait), CATALOGUE, catalogue)}",
                 at_key=trait_path == value_path,
             )
             return None
@@ -235,7 +249,7 @@ class _ShapeChecker:
         if checked is None:
             values = CATALOGUE[trait].values
             hint = did_you_mean(str(value), values, f"; use one of: {', '.join(values)}")
-            self.error(value_path, f"'{value}' is not a value of {trait}{hint}")
+            self.error(value_path, f"{quote(value)} is not a value of {trait}{hint}")
             return None
         return trait, checked
 
@@ -268,7 +282,7 @@ class _ShapeChecker:
                 self.error(path, f"a fact needs a 'kind': one of {kinds}")
             else:
                 hint = did_you_mean(str(kind), FACT_KINDS, f"; use one of: {kinds}")
-                self.error((*path, "kind"), f"unknown fact kind '{kind}'{hint}")
+                self.error((*path, "kind"), f"unknown fact kind {quote(kind)}{hint}")
             return None
         allowed = FACT_KEYS[kind]
         self.unknown_keys(raw, allowed, path, f"a fact of kind '{kind}'")
@@ -297,15 +311,17 @@ class _ShapeChecker:
                 if target == fact_id:
                     self.error((*path, "fact"), "a fact cannot retract itself; name an earlier fact's id")
                     return None
-                if not isinstance(target, str) or target not in fact_ids:
-                    hint = did_you_mean(str(target), fact_ids) if isinstance(target, str) else ""
+                if isinstance(target, str) and target not in fact_ids and target in self.clue_of_id:
                     self.error(
                         (*path, "fact"),
-                        f"'retract' names no earlier fact: no fact has id '{target}'{hint}"
-                        if fact_ids
-                        else f"'retract' names fact '{target}', but no earlier fact has "
-                        'an id; give the fact to retract an id = "..."',
+                        f"fact {quote(target)} is stated later, in clue {self.clue_of_id[target] + 1}; a retraction "
+                        "must come after the fact it retracts",
                     )
+                    return None
+                if not isinstance(target, str) or target not in fact_ids:
+                    otherwise = "; give the fact to retract an id, and retract it after it is stated"
+                    hint = did_you_mean(target, fact_ids, otherwise) if isinstance(target, str) else otherwise
+                    self.error((*path, "fact"), f"no earlier fact has id {quote(target)}{hint}")
                     return None
                 return Retraction(target, fact_id)
 
@@ -314,11 +330,14 @@ class _ShapeChecker:
             return None
         fact_id = raw["id"]
         if not isinstance(fact_id, str) or not fact_id.strip() or len(fact_id) > MAX_NAME_CHARS:
-            self.error((*path, "id"), f"a fact id must be a short non-empty string, not {fact_id!r}"[:200])
+            self.error(
+                (*path, "id"),
+                f"a fact id must be a non-empty string of at most {MAX_NAME_CHARS} characters, not {quote(fact_id)}",
+            )
             return None
         if fact_id in fact_ids:
             line, _ = self.locations.value(fact_ids[fact_id])
-            self.error((*path, "id"), f"fact id '{fact_id}' is already used at line {line}")
+            self.error((*path, "id"), f"fact id {quote(fact_id)} is already used at line {line}")
             return None
         fact_ids[fact_id] = (*path, "id")
         return fact_id
@@ -339,26 +358,33 @@ class _ShapeChecker:
         return resolve(table["culprit"], ("solution", "culprit"), self.error), reveal
 
 
+def _reference(word: str) -> str:
+    """How a name or role is matched: case-insensitively, with a leading "the " dropped."""
+    word = word.strip().lower()
+    return word[4:].strip() if word.startswith("the ") else word
+
+
 class _Resolver:
     """Finds a suspect's slot from a name or a role ("Hobbs", "butler", "the butler"), case-insensitively."""
 
-    def __init__(self, suspects: list[Suspect]) -> None:
+    def __init__(self, entries: list[tuple[object, object]]) -> None:
         self.slots: dict[str, int] = {}
-        for slot, suspect in enumerate(suspects):
-            for word in (suspect.name.lower(), suspect.role.lower()):
-                self.slots.setdefault(word[4:] if word.startswith("the ") else word, slot)
-        self.known = bool(suspects)
+        self.spelled: list[str] = []  # names and roles as the author wrote them, for suggestions
+        for slot, entry in enumerate(entries):
+            for word in entry:
+                if isinstance(word, str) and word.strip():
+                    self.slots.setdefault(_reference(word), slot)
+                    self.spelled.append(_reference(word) if word.lower().startswith("the ") else word.strip())
+        self.known = bool(self.slots)
 
     def __call__(self, raw: object, path: Path, error: Callable[..., None]) -> int | None:
         if not isinstance(raw, str):
             error(path, f"a suspect is named by a string (name or role), not {_type_name(raw)}")
             return None
-        key = raw.strip().lower()
-        key = key[4:] if key.startswith("the ") else key
-        if key in self.slots:
-            return self.slots[key]
-        if self.known:  # with a broken cast every name would look unknown: say nothing more
-            error(path, f"unknown suspect '{raw}'{did_you_mean(key, self.slots)}")
+        if _reference(raw) in self.slots:
+            return self.slots[_reference(raw)]
+        if self.known:  # with no usable cast every name would look unknown: say nothing more
+            error(path, f"unknown suspect {quote(raw)}{did_you_mean(_reference(raw), self.spelled)}")
         return None
 
 
@@ -375,13 +401,42 @@ def _parse(text: str, source: str) -> tuple[Story, Locations]:
         detail = _TOML_POSITION.sub("", message).strip().rstrip(" .")
         raise StoryError([Problem(source, line, column, f"not valid TOML: {detail}")]) from None
     except RecursionError:
-        raise StoryError([Problem(source, 1, 1, "not valid TOML: arrays or tables nested too deeply")]) from None
+        line, column = _deepest(text)
+        raise StoryError([Problem(source, line, column, "arrays or tables nested too deeply")]) from None
     locations = locate(text)
     checker = _ShapeChecker(source, locations)
     story = checker.story(data)
     if story is None:
         raise StoryError(sorted(checker.problems, key=lambda p: (p.line, p.column)))
     return story, locations
+
+
+def _deepest(text: str, limit: int = 100) -> tuple[int, int]:
+    """Where the value starts whose brackets nest deeper than `limit` (strings and comments skipped roughly)."""
+    depth, line, line_start, quote_char, index, outermost = 0, 1, 0, "", 0, (1, 1)
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif quote_char:
+            if char == "\\" and quote_char == '"':
+                index += 1
+            elif char == quote_char:
+                quote_char = ""
+        elif char in "\"'":
+            quote_char = char
+        elif char == "#":
+            index = text.find("\n", index) - 1 if "\n" in text[index:] else len(text)
+        elif char in "[{":
+            depth += 1
+            if depth == 1:
+                outermost = (line, index - line_start + 1)
+            if depth > limit:
+                return outermost
+        elif char in "]}":
+            depth -= 1
+        index += 1
+    return 1, 1
 
 
 def parse_story(text: str, source: str = "<story>") -> Story:
@@ -442,10 +497,11 @@ def read_story_text(path: FilePath | str, source: str | None = None) -> str:
             [Problem(source, 1, 1, f"the file is over {MAX_FILE_BYTES // 1024} KiB; a story file is a few kilobytes")]
         )
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # an editor's byte-order mark is harmless: drop it
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise StoryError([Problem(source, line, column, "the file is not UTF-8 text")]) from None
 
 

@@ -7,6 +7,7 @@ may assume valid TOML; it walks the same structure and records, for every path s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
@@ -39,6 +40,20 @@ class Locations:
                 return self.keys[path]
             path = path[:-1]
         return self.fallback
+
+
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))")
+
+
+def _unescape(raw: str) -> str:
+    """A TOML basic string's escapes decoded, as tomllib decodes them (the text is already known valid)."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match[1] or match[2] or match[3]
+        return chr(int(code, 16)) if code else _ESCAPES.get(match[4], match[4])
+
+    return _ESCAPE.sub(one, raw)
 
 
 class _Scanner:
@@ -113,8 +128,9 @@ class _Scanner:
         while True:
             self.skip_blank(newlines=False)
             if self.peek() in ('"', "'"):
+                quote = self.peek()
                 raw = self.read_string()
-                parts.append(raw.encode("utf-8").decode("unicode_escape") if "\\" in raw else raw)
+                parts.append(_unescape(raw) if quote == '"' else raw)
             else:
                 begin = self.pos
                 while self.peek() in _BARE_KEY_CHARS and self.peek():

@@ -224,22 +224,42 @@ def _step(
     evidence: dict[str, list[_Standing]],
     word_ends: list[int],
 ) -> Step:
+    found_by_trait = {trait: _clues_by_value(pile) for trait, pile in evidence.items() if pile}
     cleared: list[Clearance | None] = []
     for slot in range(cast):
         reasons: list[Clearance] = []
         if alibis[slot]:
             first = alibis[slot][0].clue
             reasons.append(Clearance(slot, "alibi", first, first))
-        for trait, pile in evidence.items():
-            for stated in statements.get((slot, trait), ()):
-                for found in pile:
-                    if stated.fact.value != found.fact.value:  # type: ignore[union-attr]
-                        late, early = max(stated.clue, found.clue), min(stated.clue, found.clue)
+        for trait, found_by_value in found_by_trait.items():
+            for stated_value, stated in _clues_by_value(statements.get((slot, trait), ())).items():
+                for found_value, found in found_by_value.items():
+                    if stated_value != found_value:
+                        late, early = _first_completion(stated, found)
                         reasons.append(Clearance(slot, "trait", late, early, trait, word_ends[late] - word_ends[early]))
         # The reason completed first; of those, the one needing the least memory: what a reader minimally had to hold.
         cleared.append(min(reasons, key=lambda r: (r.clue, r.words)) if reasons else None)
     possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
     return Step(possible, tuple(cleared))
+
+
+def _clues_by_value(pile: list[_Standing]) -> dict[str, list[int]]:
+    """Standing facts grouped by value, each group's clues in order: repeats cost nothing extra."""
+    groups: dict[str, list[int]] = {}
+    for standing in pile:
+        groups.setdefault(standing.fact.value, []).append(standing.clue)  # type: ignore[union-attr]
+    return groups
+
+
+def _first_completion(stated: list[int], found: list[int]) -> tuple[int, int]:
+    """Of all (statement, evidence) pairs, the earliest to complete and, of those, the one with the latest start.
+
+    A pair completes at the later of its two clues, so the earliest completion pairs the first of each list; its
+    partner is then the latest clue of the other list that is not after it.
+    """
+    late = max(stated[0], found[0])
+    other = found if stated[0] == late else stated
+    return late, max(clue for clue in other if clue <= late)
 
 
 def _decision(story: Story, steps: list[Step]) -> tuple[int | None, tuple[Clearance, ...]]:

@@ -36,5 +36,15 @@ class StoryError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
     """ ": did you mean 'butler'?" when a close choice exists, else `otherwise` (such as "; use one of: ...")."""
-    close = difflib.get_close_matches(word.lower(), [choice.lower() for choice in choices], n=1, cutoff=0.6)
-    return f": did you mean '{close[0]}'?" if close else otherwise
+    spelled = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower()[:100], list(spelled), n=1, cutoff=0.6)
+    return f": did you mean '{spelled[close[0]]}'?" if close else otherwise
+
+
+def quote(value: object, limit: int = 40) -> str:
+    """A user's value for a message: 'text' (cut at `limit` characters), or a TOML spelling for non-strings."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = value if isinstance(value, str) else repr(value)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"'{text}'" if isinstance(value, str) else text

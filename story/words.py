@@ -19,4 +19,5 @@ def split_words(text: str) -> list[str]:
 
 
 def count_words(text: str) -> int:
-    return sum(1 for _ in WORD_PATTERN.finditer(text))
+    """len(split_words(text)), without building the list (lower-casing can change the text: "İ" -> "i̇")."""
+    return sum(1 for _ in WORD_PATTERN.finditer(text.lower()))
