@@ -177,7 +177,8 @@ def analyze(story: Story) -> Analysis:
                     alibis[slot].append(standing)
                 case AlibiBroken(slot):
                     if not alibis[slot]:
-                        problem(f"breaks {story.suspects[slot].name}'s alibi, but no alibi of theirs stands here")
+                        name = story.suspects[slot].name
+                        problem(f"breaks {name}'s alibi, but {name} has no alibi standing here")
                     alibis[slot].clear()
                 case Retraction(target):
                     withdrawn_fact = by_id.get(target)
@@ -189,10 +190,12 @@ def analyze(story: Story) -> Analysis:
                         )
                         continue
                     if isinstance(withdrawn_fact.fact, AlibiBroken | Retraction):
-                        problem(
-                            "only trait, evidence and alibi facts can be retracted; to restore an alibi, "
-                            "state a new one"
+                        advice = (
+                            "to restore an alibi, state a new one"
+                            if isinstance(withdrawn_fact.fact, AlibiBroken)
+                            else "to bring a withdrawn fact back, state it again"
                         )
+                        problem(f"only trait, evidence and alibi facts can be retracted; {advice}")
                         continue
                     withdrawn.add(target)
                     for pile in (*alibis, *statements.values(), *evidence.values()):

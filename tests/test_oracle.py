@@ -239,7 +239,11 @@ def test_retraction_of_a_retraction_is_refused() -> None:
     assert [step.possible for step in analysis.steps][-2:] == [(A,), (A,)]
     assert analysis.decided_at == 3
     assert analysis.findings == (
-        Finding(4, 0, "only trait, evidence and alibi facts can be retracted; to restore an alibi, state a new one"),
+        Finding(
+            4,
+            0,
+            "only trait, evidence and alibi facts can be retracted; to bring a withdrawn fact back, state it again",
+        ),
     )
 
 
@@ -419,7 +423,7 @@ def test_alibi_broken_without_a_standing_alibi() -> None:
             clue("Cleo was at the market with Ada.", Alibi(C), Alibi(B)),
         )
     )
-    assert errors(analysis) == (Finding(0, 2, "breaks Cleo's alibi, but no alibi of theirs stands here"),)
+    assert errors(analysis) == (Finding(0, 2, "breaks Cleo's alibi, but Cleo has no alibi standing here"),)
 
 
 def test_culprit_cleared_by_an_alibi_never_broken() -> None:
