@@ -9,10 +9,14 @@ How a case is built (and why):
   clues earlier. The statements are latent (they change nothing when read) and interleaved across traits, so a
   reader holds many (suspect, trait, value) bindings at once over hundreds of words; the evidence then clears
   every suspect whose remembered value differs.
-- Standing alibis go to a uniformly chosen subset of innocents; broken alibis ("the suspect is back in play")
-  and retracted false testimony fall on any suspect, the culprit included, with the same probability, and both
-  resolve before the first evidence. Red herrings and flavour name suspects uniformly. So mention counts and
-  positions carry no information about the culprit beyond what the logic says.
+- Standing alibis go to a uniformly chosen subset of innocents. Broken alibis ("the suspect is back in play")
+  fall on any suspect without a standing alibi, the culprit included, with the same probability, and are broken
+  before the first evidence; a retracted false testimony falls on any suspect and is withdrawn before that
+  suspect's true value is stated. Red herrings and flavour name suspects uniformly. So mention counts and
+  positions carry no information about the culprit beyond what the logic says (a test checks simple
+  heuristics against a uniform guess). One window is by design not exact: while an alibi that will be broken
+  stands, the oracle believes it and clears that suspect, who may be the culprit; that is the forgetting a
+  reader must do when the alibi falls.
 - Some statements are told with a pronoun right after the suspect is named ("Martin came in from the garden.
   He smokes a pipe."), sometimes across a neutral clue, so a reader must remember who the current subject is.
 """
@@ -259,7 +263,7 @@ class _Builder:
         fillers += [_Unit("flavour") for _ in range(config.min_clues - len(units) - len(fillers))]
         self.widen_gaps(units, evidence, fillers)
         for filler in fillers:
-            # Never before a broken alibi's own alibi or between evidence and the end: anywhere is fair.
+            # No decision depends on a filler (distractor traits never meet evidence), so anywhere is fair.
             units.insert(rng.randint(0, len(units)), filler)
         return units
 
