@@ -6,10 +6,9 @@ The loader checks shape (keys, types, names, catalogue values, caps); `story.ora
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -404,11 +403,16 @@ def _parse(text: str, source: str) -> tuple[Story, Locations]:
         line, column = _deepest(text)
         raise StoryError([Problem(source, line, column, "arrays or tables nested too deeply")]) from None
     locations = locate(text)
+    return story_from_data(data, source, locations), locations
+
+
+def story_from_data(data: dict[str, Any], source: str, locations: Locations, generated: bool = False) -> Story:
+    """Shape-check parsed story data. `generated` admits a JSONL record's "generated" key. Raises StoryError."""
     checker = _ShapeChecker(source, locations)
-    story = checker.story(data)
+    story = checker.story(data, generated)
     if story is None:
         raise StoryError(sorted(checker.problems, key=lambda p: (p.line, p.column)))
-    return story, locations
+    return story
 
 
 def _deepest(text: str, limit: int = 100) -> tuple[int, int]:
@@ -442,46 +446,6 @@ def _deepest(text: str, limit: int = 100) -> tuple[int, int]:
 def parse_story(text: str, source: str = "<story>") -> Story:
     """Parse and shape-check TOML text, without the logic check. Raises StoryError listing every problem."""
     return _parse(text, source)[0]
-
-
-def parse_story_data(data: object, source: str = "<data>", line: int = 1) -> Story:
-    """Shape-check story data that is already parsed, such as one JSONL record (its problems sit at `line`)."""
-    if not isinstance(data, dict):
-        raise StoryError([Problem(source, line, 1, "a story record must be a JSON object")])
-    checker = _ShapeChecker(source, Locations(fallback=(line, 1)))
-    story = checker.story(data, generated=True)
-    if story is None:
-        raise StoryError(checker.problems)
-    return story
-
-
-def read_jsonl(path: FilePath | str) -> Iterator[Story]:
-    """The sound stories of a `whodunit generate` JSONL file; the first bad record raises a located StoryError."""
-    source = str(path)
-    try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
-    except OSError as exc:
-        raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
-    with handle:
-        try:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                if len(text) > MAX_FILE_BYTES:
-                    raise StoryError([Problem(source, number, 1, "record is too long for a story")])
-                try:
-                    data = json.loads(text)
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    column = getattr(exc, "colno", 1)
-                    reason = getattr(exc, "msg", "nested too deeply")
-                    raise StoryError([Problem(source, number, column, f"not valid JSON: {reason}")]) from None
-                story = parse_story_data(data, source, number)
-                errors = [f for f in analyze(story).findings if f.severity == "error"]
-                if errors:
-                    raise StoryError([Problem(source, number, 1, f"clue {f.clue + 1}: {f.message}") for f in errors])
-                yield story
-        except UnicodeDecodeError:
-            raise StoryError([Problem(source, 1, 1, "the file is not UTF-8 text")]) from None
 
 
 def read_story_text(path: FilePath | str, source: str | None = None) -> str:

@@ -20,7 +20,7 @@ def modules_loaded_by(code: str) -> set[str]:
 @pytest.mark.parametrize(
     "code",
     [
-        "import story, story.generator, story.writer, story.oracle, story.loader, story.grammar",
+        "import story, story.generator, story.writer, story.oracle, story.loader, story.grammar, story.jsonl",
         "from game.cli import main; main(['check', 'story/mysteries/manor.toml'])",
     ],
 )

@@ -9,7 +9,7 @@ import pytest
 
 from game.cli import main
 from story import check_file
-from story.loader import read_jsonl
+from story.jsonl import read_jsonl
 
 MYSTERIES = Path(__file__).parent.parent / "story" / "mysteries"
 

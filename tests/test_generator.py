@@ -14,7 +14,7 @@ import pytest
 from story import Evidence, TraitStated, analyze, check_text
 from story.data import Story
 from story.generator import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure, generate_case
-from story.loader import parse_story_data
+from story.jsonl import parse_story_data
 from story.words import split_words
 from story.writer import story_to_dict, story_to_json, story_to_toml
 

@@ -1,0 +1,53 @@
+"""Reading generated cases back: one JSON record per line, as `whodunit generate --out cases.jsonl` writes them.
+
+A record is the story-file structure (see `story.writer.story_to_dict`) plus the generator's "generated" record;
+it goes through the same shape check and oracle as a story file, with problems placed at the record's line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path as FilePath
+
+from story.data import Story
+from story.loader import MAX_FILE_BYTES, story_from_data
+from story.locate import Locations
+from story.oracle import analyze
+from story.problems import Problem, StoryError
+
+
+def parse_story_data(data: object, source: str = "<data>", line: int = 1) -> Story:
+    """Shape-check story data that is already parsed, such as one JSONL record (its problems sit at `line`)."""
+    if not isinstance(data, dict):
+        raise StoryError([Problem(source, line, 1, "a story record must be a JSON object")])
+    return story_from_data(data, source, Locations(fallback=(line, 1)), generated=True)
+
+
+def read_jsonl(path: FilePath | str) -> Iterator[Story]:
+    """The sound stories of a `whodunit generate` JSONL file; the first bad record raises a located StoryError."""
+    source = str(path)
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
+    with handle:
+        try:
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                if len(text) > MAX_FILE_BYTES:
+                    raise StoryError([Problem(source, number, 1, "record is too long for a story")])
+                try:
+                    data = json.loads(text)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    column = getattr(exc, "colno", 1)
+                    reason = getattr(exc, "msg", "nested too deeply")
+                    raise StoryError([Problem(source, number, column, f"not valid JSON: {reason}")]) from None
+                story = parse_story_data(data, source, number)
+                errors = [f for f in analyze(story).findings if f.severity == "error"]
+                if errors:
+                    raise StoryError([Problem(source, number, 1, f"clue {f.clue + 1}: {f.message}") for f in errors])
+                yield story
+        except UnicodeDecodeError:
+            raise StoryError([Problem(source, 1, 1, "the file is not UTF-8 text")]) from None

@@ -1,0 +1,50 @@
+"""Generated cases read back from JSONL: equal stories, and located errors for bad records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from story import StoryError
+from story.generator import generate_cases
+from story.jsonl import read_jsonl
+from story.writer import story_to_json
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cases_read_back_equal(tmp_path: Path) -> None:
+    cases = list(generate_cases(3, 5, "easy"))
+    path = write_lines(tmp_path / "cases.jsonl", [story_to_json(case) for case in cases])
+    assert list(read_jsonl(path)) == cases
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ("{not json", "cases.jsonl:2:2: error: not valid JSON"),
+        ("[1, 2]", "cases.jsonl:2:1: error: a story record must be a JSON object"),
+        ('{"title": 3}', "cases.jsonl:2:1: error: 'title' must be a string, not an integer"),
+    ],
+)
+def test_a_bad_record_is_located_by_its_line(tmp_path: Path, record: str, message: str) -> None:
+    good = story_to_json(next(generate_cases(1, 1, "tiny")))
+    path = write_lines(tmp_path / "cases.jsonl", [good, record])
+    with pytest.raises(StoryError) as caught:
+        list(read_jsonl(path))
+    assert message in str(caught.value)
+
+
+def test_an_unsound_record_is_refused(tmp_path: Path) -> None:
+    """Naming an innocent as the culprit makes the evidence contradict the cast: the oracle refuses the record."""
+    data = json.loads(story_to_json(next(generate_cases(1, 1, "tiny"))))
+    culprit = data["solution"]["culprit"]
+    data["solution"]["culprit"] = next(s["name"] for s in data["suspects"] if s["name"] != culprit)
+    path = write_lines(tmp_path / "cases.jsonl", [json.dumps(data)])
+    with pytest.raises(StoryError, match=r"cases\.jsonl:1:1: error: clue \d+: "):
+        list(read_jsonl(path))
