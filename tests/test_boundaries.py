@@ -21,10 +21,11 @@ def modules_loaded_by(code: str) -> set[str]:
     "code",
     [
         "import story, story.generator, story.writer, story.oracle, story.loader, story.grammar, story.jsonl",
+        "import model.tokenizer",
         "from game.cli import main; main(['check', 'story/mysteries/manor.toml'])",
     ],
 )
-def test_story_engine_and_story_commands_load_neither_torch_nor_textual(code: str) -> None:
+def test_story_engine_tokenizer_and_story_commands_load_neither_torch_nor_textual(code: str) -> None:
     loaded = modules_loaded_by(code)
     assert "torch" not in loaded
     assert "textual" not in loaded

@@ -1,0 +1,123 @@
+"""Turning a story into the word tokens the readers read, with every suspect anonymised as a slot token.
+
+Names and roles become `<s0>`..`<s7>` by cast order (entity anonymisation, as in reading-comprehension work), so
+one model reads every cast and learns nothing about a particular name. A role is matched as a word ("the
+butler" reads "the <s0>"); a name is matched whole, case-insensitively, and by any one of its words that is
+capitalised in the text and belongs to no other suspect ("Reeve" for "Captain Reeve", but not "lane" in "down
+the lane" for "Miss Lane"). Pronouns stay words: resolving them is part of the reading.
+
+This module is pure Python (no torch), so the game's numpy reader tokenizes exactly as training did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from story.data import Story
+from story.words import split_words
+
+PAD, UNKNOWN = "<pad>", "<unk>"
+MAX_SLOTS = 8
+SLOTS = tuple(f"<s{slot}>" for slot in range(MAX_SLOTS))
+SPECIALS = (PAD, UNKNOWN, *SLOTS)
+# Words that open a name but say nothing about who: "Captain Reeve" may be called "Reeve", not "Captain".
+TITLES = frozenset(
+    ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "colonel", "major", "reverend", "the"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A story as tokens: the intro, then each clue, exactly the prose the player reads."""
+
+    tokens: tuple[str, ...]
+    clue_ends: tuple[int, ...]  # index one past each clue's last token
+    intro_length: int  # tokens before the first clue
+
+
+def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
+    """(pattern, slot) pairs, longest text first so that "Captain Reeve" wins over "Reeve"."""
+    cast_words: dict[str, set[int]] = {}
+    for slot, suspect in enumerate(story.suspects):
+        for word in suspect.name.split():
+            cast_words.setdefault(word.lower(), set()).add(slot)
+    found: list[tuple[str, int, bool]] = []  # (text, slot, case-sensitive)
+    for slot, suspect in enumerate(story.suspects):
+        found.append((suspect.name, slot, False))
+        found.append((suspect.role, slot, False))
+        for word in suspect.name.split():
+            if word.lower() not in TITLES and cast_words[word.lower()] == {slot} and word[:1].isupper():
+                found.append((word, slot, True))
+    found.sort(key=lambda item: -len(item[0]))
+    return [
+        (re.compile(rf"(?<![\w'-]){re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
+        for text, slot, exact in found
+    ]
+
+
+def tokenize_text(text: str, aliases: list[tuple[re.Pattern[str], int]]) -> list[str]:
+    """Words of `text`, with each suspect reference replaced by its slot token."""
+    spans: list[tuple[int, int, int]] = []
+    for pattern, slot in aliases:
+        for match in pattern.finditer(text):
+            if all(match.end() <= start or match.start() >= end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), slot))
+    tokens: list[str] = []
+    position = 0
+    for start, end, slot in sorted(spans):
+        tokens += split_words(text[position:start])
+        tokens.append(SLOTS[slot])
+        position = end
+    tokens += split_words(text[position:])
+    return tokens
+
+
+def read_story(story: Story) -> Reading:
+    """The story's intro and clues as tokens, suspects anonymised."""
+    aliases = _aliases(story)
+    tokens = tokenize_text(story.intro, aliases)
+    intro_length = len(tokens)
+    clue_ends = []
+    for clue in story.clues:
+        tokens += tokenize_text(clue.text, aliases)
+        clue_ends.append(len(tokens))
+    return Reading(tuple(tokens), tuple(clue_ends), intro_length)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Token <-> id. Stored with each checkpoint, never rebuilt from data at load time."""
+
+    words: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.words[: len(SPECIALS)] != SPECIALS or len(set(self.words)) != len(self.words):
+            raise ValueError("a vocabulary starts with the special tokens and lists each word once")
+        object.__setattr__(self, "_ids", {word: index for index, word in enumerate(self.words)})
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def encode(self, tokens: Iterable[str]) -> list[int]:
+        ids: dict[str, int] = self._ids  # type: ignore[attr-defined]
+        unknown = ids[UNKNOWN]
+        return [ids.get(token, unknown) for token in tokens]
+
+    def to_json(self) -> str:
+        return json.dumps(list(self.words), ensure_ascii=False)
+
+    @classmethod
+    def from_words(cls, words: Iterable[str]) -> Vocabulary:
+        """Specials first, then every other word once, sorted: the same words always give the same ids."""
+        return cls(SPECIALS + tuple(sorted(set(words) - set(SPECIALS))))
+
+
+def build_vocabulary(stories: Iterable[Story]) -> Vocabulary:
+    """Every token the stories use (the generator's grammar and the bundled mysteries, in practice)."""
+    words: set[str] = set()
+    for story in stories:
+        words.update(read_story(story).tokens)
+    return Vocabulary.from_words(words)

@@ -1,0 +1,88 @@
+"""The readers' tokenizer: the prose the player reads, with suspects anonymised as slot tokens."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from model.tokenizer import PAD, SLOTS, SPECIALS, UNKNOWN, Vocabulary, build_vocabulary, read_story
+from story import Clue, Story, Suspect
+from story.generator import generate_cases
+from story.words import count_words
+
+
+def story_with(*texts: str) -> Story:
+    cast = (
+        Suspect("Captain Reeve", "nephew", "he"),
+        Suspect("Miss Lane", "governess", "she"),
+        Suspect("Hobbs", "butler", "he"),
+    )
+    return Story("T", "S", "V", "Three guests.", cast, tuple(Clue(text) for text in texts), 2, "R")
+
+
+def tokens_of(text: str) -> list[str]:
+    reading = read_story(story_with(text))
+    return list(reading.tokens[reading.intro_length :])
+
+
+def test_names_and_roles_become_slot_tokens() -> None:
+    assert tokens_of("Hobbs, the butler, met Captain Reeve.") == ["<s2>", ",", "the", "<s2>", ",", "met", "<s0>", "."]
+    assert tokens_of("HOBBS's glove") == ["<s2>", "'s", "glove"]
+
+
+def test_a_capitalised_part_of_a_name_refers_to_the_suspect_but_a_common_word_does_not() -> None:
+    assert tokens_of("Reeve smokes; Lane walked down the lane.") == [
+        "<s0>",
+        "smokes",
+        ";",
+        "<s1>",
+        "walked",
+        "down",
+        "the",
+        "lane",
+        ".",
+    ]
+    assert tokens_of("The Captain left.") == ["the", "captain", "left", "."]  # a title alone names nobody
+
+
+def test_pronouns_stay_words() -> None:
+    assert tokens_of("She is left-handed.") == ["she", "is", "left-handed", "."]
+
+
+def test_clue_ends_mark_each_clue() -> None:
+    reading = read_story(story_with("Hobbs smokes.", "Rain fell all night."))
+    assert reading.tokens[: reading.intro_length] == ("three", "guests", ".")
+    assert reading.clue_ends == (6, 11)
+    assert reading.tokens[reading.clue_ends[0] : reading.clue_ends[1]] == ("rain", "fell", "all", "night", ".")
+
+
+def test_generated_clues_have_one_token_per_word_so_memory_distances_are_in_tokens() -> None:
+    for story in generate_cases(0, 50, "hard"):
+        reading = read_story(story)
+        starts = (reading.intro_length, *reading.clue_ends[:-1])
+        for clue, start, end in zip(story.clues, starts, reading.clue_ends, strict=True):
+            assert end - start == count_words(clue.text), clue.text
+
+
+def test_generated_prose_leaves_no_name_behind() -> None:
+    for story in generate_cases(1, 100, "default"):
+        names = {word.lower() for suspect in story.suspects for word in suspect.name.split()}
+        roles = {suspect.role for suspect in story.suspects}
+        assert not (names | roles) & set(read_story(story).tokens)
+
+
+def test_vocabulary_ids_are_deterministic_and_unknown_words_map_to_unk() -> None:
+    stories = list(generate_cases(2, 30, "default"))
+    vocabulary = build_vocabulary(stories)
+    assert vocabulary == build_vocabulary(reversed(stories))
+    assert vocabulary.words[:2] == (PAD, UNKNOWN) and set(SLOTS) <= set(vocabulary.words)
+    assert vocabulary.encode(["<s3>", "zyzzyva"]) == [vocabulary.words.index("<s3>"), 1]
+    assert Vocabulary(tuple(json.loads(vocabulary.to_json()))) == vocabulary
+
+
+def test_a_vocabulary_without_its_special_tokens_is_refused() -> None:
+    with pytest.raises(ValueError, match="special tokens"):
+        Vocabulary(("a", "b"))
+    with pytest.raises(ValueError, match="each word once"):
+        Vocabulary((*SPECIALS, "a", "a"))
