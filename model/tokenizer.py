@@ -22,7 +22,9 @@ from story.words import split_words
 PAD, UNKNOWN = "<pad>", "<unk>"
 MAX_SLOTS = 8
 SLOTS = tuple(f"<s{slot}>" for slot in range(MAX_SLOTS))
-SPECIALS = (PAD, UNKNOWN, *SLOTS)
+# A reader reads a case once per suspect: that suspect's slot token becomes SELF, every other one OTHER.
+SELF, OTHER = "<self>", "<other>"
+SPECIALS = (PAD, UNKNOWN, SELF, OTHER, *SLOTS)
 # Words that open a name but say nothing about who: "Captain Reeve" may be called "Reeve", not "Captain".
 TITLES = frozenset(
     ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "colonel", "major", "reverend", "the"]
@@ -105,6 +107,12 @@ class Vocabulary:
         ids: dict[str, int] = self._ids  # type: ignore[attr-defined]
         unknown = ids[UNKNOWN]
         return [ids.get(token, unknown) for token in tokens]
+
+    def view_ids(self, ids: list[int], slot: int) -> list[int]:
+        """The ids as suspect `slot` reads them: its slot token is SELF, every other suspect's is OTHER."""
+        first = self.words.index(SLOTS[0])
+        own, self_id, other_id = first + slot, self.words.index(SELF), self.words.index(OTHER)
+        return [self_id if i == own else other_id if first <= i < first + MAX_SLOTS else i for i in ids]
 
     def to_json(self) -> str:
         return json.dumps(list(self.words), ensure_ascii=False)

@@ -21,7 +21,7 @@ def modules_loaded_by(code: str) -> set[str]:
     "code",
     [
         "import story, story.generator, story.writer, story.oracle, story.loader, story.grammar, story.jsonl",
-        "import model.tokenizer",
+        "import model.tokenizer, model.stream, model.readout",
         "from game.cli import main; main(['check', 'story/mysteries/manor.toml'])",
     ],
 )

@@ -1,0 +1,74 @@
+"""The streaming reader on numpy: one token at a time, constant work per token, no torch.
+
+The game feeds it the words as they are narrated. It keeps one recurrent state per suspect reading and, for
+each token, advances every reading by one step, so the cost per token is the same at token 10 and token 1,000
+(the prefix is never re-read). For the LSTM it returns the step's input, forget and output gates and the cell
+state, computed from the same weights as torch's fused nn.LSTM (gate order i, f, g, o).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.readout import READOUT_CELLS, READOUT_CLASSES
+from model.tokenizer import Vocabulary
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What the reader believes after one token."""
+
+    probabilities: np.ndarray  # (K,) the cast's distribution
+    readout: np.ndarray  # (K, cells, classes) read-out logits per suspect reading
+    gates: dict[str, np.ndarray] | None  # LSTM only: "input", "forget", "output", "cell", each (K, H)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # exact, and never overflows
+
+
+class StreamingReader:
+    """Reads one case, token by token, for a cast of `cast_size` suspects."""
+
+    def __init__(self, kind: str, weights: Mapping[str, np.ndarray], vocabulary: Vocabulary, cast_size: int) -> None:
+        self.kind = kind
+        self.vocabulary = vocabulary
+        self.cast_size = cast_size
+
+        def get(name: str) -> np.ndarray:
+            return np.asarray(weights[name], dtype=np.float64)  # float64: parity with torch well inside 1e-5
+
+        # A word's input projection never changes: precompute it for the whole vocabulary once, (V, 4H) or (V, H).
+        bias = get("recurrent.bias_ih_l0") + get("recurrent.bias_hh_l0")
+        self.input_table = get("embed.weight") @ get("recurrent.weight_ih_l0").T + bias
+        self.w_hh = get("recurrent.weight_hh_l0")
+        self.possible_w, self.possible_b = get("possible.weight"), get("possible.bias")
+        self.readout_w, self.readout_b = get("readout.weight"), get("readout.bias")
+        hidden = self.w_hh.shape[1]
+        self.hidden_state = np.zeros((cast_size, hidden))
+        self.cell_state = np.zeros((cast_size, hidden)) if kind == "lstm" else None
+        self._slot_views = [vocabulary.view_ids(list(range(len(vocabulary))), slot) for slot in range(cast_size)]
+
+    def step(self, token: str) -> StepResult:
+        """Advance every suspect reading by one token."""
+        (token_id,) = self.vocabulary.encode([token])
+        rows = [views[token_id] for views in self._slot_views]  # the token as each suspect's reading sees it
+        pre = self.input_table[rows] + self.hidden_state @ self.w_hh.T  # (K, 4H) or (K, H)
+        gates = None
+        if self.kind == "lstm":
+            i, f, g, o = np.split(pre, 4, axis=1)
+            i, f, o, g = _sigmoid(i), _sigmoid(f), _sigmoid(o), np.tanh(g)
+            self.cell_state = f * self.cell_state + i * g
+            self.hidden_state = o * np.tanh(self.cell_state)
+            gates = {"input": i, "forget": f, "output": o, "cell": self.cell_state}
+        else:
+            self.hidden_state = np.tanh(pre)
+        logits = (self.hidden_state @ self.possible_w.T + self.possible_b)[:, 0]  # (K,)
+        shifted = np.exp(logits - logits.max())
+        readout = (self.hidden_state @ self.readout_w.T + self.readout_b).reshape(
+            self.cast_size, READOUT_CELLS, READOUT_CLASSES
+        )
+        return StepResult(shifted / shifted.sum(), readout, gates)

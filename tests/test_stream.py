@@ -1,0 +1,62 @@
+"""The numpy streaming reader gives what the torch reader gives, token by token, without importing torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from model.readers import Reader, ReaderConfig, cast_distribution
+from model.stream import StreamingReader
+from model.tokenizer import build_vocabulary, read_story
+from story.generator import generate_cases
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+def test_streaming_matches_torch_to_1e5_on_random_cases(kind: str) -> None:
+    torch.manual_seed(0)
+    stories = list(generate_cases(11, 4, "default"))
+    vocabulary = build_vocabulary(stories)
+    model = Reader(ReaderConfig(kind=kind, vocab_size=len(vocabulary), embedding=16, hidden=24)).eval()
+    for parameter in model.parameters():  # larger than the default init, so that gates saturate and differ
+        torch.nn.init.uniform_(parameter, -0.5, 0.5)
+    weights = {name: tensor.detach().numpy() for name, tensor in model.state_dict().items()}
+    for story in stories:
+        cast = len(story.suspects)
+        ids = vocabulary.encode(read_story(story).tokens)
+        views = torch.tensor([vocabulary.view_ids(ids, slot) for slot in range(cast)])[None]  # (1, K, T)
+        with torch.no_grad():
+            possible, readout = model(views)
+            expected = cast_distribution(possible, torch.tensor([cast]))[0].double().numpy()  # (T, K)
+        stream = StreamingReader(kind, weights, vocabulary, cast)
+        for position, token in enumerate(read_story(story).tokens):
+            step = stream.step(token)
+            np.testing.assert_allclose(step.probabilities, expected[position], atol=1e-5)
+            np.testing.assert_allclose(step.readout, readout[0, :, position].double().numpy(), atol=1e-5)
+            assert (step.gates is not None) == (kind == "lstm")
+
+
+def test_lstm_gates_are_those_of_torchs_cell() -> None:
+    torch.manual_seed(1)
+    stories = list(generate_cases(12, 1, "tiny"))
+    vocabulary = build_vocabulary(stories)
+    model = Reader(ReaderConfig(kind="lstm", vocab_size=len(vocabulary), embedding=8, hidden=6))
+    weights = {name: tensor.detach().numpy() for name, tensor in model.state_dict().items()}
+    cast = len(stories[0].suspects)
+    stream = StreamingReader("lstm", weights, vocabulary, cast)
+    cell = torch.nn.LSTMCell(8, 6)
+    cell.load_state_dict(
+        {
+            name.replace("recurrent.", "").replace("_l0", ""): tensor
+            for name, tensor in model.state_dict().items()
+            if name.startswith("recurrent.")
+        }
+    )
+    h = c = torch.zeros(cast, 6)
+    for token in read_story(stories[0]).tokens[:40]:
+        step = stream.step(token)
+        ids = torch.tensor([vocabulary.view_ids(vocabulary.encode([token]), slot)[0] for slot in range(cast)])
+        with torch.no_grad():
+            h, c = cell(model.embed(ids), (h, c))
+        np.testing.assert_allclose(step.gates["cell"], c.double().numpy(), atol=1e-5)
+        assert ((step.gates["forget"] > 0) & (step.gates["forget"] < 1)).all()
