@@ -58,6 +58,10 @@ class Step:
 
     possible: tuple[int, ...]  # slots consistent with every standing fact, in cast order
     cleared: tuple[Clearance | None, ...]  # per slot; None where possible
+    # What a perfect memory holds now (the readers' read-out targets): the latest standing statement of each
+    # (slot, trait) and the latest standing evidence of each trait.
+    stated: tuple[tuple[int, str, str], ...] = ()  # (slot, trait, value)
+    evidence: tuple[tuple[str, str], ...] = ()  # (trait, value)
 
     def posterior(self, cast_size: int) -> tuple[float, ...]:
         """Uniform over the possible suspects (all zeros if none is possible)."""
@@ -243,7 +247,9 @@ def _step(
         # The reason completed first; of those, the one needing the least memory: what a reader minimally had to hold.
         cleared.append(min(reasons, key=lambda r: (r.clue, r.words)) if reasons else None)
     possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
-    return Step(possible, tuple(cleared))
+    stated = tuple((slot, trait, pile[-1].fact.value) for (slot, trait), pile in statements.items() if pile)
+    found = tuple((trait, pile[-1].fact.value) for trait, pile in evidence.items() if pile)
+    return Step(possible, tuple(cleared), stated, found)  # type: ignore[arg-type]
 
 
 def _clues_by_value(pile: list[_Standing]) -> dict[str, list[int]]:
