@@ -70,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--out", type=Path, required=True, help="a .jsonl file, a .toml file (one case), or a folder for .toml files"
     )
+    train = commands.add_parser(
+        "train",
+        help="train a reader (the LSTM partner or the RNN rival) on generated cases",
+        description="Train a reader on cases generated on the fly; see docs/research.",
+    )
+    train.add_argument("--model", choices=("lstm", "rnn"), default="lstm", help="which reader (default lstm)")
+    train.add_argument("--preset", choices=("default", "tiny"), default="default", help="recipe preset")
+    train.add_argument("--minutes", type=float, help="wall-clock budget (default: the preset's)")
+    train.add_argument("--steps", type=_positive, help="stop after this many steps")
+    train.add_argument("--seed", type=int, default=0, help="training run seed")
+    train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
     return parser
 
 
@@ -93,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args.files, console, trace=args.trace)
         if args.command == "new":
             return _new(args.file, args.force, console)
+        if args.command == "train":
+            from game.train_command import run_train
+
+            return run_train(args, console, " ".join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
         from game.generate_command import run_generate
 
         return run_generate(args, console)

@@ -46,13 +46,17 @@ class Reader(nn.Module):
         self.possible = nn.Linear(config.hidden, 1)
         self.readout = nn.Linear(config.hidden, READOUT_CELLS * READOUT_CLASSES)
 
+    def forward_rows(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """ids (R, T), one suspect reading per row -> possible logits (R, T), read-out (R, T, cells, classes)."""
+        states, _ = self.recurrent(self.embed(ids))  # (R, T, H)
+        rows, length = ids.shape
+        return self.possible(states)[..., 0], self.readout(states).reshape(rows, length, READOUT_CELLS, READOUT_CLASSES)
+
     def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """ids (B, K, T) readings -> possible logits (B, K, T) and read-out logits (B, K, T, cells, classes)."""
         batch, cast, length = ids.shape
-        states, _ = self.recurrent(self.embed(ids.reshape(batch * cast, length)))  # (B*K, T, H)
-        possible = self.possible(states).reshape(batch, cast, length)
-        readout = self.readout(states).reshape(batch, cast, length, READOUT_CELLS, READOUT_CLASSES)
-        return possible, readout
+        possible, readout = self.forward_rows(ids.reshape(batch * cast, length))
+        return possible.reshape(batch, cast, length), readout.reshape(batch, cast, *readout.shape[1:])
 
 
 def cast_distribution(possible: torch.Tensor, cast_sizes: torch.Tensor) -> torch.Tensor:
