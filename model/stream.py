@@ -50,7 +50,7 @@ class StreamingReader:
         hidden = self.w_hh.shape[1]
         self.hidden_state = np.zeros((cast_size, hidden))
         self.cell_state = np.zeros((cast_size, hidden)) if kind == "lstm" else None
-        self._slot_views = [vocabulary.view_ids(list(range(len(vocabulary))), slot) for slot in range(cast_size)]
+        self._slot_views = [vocabulary.view_table(slot) for slot in range(cast_size)]
 
     def step(self, token: str) -> StepResult:
         """Advance every suspect reading by one token."""

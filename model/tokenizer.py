@@ -99,6 +99,16 @@ class Vocabulary:
         if self.words[: len(SPECIALS)] != SPECIALS or len(set(self.words)) != len(self.words):
             raise ValueError("a vocabulary starts with the special tokens and lists each word once")
         object.__setattr__(self, "_ids", {word: index for index, word in enumerate(self.words)})
+        # For each slot, every id as that suspect's reading sees it (SPECIALS fixes where the tokens sit).
+        first, self_id, other_id = SPECIALS.index(SLOTS[0]), SPECIALS.index(SELF), SPECIALS.index(OTHER)
+        tables = tuple(
+            tuple(
+                self_id if i == first + slot else other_id if first <= i < first + MAX_SLOTS else i
+                for i in range(len(self.words))
+            )
+            for slot in range(MAX_SLOTS)
+        )
+        object.__setattr__(self, "_views", tables)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -108,11 +118,14 @@ class Vocabulary:
         unknown = ids[UNKNOWN]
         return [ids.get(token, unknown) for token in tokens]
 
-    def view_ids(self, ids: list[int], slot: int) -> list[int]:
-        """The ids as suspect `slot` reads them: its slot token is SELF, every other suspect's is OTHER."""
-        first = self.words.index(SLOTS[0])
-        own, self_id, other_id = first + slot, self.words.index(SELF), self.words.index(OTHER)
-        return [self_id if i == own else other_id if first <= i < first + MAX_SLOTS else i for i in ids]
+    def view_table(self, slot: int) -> tuple[int, ...]:
+        """id -> id as suspect `slot` reads it: its slot token is SELF, every other suspect's is OTHER."""
+        return self._views[slot]  # type: ignore[attr-defined]
+
+    def view_ids(self, ids: Iterable[int], slot: int) -> list[int]:
+        """`ids` as suspect `slot` reads them."""
+        table = self.view_table(slot)
+        return [table[i] for i in ids]
 
     def to_json(self) -> str:
         return json.dumps(list(self.words), ensure_ascii=False)

@@ -82,11 +82,12 @@ def collate(cases: list[CaseTargets], vocabulary: Vocabulary) -> Batch:
     possible = np.zeros((rows, length), np.float32)
     readout = np.full((rows, length, 2 * cases[0].evidence.shape[1]), UNKNOWN_CLASS, np.int64)
     row_case, row_slot = np.zeros(rows, np.int64), np.zeros(rows, np.int64)
+    tables = [np.asarray(vocabulary.view_table(slot)) for slot in range(max(case.cast_size for case in cases))]
     row = 0
     for index, case in enumerate(cases):
         tokens, traits = len(case.ids), case.evidence.shape[1]
         for slot in range(case.cast_size):
-            views[row, :tokens] = vocabulary.view_ids(case.ids.tolist(), slot)
+            views[row, :tokens] = tables[slot][case.ids]
             possible[row, :tokens] = case.possible[slot]
             readout[row, :tokens, :traits] = case.stated[slot]
             readout[row, :tokens, traits:] = case.evidence
