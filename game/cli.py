@@ -77,10 +77,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--model", choices=("lstm", "rnn"), default="lstm", help="which reader (default lstm)")
     train.add_argument("--preset", choices=("default", "tiny"), default="default", help="recipe preset")
-    train.add_argument("--minutes", type=float, help="wall-clock budget (default: the preset's)")
-    train.add_argument("--steps", type=_positive, help="stop after this many steps")
-    train.add_argument("--seed", type=int, default=0, help="training run seed")
+    train.add_argument("--steps", type=_positive, help="optimisation steps (default: the preset's)")
+    train.add_argument("--minutes", type=_positive_float, help="wall-clock cap; stops early with a checkpoint")
+    train.add_argument("--seed", type=int, default=0, help="training run seed (cases and initial weights)")
+    train.add_argument(
+        "--difficulty", choices=DIFFICULTIES, help="train along the curriculum up to this preset (default: default)"
+    )
+    train.add_argument("--cases", type=_positive, help="train on a fixed pool of this many cases, not fresh ones")
+    train.add_argument("--epochs", type=_positive, help="with --cases or --data: stop after this many passes")
+    train.add_argument("--data", type=Path, metavar="FILE", help="train on the cases of a `whodunit generate` JSONL")
+    train.add_argument("--device", choices=("cpu", "cuda"), help="where to train (default cpu)")
+    train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure the readers against the logic oracle on held-out cases",
+        description="Run the LSTM, the RNN and the oracle on the same held-out cases and report accuracy, "
+        "calibration, distance to the oracle and memory by distance (metrics: docs/model.md).",
+    )
+    evaluate.add_argument(
+        "--checkpoint",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="a checkpoint folder (repeatable; default: the bundled LSTM and RNN)",
+    )
+    evaluate.add_argument("--cases", type=_positive, default=500, help="how many cases (default 500)")
+    evaluate.add_argument("--seed", type=int, help="run seed of the cases (default: one no training run uses)")
+    evaluate.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="preset (default: default)")
+    evaluate.add_argument(
+        "--set", action="append", default=[], metavar="KNOB=VALUE", dest="knobs", help="override a generator knob"
+    )
+    evaluate.add_argument("--json", action="store_true", help='print one JSON object {"models": {...}}')
     return parser
 
 
@@ -91,6 +120,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not '{text}'") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, not {text}")
     return value
 
 
@@ -108,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.train_command import run_train
 
             return run_train(args, console, " ".join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
+        if args.command == "eval":
+            from game.eval_command import run_eval
+
+            return run_eval(args, console)
         from game.generate_command import run_generate
 
         return run_generate(args, console)

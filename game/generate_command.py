@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from story.atomic import atomic_writer, write_atomic
 from story.data import Story
-from story.generator import PRESETS, configure, generate_cases
+from story.generator import PRESETS, configure, generate_cases, parse_knobs
 from story.writer import story_to_json, story_to_toml
 
 PROGRESS_FROM = 500  # show a progress bar from this many cases on
@@ -20,7 +20,7 @@ PROGRESS_FROM = 500  # show a progress bar from this many cases on
 
 def run_generate(args: argparse.Namespace, console: Console) -> int:
     try:
-        overrides = dict(_knob(text) for text in args.knobs)
+        overrides = parse_knobs(args.knobs)
         config = configure(PRESETS[args.difficulty], overrides)
     except ValueError as exc:
         console.print(f"[red]whodunit generate: {exc}[/]")
@@ -58,13 +58,6 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
         f"({args.count / max(elapsed, 1e-9):,.0f} cases/s)"
     )
     return 0
-
-
-def _knob(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep:
-        raise ValueError(f"--set takes KNOB=VALUE, not '{text}'")
-    return key.strip(), value.strip()
 
 
 def _counted(cases: Iterator[Story], bar: Progress, task: TaskID) -> Iterator[Story]:

@@ -3,34 +3,74 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
+from dataclasses import fields
 
 from rich.console import Console
 from rich.live import Live
 
+CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
+
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
-    from model.train import TRAIN_PRESETS, train
+    from model.checkpoint import CheckpointError, load_checkpoint
+    from model.train import TRAIN_PRESETS, TrainConfig, train, with_overrides
+    from story import StoryError
+    from story.jsonl import read_jsonl
 
-    config = replace(TRAIN_PRESETS[args.preset], kind=args.model, seed=args.seed)
-    if args.minutes is not None:
-        config = replace(config, minutes=args.minutes)
-    if args.steps is not None:
-        config = replace(config, steps=args.steps)
+    try:
+        if args.resume:
+            stored = load_checkpoint(args.out).meta.get("training", {})
+            known = {field.name for field in fields(TrainConfig)}
+            config = TrainConfig(**{key: value for key, value in stored.items() if key in known})
+            config = with_overrides(config, levels=tuple(config.levels), minutes=args.minutes)
+            console.print(f"resuming {args.out} from its last checkpoint (its own settings; --minutes may change)")
+        else:
+            levels = None
+            if args.difficulty:
+                levels = CURRICULUM[: CURRICULUM.index(args.difficulty) + 1]
+            config = with_overrides(
+                TRAIN_PRESETS[args.preset],
+                kind=args.model,
+                seed=args.seed,
+                minutes=args.minutes,
+                steps=args.steps,
+                levels=levels,
+                pool_cases=args.cases,
+                epochs=args.epochs,
+                device=args.device,
+                data=str(args.data) if args.data else None,
+            )
+        pool = list(read_jsonl(config.data)) if config.data else None
+    except CheckpointError as exc:
+        console.print(f"[red]whodunit train: cannot resume: {exc}[/]")
+        return 1
+    except StoryError as exc:
+        console.print(f"[red]whodunit train: {exc}[/]")
+        return 1
+    if config.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            console.print("[red]whodunit train: --device cuda, but torch sees no CUDA device here[/]")
+            return 2
     with Live(console=console, transient=False, refresh_per_second=4) as live:
 
         def report(status: dict) -> None:
             if "validation" in status:
                 live.console.print(f"validation: {status['validation']}")
                 return
+            remaining = (status["steps"] - status["step"]) * status["elapsed"] / max(status["step"], 1)
             live.update(
-                f"step {status['step']:,}  level {status['level']}  loss {status['loss']:.3f}  "
+                f"step {status['step']:,}/{status['steps']:,}  level {status['level']}  loss {status['loss']:.3f}  "
                 f"batch accuracy {status['accuracy']:.2f}  {status['tokens_per_second']:,.0f} tokens/s  "
-                f"{status['elapsed'] / 60:.1f} of {config.minutes:g} min"
+                f"{status['elapsed'] / 60:.1f} min, about {remaining / 60:.0f} min left"
             )
 
         try:
-            metrics = train(config, args.out, command, report)
+            metrics = train(config, args.out, command, report, pool=pool, resume=args.resume)
+        except CheckpointError as exc:
+            console.print(f"[red]whodunit train: cannot resume: {exc}[/]")
+            return 1
         except OSError as exc:
             console.print(f"[red]whodunit train: cannot write {args.out}: {exc.strerror or exc}[/]")
             return 1

@@ -3,14 +3,21 @@
 `reader.safetensors` holds the tensors (a JSON header and raw bytes: loading runs no code); `reader.json` holds
 the architecture, the vocabulary, the training command, config, seed, metrics, the code version and the
 weights' SHA-256, which loading verifies, so a half-written or swapped file is refused rather than used.
-Both are written atomically, JSON last: a checkpoint whose JSON exists is complete. Pure numpy (no torch), so
-the game can load one.
+A training checkpoint adds `resume.safetensors` (optimiser tensors, random state) and `resume.json` (where the
+run stands), tied to the weights by their checksum.
+
+A save never leaves a mix of two checkpoints: every file is first written into `.incoming/`, a `COMPLETE`
+marker is written last, and only then are the files moved into place. A kill before the marker leaves the
+previous checkpoint untouched (the partial folder is dropped at the next load); a kill during the moves is
+rolled forward at the next load. Pure numpy (no torch), so the game can load one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +31,8 @@ from story.atomic import write_atomic
 
 FORMAT = "whodunit-reader/1"
 WEIGHTS, META = "reader.safetensors", "reader.json"
+STATE, STATE_META = "resume.safetensors", "resume.json"
+INCOMING, COMPLETE = ".incoming", "COMPLETE"
 MAX_WEIGHTS_BYTES = 64 * 1024 * 1024
 MAX_META_BYTES = 4 * 1024 * 1024
 
@@ -46,18 +55,84 @@ class Checkpoint:
         return Vocabulary(tuple(self.meta["vocabulary"]))
 
 
-def save_checkpoint(folder: Path | str, weights: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+def save_checkpoint(
+    folder: Path | str,
+    weights: dict[str, np.ndarray],
+    meta: dict[str, Any],
+    state: dict[str, np.ndarray] | None = None,
+    state_meta: dict[str, Any] | None = None,
+) -> None:
+    """Write a checkpoint (with training state, if given) so that a kill at any moment loses at most this one."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    incoming = folder / INCOMING
+    shutil.rmtree(incoming, ignore_errors=True)
+    incoming.mkdir(parents=True)
     payload = save_tensors({name: np.ascontiguousarray(array) for name, array in weights.items()})
-    write_atomic(folder / WEIGHTS, payload)
-    document = {**meta, "format": FORMAT, "weights_sha256": hashlib.sha256(payload).hexdigest()}
-    write_atomic(folder / META, json.dumps(document, indent=1, ensure_ascii=False))
+    weights_sha = hashlib.sha256(payload).hexdigest()
+    files = {WEIGHTS: payload}
+    if state is not None:
+        state_payload = save_tensors({name: np.ascontiguousarray(array) for name, array in state.items()})
+        document = {**(state_meta or {}), "weights_sha256": weights_sha}
+        document["state_sha256"] = hashlib.sha256(state_payload).hexdigest()
+        files[STATE], files[STATE_META] = state_payload, json.dumps(document, indent=1).encode()
+    files[META] = json.dumps({**meta, "format": FORMAT, "weights_sha256": weights_sha}, indent=1).encode()
+    for name, data in files.items():
+        write_atomic(incoming / name, data)
+    write_atomic(incoming / COMPLETE, "\n".join(files))
+    _move_in(folder)
+
+
+def _move_in(folder: Path) -> None:
+    """Move a complete `.incoming/` into place, description last; drop an incomplete one."""
+    incoming = folder / INCOMING
+    marker = incoming / COMPLETE
+    if not marker.is_file():
+        shutil.rmtree(incoming, ignore_errors=True)
+        return
+    for name in marker.read_text(encoding="utf-8").split("\n"):
+        if (incoming / name).is_file():
+            os.replace(incoming / name, folder / name)
+    stale = {STATE, STATE_META} - set(marker.read_text(encoding="utf-8").split("\n"))
+    for name in stale:  # training state from an earlier save would not match these weights
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(incoming, ignore_errors=True)
+
+
+def recover(folder: Path | str) -> None:
+    """Finish or drop a save that a kill interrupted (nothing to do for a clean folder)."""
+    folder = Path(folder)
+    if (folder / INCOMING).exists():
+        try:
+            _move_in(folder)
+        except OSError as exc:
+            raise CheckpointError(f"{folder}: an interrupted save could not be completed: {exc}") from None
+
+
+def load_state(folder: Path | str, weights_sha256: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The training state saved with the weights whose checksum is given; CheckpointError if absent or foreign."""
+    folder = Path(folder)
+    meta_path, state_path = folder / STATE_META, folder / STATE
+    if not meta_path.is_file() or not state_path.is_file():
+        raise CheckpointError(f"{folder}: no training state to resume from ({STATE} and {STATE_META})")
+    for path in (meta_path, state_path):
+        if path.stat().st_size > MAX_WEIGHTS_BYTES:
+            raise CheckpointError(f"{path}: too large for training state")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        payload = state_path.read_bytes()
+        if not isinstance(meta, dict) or hashlib.sha256(payload).hexdigest() != meta.get("state_sha256"):
+            raise ValueError(f"{STATE} does not match the checksum in {STATE_META}")
+        if meta.get("weights_sha256") != weights_sha256:
+            raise ValueError("the training state belongs to other weights")
+        return load_tensors(payload), meta
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise CheckpointError(f"{folder}: cannot resume: {exc}") from None
 
 
 def load_checkpoint(folder: Path | str) -> Checkpoint:
     """Load and verify; CheckpointError says what is wrong and where."""
     folder = Path(folder)
+    recover(folder)
     meta_path, weights_path = folder / META, folder / WEIGHTS
     for path, limit in ((meta_path, MAX_META_BYTES), (weights_path, MAX_WEIGHTS_BYTES)):
         if not path.is_file():

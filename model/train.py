@@ -1,19 +1,23 @@
-"""Training a reader on generated cases: the recipe of docs/research/per-suspect-prototype.md.
+"""Training a reader on generated cases: the recipe of docs/model.md (first found in docs/research/).
 
     whodunit train --model lstm --preset tiny --out runs/tiny-lstm
 
-Each step draws fresh cases from the generator (a curriculum of difficulty levels), turns them into per-token
-targets from the oracle, and minimises, per suspect reading and token: a BCE on "still possible" (cleared cells
-weighted up, since they are rare), the KL from the oracle's posterior to the cast distribution, and a
-cross-entropy on the memory read-out (known cells weighted over unknown ones: supervising what is stored is
-what breaks the plateau). Validation uses cases from a run seed training never draws from.
+Each step draws cases (fresh from the generator along a curriculum of difficulty levels, or from a fixed
+pool), turns them into per-token targets from the oracle, and minimises, per suspect reading and token: a BCE
+on "still possible" (cleared cells weighted up, since they are rare), the KL from the oracle's posterior to
+the cast distribution, a cross-entropy against the culprit, and a cross-entropy on the memory read-out (known
+cells weighted over unknown ones: supervising what is stored is what breaks the plateau). The learning rate
+follows a cosine from its peak to a tenth over the run's steps. Validation uses cases from a run seed that
+training never draws from. Everything that decides the next step (weights, optimiser, curriculum, data
+position, random state) is in the checkpoint, so a resumed run continues exactly where it stopped.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +25,26 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from model.checkpoint import save_checkpoint
-from model.readers import Reader, ReaderConfig, cast_distribution
+from model.batch import Batch, collate, per_case
+from model.checkpoint import CheckpointError, load_checkpoint, load_state, save_checkpoint
+from model.evaluate import reader_traces
+from model.metrics import score
+from model.readers import Reader, ReaderConfig
 from model.readout import READOUT_CLASSES, UNKNOWN_CLASS
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import Vocabulary, build_vocabulary
-from story import load_story
-from story.generator import case_seed, generate_case, generate_cases
+from story import Story, load_story
+from story.generator import (
+    PRESETS,
+    GeneratorConfig,
+    case_seed,
+    configure,
+    generate_case,
+    generate_cases,
+    parse_knobs,
+)
 
-VALIDATION_RUN_SEED = 1_000_003  # validation cases come from this run seed; training runs use their own
+VALIDATION_RUN_SEED = 1_000_003  # validation and evaluation cases come from this run seed; training never does
 MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 
 
@@ -41,77 +56,67 @@ class TrainConfig:
     hidden: int = 128  # recurrent width
     embedding: int = 64  # word embedding width
     batch_cases: int = 16  # cases per step (each read once per suspect)
-    learning_rate: float = 2e-3  # Adam
-    minutes: float = 40.0  # wall-clock budget for the optimisation steps
-    steps: int = 0  # stop after this many steps as well (0: the budget alone decides)
+    learning_rate: float = 2e-3  # Adam, peak; a cosine takes it to a tenth by the last step
+    steps: int = 4000  # optimisation steps
+    minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
-    levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first
+    levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
     level_up_accuracy: float = 0.9  # move up when final accuracy over the last 25 steps reaches this
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
+    culprit_weight: float = 0.0  # weight of the per-token cross-entropy against the culprit
     readout_weight: float = 0.5  # weight of the memory read-out loss
     unknown_readout_weight: float = 0.1  # weight of read-out cells whose answer is "unknown"
+    pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
+    epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
     eval_every: int = 250  # steps between validations and checkpoints
     threads: int = 1  # torch threads (the machine has 2 cores; keep one for the generator and the rest)
+    device: str = "cpu"  # cpu or cuda (exploration only: shipped weights train on cpu)
+    data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
 
 
 TRAIN_PRESETS = {
     "default": TrainConfig(),
     # Seconds, not minutes: proves the pipeline end to end and visibly learns the tiny cases.
-    "tiny": TrainConfig(hidden=32, embedding=16, minutes=2.0, levels=("tiny",), eval_cases=100, eval_every=50),
+    "tiny": TrainConfig(
+        hidden=32, embedding=16, steps=400, minutes=5.0, levels=("tiny",), eval_cases=100, eval_every=50
+    ),
 }
 
 
+def level_config(spec: str) -> tuple[str, GeneratorConfig]:
+    """ "default" or "default:min_gap=0;cast_size=5,6" -> (preset, its knobs); ValueError says what is wrong."""
+    preset, _, knobs = spec.partition(":")
+    if preset not in PRESETS:
+        raise ValueError(f"unknown difficulty '{preset}' in level '{spec}'; use one of {', '.join(PRESETS)}")
+    return preset, configure(PRESETS[preset], parse_knobs(knobs.split(";")) if knobs else {})
+
+
 @dataclass
-class Batch:
-    views: torch.Tensor  # (R, T) token ids as each row's suspect reads them; R = sum of cast sizes
-    possible: torch.Tensor  # (R, T)
-    readout: torch.Tensor  # (R, T, cells) class targets
-    row_case: torch.Tensor  # (R,) which case a row belongs to
-    row_slot: torch.Tensor  # (R,) which suspect it reads for
-    lengths: torch.Tensor  # (B,) tokens per case
-    cast_sizes: torch.Tensor  # (B,)
-    culprits: torch.Tensor  # (B,)
+class Progress:
+    """Where a run stands: what a checkpoint must hold, besides weights and optimiser, to resume exactly."""
+
+    step: int = 0
+    drawn: int = 0  # generated cases consumed so far (case i of the run has seed case_seed(seed, i))
+    level: int = 0
+    recent: list[float] = field(default_factory=list)  # batch accuracies at the current level, for levelling up
+    tokens: int = 0
+    seconds: float = 0.0  # optimisation time, summed over resumed sessions
+    rng: dict[str, Any] = field(default_factory=dict)  # numpy bit generator state
 
 
-def collate(cases: list[CaseTargets], vocabulary: Vocabulary) -> Batch:
-    rows = sum(case.cast_size for case in cases)
-    length = max(len(case.ids) for case in cases)
-    views = np.zeros((rows, length), np.int64)
-    possible = np.zeros((rows, length), np.float32)
-    readout = np.full((rows, length, 2 * cases[0].evidence.shape[1]), UNKNOWN_CLASS, np.int64)
-    row_case, row_slot = np.zeros(rows, np.int64), np.zeros(rows, np.int64)
-    tables = [np.asarray(vocabulary.view_table(slot)) for slot in range(max(case.cast_size for case in cases))]
-    row = 0
-    for index, case in enumerate(cases):
-        tokens, traits = len(case.ids), case.evidence.shape[1]
-        for slot in range(case.cast_size):
-            views[row, :tokens] = tables[slot][case.ids]
-            possible[row, :tokens] = case.possible[slot]
-            readout[row, :tokens, :traits] = case.stated[slot]
-            readout[row, :tokens, traits:] = case.evidence
-            row_case[row], row_slot[row] = index, slot
-            row += 1
-    lengths = [len(case.ids) for case in cases]
-    return Batch(
-        *(torch.from_numpy(array) for array in (views, possible, readout, row_case, row_slot)),
-        torch.tensor(lengths),
-        torch.tensor([case.cast_size for case in cases]),
-        torch.tensor([case.culprit for case in cases]),
-    )
-
-
-def per_case(values: torch.Tensor, batch: Batch, fill: float) -> torch.Tensor:
-    """Row values (R, T) -> (B, Kmax, T), `fill` where a case has no such suspect."""
-    out = values.new_full((len(batch.lengths), int(batch.cast_sizes.max()), values.shape[1]), fill)
-    out[batch.row_case, batch.row_slot] = values
-    return out
+def learning_rate(config: TrainConfig, step: int) -> float:
+    """Linear warm-up over 50 steps, then a cosine from the peak down to a tenth of it at the last step."""
+    warm = min(1.0, (step + 1) / 50)
+    progress = min(1.0, step / max(config.steps, 1))
+    return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
 def losses(model: Reader, batch: Batch, config: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
     possible_logits, readout_logits = model.forward_rows(batch.views)  # (R, T), (R, T, cells, classes)
-    token_mask = (torch.arange(batch.views.shape[1])[None, :] < batch.lengths[batch.row_case, None]).float()
+    positions = torch.arange(batch.views.shape[1], device=batch.views.device)
+    token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
     bce = (F.binary_cross_entropy_with_logits(possible_logits, batch.possible, reduction="none") * weight).sum()
     bce = bce / token_mask.sum()
@@ -121,10 +126,12 @@ def losses(model: Reader, batch: Batch, config: TrainConfig) -> tuple[torch.Tens
     target = target / target.sum(1, keepdim=True).clamp_min(1e-9)  # the oracle's uniform posterior
     log_probs = logits.log_softmax(1).clamp_min(-1e4)
     kl = (target * (torch.log(target.clamp_min(1e-9)) - log_probs)).sum(1)  # (B, T)
-    case_mask = (torch.arange(logits.shape[2])[None, :] < batch.lengths[:, None]).float()
+    case_mask = (torch.arange(logits.shape[2], device=logits.device)[None, :] < batch.lengths[:, None]).float()
     someone_cleared = ((target == 0) & (logits > float("-inf"))).any(1)
     case_weight = case_mask * torch.where(someone_cleared, config.cleared_weight, 1.0)
     kl = (kl * case_weight).sum() / case_mask.sum()
+    on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
+    culprit = -(on_culprit * case_mask).sum() / case_mask.sum()
 
     cells = F.cross_entropy(readout_logits.reshape(-1, READOUT_CLASSES), batch.readout.reshape(-1), reduction="none")
     cell_weight = (
@@ -132,13 +139,14 @@ def losses(model: Reader, batch: Batch, config: TrainConfig) -> tuple[torch.Tens
     )
     readout = (cells.view(batch.readout.shape) * cell_weight).sum() / cell_weight.sum()
 
-    final = logits[torch.arange(len(batch.lengths)), :, batch.lengths - 1]
+    final = logits[torch.arange(len(batch.lengths), device=logits.device), :, batch.lengths - 1]
     accuracy = (final.argmax(1) == batch.culprits).float().mean().item()
-    total = bce + kl + config.readout_weight * readout
+    total = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout
     return total, {
         "loss": total.item(),
         "bce": bce.item(),
         "kl": kl.item(),
+        "culprit": culprit.item(),
         "readout": readout.item(),
         "accuracy": accuracy,
     }
@@ -151,24 +159,83 @@ def reader_vocabulary() -> Vocabulary:
     return build_vocabulary(stories)
 
 
+def validation_cases(config: TrainConfig, vocabulary: Vocabulary) -> list[CaseTargets]:
+    difficulty, generator = level_config(config.levels[-1])
+    return [
+        case_targets(story, vocabulary)
+        for story in generate_cases(VALIDATION_RUN_SEED, config.eval_cases, difficulty, generator)
+    ]
+
+
+class CaseSource:
+    """The cases of each step: fresh from the generator at the curriculum's level, or from a fixed pool.
+
+    Which cases come next depends only on the run seed and the Progress (cases drawn, level, random state), so
+    a resumed run draws exactly what the uninterrupted run would have.
+    """
+
+    def __init__(self, config: TrainConfig, pool: list[Story] | None) -> None:
+        self.config = config
+        self.levels = [level_config(spec) for spec in config.levels]
+        self.pool = pool
+
+    def draw(self, progress: Progress, rng: np.random.Generator) -> tuple[list[Story], bool]:
+        """The next batch's stories, and whether it is a replay from an earlier level."""
+        config = self.config
+        if self.pool is not None:
+            epoch, start = divmod(progress.drawn, len(self.pool))
+            order = np.random.default_rng([config.seed, epoch]).permutation(len(self.pool))
+            picked = [self.pool[order[(start + offset) % len(self.pool)]] for offset in range(config.batch_cases)]
+            progress.drawn += config.batch_cases
+            return picked, False
+        replay = progress.level > 0 and rng.random() < config.replay_share
+        difficulty, generator = self.levels[int(rng.integers(progress.level)) if replay else progress.level]
+        stories = [
+            generate_case(case_seed(config.seed, progress.drawn + offset), difficulty, generator)
+            for offset in range(config.batch_cases)
+        ]
+        progress.drawn += config.batch_cases
+        return stories, replay
+
+
 @torch.no_grad()
 def validate(model: Reader, cases: list[CaseTargets], vocabulary: Vocabulary) -> dict[str, float]:
-    """Final accuracy and mean probability on cleared suspects over held-out cases."""
-    model.eval()
-    correct, cleared_mass, tokens = 0, 0.0, 0
-    for start in range(0, len(cases), 32):
-        chunk = cases[start : start + 32]
-        batch = collate(chunk, vocabulary)
-        possible_logits, _ = model.forward_rows(batch.views)
-        probabilities = cast_distribution(per_case(possible_logits, batch, float("-inf")), batch.cast_sizes)
-        for index, case in enumerate(chunk):
-            length = len(case.ids)
-            correct += int(probabilities[index, length - 1].argmax() == case.culprit)
-            cleared = torch.from_numpy(1.0 - case.possible).T  # (T, K)
-            cleared_mass += float((probabilities[index, :length, : case.cast_size] * cleared).sum())
-            tokens += length
-    model.train()
-    return {"final_accuracy": correct / len(cases), "cleared_mass": cleared_mass / tokens}
+    """The headline metrics over the held-out cases (`whodunit eval` reports them all)."""
+    metrics = score(cases, reader_traces(model, cases, vocabulary), vocabulary.words)
+    return {
+        name: round(float(metrics[name]), 4)  # type: ignore[arg-type]
+        for name in ("final_accuracy", "decided_accuracy", "cleared_mass", "long_range_accuracy", "ece")
+    }
+
+
+def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Progress) -> tuple[dict, dict]:
+    """Tensors and a JSON document holding everything a resumed run needs besides the weights."""
+    saved = optimizer.state_dict()
+    tensors = {
+        f"optimizer.{index}.{key}": value.detach().cpu().numpy()
+        for index, entries in saved["state"].items()
+        for key, value in entries.items()
+    }
+    tensors["torch_rng"] = torch.get_rng_state().numpy()
+    return tensors, {"progress": asdict(progress), "param_groups": saved["param_groups"]}
+
+
+def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer) -> Progress:
+    """Load weights, optimiser and random state from the checkpoint in `out`; CheckpointError if unusable."""
+    checkpoint = load_checkpoint(out)
+    tensors, document = load_state(out, checkpoint.meta["weights_sha256"])
+    try:
+        model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()})
+        state: dict[int, dict[str, torch.Tensor]] = {}
+        for name, array in tensors.items():
+            if name.startswith("optimizer."):
+                _, index, key = name.split(".", 2)
+                state.setdefault(int(index), {})[key] = torch.from_numpy(np.array(array))
+        optimizer.load_state_dict({"state": state, "param_groups": document["param_groups"]})
+        torch.set_rng_state(torch.from_numpy(np.array(tensors["torch_rng"])))
+        return Progress(**document["progress"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+        raise CheckpointError(f"{out}: the training state does not fit this run: {exc}") from None
 
 
 def train(
@@ -176,33 +243,48 @@ def train(
     out: Path,
     command: str,
     report: Callable[[dict[str, Any]], None] = lambda status: None,
+    pool: list[Story] | None = None,
+    resume: bool = False,
 ) -> dict[str, float]:
-    """Train one reader; checkpoints go to `out` every `eval_every` steps and at the end. Returns the metrics."""
+    """Train one reader; checkpoints go to `out` every `eval_every` steps and at the end. Returns the metrics.
+
+    With `resume`, the run continues from the checkpoint in `out` (which `config` must match) and ends with
+    the weights an uninterrupted run would have.
+    """
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
+    device = torch.device(config.device)
     vocabulary = reader_vocabulary()
     reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, config.hidden)
-    model = Reader(reader_config)
+    model = Reader(reader_config).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    held_out = [
-        case_targets(story, vocabulary)
-        for story in generate_cases(VALIDATION_RUN_SEED, config.eval_cases, config.levels[-1])
-    ]
+    held_out = validation_cases(config, vocabulary)
+    if pool is None and config.pool_cases:
+        difficulty, generator = level_config(config.levels[-1])
+        pool = list(generate_cases(config.seed, config.pool_cases, difficulty, generator))
+    source = CaseSource(config, pool)
     rng = np.random.default_rng(config.seed)
-    level, recent, step, drawn, tokens = 0, [], 0, 0, 0
+    progress = restore(out, model, optimizer) if resume else Progress()
+    if resume:
+        rng.bit_generator.state = progress.rng
     metrics: dict[str, float] = {}
-    started = time.perf_counter()
+    session_start, seconds_before = time.perf_counter(), progress.seconds
+
+    def elapsed() -> float:
+        return seconds_before + time.perf_counter() - session_start
 
     def checkpoint() -> None:
         nonlocal metrics
         metrics = {
             **validate(model, held_out, vocabulary),
-            "steps": step,
-            "tokens": tokens,
-            "minutes": round((time.perf_counter() - started) / 60, 2),
-            "level": config.levels[level],
+            "steps": progress.step,
+            "tokens": progress.tokens,
+            "minutes": round(elapsed() / 60, 2),
+            "level": config.levels[progress.level],
         }
-        weights = {name: tensor.detach().numpy() for name, tensor in model.state_dict().items()}
+        weights = {name: tensor.detach().cpu().numpy() for name, tensor in model.state_dict().items()}
+        progress.seconds, progress.rng = elapsed(), rng.bit_generator.state
+        state, state_meta = training_state(model, optimizer, progress)
         save_checkpoint(
             out,
             weights,
@@ -212,39 +294,50 @@ def train(
                 "training": {"command": command, **asdict(config)},
                 "metrics": metrics,
             },
+            state,
+            state_meta,
         )
 
-    while (time.perf_counter() - started) / 60 < config.minutes and not (config.steps and step >= config.steps):
-        replay = level > 0 and rng.random() < config.replay_share
-        preset = config.levels[int(rng.integers(level)) if replay else level]
-        cases = []
-        for _ in range(config.batch_cases):
-            cases.append(case_targets(generate_case(case_seed(config.seed, drawn), preset), vocabulary))
-            drawn += 1
-        batch = collate(cases, vocabulary)
+    def finished() -> bool:
+        if progress.step >= config.steps or elapsed() / 60 >= config.minutes:
+            return True
+        return bool(pool is not None and config.epochs and progress.drawn >= config.epochs * len(pool))
+
+    model.train()
+    while not finished():
+        stories, replay = source.draw(progress, rng)
+        batch = collate([case_targets(story, vocabulary) for story in stories], vocabulary).to(device)
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(config, progress.step)
         loss, parts = losses(model, batch, config)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
-        step += 1
-        tokens += int((batch.views > 0).sum())  # tokens read, over every suspect's reading
-        if not replay:
-            recent = [*recent[-24:], parts["accuracy"]]
-            if len(recent) == 25 and np.mean(recent) >= config.level_up_accuracy and level + 1 < len(config.levels):
-                level, recent = level + 1, []
-        elapsed = time.perf_counter() - started
+        progress.step += 1
+        progress.tokens += int((batch.views > 0).sum())  # tokens read, over every suspect's reading
+        if not replay and pool is None:
+            progress.recent = [*progress.recent[-24:], parts["accuracy"]]
+            ready = len(progress.recent) == 25 and np.mean(progress.recent) >= config.level_up_accuracy
+            if ready and progress.level + 1 < len(config.levels):
+                progress.level, progress.recent = progress.level + 1, []
         report(
             {
                 **parts,
-                "step": step,
-                "level": config.levels[level],
-                "tokens_per_second": tokens / elapsed,
-                "elapsed": elapsed,
+                "step": progress.step,
+                "steps": config.steps,
+                "level": config.levels[progress.level],
+                "tokens_per_second": progress.tokens / max(elapsed(), 1e-9),
+                "elapsed": elapsed(),
             }
         )
-        if step % config.eval_every == 0:
+        if progress.step % config.eval_every == 0:
             checkpoint()
             report({"validation": metrics})
     checkpoint()
     return metrics
+
+
+def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
+    """`config` with the given fields set, skipping those left as None (unset command-line flags)."""
+    return replace(config, **{name: value for name, value in changes.items() if value is not None})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -34,3 +35,32 @@ def test_a_tampered_checkpoint_is_refused(tmp_path: Path) -> None:
     weights.write_bytes(weights.read_bytes()[:-8])
     with pytest.raises(CheckpointError, match="checksum"):
         load_checkpoint(out)
+
+
+def test_eval_reports_every_metric_for_both_readers_and_the_oracle(tmp_path: Path, capsys) -> None:
+    for kind in ("lstm", "rnn"):
+        assert main(["train", "--model", kind, "--preset", "tiny", "--steps", "2", "--out", str(tmp_path / kind)]) == 0
+    capsys.readouterr()
+    arguments = ["eval", "--checkpoint", str(tmp_path / "lstm"), "--checkpoint", str(tmp_path / "rnn")]
+    assert main([*arguments, "--cases", "12", "--difficulty", "tiny", "--json"]) == 0
+    models = json.loads(capsys.readouterr().out)["models"]
+    assert set(models) == {"lstm", "rnn", "oracle"}
+    for name in ("final_accuracy", "decided_accuracy", "cleared_mass", "long_range_accuracy", "by_distance", "ece"):
+        assert all(name in metrics for metrics in models.values())
+    assert models["oracle"]["final_accuracy"] == 1.0
+    assert main([*arguments, "--cases", "12", "--difficulty", "tiny"]) == 0
+    assert "final accuracy by the deciding clue's memory distance" in capsys.readouterr().out
+
+
+def test_eval_refuses_a_folder_that_is_not_a_checkpoint(tmp_path: Path, capsys) -> None:
+    (tmp_path / "reader.json").write_text("{not json")
+    (tmp_path / "reader.safetensors").write_bytes(b"\x00" * 16)
+    assert main(["eval", "--checkpoint", str(tmp_path), "--cases", "2"]) == 1
+    assert "not a valid JSON checkpoint description" in capsys.readouterr().out
+
+
+def test_training_on_a_broken_jsonl_says_where(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "cases.jsonl"
+    data.write_text('{"title": 1}\n')
+    assert main(["train", "--preset", "tiny", "--data", str(data), "--out", str(tmp_path / "run")]) == 1
+    assert f"{data}:1:" in capsys.readouterr().out

@@ -1,0 +1,105 @@
+"""`whodunit eval`: the readers and the oracle on the same held-out cases, as a table and a terminal plot.
+
+Imports torch (through model.evaluate): evaluation runs whole cases in batches. The metrics are defined in
+model.metrics and docs/model.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from model.shipped import KINDS, load_shipped
+
+HEADLINE = (
+    ("final_accuracy", "final accuracy", "higher"),
+    ("decided_accuracy", "decided accuracy", "higher"),
+    ("long_range_accuracy", "long-range accuracy", "higher"),
+    ("cleared_mass", "mass on cleared suspects", "lower"),
+    ("oracle_tv", "distance to the oracle (TV)", "lower"),
+    ("ece", "calibration error (ECE)", "lower"),
+    ("brier", "Brier score", "lower"),
+)
+STYLES = {"lstm": "green", "rnn": "magenta", "oracle": "cyan"}
+BAR = 24  # characters for accuracy 1.0
+
+
+def run_eval(args: argparse.Namespace, console: Console) -> int:
+    from model.evaluate import EVAL_RUN_SEED, evaluate
+    from story.generator import PRESETS, configure, generate_cases, parse_knobs
+
+    try:
+        checkpoints = _checkpoints(args.checkpoint)
+    except CheckpointError as exc:
+        console.print(f"[red]whodunit eval: {exc}[/]")
+        return 1
+    try:
+        generator = configure(PRESETS[args.difficulty], parse_knobs(args.knobs))
+    except ValueError as exc:
+        console.print(f"[red]whodunit eval: {exc}[/]")
+        return 2
+    seed = EVAL_RUN_SEED if args.seed is None else args.seed
+    for name, checkpoint in checkpoints.items():
+        if checkpoint.meta.get("training", {}).get("seed") == seed:
+            console.print(f"[yellow]warning: {name} was trained on run seed {seed}: these cases are not held out[/]")
+    stories = list(generate_cases(seed, args.cases, args.difficulty, generator))
+    results = evaluate(checkpoints, stories)
+    if args.json:
+        sys.stdout.write(json.dumps({"models": results}, indent=1) + "\n")
+        return 0
+    console.print(f"{args.cases} {stories[0].difficulty} cases from run seed {seed}")
+    console.print(headline_table(results))
+    console.print(distance_plot(results, "by_distance", "final accuracy by the deciding clue's memory distance"))
+    console.print(distance_plot(results, "recall_by_distance", "read-out recall of a stated trait, by its age"))
+    return 0
+
+
+def _checkpoints(paths: list[Path] | None) -> dict[str, Checkpoint]:
+    if not paths:
+        return {kind: load_shipped(kind) for kind in KINDS}
+    loaded: dict[str, Checkpoint] = {}
+    for path in paths:
+        checkpoint = load_checkpoint(path)
+        name = checkpoint.kind if checkpoint.kind not in loaded else f"{checkpoint.kind}:{path}"
+        loaded[name] = checkpoint
+    return loaded
+
+
+def headline_table(results: dict[str, dict]) -> Table:
+    table = Table(title="readers against the oracle", title_justify="left")
+    table.add_column("metric")
+    for name in results:
+        table.add_column(name, justify="right", style=STYLES.get(name.split(":")[0]))
+    table.add_column("better", style="dim")
+    for key, label, better in HEADLINE:
+        if key == "long_range_accuracy":
+            label = f"{label} (>= {next(iter(results.values()))['long_range_min_words']} words)"
+        table.add_row(label, *(f"{metrics[key]:.3f}" for metrics in results.values()), better)
+    return table
+
+
+def distance_plot(results: dict[str, dict], key: str, title: str) -> Text:
+    """A grouped horizontal bar chart: one block per distance band, one bar per reader."""
+    text = Text(f"\n{title}\n", style="bold")
+    bands = next((metrics[key] for metrics in results.values() if key in metrics), [])
+    counts = dict(zip((band for band, _ in bands), next(iter(results.values())).get(f"{key}_cases", []), strict=False))
+    for band, _ in bands:
+        suffix = f"  ({counts[band]} cases)" if band in counts else ""
+        text.append(f"{band:>8} words{suffix}\n", style="dim")
+        for name, metrics in results.items():
+            value = dict(metrics.get(key, [])).get(band)
+            if value is None:
+                continue
+            filled = round(value * BAR)
+            text.append(f"{name:>10} ")
+            text.append("█" * filled, style=STYLES.get(name.split(":")[0]))
+            text.append("·" * (BAR - filled), style="dim")
+            text.append(f" {value:.2f}\n")
+    return text

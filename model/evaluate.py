@@ -1,0 +1,63 @@
+"""Running the readers over held-out cases: torch, batched, for `whodunit eval`, validation and benchmarks.
+
+The streaming reader (model.stream) gives the same numbers one token at a time; this runs whole cases at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from model.batch import collate, per_case
+from model.checkpoint import Checkpoint
+from model.metrics import Trace, oracle_trace, score
+from model.readers import Reader, ReaderConfig, cast_distribution
+from model.targets import CaseTargets, case_targets
+from model.tokenizer import Vocabulary, build_vocabulary
+from story import Story
+
+EVAL_RUN_SEED = 1_000_033  # `whodunit eval` cases: a run seed that no training or validation run uses
+
+
+def reader_from_checkpoint(checkpoint: Checkpoint) -> Reader:
+    config = ReaderConfig(**checkpoint.meta["config"])
+    model = Reader(config)
+    model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()})
+    return model.eval()
+
+
+@torch.no_grad()
+def reader_traces(model: Reader, cases: list[CaseTargets], vocabulary: Vocabulary, chunk: int = 32) -> list[Trace]:
+    """The reader's trace over each case, `chunk` cases per forward pass."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    traces = []
+    for start in range(0, len(cases), chunk):
+        group = cases[start : start + chunk]
+        batch = collate(group, vocabulary).to(device)
+        possible_logits, readout_logits = model.forward_rows(batch.views)  # (R, T), (R, T, cells, classes)
+        probabilities = cast_distribution(per_case(possible_logits, batch, float("-inf")), batch.cast_sizes)
+        chosen = readout_logits.argmax(-1)  # (R, T, cells)
+        probabilities, chosen = probabilities.cpu().numpy(), chosen.cpu().numpy()
+        row = 0
+        for index, case in enumerate(group):
+            length, cast = len(case.ids), case.cast_size
+            traces.append(Trace(probabilities[index, :length, :cast], chosen[row : row + cast, :length]))
+            row += cast
+    model.train(was_training)
+    return traces
+
+
+def evaluate(checkpoints: dict[str, Checkpoint], stories: list[Story]) -> dict[str, dict[str, object]]:
+    """Every metric for each named reader and for the oracle, over the same stories."""
+    results: dict[str, dict[str, object]] = {}
+    for name, checkpoint in checkpoints.items():
+        vocabulary = checkpoint.vocabulary
+        cases = [case_targets(story, vocabulary) for story in stories]
+        traces = reader_traces(reader_from_checkpoint(checkpoint), cases, vocabulary)
+        results[name] = score(cases, traces, vocabulary.words)
+    vocabulary = next(iter(checkpoints.values())).vocabulary if checkpoints else build_vocabulary(stories)
+    cases = [case_targets(story, vocabulary) for story in stories]
+    results["oracle"] = score(cases, [oracle_trace(case) for case in cases], vocabulary.words)
+    return results

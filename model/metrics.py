@@ -1,0 +1,154 @@
+"""How well a reader reads: the evaluation metrics over a reader's token-by-token beliefs, in numpy (no torch).
+
+A reader's beliefs about one case are a `Trace`: the cast's distribution after every token and, for the
+neural readers, the read-out's chosen class per suspect reading, token and cell. The oracle has a trace too
+(its uniform posterior and a perfect memory), so every metric is computed the same way for all three. The
+game's debrief and `whodunit check` can call these on traces from the streaming reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.readout import TRAITS, UNKNOWN_CLASS
+from model.targets import CaseTargets
+
+BAND_WORDS = 50  # width of a memory-distance band
+LAST_BAND = 350  # distances at or beyond this share the last band
+ECE_BINS = 15
+PROGRESS_BINS = 10  # the leak check compares beliefs with the oracle's at ten points along each case
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One reader's beliefs over one case."""
+
+    probabilities: np.ndarray  # (T, K) the cast's distribution after each token
+    readout: np.ndarray | None = None  # (K, T, cells) chosen read-out class; None for a reader without one
+
+
+def oracle_trace(case: CaseTargets) -> Trace:
+    """The oracle: uniform over the suspects still possible, and a memory that never fails."""
+    possible = case.possible.T  # (T, K)
+    posterior = possible / np.maximum(possible.sum(1, keepdims=True), 1.0)
+    evidence = np.broadcast_to(case.evidence, case.stated.shape)
+    return Trace(posterior, np.concatenate([case.stated, evidence], axis=2))
+
+
+def word_positions(case: CaseTargets, words: tuple[str, ...]) -> np.ndarray:
+    """(T,) how many words have been read up to and including each token (punctuation is not a word)."""
+    is_word = np.array([any(ch.isalnum() for ch in word) or word.startswith("<") for word in words])
+    return np.cumsum(is_word[case.ids])
+
+
+def band_label(low: int) -> str:
+    return f"{low}+" if low >= LAST_BAND else f"{low}-{low + BAND_WORDS - 1}"
+
+
+def _band(distance: np.ndarray | int) -> np.ndarray:
+    return np.minimum(np.asarray(distance) // BAND_WORDS, LAST_BAND // BAND_WORDS) * BAND_WORDS
+
+
+def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...]) -> dict[str, object]:
+    """Every metric of `whodunit eval` for one reader over the same cases (see docs/model.md for definitions)."""
+    pairs = list(zip(cases, traces, strict=True))
+    final_correct = np.array([trace.probabilities[-1].argmax() == case.culprit for case, trace in pairs])
+    distances = np.array([case.analysis.memory_distance for case in cases])
+    third = -(-len(cases) // 3)  # rounded up
+    longest_third = np.argsort(distances, kind="stable")[-third:]
+
+    decided_hits = decided_tokens = 0
+    cleared_mass = brier = tv = 0.0
+    confidences, hits = [], []
+    recall: dict[int, list[tuple[int, int]]] = {}
+    for case, trace in pairs:
+        probabilities, possible = trace.probabilities, case.possible.T  # (T, K) each
+        choice = probabilities.argmax(1)
+        alone = possible.sum(1) == 1
+        decided_tokens += int(alone.sum())
+        decided_hits += int((choice[alone] == possible[alone].argmax(1)).sum())
+        cleared_mass += float((probabilities * (1.0 - possible)).sum())
+        truth = np.zeros_like(probabilities)
+        truth[:, case.culprit] = 1.0
+        brier += float(((probabilities - truth) ** 2).sum())
+        tv += float(0.5 * np.abs(probabilities - oracle_trace(case).probabilities).sum())
+        confidences.append(probabilities.max(1))
+        hits.append(choice == case.culprit)
+        if trace.readout is not None:
+            for band, correct in _recall(case, trace.readout, word_positions(case, words)):
+                recall.setdefault(band, []).append(correct)
+
+    tokens = sum(len(case.ids) for case in cases)
+    by_distance, by_distance_cases = [], []
+    for band in np.unique(_band(distances)):
+        members = _band(distances) == band
+        by_distance.append([band_label(int(band)), round(float(final_correct[members].mean()), 4)])
+        by_distance_cases.append(int(members.sum()))
+    metrics: dict[str, object] = {
+        "cases": len(cases),
+        "tokens": tokens,
+        "final_accuracy": float(final_correct.mean()),
+        "decided_accuracy": decided_hits / max(decided_tokens, 1),
+        "cleared_mass": cleared_mass / tokens,
+        "long_range_accuracy": float(final_correct[longest_third].mean()),
+        "long_range_min_words": int(distances[longest_third].min()),
+        "by_distance": by_distance,
+        "by_distance_cases": by_distance_cases,
+        "ece": expected_calibration_error(np.concatenate(confidences), np.concatenate(hits)),
+        "brier": brier / tokens,
+        "oracle_tv": tv / tokens,
+    }
+    if recall:
+        metrics["recall_by_distance"] = [
+            [band_label(band), round(sum(right for right, _ in pairs) / sum(total for _, total in pairs), 4)]
+            for band, pairs in sorted(recall.items())
+        ]
+    metrics["excess_over_oracle"] = excess_over_oracle(cases, traces)
+    return metrics
+
+
+def _recall(case: CaseTargets, readout: np.ndarray, positions: np.ndarray) -> list[tuple[int, tuple[int, int]]]:
+    """Per distance band: (right, total) read-outs of a stated trait, by words since the statement became known."""
+    stated = case.stated  # (K, T, traits)
+    predicted = readout[:, :, : len(TRAITS)]
+    length = stated.shape[1]
+    changed = np.ones_like(stated, dtype=bool)
+    changed[:, 1:] = stated[:, 1:] != stated[:, :-1]
+    since = np.maximum.accumulate(np.where(changed, np.arange(length)[None, :, None], 0), axis=1)
+    distance = positions[None, :, None] - positions[since]
+    known = stated != UNKNOWN_CLASS
+    bands = _band(distance[known])
+    right = (predicted[known] == stated[known]).astype(int)
+    return [(int(band), (int(right[bands == band].sum()), int((bands == band).sum()))) for band in np.unique(bands)]
+
+
+def expected_calibration_error(confidences: np.ndarray, hits: np.ndarray, bins: int = ECE_BINS) -> float:
+    """ECE over equal-width confidence bins (Guo et al. 2017): sum of |accuracy - confidence|, weighted by size."""
+    which = np.minimum((confidences * bins).astype(int), bins - 1)
+    total = 0.0
+    for index in range(bins):
+        members = which == index
+        if members.any():
+            total += members.sum() * abs(float(hits[members].mean()) - float(confidences[members].mean()))
+    return total / len(confidences)
+
+
+def excess_over_oracle(cases: list[CaseTargets], traces: list[Trace]) -> dict[str, float]:
+    """The leak check: how far a reader's probability on the culprit rises above the oracle's, at its worst.
+
+    Along each case, at ten points of progress, the reader's and the oracle's probability on the culprit are
+    compared; the largest mean excess over the cases is reported with its z score (excess / standard error).
+    No reader should beat the oracle by more than noise: a clear excess means the prose gives the answer away.
+    """
+    excess = np.zeros((len(cases), PROGRESS_BINS))
+    for index, (case, trace) in enumerate(zip(cases, traces, strict=True)):
+        length = len(case.ids)
+        at = np.minimum((np.arange(1, PROGRESS_BINS + 1) * length) // PROGRESS_BINS, length) - 1
+        oracle = oracle_trace(case).probabilities[at, case.culprit]
+        excess[index] = trace.probabilities[at, case.culprit] - oracle
+    mean = excess.mean(0)
+    error = excess.std(0, ddof=1) / np.sqrt(len(cases)) if len(cases) > 1 else np.full(PROGRESS_BINS, np.inf)
+    worst = int(mean.argmax())
+    return {"max": float(mean[worst]), "z": float(mean[worst] / max(error[worst], 1e-12)), "at": (worst + 1) / 10}

@@ -1,0 +1,62 @@
+"""The evaluation metrics on traces whose right answers are known by construction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.metrics import Trace, expected_calibration_error, oracle_trace, score, word_positions
+from model.readout import UNKNOWN_CLASS
+from model.targets import case_targets
+from model.tokenizer import build_vocabulary
+from story.generator import generate_cases
+
+STORIES = list(generate_cases(11, 30, "default"))
+VOCABULARY = build_vocabulary([*STORIES, *generate_cases(11, 30, "easy")])
+CASES = [case_targets(story, VOCABULARY) for story in STORIES]
+
+
+def test_the_oracle_scores_perfectly_against_itself() -> None:
+    metrics = score(CASES, [oracle_trace(case) for case in CASES], VOCABULARY.words)
+    assert metrics["final_accuracy"] == metrics["decided_accuracy"] == metrics["long_range_accuracy"] == 1.0
+    assert metrics["cleared_mass"] == metrics["oracle_tv"] == 0.0
+    assert all(recall == 1.0 for _, recall in metrics["recall_by_distance"])
+    assert sum(metrics["by_distance_cases"]) == len(CASES)
+    assert metrics["excess_over_oracle"]["max"] == pytest.approx(0.0)
+
+
+def test_a_reader_that_never_reads_is_at_chance_and_far_from_the_oracle() -> None:
+    traces = [Trace(np.full((len(case.ids), case.cast_size), 1 / case.cast_size)) for case in CASES]
+    metrics = score(CASES, traces, VOCABULARY.words)
+    # argmax of a flat distribution is slot 0: right exactly when slot 0 is the culprit
+    assert metrics["final_accuracy"] == np.mean([case.culprit == 0 for case in CASES])
+    assert metrics["cleared_mass"] > 0.2
+    assert metrics["oracle_tv"] > 0.2
+    assert "recall_by_distance" not in metrics
+
+
+def test_a_memory_that_forgets_after_fifty_words_shows_in_the_recall_curve() -> None:
+    stories = list(generate_cases(11, 30, "easy"))  # no testimony is retracted: each stated value is said once
+    cases = [case_targets(story, VOCABULARY) for story in stories]
+    traces = []
+    for case in cases:
+        truth = oracle_trace(case)
+        readout = truth.readout.copy()
+        positions = word_positions(case, VOCABULARY.words)
+        stated = readout[:, :, :7]
+        for slot in range(case.cast_size):
+            for trait in range(7):
+                column = case.stated[slot, :, trait]
+                known = np.flatnonzero(column != UNKNOWN_CLASS)
+                if len(known):
+                    old = positions - positions[known[0]] >= 50
+                    stated[slot, old & (column != UNKNOWN_CLASS), trait] = UNKNOWN_CLASS
+        traces.append(Trace(truth.probabilities, readout))
+    recall = dict(score(cases, traces, VOCABULARY.words)["recall_by_distance"])
+    assert recall["0-49"] == 1.0
+    assert recall["100-149"] == 0.0
+
+
+def test_calibration_error_of_honest_and_overconfident_beliefs() -> None:
+    assert expected_calibration_error(np.full(10, 0.9), np.array([1] * 9 + [0])) == pytest.approx(0.0)
+    assert expected_calibration_error(np.full(10, 0.95), np.array([1] * 5 + [0] * 5)) == pytest.approx(0.45)

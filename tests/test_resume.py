@@ -1,0 +1,75 @@
+"""An interrupted run, resumed, ends with exactly the weights of an uninterrupted one; saves never mix."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, save_checkpoint
+from model.tokenizer import SPECIALS
+from model.train import TRAIN_PRESETS, train
+
+CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def stop_after(step: int):
+    def report(status: dict) -> None:
+        if status.get("step") == step:
+            raise Interrupted
+
+    return report
+
+
+def test_resume_reproduces_the_uninterrupted_run(tmp_path: Path) -> None:
+    train(CONFIG, tmp_path / "whole", "test")
+    with pytest.raises(Interrupted):
+        train(CONFIG, tmp_path / "cut", "test", stop_after(8))  # the last checkpoint is at step 5
+    assert load_checkpoint(tmp_path / "cut").meta["metrics"]["steps"] == 5
+    train(CONFIG, tmp_path / "cut", "test", resume=True)
+    whole, cut = load_checkpoint(tmp_path / "whole"), load_checkpoint(tmp_path / "cut")
+    assert cut.meta["metrics"]["steps"] == 12
+    for name, array in whole.weights.items():
+        np.testing.assert_array_equal(array, cut.weights[name], err_msg=name)
+
+
+def test_resume_without_a_checkpoint_says_so(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError, match="missing"):
+        train(CONFIG, tmp_path / "nothing", "test", resume=True)
+
+
+def _weights(value: float) -> dict[str, np.ndarray]:
+    return {"embed.weight": np.full((len(SPECIALS), 2), value, np.float32)}
+
+
+def _meta() -> dict:
+    return {"config": {"kind": "lstm"}, "vocabulary": list(SPECIALS)}
+
+
+def test_a_save_killed_before_it_completes_leaves_the_previous_checkpoint(tmp_path: Path) -> None:
+    save_checkpoint(tmp_path, _weights(1.0), _meta())
+    (tmp_path / INCOMING).mkdir()
+    (tmp_path / INCOMING / "reader.safetensors").write_bytes(b"half")  # no COMPLETE marker: never moved in
+    checkpoint = load_checkpoint(tmp_path)
+    assert checkpoint.weights["embed.weight"][0, 0] == 1.0
+    assert not (tmp_path / INCOMING).exists()
+
+
+def test_a_save_killed_while_moving_in_is_completed_at_the_next_load(tmp_path: Path) -> None:
+    save_checkpoint(tmp_path, _weights(1.0), _meta())
+    staged = tmp_path / "staged"
+    save_checkpoint(staged, _weights(2.0), _meta())
+    incoming = tmp_path / INCOMING
+    incoming.mkdir()
+    for name in ("reader.safetensors", "reader.json"):
+        (incoming / name).write_bytes((staged / name).read_bytes())
+    (incoming / "COMPLETE").write_text("reader.safetensors\nreader.json")
+    (tmp_path / "reader.safetensors").write_bytes((incoming / "reader.safetensors").read_bytes())  # first move done
+    (incoming / "reader.safetensors").unlink()
+    assert load_checkpoint(tmp_path).weights["embed.weight"][0, 0] == 2.0
