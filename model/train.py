@@ -14,10 +14,12 @@ position, random state) is in the checkpoint, so a resumed run continues exactly
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,8 @@ from model.batch import Batch, collate, per_case
 from model.checkpoint import CheckpointError, load_checkpoint, load_state, save_checkpoint
 from model.evaluate import reader_traces
 from model.metrics import score
-from model.readers import Reader, ReaderConfig
-from model.readout import READOUT_CLASSES, UNKNOWN_CLASS
+from model.readers import Reader, ReaderConfig, initialise_recurrent
+from model.readout import UNKNOWN_CLASS
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import Vocabulary, build_vocabulary
 from story import Story, load_story
@@ -57,7 +59,7 @@ class TrainConfig:
     embedding: int = 64  # word embedding width
     batch_cases: int = 16  # cases per step (each read once per suspect)
     learning_rate: float = 2e-3  # Adam, peak; a cosine takes it to a tenth by the last step
-    steps: int = 4000  # optimisation steps
+    steps: int = 5000  # optimisation steps
     minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
@@ -65,12 +67,14 @@ class TrainConfig:
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
     culprit_weight: float = 0.0  # weight of the per-token cross-entropy against the culprit
-    readout_weight: float = 0.5  # weight of the memory read-out loss
-    unknown_readout_weight: float = 0.1  # weight of read-out cells whose answer is "unknown"
+    readout_weight: float = 2.0  # weight of the memory read-out loss (0.5 reached 0.92 where 2.0 reached 0.985)
+    unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
+    readout_stride: int = 4  # supervise the read-out at every n-th token (offset moving with the step)
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
     eval_every: int = 250  # steps between validations and checkpoints
+    orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
     threads: int = 1  # torch threads (the machine has 2 cores; keep one for the generator and the rest)
     device: str = "cpu"  # cpu or cuda (exploration only: shipped weights train on cpu)
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
@@ -104,6 +108,7 @@ class Progress:
     tokens: int = 0
     seconds: float = 0.0  # optimisation time, summed over resumed sessions
     rng: dict[str, Any] = field(default_factory=dict)  # numpy bit generator state
+    planned: list[Any] = field(default_factory=list)  # the next step's Plan, already drawn
 
 
 def learning_rate(config: TrainConfig, step: int) -> float:
@@ -113,8 +118,15 @@ def learning_rate(config: TrainConfig, step: int) -> float:
     return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
-def losses(model: Reader, batch: Batch, config: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
-    possible_logits, readout_logits = model.forward_rows(batch.views)  # (R, T), (R, T, cells, classes)
+def losses(model: Reader, batch: Batch, config: TrainConfig, step: int = 0) -> tuple[torch.Tensor, dict[str, float]]:
+    """The training objective for one batch, and its parts as numbers for the progress display.
+
+    The read-out is supervised at every `readout_stride`-th token (a different offset each step): a stated fact
+    stays in the targets for hundreds of tokens, so a sample of positions teaches as much, and the read-out
+    head and its 14 x 8-way softmax over every token would otherwise cost as much as the LSTM itself.
+    """
+    states = model.states(batch.views)  # (R, T, H)
+    possible_logits = model.possible(states)[..., 0]  # (R, T)
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
@@ -133,11 +145,14 @@ def losses(model: Reader, batch: Batch, config: TrainConfig) -> tuple[torch.Tens
     on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
     culprit = -(on_culprit * case_mask).sum() / case_mask.sum()
 
-    cells = F.cross_entropy(readout_logits.reshape(-1, READOUT_CLASSES), batch.readout.reshape(-1), reduction="none")
+    sample = slice(step % config.readout_stride, None, config.readout_stride)
+    readout_logits = model.read_out(states[:, sample])  # (R, T / stride, cells, classes)
+    readout_targets = batch.readout[:, sample]
+    cells = F.cross_entropy(readout_logits.flatten(0, 2), readout_targets.flatten(), reduction="none")
     cell_weight = (
-        torch.where(batch.readout == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0) * token_mask[..., None]
+        torch.where(readout_targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0) * token_mask[:, sample, None]
     )
-    readout = (cells.view(batch.readout.shape) * cell_weight).sum() / cell_weight.sum()
+    readout = (cells.view(readout_targets.shape) * cell_weight).sum() / cell_weight.sum()
 
     final = logits[torch.arange(len(batch.lengths), device=logits.device), :, batch.lengths - 1]
     accuracy = (final.argmax(1) == batch.culprits).float().mean().item()
@@ -167,11 +182,21 @@ def validation_cases(config: TrainConfig, vocabulary: Vocabulary) -> list[CaseTa
     ]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Which cases a step will train on, decided before they are built (so building can run ahead)."""
+
+    level: int  # index into the curriculum's levels (unused with a pool)
+    replay: bool  # drawn from an earlier level than the current one
+    start: int  # first case index in the run (fresh cases) or position in the pool's order
+
+
 class CaseSource:
     """The cases of each step: fresh from the generator at the curriculum's level, or from a fixed pool.
 
-    Which cases come next depends only on the run seed and the Progress (cases drawn, level, random state), so
-    a resumed run draws exactly what the uninterrupted run would have.
+    `plan` decides, from the run seed and the Progress alone, which cases come next; `batch` builds them (a
+    pure function of the plan), in a background thread while the previous step trains. So a resumed run
+    draws exactly what the uninterrupted run would have, however fast each part ran.
     """
 
     def __init__(self, config: TrainConfig, pool: list[Story] | None) -> None:
@@ -179,23 +204,32 @@ class CaseSource:
         self.levels = [level_config(spec) for spec in config.levels]
         self.pool = pool
 
-    def draw(self, progress: Progress, rng: np.random.Generator) -> tuple[list[Story], bool]:
-        """The next batch's stories, and whether it is a replay from an earlier level."""
+    def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
+        replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
+        level = int(rng.integers(progress.level)) if replay else progress.level
+        plan = Plan(level, replay, progress.drawn)
+        progress.drawn += self.config.batch_cases
+        return plan
+
+    def stories(self, plan: Plan) -> list[Story]:
         config = self.config
         if self.pool is not None:
-            epoch, start = divmod(progress.drawn, len(self.pool))
-            order = np.random.default_rng([config.seed, epoch]).permutation(len(self.pool))
-            picked = [self.pool[order[(start + offset) % len(self.pool)]] for offset in range(config.batch_cases)]
-            progress.drawn += config.batch_cases
-            return picked, False
-        replay = progress.level > 0 and rng.random() < config.replay_share
-        difficulty, generator = self.levels[int(rng.integers(progress.level)) if replay else progress.level]
-        stories = [
-            generate_case(case_seed(config.seed, progress.drawn + offset), difficulty, generator)
-            for offset in range(config.batch_cases)
+            positions = (divmod(index, len(self.pool)) for index in range(plan.start, plan.start + config.batch_cases))
+            return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
+        difficulty, generator = self.levels[plan.level]
+        return [
+            generate_case(case_seed(config.seed, index), difficulty, generator)
+            for index in range(plan.start, plan.start + config.batch_cases)
         ]
-        progress.drawn += config.batch_cases
-        return stories, replay
+
+    @functools.lru_cache(maxsize=2)  # noqa: B019 (one source per run; the cache lives as long as the run)
+    def _order(self, epoch: int) -> np.ndarray:
+        """The pool's order in this epoch: a fresh shuffle per epoch, from the run seed."""
+        assert self.pool is not None
+        return np.random.default_rng([self.config.seed, epoch]).permutation(len(self.pool))
+
+    def batch(self, plan: Plan, vocabulary: Vocabulary) -> Batch:
+        return collate([case_targets(story, vocabulary) for story in self.stories(plan)], vocabulary)
 
 
 @torch.no_grad()
@@ -256,7 +290,10 @@ def train(
     device = torch.device(config.device)
     vocabulary = reader_vocabulary()
     reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, config.hidden)
-    model = Reader(reader_config).to(device)
+    model = Reader(reader_config)
+    if config.orthogonal_init:
+        initialise_recurrent(model)
+    model = model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     held_out = validation_cases(config, vocabulary)
     if pool is None and config.pool_cases:
@@ -304,19 +341,24 @@ def train(
         return bool(pool is not None and config.epochs and progress.drawn >= config.epochs * len(pool))
 
     model.train()
+    builder = ThreadPoolExecutor(max_workers=1)  # pure Python, so it runs while torch's kernels drop the GIL
+    plan = Plan(*progress.planned) if progress.planned else source.plan(progress, rng)
+    pending = builder.submit(source.batch, plan, vocabulary)
     while not finished():
-        stories, replay = source.draw(progress, rng)
-        batch = collate([case_targets(story, vocabulary) for story in stories], vocabulary).to(device)
+        batch, replay = pending.result().to(device), plan.replay
+        plan = source.plan(progress, rng)
+        progress.planned = list(astuple(plan))
+        pending = builder.submit(source.batch, plan, vocabulary)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(config, progress.step)
-        loss, parts = losses(model, batch, config)
+        loss, parts = losses(model, batch, config, progress.step)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         progress.step += 1
         progress.tokens += int((batch.views > 0).sum())  # tokens read, over every suspect's reading
-        if not replay and pool is None:
+        if not replay and pool is None:  # a level-up shows from the step after next: plans run one ahead
             progress.recent = [*progress.recent[-24:], parts["accuracy"]]
             ready = len(progress.recent) == 25 and np.mean(progress.recent) >= config.level_up_accuracy
             if ready and progress.level + 1 < len(config.levels):
@@ -334,6 +376,7 @@ def train(
         if progress.step % config.eval_every == 0:
             checkpoint()
             report({"validation": metrics})
+    builder.shutdown(cancel_futures=True)
     checkpoint()
     return metrics
 

@@ -1,0 +1,163 @@
+"""The readers' targets (issue 3): training speed, streaming speed and flatness, accuracy against the oracle.
+
+    python benchmarks/readers.py speed [--steps 12]
+    python benchmarks/readers.py stream [--checkpoint DIR] [--repeats 30]
+    python benchmarks/readers.py accuracy [--cases 1000]
+
+speed: the training loop (cases generated, targets from the oracle, batches, every loss, Adam) against a bare
+nn.LSTM forward/backward/Adam loop on inputs of the same shapes, on one thread, in the same run; target >= 0.8.
+stream: the numpy streaming reader, per token, for the bundled LSTM: target median <= 0.1 ms, and the time at
+token ~1,000 within 20% of that at token ~10.
+accuracy: `whodunit eval`'s metrics for the bundled readers on held-out default cases, plus default cases with
+min_gap=0 (which fill the short memory-distance bands), against the targets, and the leak check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from model.checkpoint import load_checkpoint
+from model.shipped import load_shipped
+
+
+def speed(steps: int) -> None:
+    """model.train.train itself at default-level shapes, then a bare nn.LSTM on batches of the same shapes."""
+    import tempfile
+    from dataclasses import replace
+
+    from model.train import TRAIN_PRESETS, CaseSource, Progress, reader_vocabulary, train
+
+    config = replace(TRAIN_PRESETS["default"], levels=("default",), steps=steps, eval_every=10**9, eval_cases=1)
+    vocabulary = reader_vocabulary()
+    source, progress, rng = CaseSource(config, None), Progress(), np.random.default_rng(config.seed)
+    shapes = [tuple(source.batch(source.plan(progress, rng), vocabulary).views.shape) for _ in range(steps)]
+    padded = [rows * length for rows, length in shapes]
+
+    def training_run() -> float:
+        stamps: dict[int, float] = {}
+        with tempfile.TemporaryDirectory() as out:
+            train(
+                config,
+                Path(out),
+                "benchmark",
+                lambda status: stamps.setdefault(status.get("step", -1), time.perf_counter()),
+            )
+        return sum(padded[1:]) / (stamps[steps] - stamps[1])  # from the end of step 1 to the end of the last
+
+    torch.set_num_threads(config.threads)
+    bare = torch.nn.LSTM(config.embedding, config.hidden, batch_first=True)
+    optimizer = torch.optim.Adam(bare.parameters(), lr=1e-3)
+
+    def bare_run() -> float:
+        inputs = [torch.randn(rows, length, config.embedding) for rows, length in shapes]
+        started = 0.0
+        for index, x in enumerate(inputs):
+            if index == 1:
+                started = time.perf_counter()
+            output, _ = bare(x)
+            optimizer.zero_grad(set_to_none=True)
+            output.sum().backward()
+            optimizer.step()
+        return sum(padded[1:]) / (time.perf_counter() - started)
+
+    rates: dict[str, list[float]] = {"training loop": [], "bare nn.LSTM": []}
+    for _ in range(3):  # interleaved, so both see the same machine
+        rates["training loop"].append(training_run())
+        rates["bare nn.LSTM"].append(bare_run())
+    best = {name: max(values) for name, values in rates.items()}
+    for name, rate in best.items():
+        print(f"{name:>14}: {rate:,.0f} padded tokens/s (best of 3; {steps} steps of 16 default cases, one thread)")
+    print(f"ratio: {best['training loop'] / best['bare nn.LSTM']:.2f} (target >= 0.80)")
+
+
+def stream(checkpoint_dir: Path | None, repeats: int) -> None:
+    from model.stream import StreamingReader
+    from model.tokenizer import read_story
+    from story.generator import generate_cases
+
+    checkpoint = load_checkpoint(checkpoint_dir) if checkpoint_dir else load_shipped("lstm")
+    tokens: list[str] = []
+    for story in generate_cases(5, 10, "default", config=None):
+        tokens += read_story(story).tokens
+    tokens = tokens[:1100]
+    cast = 6
+    times = np.zeros((repeats, len(tokens)))
+    for repeat in range(repeats):
+        reader = StreamingReader(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, cast)
+        for index, token in enumerate(tokens):
+            started = time.perf_counter()
+            reader.step(token)
+            times[repeat, index] = time.perf_counter() - started
+    hidden = checkpoint.meta["config"]["hidden"]
+    print(f"{checkpoint.kind} hidden {hidden}, cast {cast}, {repeats} readings of {len(tokens)} tokens")
+    median = float(np.median(times)) * 1e3
+    early, late = float(np.median(times[:, 5:16])) * 1e3, float(np.median(times[:, 995:1006])) * 1e3
+    print(f"median per token: {median:.3f} ms (target <= 0.1 ms)")
+    print(f"tokens 5-15: {early:.3f} ms; tokens 995-1005: {late:.3f} ms; ratio {late / early:.2f} (target 0.8-1.2)")
+
+
+def accuracy(cases: int) -> None:
+    from model.evaluate import EVAL_RUN_SEED, evaluate
+    from model.shipped import KINDS
+    from story.generator import PRESETS, configure, generate_cases
+
+    checkpoints = {kind: load_shipped(kind) for kind in KINDS}
+    default = evaluate(checkpoints, list(generate_cases(EVAL_RUN_SEED, cases, "default")))
+    short_config = configure(PRESETS["default"], {"min_gap": "0"})
+    short = evaluate(checkpoints, list(generate_cases(EVAL_RUN_SEED, cases, "default", short_config)))
+    for name, metrics in default.items():
+        print(
+            f"{name:>6}: final {metrics['final_accuracy']:.3f}  decided {metrics['decided_accuracy']:.3f}  "
+            f"cleared mass {metrics['cleared_mass']:.4f}  long-range {metrics['long_range_accuracy']:.3f} "
+            f"(>= {metrics['long_range_min_words']} words)  ece {metrics['ece']:.4f}  brier {metrics['brier']:.3f}  "
+            f"oracle tv {metrics['oracle_tv']:.4f}  excess over oracle {metrics['excess_over_oracle']['max']:+.4f} "
+            f"(z {metrics['excess_over_oracle']['z']:.1f})"
+        )
+    for label, results in (("default", default), ("default, min_gap=0", short)):
+        print(f"final accuracy by memory distance, {label} cases:")
+        counts = results["oracle"]["by_distance_cases"]
+        for index, (band, _) in enumerate(results["oracle"]["by_distance"]):
+            readers = [name for name in results if name != "oracle"]
+            row = "  ".join(f"{name} {dict(results[name]['by_distance'])[band]:.3f}" for name in readers)
+            print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
+    print("read-out recall by age of the statement (default cases):")
+    for band, value in default["lstm"]["recall_by_distance"]:
+        print(f"  {band:>8} words: lstm {value:.3f}  rnn {dict(default['rnn']['recall_by_distance'])[band]:.3f}")
+    lstm, rnn = default["lstm"], default["rnn"]
+    gap = lstm["long_range_accuracy"] - rnn["long_range_accuracy"]
+    shortest = short["rnn"]["by_distance"][0]
+    print("targets:")
+    print(f"  lstm final_accuracy {lstm['final_accuracy']:.3f} >= 0.98: {lstm['final_accuracy'] >= 0.98}")
+    print(f"  lstm decided_accuracy {lstm['decided_accuracy']:.3f} >= 0.95: {lstm['decided_accuracy'] >= 0.95}")
+    print(f"  lstm cleared_mass {lstm['cleared_mass']:.4f} <= 0.02: {lstm['cleared_mass'] <= 0.02}")
+    print(f"  lstm ece {lstm['ece']:.4f} <= 0.03: {lstm['ece'] <= 0.03}")
+    print(f"  long-range gap lstm - rnn {gap:.3f} >= 0.25: {gap >= 0.25}")
+    print(f"  rnn shortest band ({shortest[0]} words, min_gap=0 cases) {shortest[1]:.3f} >= 0.8: {shortest[1] >= 0.8}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="what", required=True)
+    commands.add_parser("speed").add_argument("--steps", type=int, default=12)
+    streaming = commands.add_parser("stream")
+    streaming.add_argument("--checkpoint", type=Path)
+    streaming.add_argument("--repeats", type=int, default=30)
+    commands.add_parser("accuracy").add_argument("--cases", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}")
+    if args.what == "speed":
+        speed(args.steps)
+    elif args.what == "stream":
+        stream(args.checkpoint, args.repeats)
+    else:
+        accuracy(args.cases)
+
+
+if __name__ == "__main__":
+    main()
