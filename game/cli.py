@@ -90,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
 
+    play = commands.add_parser(
+        "play",
+        help="play: race the short-memory RNN to name the murderer, with the LSTM as your partner",
+        description="Play a mystery. With no story, a start screen lists the bundled mysteries, a freshly "
+        "generated case and saved games.",
+    )
+    play.add_argument("story", nargs="?", type=Path, metavar="STORY.toml", help="a story file to play")
+    play.add_argument("--generated", action="store_true", help="play a freshly generated case")
+    play.add_argument("--seed", type=int, help="with --generated: the case's seed (default: random)")
+    play.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="with --generated")
+    play.add_argument("--resume", action="store_true", help="resume the saved game (of this case, or the latest)")
+    play.add_argument("--hard", action="store_true", help="hard mode: your partner's bars are hidden")
+    play.add_argument("--short-memory", action="store_true", help="the story pane keeps only the last few clues")
+    play.add_argument("--partner", type=Path, metavar="DIR", help="an LSTM checkpoint (default: the bundled one)")
+    play.add_argument("--rival", type=Path, metavar="DIR", help="an RNN checkpoint (default: the bundled one)")
+
     evaluate = commands.add_parser(
         "eval",
         help="measure the readers against the logic oracle on held-out cases",
@@ -147,6 +163,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.train_command import run_train
 
             return run_train(args, console, " ".join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
+        if args.command == "play":
+            if args.story is not None and args.generated:
+                console.print("[red]whodunit play: give a story file or --generated, not both[/]")
+                return 2
+            from game.play_command import run_play
+
+            return run_play(args, console)
         if args.command == "eval":
             from game.eval_command import run_eval
 

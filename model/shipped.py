@@ -24,7 +24,8 @@ def load_shipped(kind: str) -> Checkpoint:
     except CheckpointError as exc:
         raise CheckpointError(
             f"the bundled {kind} reader cannot be used: {exc}. Reinstall whodunit, or train one with "
-            f"`whodunit train --model {kind} --out runs/{kind}` and pass it with --checkpoint runs/{kind}"
+            f"`whodunit train --model {kind} --out runs/{kind}` and pass that folder with --checkpoint (eval), "
+            "--partner (play, an LSTM) or --rival (play, an RNN)"
         ) from None
     if checkpoint.kind != kind:
         raise CheckpointError(f"{shipped_folder(kind)}: holds a {checkpoint.kind} reader, expected {kind}")

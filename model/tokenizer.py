@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from story.data import Story
-from story.words import split_words
+from story.words import WORD_PATTERN, split_words
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 MAX_SLOTS = 8
@@ -60,21 +60,65 @@ def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One token as the player sees it: the prose's own spelling, and whether a space comes before it."""
+
+    token: str  # what the readers read
+    text: str  # what the player reads ("Captain Reeve", "butler", "Left-handed", ",")
+    spaced: bool  # whitespace before it in the prose
+
+
 def tokenize_text(text: str, aliases: list[tuple[re.Pattern[str], int]]) -> list[str]:
     """Words of `text`, with each suspect reference replaced by its slot token."""
+    return [piece.token for piece in text_pieces(text, aliases)]
+
+
+def text_pieces(text: str, aliases: list[tuple[re.Pattern[str], int]]) -> list[Piece]:
+    """`text` as pieces: tokens exactly as training read them, each with its surface text."""
     spans: list[tuple[int, int, int]] = []
     for pattern, slot in aliases:
         for match in pattern.finditer(text):
             if all(match.end() <= start or match.start() >= end for start, end, _ in spans):
                 spans.append((match.start(), match.end(), slot))
-    tokens: list[str] = []
+    pieces: list[Piece] = []
     position = 0
     for start, end, slot in sorted(spans):
-        tokens += split_words(text[position:start])
-        tokens.append(SLOTS[slot])
+        pieces += _plain_pieces(text, position, start)
+        pieces.append(Piece(SLOTS[slot], text[start:end], start > 0 and text[start - 1].isspace()))
         position = end
-    tokens += split_words(text[position:])
-    return tokens
+    pieces += _plain_pieces(text, position, len(text))
+    return pieces
+
+
+def _plain_pieces(text: str, start: int, end: int) -> list[Piece]:
+    tokens = split_words(text[start:end])
+    matches = list(WORD_PATTERN.finditer(text, start, end))
+    if len(matches) != len(tokens):  # lower-casing changed the split (rare letters such as "İ"): show tokens
+        return [Piece(token, token, True) for token in tokens]
+    return [
+        Piece(token, match.group(), match.start() > 0 and text[match.start() - 1].isspace())
+        for token, match in zip(tokens, matches, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Narration:
+    """A story as the player is told it: the intro's pieces, then each clue's."""
+
+    intro: tuple[Piece, ...]
+    clues: tuple[tuple[Piece, ...], ...]
+
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(piece.token for part in (self.intro, *self.clues) for piece in part)
+
+
+def narrate_story(story: Story) -> Narration:
+    """The pieces of the story, tokenized exactly as `read_story` does, with the prose's spelling kept."""
+    aliases = _aliases(story)
+    return Narration(
+        tuple(text_pieces(story.intro, aliases)), tuple(tuple(text_pieces(c.text, aliases)) for c in story.clues)
+    )
 
 
 def read_story(story: Story) -> Reading:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from model.tokenizer import PAD, SLOTS, SPECIALS, UNKNOWN, Vocabulary, build_voc
 from story import Clue, Story, Suspect
 from story.generator import generate_cases
 from story.words import count_words
+
+MYSTERIES = sorted((Path(__file__).resolve().parent.parent / "story" / "mysteries").glob("*.toml"))
 
 
 def story_with(*texts: str) -> Story:
@@ -86,3 +89,17 @@ def test_a_vocabulary_without_its_special_tokens_is_refused() -> None:
         Vocabulary(("a", "b"))
     with pytest.raises(ValueError, match="each word once"):
         Vocabulary((*SPECIALS, "a", "a"))
+
+
+def test_narration_reads_exactly_the_tokens_training_read_and_keeps_the_spelling() -> None:
+    from model.tokenizer import narrate_story
+    from story import load_story
+    from story.generator import generate_cases
+
+    stories = [*generate_cases(3, 40, "default"), *(load_story(path) for path in MYSTERIES)]
+    for story in stories:
+        narration = narrate_story(story)
+        assert narration.tokens() == read_story(story).tokens
+    manor = narrate_story(load_story(MYSTERIES[0]))
+    shown = "".join((" " if piece.spaced else "") + piece.text for piece in manor.clues[0]).strip()
+    assert shown == load_story(MYSTERIES[0]).clues[0].text.strip().replace("\n", " ").replace("  ", " ")

@@ -1,0 +1,96 @@
+"""The Textual app: wires the screens to the readers and the cases. Rules live in game.match; look in .tcss."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from game.cases import CaseRef, load_case
+from game.match import Match
+from game.saves import Options, SavedGame, SaveError, load_save, replay
+from game.screens.dialogs import HelpScreen
+from game.screens.play import PlayScreen
+from game.screens.start import StartScreen
+from model.checkpoint import Checkpoint
+from story import Story, StoryError
+
+
+class WhodunitApp(App):
+    CSS_PATH = "whodunit.tcss"
+    TITLE = "whodunit"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
+
+    def __init__(
+        self,
+        partner: Checkpoint,
+        rival: Checkpoint,
+        case: tuple[CaseRef, Story] | None = None,
+        saved: SavedGame | None = None,
+        options: Options | None = None,
+        autoplay: bool = True,
+    ) -> None:
+        super().__init__()
+        self.partner, self.rival = partner, rival
+        self.autoplay = autoplay  # False: games start paused (tests and screenshots)
+        self.first_case, self.first_save = case, saved
+        self.options = options or Options()
+
+    def on_mount(self) -> None:
+        if self.first_save is not None:
+            self.push_screen(StartScreen())
+            self.resume(self.first_save)
+        elif self.first_case is not None:
+            self.push_screen(StartScreen())
+            ref, story = self.first_case
+            self.play(ref, story, self.options)
+        else:
+            self.push_screen(StartScreen())
+
+    def begin(self, ref: CaseRef) -> None:
+        try:
+            story = load_case(ref)
+        except (StoryError, ValueError, OSError) as exc:
+            self.notify(f"Cannot open that case: {exc}", severity="error")
+            return
+        self.play(ref, story, self.options)
+
+    def play(self, ref: CaseRef, story: Story, options: Options, match: Match | None = None) -> None:
+        match = match or Match(story, self.partner, self.rival)
+        self.push_screen(PlayScreen(match, ref, options, paused=not self.autoplay))
+
+    def resume_from(self, path: str) -> None:
+        try:
+            self.resume(load_save(Path(path)))
+        except SaveError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+
+    def resume(self, saved: SavedGame) -> None:
+        try:
+            story = load_case(saved.case)
+            match = replay(saved, Match(story, self.partner, self.rival))
+        except (StoryError, ValueError, OSError, SaveError) as exc:
+            self.notify(f"Cannot resume that game: {exc}", severity="error", timeout=10)
+            return
+        self.play(saved.case, story, saved.options, match)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, PlayScreen):
+            for title, help_text, action in (
+                ("Accuse", "Name the murderer", screen.action_accuse),
+                ("Notebook", "Clues so far, your marks and notes", screen.action_notebook),
+                ("Gate view", "Show or hide the partner's LSTM gates", screen.action_toggle_gates),
+                ("Hard mode", "Hide or show your partner's bars", screen.action_toggle_hard),
+                ("Short memory", "Keep only the last few clues in view", screen.action_toggle_short),
+                ("Pause", "Pause or resume the narration", screen.action_pause),
+                ("Save", "Save this game to resume later", screen.action_save),
+            ):
+                yield SystemCommand(title, help_text, action)
+        yield SystemCommand("How to play", "Rules and keys", self.action_help)

@@ -1,0 +1,295 @@
+"""One game, as plain state: the narration, both readers' beliefs after every word, the race, the score.
+
+No Textual here, and no torch: the whole game can be played headless (tests do), and the screens only render
+a Match and call its methods. The readers are the numpy streaming readers of model.stream, fed one token per
+narrated word, so each belief shown is exactly what that reader knows at that word.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.checkpoint import Checkpoint
+from model.metrics import oracle_trace
+from model.readout import TRAITS, UNKNOWN_CLASS
+from model.stream import StreamingReader
+from model.targets import case_targets
+from model.tokenizer import Piece, narrate_story
+from story import Analysis, Story, analyze
+from story.traits import CATALOGUE
+
+RIVAL_THRESHOLD = 0.75  # the rival accuses once its belief in one suspect reaches this
+PARTNER_SURE = 0.40  # below this the partner says it is too early to tell
+GATE_WINDOW = 16  # words kept for the gate view
+WRONG_ACCUSATION = -40
+RACE_BONUS = 50
+
+
+@dataclass(frozen=True)
+class Word:
+    """One narrated word: where it sits, and how the player sees it."""
+
+    clue: int  # -1 for the intro
+    piece: Piece
+    ends_clue: bool
+
+
+@dataclass(frozen=True)
+class Accusation:
+    by: str  # "player" or "rival"
+    suspect: int
+    at: int  # words narrated when it was made
+    correct: bool
+
+
+@dataclass(frozen=True)
+class GateColumn:
+    """The LSTM's mean gate activity for one word, in one suspect's reading."""
+
+    word: str
+    input: float
+    forget: float
+    output: float
+
+
+@dataclass
+class Detective:
+    """A reader at the table: its streaming reader and what it has believed after every word so far."""
+
+    name: str
+    reader: StreamingReader
+    beliefs: list[np.ndarray] = field(default_factory=list)  # (K,) after each word
+    readout: np.ndarray | None = None  # (K, cells) chosen class, after the last word
+    gates: deque[tuple[str, dict[str, np.ndarray]]] = field(default_factory=lambda: deque(maxlen=GATE_WINDOW))
+
+    def read(self, word: Word) -> None:
+        result = self.reader.step(word.piece.token)
+        self.beliefs.append(result.probabilities)
+        self.readout = result.readout.argmax(-1)
+        if result.gates is not None:
+            self.gates.append((word.piece.text, result.gates))
+
+    @property
+    def belief(self) -> np.ndarray:
+        return self.beliefs[-1] if self.beliefs else np.full(self.reader.cast_size, 1 / self.reader.cast_size)
+
+    def remembers(self, suspect: int) -> tuple[str, ...]:
+        """The trait values this reader's read-out holds as stated for a suspect, as card phrases."""
+        if self.readout is None:
+            return ()
+        phrases = []
+        for index, trait in enumerate(TRAITS):
+            value = int(self.readout[suspect, index])
+            values = CATALOGUE[trait].values
+            if value != UNKNOWN_CLASS and value < len(values):
+                phrases.append(CATALOGUE[trait].describe(values[value]))
+        return tuple(phrases)
+
+
+class Match:
+    """A game in progress. Advance the narration word by word; accuse; read the result."""
+
+    def __init__(self, story: Story, partner: Checkpoint, rival: Checkpoint) -> None:
+        self.story = story
+        self.analysis: Analysis = analyze(story)
+        narration = narrate_story(story)
+        self.words: list[Word] = [Word(-1, piece, False) for piece in narration.intro]
+        for index, pieces in enumerate(narration.clues):
+            self.words += [Word(index, piece, at == len(pieces) - 1) for at, piece in enumerate(pieces)]
+        cast = len(story.suspects)
+        self.partner = Detective("partner", StreamingReader(partner.kind, partner.weights, partner.vocabulary, cast))
+        self.rival = Detective("rival", StreamingReader(rival.kind, rival.weights, rival.vocabulary, cast))
+        self.oracle = oracle_trace(case_targets(story, partner.vocabulary, self.analysis)).probabilities  # (T, K)
+        self.position = 0  # words narrated
+        self.accusations: list[Accusation] = []
+        self.marks: dict[int, str] = {}  # suspect -> "cleared" | "suspicious"
+        self.notes: dict[int, str] = {}
+
+    # --- narration ------------------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.words)
+
+    @property
+    def told_all(self) -> bool:
+        return self.position >= self.total
+
+    @property
+    def clue(self) -> int:
+        """The clue being told (-1 in the intro); len(clues) once all is told."""
+        return self.words[self.position].clue if not self.told_all else len(self.story.clues)
+
+    @property
+    def clues_told(self) -> int:
+        """Clues told in full."""
+        return sum(1 for word in self.words[: self.position] if word.ends_clue)
+
+    def advance(self) -> Accusation | None:
+        """Narrate one word to both readers; returns the rival's accusation if it makes one now."""
+        if self.told_all or self.over:
+            return None
+        word = self.words[self.position]
+        self.partner.read(word)
+        self.rival.read(word)
+        self.position += 1
+        return self._rival_turn()
+
+    def finish_clue(self) -> list[Accusation]:
+        """Narrate to the end of the current clue (or of the intro)."""
+        made = []
+        clue = self.clue
+        while not self.told_all and not self.over and self.words[self.position].clue == clue:
+            accusation = self.advance()
+            if accusation:
+                made.append(accusation)
+        return made
+
+    def _rival_turn(self) -> Accusation | None:
+        if self.clues_told == 0 or self.rival_solved:
+            return None
+        belief = self.rival.belief.copy()
+        for accusation in self.accusations:
+            if accusation.by == "rival":
+                belief[accusation.suspect] = 0.0  # it never names the same suspect twice
+        suspect = int(belief.argmax())
+        if belief[suspect] < RIVAL_THRESHOLD:
+            return None
+        accusation = Accusation("rival", suspect, self.position, suspect == self.story.culprit)
+        self.accusations.append(accusation)
+        return accusation
+
+    # --- the player -----------------------------------------------------------------------------------------
+
+    def accuse(self, suspect: int) -> Accusation:
+        """The player names a suspect. Wrong costs points and the game goes on, unless all has been told."""
+        if self.over:
+            raise ValueError("the case is closed")
+        if not 0 <= suspect < len(self.story.suspects):
+            raise ValueError(f"no suspect {suspect}")
+        if suspect in self.wrongly_accused:
+            raise ValueError(f"{self.story.suspects[suspect].name} has already been cleared of it")
+        accusation = Accusation("player", suspect, self.position, suspect == self.story.culprit)
+        self.accusations.append(accusation)
+        return accusation
+
+    @property
+    def wrongly_accused(self) -> set[int]:
+        return {a.suspect for a in self.accusations if a.by == "player" and not a.correct}
+
+    @property
+    def player_solved(self) -> bool:
+        return any(a.by == "player" and a.correct for a in self.accusations)
+
+    @property
+    def rival_solved(self) -> bool:
+        return any(a.by == "rival" and a.correct for a in self.accusations)
+
+    @property
+    def over(self) -> bool:
+        """Solved, or all told and the player has made the final accusation."""
+        if self.player_solved:
+            return True
+        return self.told_all and any(a.by == "player" and a.at >= self.total for a in self.accusations)
+
+    @property
+    def won_race(self) -> bool:
+        """The player named the culprit before the rival did (or the rival never did)."""
+        mine = [a.at for a in self.accusations if a.by == "player" and a.correct]
+        theirs = [a.at for a in self.accusations if a.by == "rival" and a.correct]
+        return bool(mine) and (not theirs or mine[0] <= theirs[0])
+
+    @property
+    def score(self) -> int:
+        """Early right answers score more; each wrong one costs; beating the rival earns a bonus."""
+        total = WRONG_ACCUSATION * len(self.wrongly_accused)
+        for accusation in self.accusations:
+            if accusation.by == "player" and accusation.correct:
+                total += 100 + round(100 * (1 - min(accusation.at, self.total) / self.total))
+                total += RACE_BONUS if self.won_race else 0
+        return total
+
+    def rival_score(self) -> int:
+        total = WRONG_ACCUSATION * sum(1 for a in self.accusations if a.by == "rival" and not a.correct)
+        for accusation in self.accusations:
+            if accusation.by == "rival" and accusation.correct:
+                total += 100 + round(100 * (1 - accusation.at / self.total))
+        return total
+
+    def mark(self, suspect: int, mark: str) -> None:
+        if mark not in ("", "cleared", "suspicious"):
+            raise ValueError(f"unknown mark '{mark}'")
+        if mark:
+            self.marks[suspect] = mark
+        else:
+            self.marks.pop(suspect, None)
+
+    # --- what the screens show ------------------------------------------------------------------------------
+
+    def advice(self) -> str:
+        """The partner's word: it advises, and never accuses."""
+        belief = self.partner.belief
+        top = int(belief.argmax())
+        if self.clues_told == 0 or belief[top] < PARTNER_SURE:
+            return "Your partner: too early to say; keep listening."
+        name = self.story.suspects[top].name
+        return f"Your partner: I would look hard at {name} ({belief[top]:.0%})."
+
+    def said_of(self, suspect: int) -> tuple[str, ...]:
+        """What the clues told in full have said of a suspect: stated traits, and a standing alibi."""
+        if self.clues_told == 0:
+            return ()
+        step = self.analysis.steps[self.clues_told - 1]
+        phrases = [CATALOGUE[trait].describe(value) for slot, trait, value in step.stated if slot == suspect]
+        clearance = step.cleared[suspect]
+        if clearance is not None and clearance.reason == "alibi":
+            phrases.append(f"alibi (clue {clearance.latent_clue + 1})")
+        return tuple(phrases)
+
+    def evidence(self) -> tuple[str, ...]:
+        """What the evidence told so far says of the murderer."""
+        if self.clues_told == 0:
+            return ()
+        return tuple(
+            CATALOGUE[trait].describe(value) for trait, value in self.analysis.steps[self.clues_told - 1].evidence
+        )
+
+    def gate_columns(self, suspect: int) -> list[GateColumn]:
+        """The partner's recent gate activity in one suspect's reading, one column per word."""
+        return [
+            GateColumn(
+                text,
+                float(gates["input"][suspect].mean()),
+                float(gates["forget"][suspect].mean()),
+                float(gates["output"][suspect].mean()),
+            )
+            for text, gates in self.partner.gates
+        ]
+
+    def culprit_curves(self) -> dict[str, np.ndarray]:
+        """Each reader's probability on the true culprit after every word told, and the oracle's."""
+        culprit, told = self.story.culprit, self.position
+        return {
+            "partner": np.array([belief[culprit] for belief in self.partner.beliefs]),
+            "rival": np.array([belief[culprit] for belief in self.rival.beliefs]),
+            "oracle": self.oracle[:told, culprit],
+        }
+
+    def word_clue_ends(self) -> list[int]:
+        """Word positions one past each clue's end (for charts over the clue stream)."""
+        return [index + 1 for index, word in enumerate(self.words) if word.ends_clue]
+
+    def rival_lost_it(self) -> int | None:
+        """The clue after which the rival's favourite was never again the culprit, if it ended wrong."""
+        beliefs = self.rival.beliefs
+        if not beliefs or int(beliefs[-1].argmax()) == self.story.culprit:
+            return None
+        ends = [end for end in self.word_clue_ends() if end <= len(beliefs)]
+        last_right = None
+        for clue, end in enumerate(ends):
+            if int(beliefs[end - 1].argmax()) == self.story.culprit:
+                last_right = clue
+        return None if last_right is None else last_right + 1

@@ -1,0 +1,71 @@
+"""`whodunit play`: check everything the game needs (story, readers, save) before the screen takes over.
+
+Bad input stops here with a located message and a non-zero exit, while the terminal is still a terminal.
+Never imports torch: the readers are numpy streaming readers over safetensors weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+
+from rich.console import Console
+from rich.markup import escape
+
+from game.cases import CaseRef, file_case
+from game.saves import Options, SaveError, list_saves, load_save, saves_folder
+from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from model.shipped import load_shipped
+from story import StoryError
+
+
+def run_play(args: argparse.Namespace, console: Console) -> int:
+    options = Options(hard=args.hard, short_memory=args.short_memory)
+    case = saved = None
+    if args.story is not None:
+        try:
+            case = file_case(args.story)
+        except StoryError as exc:
+            for problem in exc.problems:
+                console.print(escape(str(problem)), style="red" if problem.severity == "error" else "yellow")
+            console.print(f"[red]whodunit play: {escape(str(args.story))} is not a playable story[/]")
+            return 1
+    elif args.generated:
+        seed = args.seed if args.seed is not None else random.randrange(1_000_000)
+        from story.generator import generate_case
+
+        ref = CaseRef("generated", seed=seed, difficulty=args.difficulty)
+        case = (ref, generate_case(seed, args.difficulty))
+    if args.resume:
+        saves = list_saves()
+        if case is not None:
+            saves = [path for path in saves if path.stem == case[0].save_name]
+        if not saves:
+            what = f"for {case[0].save_name}" if case else "at all"
+            console.print(f"[red]whodunit play: no saved game {what} in {saves_folder()}[/]")
+            return 1
+        try:
+            saved = load_save(saves[0])
+        except SaveError as exc:
+            console.print(f"[red]whodunit play: {escape(str(exc))}[/]")
+            return 1
+    try:
+        partner = _reader(args.partner, "lstm")
+        rival = _reader(args.rival, "rnn")
+    except CheckpointError as exc:
+        console.print(f"[red]whodunit play: {escape(str(exc))}[/]")
+        return 1
+    from game.app import WhodunitApp
+
+    app = WhodunitApp(partner, rival, case=case, saved=saved, options=options)
+    app.run()
+    return app.return_code or 0
+
+
+def _reader(path, kind: str) -> Checkpoint:
+    if path is None:
+        return load_shipped(kind)
+    checkpoint = load_checkpoint(path)
+    if checkpoint.kind != kind:
+        raise CheckpointError(f"{path}: holds a {checkpoint.kind} reader; this seat needs a {kind}")
+    return checkpoint

@@ -1,0 +1,184 @@
+"""Saving and resuming games: a small JSON file per case, written atomically, checked field by field on load.
+
+A save holds the case (see game.cases) and the player's own moves: how far the narration got, each
+accusation and when, marks, notes and options. Everything else (both readers' beliefs, the rival's
+accusations) is replayed from those, so a save can never disagree with the readers. A save that is corrupt,
+foreign, too large or from another version is refused with a message that says which file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from game.cases import CaseRef
+from game.match import Match
+from story.atomic import write_atomic
+
+FORMAT = "whodunit-save/1"
+MAX_SAVE_BYTES = 256 * 1024
+MAX_NOTE_CHARS = 2000
+
+
+class SaveError(Exception):
+    """A save file that cannot be used, with the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Options:
+    hard: bool = False  # hide the partner's bars
+    short_memory: bool = False  # the story pane keeps only the last few clues
+    speed: float = 6.0  # words per second
+
+
+@dataclass(frozen=True)
+class SavedGame:
+    case: CaseRef
+    position: int  # words narrated
+    accusations: tuple[tuple[int, int], ...] = ()  # the player's: (suspect, words narrated then)
+    marks: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+    options: Options = Options()
+    saved_at: str = ""
+
+
+def saves_folder() -> Path:
+    """$WHODUNIT_HOME/saves, else the platform's data folder ($XDG_DATA_HOME or ~/.local/share)."""
+    home = os.environ.get("WHODUNIT_HOME")
+    if home:
+        return Path(home) / "saves"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "whodunit" / "saves"
+
+
+def save_game(game: SavedGame, folder: Path | None = None) -> Path:
+    folder = folder or saves_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{game.case.save_name}.json"
+    document = {
+        "format": FORMAT,
+        "case": game.case.to_dict(),
+        "position": game.position,
+        "accusations": [{"suspect": suspect, "at": at} for suspect, at in game.accusations],
+        "marks": {str(suspect): mark for suspect, mark in game.marks.items()},
+        "notes": {str(suspect): note for suspect, note in game.notes.items()},
+        "options": {"hard": game.options.hard, "short_memory": game.options.short_memory, "speed": game.options.speed},
+        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_atomic(path, json.dumps(document, indent=1, ensure_ascii=False))
+    return path
+
+
+def list_saves(folder: Path | None = None) -> list[Path]:
+    folder = folder or saves_folder()
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
+
+
+def load_save(path: Path) -> SavedGame:
+    """Read and check a save; SaveError names the file and the field at fault."""
+    try:
+        if path.stat().st_size > MAX_SAVE_BYTES:
+            raise SaveError(f"{path}: too large for a whodunit save (over {MAX_SAVE_BYTES // 1024} KiB)")
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SaveError(f"{path}: not a whodunit save (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise SaveError(f"{path}:{exc.lineno}:{exc.colno}: not a whodunit save (invalid JSON: {exc.msg})") from None
+    except RecursionError:
+        raise SaveError(f"{path}: not a whodunit save (nested too deeply)") from None
+    return _checked(path, document)
+
+
+def _checked(path: Path, document: Any) -> SavedGame:
+    def fail(where: str, what: str) -> SaveError:
+        return SaveError(f"{path}: {where}: {what}")
+
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise SaveError(f'{path}: not a whodunit save (expected "format": "{FORMAT}")')
+    case = document.get("case")
+    if not isinstance(case, dict) or case.get("kind") not in ("bundled", "file", "generated"):
+        raise fail("case", "expected an object with kind bundled, file or generated")
+    if case["kind"] == "generated":
+        if not _is_int(case.get("seed")) or not isinstance(case.get("difficulty"), str):
+            raise fail("case", "a generated case needs an integer seed and a difficulty")
+        ref = CaseRef("generated", seed=case["seed"], difficulty=case["difficulty"])
+    else:
+        if not isinstance(case.get("name"), str) or not case["name"]:
+            raise fail("case.name", "expected the story's file name")
+        ref = CaseRef(case["kind"], name=case["name"], sha256=str(case.get("sha256", "")))
+    position = document.get("position")
+    if not _is_int(position) or position < 0:
+        raise fail("position", "expected a whole number of words, 0 or more")
+    accusations = document.get("accusations", [])
+    if not isinstance(accusations, list) or len(accusations) > 16:
+        raise fail("accusations", "expected a list of at most 16 accusations")
+    moves = []
+    for index, item in enumerate(accusations):
+        if not isinstance(item, dict) or not _is_int(item.get("suspect")) or not _is_int(item.get("at")):
+            raise fail(f"accusations[{index}]", 'expected {"suspect": integer, "at": integer}')
+        moves.append((item["suspect"], item["at"]))
+    marks = _slot_map(document.get("marks", {}), fail, "marks")
+    notes = _slot_map(document.get("notes", {}), fail, "notes")
+    for slot, mark in marks.items():
+        if mark not in ("cleared", "suspicious"):
+            raise fail(f"marks.{slot}", f"unknown mark '{mark}'; use cleared or suspicious")
+    for slot, note in notes.items():
+        if len(note) > MAX_NOTE_CHARS:
+            raise fail(f"notes.{slot}", f"longer than {MAX_NOTE_CHARS} characters")
+    raw = document.get("options", {})
+    if not isinstance(raw, dict):
+        raise fail("options", "expected an object")
+    speed = raw.get("speed", Options.speed)
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.5 <= speed <= 100:
+        raise fail("options.speed", "expected words per second between 0.5 and 100")
+    options = Options(bool(raw.get("hard", False)), bool(raw.get("short_memory", False)), float(speed))
+    return SavedGame(ref, position, tuple(moves), marks, notes, options, str(document.get("saved_at", "")))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
+
+
+def _slot_map(value: object, fail, where: str) -> dict[int, str]:
+    if not isinstance(value, dict) or len(value) > 8:
+        raise fail(where, "expected an object from suspect number to text")
+    result = {}
+    for key, text in value.items():
+        if not key.isdigit() or not isinstance(text, str) or int(key) >= 8:
+            raise fail(f"{where}.{key}", "expected a suspect number (0-7) and a text")
+        result[int(key)] = text
+    return result
+
+
+def replay(saved: SavedGame, match: Match, source: str = "save") -> Match:
+    """Bring a fresh Match of the saved case to where the save left it, moves included; SaveError if they
+    do not fit the story (a save edited by hand, or one for another case)."""
+    cast = len(match.story.suspects)
+    if saved.position > match.total:
+        raise SaveError(f"{source}: position: {saved.position} words, but this case has {match.total}")
+    for index, (suspect, at) in enumerate(saved.accusations):
+        if not 0 <= suspect < cast or not 0 <= at <= saved.position:
+            raise SaveError(f"{source}: accusations[{index}]: no such suspect or moment in this case")
+    for suspect in (*saved.marks, *saved.notes):
+        if suspect >= cast:
+            raise SaveError(f"{source}: marks/notes: suspect {suspect}, but the cast has {cast}")
+    for suspect, at in sorted(saved.accusations, key=lambda move: move[1]):
+        while match.position < at and not match.over:
+            match.advance()
+        try:
+            match.accuse(suspect)
+        except ValueError as exc:
+            raise SaveError(f"{source}: accusations: {exc}") from None
+    while match.position < saved.position and not match.over:
+        match.advance()
+    match.marks.update(saved.marks)
+    match.notes.update(saved.notes)
+    return match

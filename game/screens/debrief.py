@@ -1,0 +1,113 @@
+"""After the reveal: how each belief moved over the clue stream, which long-ago clue decided it, the scores."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from game.match import Match
+from game.widgets import culprit_chart
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [
+        Binding("p", "play_again", "Play again"),
+        Binding("q,escape", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, match: Match) -> None:
+        super().__init__()
+        self.match = match
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="debrief"):
+            yield Static(self.verdict(), id="verdict")
+            yield Static(id="chart")
+            yield Static(self.explanation(), id="explanation")
+            with Horizontal(id="debrief-buttons"):
+                yield Button("Play again (p)", id="again", variant="primary")
+                yield Button("Quit (q)", id="quit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Debrief: {self.match.story.title}"
+        self.draw_chart()
+
+    def on_resize(self) -> None:
+        self.draw_chart()
+
+    def draw_chart(self) -> None:
+        match = self.match
+        curves = match.culprit_curves()
+        ends = [end for end in match.word_clue_ends() if end <= match.position]
+        per_clue = {name: [float(values[end - 1]) for end in ends] for name, values in curves.items()}
+        marks = {}
+        if match.analysis.decided_at is not None and match.analysis.decided_at < len(ends):
+            marks[match.analysis.decided_at] = "▲"
+        lost = match.rival_lost_it()
+        if lost is not None and lost < len(ends):
+            marks[lost] = "✗"
+        width = max(self.size.width - 6, 30)
+        chart = Text("Probability on the true culprit after each clue\n", style="bold")
+        chart.append_text(culprit_chart(per_clue, marks, width))
+        chart.append("\n  ▲ the clue that decided the case", style="yellow")
+        if lost is not None:
+            chart.append("   ✗ where the rival lost it", style="yellow")
+        self.query_one("#chart", Static).update(chart)
+
+    def verdict(self) -> Text:
+        match = self.match
+        culprit = match.story.suspects[match.story.culprit]
+        text = Text()
+        if match.player_solved:
+            text.append(f"Solved: {culprit.name}, the {culprit.role}, did it.\n", style="bold green")
+            race = "You beat the rival to it." if match.won_race else "The rival got there first."
+            text.append(race + "\n")
+        else:
+            text.append(f"Unsolved: it was {culprit.name}, the {culprit.role}.\n", style="bold red")
+        text.append(f"Your score {match.score}   ·   the rival's {match.rival_score()}\n\n", style="bold")
+        for accusation in match.accusations:
+            who = "You" if accusation.by == "player" else "The rival"
+            name = match.story.suspects[accusation.suspect].name
+            clue = match.words[min(accusation.at, match.total) - 1].clue + 1 if accusation.at else 0
+            verdict = "right" if accusation.correct else "wrong"
+            text.append(f"  {who} named {name} during clue {clue}: {verdict}\n", style="dim")
+        text.append("\n" + " ".join(match.story.reveal.split()) + "\n")
+        return text
+
+    def explanation(self) -> Text:
+        match = self.match
+        analysis, story = match.analysis, match.story
+        text = Text("\nWhat decided it\n", style="bold")
+        if analysis.decided_at is None:
+            text.append("The clues never narrowed it to one suspect.\n")
+            return text
+        text.append(f"After clue {analysis.decided_at + 1}, only {story.suspects[story.culprit].name} was left:\n")
+        for clearance in analysis.deciding:
+            text.append(f"  · {clearance.explain(story)}\n")
+        distance = analysis.memory_distance
+        if distance:
+            text.append(
+                f"To see it, a reader had to remember a clue {distance} words back. Your partner (an LSTM) can "
+                "keep such a fact in its cell state; the rival's plain RNN rewrites its whole memory at every "
+                "word, and old facts fade.\n",
+                style="italic",
+            )
+        return text
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "again":
+            self.action_play_again()
+        else:
+            self.app.exit()
+
+    def action_play_again(self) -> None:
+        from game.screens.start import StartScreen
+
+        self.app.switch_screen(StartScreen())

@@ -1,0 +1,276 @@
+"""The table: the story told word by word on the left, the suspects' cards with both readers' beliefs on the
+right, the partner's advice under the story, and the gate view on demand. All rules live in game.match."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from game.cases import CaseRef
+from game.match import Accusation, Match
+from game.saves import Options, SavedGame, save_game, saves_folder
+from game.screens.dialogs import AccuseDialog, HelpScreen, NotebookScreen
+from game.widgets import CardView, GateStrip, SuspectCard
+
+SPEEDS = (1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 14.0, 20.0, 30.0, 50.0)  # words per second
+SHORT_MEMORY_CLUES = 3  # clues kept in view in short-memory mode
+
+
+class PlayScreen(Screen):
+    BINDINGS = [
+        Binding("space", "pause", "Pause"),
+        Binding("f,enter", "finish_clue", "Finish clue"),
+        Binding("a", "accuse", "Accuse"),
+        Binding("n", "notebook", "Notebook"),
+        Binding("g", "toggle_gates", "Gates"),
+        Binding("plus,equals_sign", "faster", "Faster", show=False),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("left_square_bracket", "gate_suspect(-1)", "Gates: previous suspect", show=False),
+        Binding("right_square_bracket", "gate_suspect(1)", "Gates: next suspect", show=False),
+        Binding("h", "toggle_hard", "Hard mode", show=False),
+        Binding("m", "toggle_short", "Short memory", show=False),
+        Binding("s", "save", "Save", show=False),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit_game", "Quit"),
+    ]
+
+    def __init__(self, match: Match, case: CaseRef, options: Options, paused: bool = False) -> None:
+        super().__init__()
+        self.match = match
+        self.case = case
+        self.options = options
+        self.paused = paused
+        self.gate_slot: int | None = None  # None: follow the partner's favourite
+        self.timer: Timer | None = None
+        self.asked_final = False
+        self.save_failed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="table"):
+            with Vertical(id="left"):
+                with VerticalScroll(id="story"):
+                    yield Static(id="story-text")
+                yield Static(id="advice")
+                yield GateStrip(id="gates", classes="-hidden")
+            with VerticalScroll(id="cards"):
+                yield Static(id="evidence")
+                for slot in range(len(self.match.story.suspects)):
+                    yield SuspectCard(self.card_view(slot), id=f"card-{slot}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.match.story.title
+        self.start_timer()
+        self.refresh_table()
+
+    # --- the narration clock -------------------------------------------------------------------------------
+
+    def start_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+        self.timer = self.set_interval(1 / self.options.speed, self.tick)
+
+    def tick(self) -> None:
+        if self.paused or self.match.over or self.app.screen is not self:
+            return
+        if self.match.told_all:
+            self.ask_final()
+            return
+        self.after_rival(self.match.advance())
+        self.refresh_table()
+
+    def after_rival(self, accusation: Accusation | None) -> None:
+        if accusation is None:
+            return
+        name = self.match.story.suspects[accusation.suspect].name
+        if accusation.correct:
+            self.notify(f"The rival names {name}, and is right. Solve it anyway for the points.", severity="warning")
+        else:
+            self.notify(f"The rival names {name}: wrong. It keeps reading.")
+
+    def ask_final(self) -> None:
+        if not self.asked_final:
+            self.asked_final = True
+            self.action_accuse()
+
+    # --- rendering ------------------------------------------------------------------------------------------
+
+    def card_view(self, slot: int) -> CardView:
+        match = self.match
+        suspect = match.story.suspects[slot]
+        accused = "wrong" if slot in match.wrongly_accused else ""
+        if not accused and any(a.by == "rival" and a.suspect == slot for a in match.accusations):
+            accused = "rival"
+        return CardView(
+            slot,
+            suspect.name,
+            suspect.role,
+            match.said_of(slot),
+            None if self.options.hard else float(match.partner.belief[slot]),
+            float(match.rival.belief[slot]),
+            match.partner.remembers(slot),
+            match.rival.remembers(slot),
+            match.marks.get(slot, ""),
+            accused,
+            slot == self.followed_slot,
+        )
+
+    @property
+    def followed_slot(self) -> int:
+        return self.gate_slot if self.gate_slot is not None else int(self.match.partner.belief.argmax())
+
+    def refresh_table(self) -> None:
+        match = self.match
+        self.query_one("#story-text", Static).update(self.story_text())
+        self.query_one("#story", VerticalScroll).scroll_end(animate=False)
+        advice = Text(match.advice() if not self.options.hard else "Hard mode: your partner keeps quiet.")
+        status = "paused" if self.paused else f"{self.options.speed:g} words/s"
+        advice.append(f"\nclue {max(match.clue + 1, 0)}/{len(match.story.clues)} · {status} · ", style="dim")
+        advice.append(f"score {match.score}", style="bold")
+        self.query_one("#advice", Static).update(advice)
+        evidence = match.evidence()
+        self.query_one("#evidence", Static).update(
+            Text("The murderer: ", style="bold").append(", ".join(evidence) or "nothing known yet", style="yellow")
+        )
+        for slot in range(len(match.story.suspects)):
+            self.query_one(f"#card-{slot}", SuspectCard).show(self.card_view(slot))
+        gates = self.query_one("#gates", GateStrip)
+        if not gates.has_class("-hidden"):
+            name = match.story.suspects[self.followed_slot].name
+            gates.show(name, match.gate_columns(self.followed_slot), max(gates.size.width, 40))
+
+    def story_text(self) -> Text:
+        match = self.match
+        paragraphs: dict[int, Text] = {}
+        for word in match.words[: match.position]:
+            paragraph = paragraphs.setdefault(word.clue, Text())
+            if word.piece.spaced and paragraph.plain:
+                paragraph.append(" ")
+            paragraph.append(word.piece.text)
+        text = Text()
+        shown = sorted(paragraphs)
+        if self.options.short_memory:
+            clues = [clue for clue in shown if clue >= 0]
+            kept = clues[-SHORT_MEMORY_CLUES:]
+            if len(clues) > len(kept) or (-1 in shown and kept):
+                text.append("(short memory: earlier clues have faded)\n\n", style="dim italic")
+            shown = kept or shown
+        for clue in shown:
+            current = clue == match.clue and not match.told_all
+            if clue >= 0:
+                text.append(f"{clue + 1}. ", style="dim")
+            paragraph = paragraphs[clue]
+            if current:
+                paragraph.stylize("bold")
+            text.append_text(paragraph)
+            text.append("\n\n")
+        return text
+
+    # --- actions --------------------------------------------------------------------------------------------
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.refresh_table()
+
+    def action_faster(self) -> None:
+        self.set_speed(1)
+
+    def action_slower(self) -> None:
+        self.set_speed(-1)
+
+    def set_speed(self, direction: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.options.speed))
+        speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + direction))]
+        self.options = Options(self.options.hard, self.options.short_memory, speed)
+        self.start_timer()
+        self.refresh_table()
+
+    def action_finish_clue(self) -> None:
+        if self.match.over:
+            return
+        if self.match.told_all:
+            self.ask_final()
+            return
+        for accusation in self.match.finish_clue():
+            self.after_rival(accusation)
+        self.refresh_table()
+
+    def action_accuse(self) -> None:
+        if not self.match.over:
+            self.app.push_screen(AccuseDialog(self.match), self.accused)
+
+    def accused(self, slot: int | None) -> None:
+        if slot is None:
+            self.asked_final = False  # once all is told, the next tick asks again: someone must be named
+            return
+        accusation = self.match.accuse(slot)
+        name = self.match.story.suspects[slot].name
+        if not accusation.correct and not self.match.over:
+            self.notify(f"{name} did not do it. That costs you 40 points.", severity="error")
+        self.refresh_table()
+        if self.match.over:
+            self.finish()
+
+    def finish(self) -> None:
+        from game.screens.debrief import DebriefScreen
+
+        (saves_folder() / f"{self.case.save_name}.json").unlink(missing_ok=True)
+        self.app.switch_screen(DebriefScreen(self.match))
+
+    def action_notebook(self) -> None:
+        self.app.push_screen(NotebookScreen(self.match), lambda _: self.refresh_table())
+
+    def action_toggle_gates(self) -> None:
+        self.query_one("#gates", GateStrip).toggle_class("-hidden")
+        self.refresh_table()
+
+    def action_gate_suspect(self, direction: int) -> None:
+        cast = len(self.match.story.suspects)
+        self.gate_slot = (self.followed_slot + direction) % cast
+        self.refresh_table()
+
+    def on_suspect_card_selected(self, message: SuspectCard.Selected) -> None:
+        self.gate_slot = None if self.gate_slot == message.slot else message.slot
+        self.refresh_table()
+
+    def action_toggle_hard(self) -> None:
+        self.options = Options(not self.options.hard, self.options.short_memory, self.options.speed)
+        self.refresh_table()
+
+    def action_toggle_short(self) -> None:
+        self.options = Options(self.options.hard, not self.options.short_memory, self.options.speed)
+        self.refresh_table()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def saved_game(self) -> SavedGame:
+        match = self.match
+        moves = tuple((a.suspect, a.at) for a in match.accusations if a.by == "player")
+        return SavedGame(self.case, match.position, moves, dict(match.marks), dict(match.notes), self.options)
+
+    def action_save(self) -> None:
+        try:
+            path = save_game(self.saved_game())
+        except OSError as exc:
+            self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved to {path}")
+
+    def action_quit_game(self) -> None:
+        if not self.match.over and self.match.position > 0 and not self.save_failed:
+            try:
+                save_game(self.saved_game())
+            except OSError as exc:
+                self.save_failed = True
+                self.notify(
+                    f"Could not save: {exc.strerror or exc}. Press q again to quit without saving.", severity="error"
+                )
+                return
+        self.app.exit()

@@ -1,0 +1,73 @@
+"""The start screen: the bundled mysteries, a freshly generated case at each difficulty, and saved games."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.cases import CaseRef, bundled_mysteries, load_case
+from game.saves import SaveError, list_saves, load_save
+
+
+class StartScreen(Screen):
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit"), Binding("question_mark,f1", "app.help", "Help")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="start"):
+            yield Static(
+                Text.assemble(
+                    ("whodunit\n", "bold"),
+                    "Race a short-memory RNN to name the murderer, with an LSTM as your partner. Choose a case:",
+                ),
+                id="start-title",
+            )
+            yield OptionList(*self.options(), id="cases")
+        yield Footer()
+
+    def options(self) -> list[Option | None]:
+        entries: list[Option | None] = []
+        for name in bundled_mysteries():
+            try:
+                story = load_case(CaseRef("bundled", name=name))
+            except Exception:  # a damaged install: leave it out rather than fail the whole screen
+                continue
+            label = Text.assemble((story.title, "bold"), f"  {len(story.suspects)} suspects, {len(story.clues)} clues")
+            entries.append(Option(label, id=f"bundled:{name}"))
+        entries.append(None)
+        for difficulty in ("easy", "default", "hard"):
+            entries.append(Option(f"A freshly generated case ({difficulty})", id=f"generated:{difficulty}"))
+        saves = list_saves()
+        if saves:
+            entries.append(None)
+        for path in saves[:20]:
+            try:
+                saved = load_save(path)
+            except SaveError:
+                entries.append(Option(Text(f"{path.name}: unreadable save", style="red"), id=f"save:{path}"))
+                continue
+            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d %b %H:%M")
+            entries.append(Option(f"Resume {saved.case.save_name} (saved {when})", id=f"save:{path}"))
+        return entries
+
+    def on_mount(self) -> None:
+        self.title = "whodunit"
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        kind, _, value = (event.option.id or "").partition(":")
+        app = self.app
+        if kind == "bundled":
+            app.begin(CaseRef("bundled", name=value))  # type: ignore[attr-defined]
+        elif kind == "generated":
+            app.begin(CaseRef("generated", seed=random.randrange(1_000_000), difficulty=value))  # type: ignore[attr-defined]
+        elif kind == "save":
+            app.resume_from(value)  # type: ignore[attr-defined]

@@ -1,0 +1,61 @@
+"""Small reader checkpoints with seeded random weights, built without torch: for game tests and snapshots.
+
+Their beliefs are nonsense but deterministic, which is what tests of the game's mechanics need (the shipped
+readers' quality is measured by benchmarks/readers.py, not here).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from model.readout import READOUT_CELLS, READOUT_CLASSES
+from model.tokenizer import Vocabulary, build_vocabulary
+from story import load_story
+from story.generator import generate_cases
+
+MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    stories = [*generate_cases(7, 100, "default"), *generate_cases(7, 50, "easy")]
+    return build_vocabulary([*stories, *(load_story(path) for path in sorted(MYSTERIES.glob("*.toml")))])
+
+
+def random_weights(kind: str, hidden: int = 16, embedding: int = 8, seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    gates = 4 if kind == "lstm" else 1
+    shapes = {
+        "embed.weight": (len(vocabulary()), embedding),
+        "recurrent.weight_ih_l0": (gates * hidden, embedding),
+        "recurrent.weight_hh_l0": (gates * hidden, hidden),
+        "recurrent.bias_ih_l0": (gates * hidden,),
+        "recurrent.bias_hh_l0": (gates * hidden,),
+        "possible.weight": (1, hidden),
+        "possible.bias": (1,),
+        "readout.weight": (READOUT_CELLS * READOUT_CLASSES, hidden),
+        "readout.bias": (READOUT_CELLS * READOUT_CLASSES,),
+    }
+    return {name: rng.normal(0, 0.5, shape).astype(np.float32) for name, shape in shapes.items()}
+
+
+def write_random_checkpoint(folder: Path, kind: str, seed: int = 0) -> Path:
+    meta = {
+        "config": {"kind": kind, "vocab_size": len(vocabulary()), "embedding": 8, "hidden": 16},
+        "vocabulary": list(vocabulary().words),
+        "training": {"command": "tests: random weights"},
+        "metrics": {},
+    }
+    save_checkpoint(folder, random_weights(kind, seed=seed), meta)
+    return folder
+
+
+def random_checkpoints(folder: Path) -> tuple[Checkpoint, Checkpoint]:
+    return (
+        load_checkpoint(write_random_checkpoint(folder / "lstm", "lstm", seed=1)),
+        load_checkpoint(write_random_checkpoint(folder / "rnn", "rnn", seed=2)),
+    )

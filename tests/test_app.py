@@ -1,0 +1,220 @@
+"""Whole games through the Textual UI (Pilot), the play command's errors, and a monkey test."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from game.app import WhodunitApp
+from game.cases import CaseRef, load_case
+from game.cli import main
+from game.saves import list_saves, load_save
+from game.screens.debrief import DebriefScreen
+from game.screens.play import PlayScreen
+from game.screens.start import StartScreen
+
+MANOR = CaseRef("bundled", name="manor.toml")
+
+
+def manor_app(readers, **kwargs) -> WhodunitApp:
+    return WhodunitApp(*readers, case=(MANOR, load_case(MANOR)), autoplay=False, **kwargs)
+
+
+async def test_the_start_screen_lists_mysteries_and_opens_one(readers) -> None:
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Ashcombe" in label for label in labels)
+        assert any("freshly generated" in label for label in labels)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+
+async def test_narration_accusation_and_debrief(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        await pilot.press("f", "f", "f")  # the intro and two clues
+        story = str(screen.query_one("#story-text", Static).render())
+        assert "1. " in story and "2. " in story and "3. " not in story
+        await pilot.press("a")
+        await pilot.press(str(screen.match.story.culprit + 1))
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert "Solved" in str(app.screen.query_one("#verdict", Static).render())
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_the_clock_narrates_on_its_own(readers) -> None:
+    app = WhodunitApp(*readers, case=(MANOR, load_case(MANOR)))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await pilot.press("plus", "plus", "plus", "plus", "plus")  # 50 words a second
+        await pilot.pause(0.5)
+        assert screen.match.position > 3
+        await pilot.press("space")
+        told = screen.match.position
+        await pilot.pause(0.3)
+        assert screen.match.position == told
+
+
+async def test_at_the_end_the_player_must_name_someone(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        while not screen.match.told_all:
+            screen.match.advance()
+        await pilot.press("f")
+        await pilot.pause()
+        assert "final accusation" in str(app.screen.query_one("#dialog-title").render())
+        innocent = (screen.match.story.culprit + 1) % len(screen.match.story.suspects)
+        await pilot.press(str(innocent + 1))
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert "Unsolved" in str(app.screen.query_one("#verdict", Static).render())
+
+
+async def test_notebook_marks_and_notes_survive_a_save(readers, private_saves: Path) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f", "f", "n")
+        await pilot.click("#mark-1")
+        await pilot.click("#note-0")
+        await pilot.press(*"shifty")
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        position = app.screen.match.position
+    saved = load_save(list_saves()[0])
+    assert saved.position == position and saved.marks == {1: "suspicious"} and saved.notes == {0: "shifty"}
+    resumed = WhodunitApp(*readers, saved=saved, autoplay=False)
+    async with resumed.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(resumed.screen, PlayScreen)
+        assert resumed.screen.match.position == position and resumed.screen.match.marks == {1: "suspicious"}
+
+
+async def test_quitting_mid_game_saves_it(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test() as pilot:
+        await pilot.press("f", "f", "q")
+    assert [path.stem for path in list_saves()] == ["manor"]
+
+
+async def test_toggles_gates_hard_mode_short_memory_and_help(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        for _ in range(6):
+            await pilot.press("f")
+        await pilot.press("g")
+        assert not screen.query_one("#gates").has_class("-hidden")
+        assert "LSTM gates" in str(screen.query_one("#gates", Static).render())
+        await pilot.press("right_square_bracket", "h", "m")
+        assert screen.options.hard and screen.options.short_memory
+        assert "(hidden)" in str(screen.query_one("#card-0", Static).render())
+        assert "faded" in str(screen.query_one("#story-text", Static).render())
+        await pilot.press("question_mark")
+        assert "How to play" in str(app.screen.query_one(Static).render())
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_monkey_random_keys_clicks_and_resizes_raise_nothing(readers) -> None:
+    rng = random.Random(7)
+    keys = [
+        "space",
+        "f",
+        "enter",
+        "a",
+        "escape",
+        "n",
+        "g",
+        "h",
+        "m",
+        "plus",
+        "minus",
+        "1",
+        "2",
+        "3",
+        "tab",
+        "left_square_bracket",
+        "right_square_bracket",
+        "question_mark",
+        "down",
+        "up",
+        "x",
+        "p",
+    ]
+    app = manor_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(250):
+            roll = rng.random()
+            if roll < 0.75:
+                await pilot.press(rng.choice(keys))
+            elif roll < 0.9:
+                await pilot.click(offset=(rng.randrange(app.size.width), rng.randrange(app.size.height)))
+            else:
+                await pilot.resize_terminal(rng.randrange(60, 160), rng.randrange(16, 50))
+        await pilot.pause()
+
+
+def test_an_invalid_story_is_reported_located_before_the_game_starts(tmp_path: Path, capsys) -> None:
+    story = tmp_path / "broken.toml"
+    story.write_text('title = "x"\n[[suspects]]\nname = 3\n')
+    assert main(["play", str(story)]) == 1
+    out = capsys.readouterr().out
+    assert f"{story}:" in out and "not a playable story" in out
+
+
+def test_missing_weights_say_what_is_wrong_and_how_to_fix_it(tmp_path: Path, capsys, monkeypatch) -> None:
+    import model.shipped
+
+    monkeypatch.setattr(model.shipped, "SHIPPED", tmp_path / "nowhere")
+    assert main(["play", "--generated", "--seed", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "bundled lstm reader cannot be used" in out and "whodunit train" in out
+
+
+def test_a_corrupt_save_is_refused_at_resume(tmp_path: Path, capsys, readers, private_saves: Path) -> None:
+    private_saves.mkdir(parents=True)
+    (private_saves / "manor.json").write_text('{"format": "whodunit-save/1", "case": 7}')
+    lstm, rnn = tmp_path / "lstm", tmp_path / "rnn"
+    from tests.readers import write_random_checkpoint
+
+    write_random_checkpoint(lstm, "lstm"), write_random_checkpoint(rnn, "rnn")
+    assert main(["play", "--resume", "--partner", str(lstm), "--rival", str(rnn)]) == 1
+    assert "manor.json: case:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_of_a_game_in_progress(readers, snap_compare, size) -> None:
+    async def three_clues(pilot) -> None:
+        await pilot.press("f", "f", "f", "f")
+
+    assert snap_compare(manor_app(readers), run_before=three_clues, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_of_the_start_screen(readers, snap_compare, size) -> None:
+    assert snap_compare(WhodunitApp(*readers, autoplay=False), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_of_the_debrief(readers, snap_compare, size) -> None:
+    async def solve(pilot) -> None:
+        screen = pilot.app.screen
+        while not screen.match.told_all:
+            screen.match.advance()
+        await pilot.press("a", str(screen.match.story.culprit + 1))
+        await pilot.pause()
+
+    assert snap_compare(manor_app(readers), run_before=solve, terminal_size=size)

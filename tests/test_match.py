@@ -1,0 +1,163 @@
+"""The game's rules, played headless: narration, the race, scores, saves and their replay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import game.match
+from game.cases import CaseRef, load_case
+from game.match import Match
+from game.saves import Options, SavedGame, SaveError, list_saves, load_save, replay, save_game
+from model.checkpoint import Checkpoint
+
+MANOR = CaseRef("bundled", name="manor.toml")
+
+
+@pytest.fixture
+def match(readers: tuple[Checkpoint, Checkpoint]) -> Match:
+    return Match(load_case(MANOR), *readers)
+
+
+def test_narration_feeds_every_word_to_both_readers_once(match: Match) -> None:
+    while not match.told_all:
+        match.advance()
+    assert len(match.partner.beliefs) == len(match.rival.beliefs) == match.total
+    assert match.clues_told == len(match.story.clues)
+    assert all(np.isclose(belief.sum(), 1.0) for belief in match.partner.beliefs)
+    assert match.advance() is None  # nothing left to tell
+
+
+def test_finish_clue_stops_at_the_end_of_the_clue(match: Match) -> None:
+    match.finish_clue()  # the intro
+    assert match.clue == 0 and match.clues_told == 0
+    match.finish_clue()
+    assert match.clues_told == 1 and match.words[match.position - 1].ends_clue
+
+
+def test_an_early_right_accusation_scores_more_than_a_late_one(readers) -> None:
+    early, late = Match(load_case(MANOR), *readers), Match(load_case(MANOR), *readers)
+    for _ in range(3):
+        early.finish_clue()
+    while not late.told_all:
+        late.advance()
+    culprit = early.story.culprit
+    assert early.accuse(culprit).correct and late.accuse(culprit).correct
+    assert early.over and late.over
+    assert early.score > late.score >= 100
+
+
+def test_a_wrong_accusation_costs_and_the_game_goes_on(match: Match) -> None:
+    match.finish_clue()
+    innocent = (match.story.culprit + 1) % len(match.story.suspects)
+    assert not match.accuse(innocent).correct
+    assert match.score == game.match.WRONG_ACCUSATION and not match.over
+    with pytest.raises(ValueError, match="already been cleared"):
+        match.accuse(innocent)
+    match.advance()
+    assert match.accuse(match.story.culprit).correct and match.over
+
+
+def test_a_wrong_final_accusation_leaves_the_case_unsolved(match: Match) -> None:
+    while not match.told_all:
+        match.advance()
+    match.accuse((match.story.culprit + 1) % len(match.story.suspects))
+    assert match.over and not match.player_solved
+    with pytest.raises(ValueError, match="closed"):
+        match.accuse(match.story.culprit)
+
+
+def test_the_rival_accuses_once_sure_and_never_the_same_suspect_twice(match: Match, monkeypatch) -> None:
+    monkeypatch.setattr(game.match, "RIVAL_THRESHOLD", 0.0)
+    made = []
+    while not match.told_all and not match.rival_solved:
+        accusation = match.advance()
+        if accusation:
+            made.append(accusation)
+    assert made and made[0].at >= match.words.index(next(w for w in match.words if w.ends_clue)) + 1
+    named = [accusation.suspect for accusation in made]
+    assert len(named) == len(set(named))
+    assert made[-1].correct or match.told_all
+
+
+def test_the_partner_advises_but_never_accuses(match: Match) -> None:
+    while not match.told_all:
+        match.advance()
+    assert match.advice().startswith("Your partner:")
+    assert all(accusation.by != "partner" for accusation in match.accusations)
+
+
+def test_what_the_story_said_is_on_the_cards_once_told(match: Match) -> None:
+    assert match.said_of(0) == ()
+    while not match.told_all:
+        match.advance()
+    butler = next(slot for slot, suspect in enumerate(match.story.suspects) if suspect.role == "butler")
+    assert "smokes cigars" in match.said_of(butler)
+    assert match.evidence()
+
+
+def test_a_save_replays_to_the_same_beliefs_and_moves(readers, match: Match) -> None:
+    for _ in range(4):
+        match.finish_clue()
+    innocent = (match.story.culprit + 1) % len(match.story.suspects)
+    match.accuse(innocent)
+    match.advance()
+    match.mark(2, "suspicious")
+    match.notes[1] = "lied about the wine"
+    moves = tuple((a.suspect, a.at) for a in match.accusations if a.by == "player")
+    path = save_game(SavedGame(MANOR, match.position, moves, dict(match.marks), dict(match.notes), Options(hard=True)))
+    assert list_saves() == [path]
+    saved = load_save(path)
+    resumed = replay(saved, Match(load_case(saved.case), *readers))
+    assert resumed.position == match.position and resumed.accusations == match.accusations
+    np.testing.assert_allclose(resumed.partner.belief, match.partner.belief)
+    assert resumed.marks == {2: "suspicious"} and resumed.notes == {1: "lied about the wine"}
+    assert saved.options.hard
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "1:2: not a whodunit save (invalid JSON"),
+        ('{"format": "other"}', "not a whodunit save"),
+        ('{"format": "whodunit-save/1", "case": {"kind": "bundled"}}', "case.name"),
+        (
+            '{"format": "whodunit-save/1", "case": {"kind": "bundled", "name": "manor.toml"}, "position": -3}',
+            "position",
+        ),
+        (
+            '{"format": "whodunit-save/1", "case": {"kind": "generated", "seed": 1, "difficulty": "x"}, '
+            '"position": 0, "marks": {"0": "guilty"}}',
+            "marks.0: unknown mark",
+        ),
+        (
+            '{"format": "whodunit-save/1", "case": {"kind": "bundled", "name": "m"}, "position": 0, "options": 3}',
+            "options",
+        ),
+        ("[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_bad_save_is_refused_with_the_file_and_the_field(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "save.json"
+    path.write_text(content)
+    with pytest.raises(SaveError) as caught:
+        load_save(path)
+    assert str(caught.value).startswith(str(path)) and message in str(caught.value)
+
+
+def test_a_save_for_another_case_does_not_replay(readers, tmp_path: Path) -> None:
+    document = {"format": "whodunit-save/1", "case": MANOR.to_dict(), "position": 10**6}
+    path = tmp_path / "save.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SaveError, match="position"):
+        replay(load_save(path), Match(load_case(MANOR), *readers), str(path))
+
+
+def test_an_oversized_save_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "save.json"
+    path.write_text(" " * (300 * 1024))
+    with pytest.raises(SaveError, match="too large"):
+        load_save(path)
