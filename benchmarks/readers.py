@@ -26,14 +26,16 @@ from model.checkpoint import load_checkpoint
 from model.shipped import load_shipped
 
 
-def speed(steps: int) -> None:
+def speed(steps: int, stride: int = 0) -> None:
     """model.train.train itself at default-level shapes, then a bare nn.LSTM on batches of the same shapes."""
     import tempfile
     from dataclasses import replace
 
-    from model.train import TRAIN_PRESETS, CaseSource, Progress, reader_vocabulary, train
+    from model.train import HIDDEN, TRAIN_PRESETS, CaseSource, Progress, reader_vocabulary, train
 
     config = replace(TRAIN_PRESETS["default"], levels=("default",), steps=steps, eval_every=10**9, eval_cases=1)
+    if stride:
+        config = replace(config, readout_stride=stride)
     vocabulary = reader_vocabulary()
     source, progress, rng = CaseSource(config, None), Progress(), np.random.default_rng(config.seed)
     shapes = [tuple(source.batch(source.plan(progress, rng), vocabulary).views.shape) for _ in range(steps)]
@@ -51,7 +53,7 @@ def speed(steps: int) -> None:
         return sum(padded[1:]) / (stamps[steps] - stamps[1])  # from the end of step 1 to the end of the last
 
     torch.set_num_threads(config.threads)
-    bare = torch.nn.LSTM(config.embedding, config.hidden, batch_first=True)
+    bare = torch.nn.LSTM(config.embedding, HIDDEN["lstm"], batch_first=True)
     optimizer = torch.optim.Adam(bare.parameters(), lr=1e-3)
 
     def bare_run() -> float:
@@ -144,7 +146,9 @@ def accuracy(cases: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="what", required=True)
-    commands.add_parser("speed").add_argument("--steps", type=int, default=12)
+    timing = commands.add_parser("speed")
+    timing.add_argument("--steps", type=int, default=12)
+    timing.add_argument("--stride", type=int, default=0, help="read-out stride (default: the preset's)")
     streaming = commands.add_parser("stream")
     streaming.add_argument("--checkpoint", type=Path)
     streaming.add_argument("--repeats", type=int, default=30)
@@ -152,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}")
     if args.what == "speed":
-        speed(args.steps)
+        speed(args.steps, args.stride)
     elif args.what == "stream":
         stream(args.checkpoint, args.repeats)
     else:

@@ -57,8 +57,39 @@ def _print_summary(path: Path, checked: CheckedStory, console: Console) -> None:
         for index, clearance in enumerate(analysis.deciding):
             rows.append(("by" if index == 0 else "", clearance.explain(story)))
         rows.append(("memory", f"{analysis.memory_distance} words back"))
+    rows += _readers_rows(checked)
     for label, value in rows:
         console.print(f"  [dim]{label:<9}[/] {escape(value)}")
+
+
+def _readers_rows(checked: CheckedStory) -> list[tuple[str, str]]:
+    """How the bundled readers fare on the story: whom each names at the end, and from which clue on."""
+    from model.checkpoint import CheckpointError
+    from model.shipped import KINDS, load_shipped
+    from model.stream import read_through
+    from model.tokenizer import read_story
+
+    story = checked.story
+    reading = read_story(story)
+    rows = []
+    for kind, seat in zip(KINDS, ("partner", "rival"), strict=True):
+        try:
+            checkpoint = load_shipped(kind)
+        except CheckpointError:
+            return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
+        beliefs = read_through(
+            kind, checkpoint.weights, checkpoint.vocabulary, list(reading.tokens), len(story.suspects)
+        )
+        favourite = int(beliefs[-1].argmax())
+        verdict = f"names {story.suspects[favourite].name} ({beliefs[-1, favourite]:.0%})"
+        if favourite == story.culprit:
+            right = [int(beliefs[end - 1].argmax()) == story.culprit for end in reading.clue_ends]
+            last_wrong = max((clue for clue, ok in enumerate(right) if not ok), default=-1)
+            verdict += f", rightly, from clue {last_wrong + 2} on"
+        else:
+            verdict += f", wrongly; it gives the culprit {beliefs[-1, story.culprit]:.0%}"
+        rows.append((seat, f"{kind.upper()} {verdict}"))
+    return rows
 
 
 def describe_fact(fact: Fact, story: Story) -> str:

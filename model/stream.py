@@ -72,3 +72,9 @@ class StreamingReader:
             self.cast_size, READOUT_CELLS, READOUT_CLASSES
         )
         return StepResult(shifted / shifted.sum(), readout, gates)
+
+
+def read_through(kind: str, weights: Mapping[str, np.ndarray], vocabulary: Vocabulary, tokens: list[str], cast: int):
+    """The cast's distribution after every token of a whole reading, (T, K): the streaming reader, run to the end."""
+    reader = StreamingReader(kind, weights, vocabulary, cast)
+    return np.stack([reader.step(token).probabilities for token in tokens])

@@ -10,6 +10,15 @@ from pathlib import Path
 from typing import IO
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 @contextmanager
 def atomic_writer(path: Path | str, binary: bool = False) -> Iterator[IO]:
     """A handle on a temporary file beside `path`; on a clean exit it is synced and renamed over `path`.
@@ -19,6 +28,7 @@ def atomic_writer(path: Path | str, binary: bool = False) -> Iterator[IO]:
     path = Path(path)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; the result should read like any new file
         with os.fdopen(descriptor, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as handle:
             yield handle
             handle.flush()

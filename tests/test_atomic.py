@@ -27,3 +27,13 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Pat
         raise RuntimeError("killed mid-write")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["cases.jsonl"]
+
+
+def test_a_written_file_gets_the_usual_permissions(tmp_path) -> None:
+    import os
+
+    from story.atomic import write_atomic
+
+    write_atomic(tmp_path / "plain.txt", "x")
+    (tmp_path / "reference.txt").write_text("x")
+    assert os.stat(tmp_path / "plain.txt").st_mode == os.stat(tmp_path / "reference.txt").st_mode

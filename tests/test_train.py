@@ -64,3 +64,19 @@ def test_training_on_a_broken_jsonl_says_where(tmp_path: Path, capsys) -> None:
     data.write_text('{"title": 1}\n')
     assert main(["train", "--preset", "tiny", "--data", str(data), "--out", str(tmp_path / "run")]) == 1
     assert f"{data}:1:" in capsys.readouterr().out
+
+
+def test_the_fast_cross_entropy_matches_torch() -> None:
+    import torch
+    import torch.nn.functional as F
+
+    from model.train import cross_entropy
+
+    logits = (torch.randn(500, 8) * 20).requires_grad_()
+    targets = torch.randint(0, 8, (500,))
+    ours = cross_entropy(logits, targets)
+    (grad_ours,) = torch.autograd.grad(ours.sum(), logits)
+    theirs = F.cross_entropy(logits, targets, reduction="none")
+    (grad_theirs,) = torch.autograd.grad(theirs.sum(), logits)
+    torch.testing.assert_close(ours, theirs)
+    torch.testing.assert_close(grad_ours, grad_theirs)
