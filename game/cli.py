@@ -86,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--cases", type=_positive, help="train on a fixed pool of this many cases, not fresh ones")
     train.add_argument("--epochs", type=_positive, help="with --cases or --data: stop after this many passes")
     train.add_argument("--data", type=Path, metavar="FILE", help="train on the cases of a `whodunit generate` JSONL")
-    train.add_argument("--device", choices=("cpu", "cuda"), help="where to train (default cpu)")
+    train.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), help="where to train (default cpu; auto: cuda if there is one)"
+    )
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
 

@@ -47,12 +47,10 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     except StoryError as exc:
         console.print(f"[red]whodunit train: {exc}[/]")
         return 1
-    if config.device == "cuda":
-        import torch
+    from model.distributed import launched_ranks
 
-        if not torch.cuda.is_available():
-            console.print("[red]whodunit train: --device cuda, but torch sees no CUDA device here[/]")
-            return 2
+    if not launched_ranks().leader:  # under torchrun, rank 0 alone shows progress
+        console = Console(quiet=True)
     with Live(console=console, transient=False, refresh_per_second=4) as live:
 
         def report(status: dict) -> None:
@@ -71,6 +69,9 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         except CheckpointError as exc:
             console.print(f"[red]whodunit train: cannot resume: {exc}[/]")
             return 1
+        except ValueError as exc:  # a device that is not there, a batch that does not split over the ranks
+            console.print(f"[red]whodunit train: {exc}[/]")
+            return 2
         except OSError as exc:
             console.print(f"[red]whodunit train: cannot write {args.out}: {exc.strerror or exc}[/]")
             return 1

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 
 from model.batch import Batch, collate, per_case
 from model.checkpoint import CheckpointError, load_checkpoint, load_state, save_checkpoint
+from model.distributed import ALONE, Ranks, launched_ranks, reading, resolve_device, start, stop
 from model.evaluate import reader_traces
 from model.metrics import score
 from model.readers import Reader, ReaderConfig, initialise_recurrent
@@ -79,7 +80,7 @@ class TrainConfig:
     eval_every: int = 250  # steps between validations and checkpoints
     orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
     threads: int = 1  # torch threads (the machine has 2 cores; keep one for the generator and the rest)
-    device: str = "cpu"  # cpu or cuda (exploration only: shipped weights train on cpu)
+    device: str = "cpu"  # cpu, cuda or auto (cuda if there is one); shipped weights train on cpu
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
 
 
@@ -129,20 +130,36 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return log_total - logits.gather(-1, targets[:, None])[:, 0]
 
 
-def losses(model: Reader, batch: Batch, config: TrainConfig, step: int = 0) -> tuple[torch.Tensor, dict[str, float]]:
+def _local(value: torch.Tensor) -> torch.Tensor:
+    return value
+
+
+def losses(
+    model: Reader,
+    batch: Batch,
+    config: TrainConfig,
+    step: int = 0,
+    read: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    total: Callable[[torch.Tensor], torch.Tensor] = _local,
+    ranks: int = 1,
+) -> tuple[torch.Tensor, dict[str, float]]:
     """The training objective for one batch, and its parts as numbers for the progress display.
+
+    In data-parallel training each rank holds a slice of the global batch: `read` is the DDP-wrapped
+    reading, `total` sums a count over the ranks, and each rank's sums are divided by the global counts and
+    multiplied by `ranks` (DDP averages gradients), so the update equals one process's on the whole batch.
 
     The read-out is supervised at every `readout_stride`-th token (a different offset each step): a stated fact
     stays in the targets for hundreds of tokens, so a sample of positions teaches as much, and the read-out
     head and its 14 x 8-way softmax over every token would otherwise cost as much as the LSTM itself.
     """
-    states = model.states(batch.views)  # (R, T, H)
+    states = (read or model.states)(batch.views)  # (R, T, H)
     possible_logits = model.possible(states)[..., 0]  # (R, T)
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
     bce = (F.binary_cross_entropy_with_logits(possible_logits, batch.possible, reduction="none") * weight).sum()
-    bce = bce / token_mask.sum()
+    bce = bce * ranks / total(token_mask.sum())
 
     logits = per_case(possible_logits, batch, float("-inf"))  # (B, K, T)
     target = per_case(batch.possible, batch, 0.0)
@@ -152,9 +169,10 @@ def losses(model: Reader, batch: Batch, config: TrainConfig, step: int = 0) -> t
     case_mask = (torch.arange(logits.shape[2], device=logits.device)[None, :] < batch.lengths[:, None]).float()
     someone_cleared = ((target == 0) & (logits > float("-inf"))).any(1)
     case_weight = case_mask * torch.where(someone_cleared, config.cleared_weight, 1.0)
-    kl = (kl * case_weight).sum() / case_mask.sum()
+    case_tokens = total(case_mask.sum())
+    kl = (kl * case_weight).sum() * ranks / case_tokens
     on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
-    culprit = -(on_culprit * case_mask).sum() / case_mask.sum()
+    culprit = -(on_culprit * case_mask).sum() * ranks / case_tokens
 
     sample = slice(step % config.readout_stride, None, config.readout_stride)
     readout_logits = model.read_out(states[:, sample])  # (R, T / stride, cells, classes)
@@ -163,17 +181,18 @@ def losses(model: Reader, batch: Batch, config: TrainConfig, step: int = 0) -> t
     cell_weight = (
         torch.where(readout_targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0) * token_mask[:, sample, None]
     )
-    readout = (cells.view(readout_targets.shape) * cell_weight).sum() / cell_weight.sum()
+    readout = (cells.view(readout_targets.shape) * cell_weight).sum() * ranks / total(cell_weight.sum())
 
     final = logits[torch.arange(len(batch.lengths), device=logits.device), :, batch.lengths - 1]
-    accuracy = (final.argmax(1) == batch.culprits).float().mean().item()
-    total = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout
-    return total, {
-        "loss": total.item(),
-        "bce": bce.item(),
-        "kl": kl.item(),
-        "culprit": culprit.item(),
-        "readout": readout.item(),
+    right = total((final.argmax(1) == batch.culprits).float().sum())
+    accuracy = (right / total(torch.tensor(float(len(batch.lengths)), device=right.device))).item()
+    objective = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout
+    return objective, {
+        "loss": objective.item() / ranks,
+        "bce": bce.item() / ranks,
+        "kl": kl.item() / ranks,
+        "culprit": culprit.item() / ranks,
+        "readout": readout.item() / ranks,
         "accuracy": accuracy,
     }
 
@@ -239,8 +258,12 @@ class CaseSource:
         assert self.pool is not None
         return np.random.default_rng([self.config.seed, epoch]).permutation(len(self.pool))
 
-    def batch(self, plan: Plan, vocabulary: Vocabulary) -> Batch:
-        return collate([case_targets(story, vocabulary) for story in self.stories(plan)], vocabulary)
+    def batch(self, plan: Plan, vocabulary: Vocabulary, ranks: Ranks = ALONE) -> Batch:
+        """The plan's cases as a padded batch; under data parallelism, this rank's slice of them."""
+        stories = self.stories(plan)
+        share = len(stories) // ranks.world
+        mine = stories[ranks.rank * share : (ranks.rank + 1) * share]
+        return collate([case_targets(story, vocabulary) for story in mine], vocabulary)
 
 
 @torch.no_grad()
@@ -298,7 +321,11 @@ def train(
     """
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
-    device = torch.device(config.device)
+    ranks = launched_ranks()
+    device = resolve_device(config.device, ranks)
+    if config.batch_cases % ranks.world:
+        raise ValueError(f"{config.batch_cases} cases per step do not split evenly over {ranks.world} ranks")
+    start(ranks, device)
     vocabulary = reader_vocabulary()
     reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, config.hidden or HIDDEN[config.kind])
     model = Reader(reader_config)
@@ -306,7 +333,8 @@ def train(
         initialise_recurrent(model)
     model = model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    held_out = validation_cases(config, vocabulary)
+    read = reading(model, ranks, device)
+    held_out = validation_cases(config, vocabulary) if ranks.leader else []
     if pool is None and config.pool_cases:
         difficulty, generator = level_config(config.levels[-1])
         pool = list(generate_cases(config.seed, config.pool_cases, difficulty, generator))
@@ -323,12 +351,15 @@ def train(
 
     def checkpoint() -> None:
         nonlocal metrics
+        if not ranks.leader:
+            return
         metrics = {
             **validate(model, held_out, vocabulary),
             "steps": progress.step,
             "tokens": progress.tokens,
             "minutes": round(elapsed() / 60, 2),
             "level": config.levels[progress.level],
+            "ranks": ranks.world,
         }
         weights = {name: tensor.detach().cpu().numpy() for name, tensor in model.state_dict().items()}
         progress.seconds, progress.rng = elapsed(), rng.bit_generator.state
@@ -347,28 +378,31 @@ def train(
         )
 
     def finished() -> bool:
-        if progress.step >= config.steps or elapsed() / 60 >= config.minutes:
+        if progress.step >= config.steps:
             return True
-        return bool(pool is not None and config.epochs and progress.drawn >= config.epochs * len(pool))
+        if pool is not None and config.epochs and progress.drawn >= config.epochs * len(pool):
+            return True
+        out_of_time = torch.tensor(float(elapsed() / 60 >= config.minutes))
+        return bool(ranks.total(out_of_time) > 0)  # every rank stops at the same step
 
     model.train()
     builder = ThreadPoolExecutor(max_workers=1)  # pure Python, so it runs while torch's kernels drop the GIL
     plan = Plan(*progress.planned) if progress.planned else source.plan(progress, rng)
-    pending = builder.submit(source.batch, plan, vocabulary)
+    pending = builder.submit(source.batch, plan, vocabulary, ranks)
     while not finished():
         batch, replay = pending.result().to(device), plan.replay
         plan = source.plan(progress, rng)
         progress.planned = list(astuple(plan))
-        pending = builder.submit(source.batch, plan, vocabulary)
+        pending = builder.submit(source.batch, plan, vocabulary, ranks)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(config, progress.step)
-        loss, parts = losses(model, batch, config, progress.step)
+        loss, parts = losses(model, batch, config, progress.step, read, ranks.total, ranks.world)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         progress.step += 1
-        progress.tokens += int((batch.views > 0).sum())  # tokens read, over every suspect's reading
+        progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading
         if not replay and pool is None:  # a level-up shows from the step after next: plans run one ahead
             progress.recent = [*progress.recent[-24:], parts["accuracy"]]
             ready = len(progress.recent) == 25 and np.mean(progress.recent) >= config.level_up_accuracy
@@ -389,6 +423,7 @@ def train(
             report({"validation": metrics})
     builder.shutdown(cancel_futures=True)
     checkpoint()
+    stop(ranks)
     return metrics
 
 
