@@ -86,9 +86,9 @@ class TrainConfig:
 
 TRAIN_PRESETS = {
     "default": TrainConfig(),
-    # Seconds, not minutes: proves the pipeline end to end and visibly learns the tiny cases.
+    # About two minutes: proves the pipeline end to end, and learns the binding on tiny cases (0.33 -> ~0.9).
     "tiny": TrainConfig(
-        hidden=32, embedding=16, steps=400, minutes=5.0, levels=("tiny",), eval_cases=100, eval_every=50
+        hidden=32, embedding=16, steps=4000, minutes=5.0, levels=("tiny",), eval_cases=100, eval_every=400
     ),
 }
 
@@ -149,9 +149,8 @@ def losses(
     reading, `total` sums a count over the ranks, and each rank's sums are divided by the global counts and
     multiplied by `ranks` (DDP averages gradients), so the update equals one process's on the whole batch.
 
-    The read-out is supervised at every `readout_stride`-th token (a different offset each step): a stated fact
-    stays in the targets for hundreds of tokens, so a sample of positions teaches as much, and the read-out
-    head and its 14 x 8-way softmax over every token would otherwise cost as much as the LSTM itself.
+    The read-out can be supervised at every `readout_stride`-th token only (a different offset each step),
+    which trains faster; the bundled recipe supervises every token (stride 4 reached 0.97, not 0.98).
     """
     states = (read or model.states)(batch.views)  # (R, T, H)
     possible_logits = model.possible(states)[..., 0]  # (R, T)
