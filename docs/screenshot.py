@@ -1,4 +1,4 @@
-"""Regenerate docs/screenshot.svg: a game of the bundled manor.toml in progress, with the bundled readers.
+"""Regenerate docs/screenshot.svg: a game of the bundled harrowgate.toml in progress, with the bundled readers.
 
 python docs/screenshot.py
 """
@@ -16,10 +16,10 @@ OUT = Path(__file__).resolve().parent / "screenshot.svg"
 
 
 async def main() -> None:
-    ref = CaseRef("bundled", name="manor.toml")
+    ref = CaseRef("bundled", name="harrowgate.toml")
     app = WhodunitApp(load_shipped("lstm"), load_shipped("rnn"), case=(ref, load_case(ref)), autoplay=False)
     async with app.run_test(size=(110, 34)) as pilot:
-        for _ in range(11):  # the intro and ten clues
+        for _ in range(34):  # the intro and 33 of 37 clues
             await pilot.press("f")
         for _ in range(9):
             app.screen.match.advance()

@@ -29,6 +29,7 @@ SPECIALS = (PAD, UNKNOWN, SELF, OTHER, *SLOTS)
 TITLES = frozenset(
     ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "colonel", "major", "reverend", "the"]
 )
+RANKS = frozenset(["captain", "colonel", "major", "reverend", "doctor", "inspector"])  # used alone, they name someone
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +55,25 @@ def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
             if word.lower() not in TITLES and cast_words[word.lower()] == {slot} and word[:1].isupper():
                 found.append((word, slot, True))
     found.sort(key=lambda item: -len(item[0]))
-    return [
+    aliases = [
         (re.compile(rf"(?<![\w'-]){re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
         for text, slot, exact in found
     ]
+    # A rank used alone ("The Captain signed") names the one suspect who holds it, unless a name follows it
+    # ("Lord Ashcombe" is the victim, not a suspect who happens to be a lord).
+    for title, holders in _rank_holders(story).items():
+        if len(holders) == 1:
+            aliases.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), holders[0]))
+    return aliases
+
+
+def _rank_holders(story: Story) -> dict[str, list[int]]:
+    holders: dict[str, list[int]] = {}
+    for slot, suspect in enumerate(story.suspects):
+        for word in suspect.name.split():
+            if word.lower() in RANKS:
+                holders.setdefault(word.lower(), []).append(slot)
+    return holders
 
 
 @dataclass(frozen=True, slots=True)

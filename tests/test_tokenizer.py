@@ -46,7 +46,13 @@ def test_a_capitalised_part_of_a_name_refers_to_the_suspect_but_a_common_word_do
         "lane",
         ".",
     ]
-    assert tokens_of("The Captain left.") == ["the", "captain", "left", "."]  # a title alone names nobody
+    assert tokens_of("Miss left.") == ["miss", "left", "."]  # a courtesy title alone names nobody
+
+
+def test_a_rank_alone_names_its_only_holder_but_not_before_another_name() -> None:
+    assert tokens_of("The Captain signed it.") == ["the", "<s0>", "signed", "it", "."]
+    assert tokens_of("Captain Hastings called.") == ["captain", "hastings", "called", "."]
+    assert tokens_of("the captain of the ship") == ["the", "captain", "of", "the", "ship"]
 
 
 def test_pronouns_stay_words() -> None:
