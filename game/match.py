@@ -24,6 +24,7 @@ from story.traits import CATALOGUE
 RIVAL_THRESHOLD = 0.75  # the rival accuses once its belief in one suspect reaches this
 PARTNER_SURE = 0.40  # below this the partner says it is too early to tell
 GATE_WINDOW = 16  # words kept for the gate view
+REMEMBERED = 0.6  # read-out probability from which a trait value counts as remembered
 WRONG_ACCUSATION = -40
 RACE_BONUS = 50
 
@@ -62,13 +63,14 @@ class Detective:
     name: str
     reader: StreamingReader
     beliefs: list[np.ndarray] = field(default_factory=list)  # (K,) after each word
-    readout: np.ndarray | None = None  # (K, cells) chosen class, after the last word
+    readout: np.ndarray | None = None  # (K, cells, classes) read-out probabilities, after the last word
     gates: deque[tuple[str, dict[str, np.ndarray]]] = field(default_factory=lambda: deque(maxlen=GATE_WINDOW))
 
     def read(self, word: Word) -> None:
         result = self.reader.step(word.piece.token)
         self.beliefs.append(result.probabilities)
-        self.readout = result.readout.argmax(-1)
+        shifted = np.exp(result.readout - result.readout.max(-1, keepdims=True))
+        self.readout = shifted / shifted.sum(-1, keepdims=True)
         if result.gates is not None:
             self.gates.append((word.piece.text, result.gates))
 
@@ -77,14 +79,16 @@ class Detective:
         return self.beliefs[-1] if self.beliefs else np.full(self.reader.cast_size, 1 / self.reader.cast_size)
 
     def remembers(self, suspect: int) -> tuple[str, ...]:
-        """The trait values this reader's read-out holds as stated for a suspect, as card phrases."""
+        """The trait values this reader's read-out holds as stated for a suspect, as card phrases: those it
+        gives at least REMEMBERED probability (a guess between values is not a memory)."""
         if self.readout is None:
             return ()
         phrases = []
         for index, trait in enumerate(TRAITS):
-            value = int(self.readout[suspect, index])
+            cell = self.readout[suspect, index]
+            value = int(cell.argmax())
             values = CATALOGUE[trait].values
-            if value != UNKNOWN_CLASS and value < len(values):
+            if value != UNKNOWN_CLASS and value < len(values) and cell[value] >= REMEMBERED:
                 phrases.append(CATALOGUE[trait].describe(values[value]))
         return tuple(phrases)
 

@@ -218,3 +218,12 @@ def test_snapshot_of_the_debrief(readers, snap_compare, size) -> None:
         await pilot.pause()
 
     assert snap_compare(manor_app(readers), run_before=solve, terminal_size=size)
+
+
+async def test_a_stray_space_in_the_accusation_dialog_accuses_nobody(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await pilot.press("f", "a", "space", "enter")
+        await pilot.pause()
+        assert screen.match.accusations == []

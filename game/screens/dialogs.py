@@ -17,6 +17,7 @@ MARKS = ("", "suspicious", "cleared")
 class AccuseDialog(ModalScreen[int | None]):
     """Name the murderer: one button per suspect still accusable; 1-8 pick, Escape cancels."""
 
+    AUTO_FOCUS = "#cancel"  # a stray space or enter (the pause and finish keys) must never accuse anyone
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")] + [
         Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, 9)
     ]
