@@ -63,6 +63,7 @@ class TrainConfig:
     embedding: int = 64  # word embedding width
     batch_cases: int = 16  # cases per step (each read once per suspect)
     learning_rate: float = 2e-3  # Adam, peak; a cosine takes it to a tenth by the last step
+    clip: float = 1.0  # gradient norm clipping
     steps: int = 5000  # optimisation steps
     minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
@@ -398,7 +399,7 @@ def train(
         loss, parts = losses(model, batch, config, progress.step, read, ranks.total, ranks.world)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
         optimizer.step()
         progress.step += 1
         progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading
