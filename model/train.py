@@ -72,6 +72,8 @@ class TrainConfig:
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
     culprit_weight: float = 0.0  # weight of the per-token cross-entropy against the culprit
+    change_weight: float = 10.0  # extra weight at the token where a clue changes who is possible (the last
+    # clue's evidence must be applied at once: the story ends one token later)
     readout_weight: float = 2.0  # weight of the memory read-out loss (0.5 reached 0.92 where 2.0 reached 0.985)
     unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
     readout_stride: int = 1  # supervise the read-out at every n-th token (4 trains faster but reached 0.955, not 0.98)
@@ -157,7 +159,10 @@ def losses(
     possible_logits = model.possible(states)[..., 0]  # (R, T)
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
+    changed = torch.zeros_like(batch.possible, dtype=torch.bool)  # (R, T) tokens where the oracle's verdict flips
+    changed[:, 1:] = batch.possible[:, 1:] != batch.possible[:, :-1]
     weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
+    weight = weight * torch.where(changed, config.change_weight, 1.0)
     bce = (F.binary_cross_entropy_with_logits(possible_logits, batch.possible, reduction="none") * weight).sum()
     bce = bce * ranks / total(token_mask.sum())
 
@@ -169,6 +174,8 @@ def losses(
     case_mask = (torch.arange(logits.shape[2], device=logits.device)[None, :] < batch.lengths[:, None]).float()
     someone_cleared = ((target == 0) & (logits > float("-inf"))).any(1)
     case_weight = case_mask * torch.where(someone_cleared, config.cleared_weight, 1.0)
+    case_changed = per_case(changed.float(), batch, 0.0).amax(1) > 0  # (B, T)
+    case_weight = case_weight * torch.where(case_changed, config.change_weight, 1.0)
     case_tokens = total(case_mask.sum())
     kl = (kl * case_weight).sum() * ranks / case_tokens
     on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
