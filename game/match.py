@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.checkpoint import Checkpoint
-from model.metrics import oracle_trace
+from model.metrics import oracle_posterior
 from model.readout import TRAITS, UNKNOWN_CLASS
 from model.stream import StreamingReader
 from model.targets import case_targets
@@ -106,7 +106,7 @@ class Match:
         cast = len(story.suspects)
         self.partner = Detective("partner", StreamingReader(partner.kind, partner.weights, partner.vocabulary, cast))
         self.rival = Detective("rival", StreamingReader(rival.kind, rival.weights, rival.vocabulary, cast))
-        self.oracle = oracle_trace(case_targets(story, partner.vocabulary, self.analysis)).probabilities  # (T, K)
+        self.oracle = oracle_posterior(case_targets(story, partner.vocabulary, self.analysis))  # (T, K)
         self.position = 0  # words narrated
         self.accusations: list[Accusation] = []
         self.marks: dict[int, str] = {}  # suspect -> "cleared" | "suspicious"

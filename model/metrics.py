@@ -29,17 +29,25 @@ class Trace:
     readout: np.ndarray | None = None  # (K, T, cells) chosen read-out class; None for a reader without one
 
 
+def oracle_posterior(case: CaseTargets) -> np.ndarray:
+    """(T, K) the oracle's belief after each token: uniform over the suspects still possible."""
+    possible = case.possible.T
+    return possible / np.maximum(possible.sum(1, keepdims=True), 1.0)
+
+
 def oracle_trace(case: CaseTargets) -> Trace:
-    """The oracle: uniform over the suspects still possible, and a memory that never fails."""
-    possible = case.possible.T  # (T, K)
-    posterior = possible / np.maximum(possible.sum(1, keepdims=True), 1.0)
+    """The oracle: its posterior, and a memory that never fails."""
     evidence = np.broadcast_to(case.evidence, case.stated.shape)
-    return Trace(posterior, np.concatenate([case.stated, evidence], axis=2))
+    return Trace(oracle_posterior(case), np.concatenate([case.stated, evidence], axis=2))
 
 
-def word_positions(case: CaseTargets, words: tuple[str, ...]) -> np.ndarray:
-    """(T,) how many words have been read up to and including each token (punctuation is not a word)."""
-    is_word = np.array([any(ch.isalnum() for ch in word) or word.startswith("<") for word in words])
+def word_mask(words: tuple[str, ...]) -> np.ndarray:
+    """(V,) which vocabulary entries are words (punctuation is not; slot tokens are names, so they are)."""
+    return np.array([any(ch.isalnum() for ch in word) or word.startswith("<") for word in words])
+
+
+def word_positions(case: CaseTargets, is_word: np.ndarray) -> np.ndarray:
+    """(T,) how many words have been read up to and including each token, given `word_mask` of the vocabulary."""
     return np.cumsum(is_word[case.ids])
 
 
@@ -58,12 +66,14 @@ def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...])
     distances = np.array([case.analysis.memory_distance for case in cases])
     third = -(-len(cases) // 3)  # rounded up
     longest_third = np.argsort(distances, kind="stable")[-third:]
+    is_word = word_mask(words)
+    oracles = [oracle_posterior(case) for case in cases]
 
     decided_hits = decided_tokens = 0
     cleared_mass = brier = tv = 0.0
     confidences, hits = [], []
     recall: dict[int, list[tuple[int, int]]] = {}
-    for case, trace in pairs:
+    for (case, trace), oracle in zip(pairs, oracles, strict=True):
         probabilities, possible = trace.probabilities, case.possible.T  # (T, K) each
         choice = probabilities.argmax(1)
         alone = possible.sum(1) == 1
@@ -73,17 +83,18 @@ def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...])
         truth = np.zeros_like(probabilities)
         truth[:, case.culprit] = 1.0
         brier += float(((probabilities - truth) ** 2).sum())
-        tv += float(0.5 * np.abs(probabilities - oracle_trace(case).probabilities).sum())
+        tv += float(0.5 * np.abs(probabilities - oracle).sum())
         confidences.append(probabilities.max(1))
         hits.append(choice == case.culprit)
         if trace.readout is not None:
-            for band, correct in _recall(case, trace.readout, word_positions(case, words)):
+            for band, correct in _recall(case, trace.readout, word_positions(case, is_word)):
                 recall.setdefault(band, []).append(correct)
 
     tokens = sum(len(case.ids) for case in cases)
     by_distance, by_distance_cases = [], []
-    for band in np.unique(_band(distances)):
-        members = _band(distances) == band
+    bands = _band(distances)
+    for band in np.unique(bands):
+        members = bands == band
         by_distance.append([band_label(int(band)), round(float(final_correct[members].mean()), 4)])
         by_distance_cases.append(int(members.sum()))
     metrics: dict[str, object] = {
@@ -102,10 +113,10 @@ def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...])
     }
     if recall:
         metrics["recall_by_distance"] = [
-            [band_label(band), round(sum(right for right, _ in pairs) / sum(total for _, total in pairs), 4)]
-            for band, pairs in sorted(recall.items())
+            [band_label(band), round(sum(right for right, _ in counts) / sum(total for _, total in counts), 4)]
+            for band, counts in sorted(recall.items())
         ]
-    metrics["excess_over_oracle"] = excess_over_oracle(cases, traces)
+    metrics["excess_over_oracle"] = excess_over_oracle(cases, traces, oracles)
     return metrics
 
 
@@ -135,19 +146,22 @@ def expected_calibration_error(confidences: np.ndarray, hits: np.ndarray, bins: 
     return total / len(confidences)
 
 
-def excess_over_oracle(cases: list[CaseTargets], traces: list[Trace]) -> dict[str, float]:
+def excess_over_oracle(
+    cases: list[CaseTargets], traces: list[Trace], oracles: list[np.ndarray] | None = None
+) -> dict[str, float]:
     """The leak check: how far a reader's probability on the culprit rises above the oracle's, at its worst.
 
     Along each case, at ten points of progress, the reader's and the oracle's probability on the culprit are
     compared; the largest mean excess over the cases is reported with its z score (excess / standard error).
     No reader should beat the oracle by more than noise: a clear excess means the prose gives the answer away.
+    `oracles` are the cases' oracle posteriors, if already computed.
     """
+    oracles = oracles or [oracle_posterior(case) for case in cases]
     excess = np.zeros((len(cases), PROGRESS_BINS))
-    for index, (case, trace) in enumerate(zip(cases, traces, strict=True)):
+    for index, (case, trace, posterior) in enumerate(zip(cases, traces, oracles, strict=True)):
         length = len(case.ids)
         at = np.minimum((np.arange(1, PROGRESS_BINS + 1) * length) // PROGRESS_BINS, length) - 1
-        oracle = oracle_trace(case).probabilities[at, case.culprit]
-        excess[index] = trace.probabilities[at, case.culprit] - oracle
+        excess[index] = trace.probabilities[at, case.culprit] - posterior[at, case.culprit]
     mean = excess.mean(0)
     error = excess.std(0, ddof=1) / np.sqrt(len(cases)) if len(cases) > 1 else np.full(PROGRESS_BINS, np.inf)
     worst = int(mean.argmax())

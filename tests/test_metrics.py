@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.metrics import Trace, expected_calibration_error, oracle_trace, score, word_positions
+from model.metrics import Trace, expected_calibration_error, oracle_trace, score, word_mask, word_positions
 from model.readout import UNKNOWN_CLASS
 from model.targets import case_targets
 from model.tokenizer import build_vocabulary
@@ -42,7 +42,7 @@ def test_a_memory_that_forgets_after_fifty_words_shows_in_the_recall_curve() -> 
     for case in cases:
         truth = oracle_trace(case)
         readout = truth.readout.copy()
-        positions = word_positions(case, VOCABULARY.words)
+        positions = word_positions(case, word_mask(VOCABULARY.words))
         stated = readout[:, :, :7]
         for slot in range(case.cast_size):
             for trait in range(7):
