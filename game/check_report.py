@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -10,6 +12,9 @@ from rich.table import Table
 
 from story import CheckedStory, Problem, StoryError, check_file
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
+
+if TYPE_CHECKING:
+    from model.checkpoint import Checkpoint
 
 
 def run_check(paths: list[Path], console: Console, trace: bool = False) -> int:
@@ -62,21 +67,31 @@ def _print_summary(path: Path, checked: CheckedStory, console: Console) -> None:
         console.print(f"  [dim]{label:<9}[/] {escape(value)}")
 
 
-def _readers_rows(checked: CheckedStory) -> list[tuple[str, str]]:
-    """How the bundled readers fare on the story: whom each names at the end, and from which clue on."""
+@functools.cache
+def _bundled_readers() -> tuple[Checkpoint, ...] | None:
+    """Both bundled readers, loaded (and their checksums verified) once for all the files checked."""
     from model.checkpoint import CheckpointError
     from model.shipped import KINDS, load_shipped
+
+    try:
+        return tuple(load_shipped(kind) for kind in KINDS)
+    except CheckpointError:
+        return None
+
+
+def _readers_rows(checked: CheckedStory) -> list[tuple[str, str]]:
+    """How the bundled readers fare on the story: whom each names at the end, and from which clue on."""
     from model.stream import read_through
     from model.tokenizer import read_story
 
+    readers = _bundled_readers()
+    if readers is None:
+        return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
     story = checked.story
     reading = read_story(story)
     rows = []
-    for kind, seat in zip(KINDS, ("partner", "rival"), strict=True):
-        try:
-            checkpoint = load_shipped(kind)
-        except CheckpointError:
-            return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
+    for checkpoint, seat in zip(readers, ("partner", "rival"), strict=True):
+        kind = checkpoint.kind
         beliefs = read_through(
             kind, checkpoint.weights, checkpoint.vocabulary, list(reading.tokens), len(story.suspects)
         )
