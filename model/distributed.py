@@ -73,18 +73,21 @@ def stop(ranks: Ranks) -> None:
 class Rows(nn.Module):
     """The recurrent pass alone, as a module DDP can wrap; the heads are applied in the loss."""
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, truncate: int = 0) -> None:
         super().__init__()
         self.reader = reader
+        self.truncate = truncate
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.reader.states(ids)
+        return self.reader.states(ids, self.truncate)
 
 
-def reading(model: Reader, ranks: Ranks, device: torch.device) -> nn.Module:
+def reading(model: Reader, ranks: Ranks, device: torch.device, truncate: int = 0) -> nn.Module:
+    """The recurrent pass for training (truncated backpropagation after `truncate` tokens if > 0)."""
     if ranks.world == 1:
-        return Rows(model)
-    return DistributedDataParallel(Rows(model), device_ids=[device.index] if device.type == "cuda" else None)
+        return Rows(model, truncate)
+    rows = Rows(model, truncate)
+    return DistributedDataParallel(rows, device_ids=[device.index] if device.type == "cuda" else None)
 
 
 ALONE = Ranks()  # a run in one process

@@ -46,10 +46,22 @@ class Reader(nn.Module):
         self.possible = nn.Linear(config.hidden, 1)
         self.readout = nn.Linear(config.hidden, READOUT_CELLS * READOUT_CLASSES)
 
-    def states(self, ids: torch.Tensor) -> torch.Tensor:
-        """ids (R, T), one suspect reading per row -> hidden states (R, T, H)."""
-        states, _ = self.recurrent(self.embed(ids))
-        return states
+    def states(self, ids: torch.Tensor, truncate: int = 0) -> torch.Tensor:
+        """ids (R, T), one suspect reading per row -> hidden states (R, T, H).
+
+        With `truncate` > 0 (training only), the reading runs in chunks of that many tokens, carrying the state
+        across chunks but not the gradient: truncated backpropagation through time. The forward values are the
+        same; only how far back a loss can reach to change the weights is cut.
+        """
+        inputs = self.embed(ids)  # (R, T, E)
+        if truncate <= 0:
+            return self.recurrent(inputs)[0]
+        chunks, carried = [], None
+        for chunk in inputs.split(truncate, dim=1):
+            states, carried = self.recurrent(chunk, carried)
+            chunks.append(states)
+            carried = tuple(part.detach() for part in carried) if isinstance(carried, tuple) else carried.detach()
+        return torch.cat(chunks, dim=1)
 
     def read_out(self, states: torch.Tensor) -> torch.Tensor:
         """Hidden states (..., H) -> read-out logits (..., cells, classes)."""

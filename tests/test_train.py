@@ -80,3 +80,45 @@ def test_the_fast_cross_entropy_matches_torch() -> None:
     (grad_theirs,) = torch.autograd.grad(theirs.sum(), logits)
     torch.testing.assert_close(ours, theirs)
     torch.testing.assert_close(grad_ours, grad_theirs)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+def test_truncated_backpropagation_keeps_the_states_and_cuts_the_gradient(kind: str) -> None:
+    import torch
+
+    from model.readers import Reader, ReaderConfig
+
+    torch.manual_seed(0)
+    model = Reader(ReaderConfig(kind, vocab_size=30, embedding=8, hidden=16))
+    early, late = torch.randint(1, 10, (2, 10)), torch.randint(10, 30, (2, 15))  # disjoint words per chunk
+    ids = torch.cat([early, late], dim=1)
+    torch.testing.assert_close(model.states(ids, truncate=10), model.states(ids))
+    for truncate, reaches_back in ((0, True), (10, False)):
+        model.zero_grad()
+        model.states(ids, truncate)[:, -1].sum().backward()  # a loss on the last token only
+        early_grad = model.embed.weight.grad[1:10].abs().sum().item()
+        assert (early_grad > 0) == reaches_back
+
+
+def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model.batch import collate
+    from model.readers import Reader, ReaderConfig
+    from model.targets import case_targets
+    from model.tokenizer import build_vocabulary
+    from model.train import TRAIN_PRESETS, losses
+    from story.generator import generate_cases
+
+    stories = list(generate_cases(3, 4, "easy"))
+    vocabulary = build_vocabulary(stories)
+    batch = collate([case_targets(story, vocabulary) for story in stories], vocabulary)
+    torch.manual_seed(0)
+    model = Reader(ReaderConfig("lstm", len(vocabulary), embedding=16, hidden=32))
+    config = TRAIN_PRESETS["tiny"]
+    _, half = losses(model, batch, replace(config, bfloat16_readout=True))
+    _, full = losses(model, batch, replace(config, bfloat16_readout=False))
+    assert half["readout"] == pytest.approx(full["readout"], rel=0.01)
+    assert (half["bce"], half["kl"]) == (full["bce"], full["kl"])  # the other terms stay float32
