@@ -15,6 +15,7 @@ from model.readers import Reader, ReaderConfig, cast_distribution
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import Vocabulary, build_vocabulary
 from story import Story
+from story.oracle import verdict_window
 
 EVAL_RUN_SEED = 1_000_033  # `whodunit eval` cases: a run seed that no training or validation run uses
 
@@ -51,13 +52,14 @@ def reader_traces(model: Reader, cases: list[CaseTargets], vocabulary: Vocabular
 
 def evaluate(checkpoints: dict[str, Checkpoint], stories: list[Story]) -> dict[str, dict[str, object]]:
     """Every metric for each named reader and for the oracle, over the same stories."""
+    windows = [verdict_window(story) for story in stories]
     results: dict[str, dict[str, object]] = {}
     for name, checkpoint in checkpoints.items():
         vocabulary = checkpoint.vocabulary
         cases = [case_targets(story, vocabulary) for story in stories]
         traces = reader_traces(reader_from_checkpoint(checkpoint), cases, vocabulary)
-        results[name] = score(cases, traces, vocabulary.words)
+        results[name] = score(cases, traces, vocabulary.words, windows)
     vocabulary = next(iter(checkpoints.values())).vocabulary if checkpoints else build_vocabulary(stories)
     cases = [case_targets(story, vocabulary) for story in stories]
-    results["oracle"] = score(cases, [oracle_trace(case) for case in cases], vocabulary.words)
+    results["oracle"] = score(cases, [oracle_trace(case) for case in cases], vocabulary.words, windows)
     return results

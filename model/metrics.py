@@ -59,8 +59,24 @@ def _band(distance: np.ndarray | int) -> np.ndarray:
     return np.minimum(np.asarray(distance) // BAND_WORDS, LAST_BAND // BAND_WORDS) * BAND_WORDS
 
 
-def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...]) -> dict[str, object]:
-    """Every metric of `whodunit eval` for one reader over the same cases (see docs/model.md for definitions)."""
+def accuracy_by_band(correct: np.ndarray, words: np.ndarray) -> tuple[list[list[object]], list[int]]:
+    """Final accuracy per band of `words` (one value per case): [[band label, accuracy], ...] and case counts."""
+    accuracies, counts = [], []
+    bands = _band(words)
+    for band in np.unique(bands):
+        members = bands == band
+        accuracies.append([band_label(int(band)), round(float(correct[members].mean()), 4)])
+        counts.append(int(members.sum()))
+    return accuracies, counts
+
+
+def score(
+    cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...], windows: list[int | None] | None = None
+) -> dict[str, object]:
+    """Every metric of `whodunit eval` for one reader over the same cases (see docs/model.md for definitions).
+
+    With `windows` (story.oracle.verdict_window of each case, costly to find), also final accuracy by window.
+    """
     pairs = list(zip(cases, traces, strict=True))
     final_correct = np.array([trace.probabilities[-1].argmax() == case.culprit for case, trace in pairs])
     distances = np.array([case.analysis.memory_distance for case in cases])
@@ -91,12 +107,7 @@ def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...])
                 recall.setdefault(band, []).append(correct)
 
     tokens = sum(len(case.ids) for case in cases)
-    by_distance, by_distance_cases = [], []
-    bands = _band(distances)
-    for band in np.unique(bands):
-        members = bands == band
-        by_distance.append([band_label(int(band)), round(float(final_correct[members].mean()), 4)])
-        by_distance_cases.append(int(members.sum()))
+    by_distance, by_distance_cases = accuracy_by_band(final_correct, distances)
     metrics: dict[str, object] = {
         "cases": len(cases),
         "tokens": tokens,
@@ -116,6 +127,10 @@ def score(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...])
             [band_label(band), round(sum(right for right, _ in counts) / sum(total for _, total in counts), 4)]
             for band, counts in sorted(recall.items())
         ]
+    if windows is not None:
+        known = np.array([window is not None for window in windows])
+        sizes = np.array([window or 0 for window in windows])
+        metrics["by_window"], metrics["by_window_cases"] = accuracy_by_band(final_correct[known], sizes[known])
     metrics["excess_over_oracle"] = excess_over_oracle(cases, traces, oracles)
     return metrics
 

@@ -12,7 +12,7 @@ never cleared at the end, and by the last clue the culprit is the only suspect l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
@@ -250,6 +250,23 @@ def _step(
     stated = tuple((slot, trait, pile[-1].fact.value) for (slot, trait), pile in statements.items() if pile)
     found = tuple((trait, pile[-1].fact.value) for trait, pile in evidence.items() if pile)
     return Step(possible, tuple(cleared), stated, found)  # type: ignore[arg-type]
+
+
+def verdict_window(story: Story) -> int | None:
+    """How many of the last words a reader must remember to name the culprit after the last clue.
+
+    The deciding memory distance measures one link: the statement that the deciding evidence completes. The
+    verdict at the end rests on every earlier clearance too (alibis, the first evidence trait). This is the
+    word count of the shortest run of final clues that, read by the oracle on its own, leaves only the culprit
+    (None if none does); a reader that remembers only the last N words can name the culprit only when it is
+    at most N. Costs one analysis per clue of the run.
+    """
+    words = 0
+    for start in range(len(story.clues) - 1, -1, -1):
+        words += count_words(story.clues[start].text)
+        if analyze(replace(story, clues=story.clues[start:])).steps[-1].possible == (story.culprit,):
+            return words
+    return None
 
 
 def _clues_by_value(pile: list[_Standing]) -> dict[str, list[int]]:

@@ -11,7 +11,7 @@ import pytest
 
 import story
 from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
-from story.oracle import Clearance, Finding, analyze
+from story.oracle import Clearance, Finding, analyze, verdict_window
 from story.words import count_words, split_words
 
 ADA = Suspect("Ada", "archer", "she", {"hair": "red", "handedness": "left"})
@@ -506,3 +506,26 @@ def test_repeated_facts_are_checked_quickly() -> None:
 def test_memory_distance_counts_the_words_readers_see() -> None:
     text = "İstanbul is far."
     assert count_words(text) == len(split_words(text))
+
+
+# --- how much a reader must remember at the end ------------------------------------------------------------------
+
+
+def test_the_verdict_window_reaches_back_to_the_earliest_clearance_still_needed() -> None:
+    assert verdict_window(trait_then_evidence()) == 37  # Cleo's handedness, in the first clue, clears her
+
+
+def test_the_verdict_window_leaves_out_clues_the_verdict_does_not_need() -> None:
+    late = case(
+        clue("It rained."),  # 3
+        clue("Ada mended a net."),  # 5
+        clue("Bram has black hair.", TraitStated(B, "hair", "black")),  # 5
+        clue("Cleo was at the market all day.", Alibi(C)),  # 8
+        clue("The killer had red hair.", Evidence("hair", "red")),  # 6
+    )
+    assert analyze(late).memory_distance == 14  # Bram's hair, two clues before the evidence
+    assert verdict_window(late) == 19  # the last three clues: Bram's hair, Cleo's alibi, the evidence
+
+
+def test_an_undecided_case_has_no_verdict_window() -> None:
+    assert verdict_window(case(clue("It rained."))) is None
