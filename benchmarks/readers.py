@@ -10,7 +10,8 @@ The loop is also timed with its read-out head in float32, to show what the bfloa
 stream: the numpy streaming reader, per token, for the bundled LSTM: target median <= 0.1 ms, and the time at
 token ~1,000 within 20% of that at token ~10.
 accuracy: `whodunit eval`'s metrics for the bundled readers on held-out default cases, plus default cases with
-min_gap=0 (which fill the short memory-distance bands), against the targets, and the leak check.
+min_gap=0 (which fill the short memory-distance bands; also shown by verdict window), against the targets, and
+the leak check.
 """
 
 from __future__ import annotations
@@ -139,6 +140,11 @@ def accuracy(cases: int) -> None:
             readers = [name for name in results if name != "oracle"]
             row = "  ".join(f"{name} {dict(results[name]['by_distance'])[band]:.3f}" for name in readers)
             print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
+    print("final accuracy by verdict window, the final words needed to name the culprit (min_gap=0 cases):")
+    counts = short["oracle"]["by_window_cases"]
+    for index, (band, _) in enumerate(short["oracle"]["by_window"]):
+        row = "  ".join(f"{name} {dict(short[name]['by_window'])[band]:.3f}" for name in short if name != "oracle")
+        print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
     print("read-out recall by age of the statement (default cases):")
     for band, value in default["lstm"]["recall_by_distance"]:
         print(f"  {band:>8} words: lstm {value:.3f}  rnn {dict(default['rnn']['recall_by_distance'])[band]:.3f}")
