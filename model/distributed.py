@@ -84,9 +84,9 @@ class Rows(nn.Module):
 
 def reading(model: Reader, ranks: Ranks, device: torch.device, truncate: int = 0) -> nn.Module:
     """The recurrent pass for training (truncated backpropagation after `truncate` tokens if > 0)."""
-    if ranks.world == 1:
-        return Rows(model, truncate)
     rows = Rows(model, truncate)
+    if ranks.world == 1:
+        return rows
     return DistributedDataParallel(rows, device_ids=[device.index] if device.type == "cuda" else None)
 
 

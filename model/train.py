@@ -62,7 +62,7 @@ class TrainConfig:
     hidden: int = 0  # recurrent width; 0: the kind's own (HIDDEN), which gives both readers similar sizes
     embedding: int = 64  # word embedding width
     batch_cases: int = 16  # cases per step (each read once per suspect)
-    learning_rate: float = 2e-3  # Adam, peak; a cosine takes it to a tenth by the last step
+    learning_rate: float = 2e-3  # AdamW, peak; a cosine takes it to a tenth by the last step
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay: the rival 0.39 instead of 0.31, the partner unharmed
     truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)
