@@ -71,6 +71,7 @@ class TrainConfig:
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
     level_up_accuracy: float = 0.9  # move up when final accuracy over the last 25 steps reaches this
+    level_steps: int = 0  # also move up after this many steps at a level, however it does (0: never)
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
     culprit_weight: float = 0.0  # weight of the per-token cross-entropy against the culprit
@@ -124,6 +125,7 @@ class Progress:
     drawn: int = 0  # generated cases consumed so far (case i of the run has seed case_seed(seed, i))
     level: int = 0
     recent: list[float] = field(default_factory=list)  # batch accuracies at the current level, for levelling up
+    at_level: int = 0  # steps trained at the current level (replays not counted)
     tokens: int = 0
     seconds: float = 0.0  # optimisation time, summed over resumed sessions
     rng: dict[str, Any] = field(default_factory=dict)  # numpy bit generator state
@@ -425,9 +427,11 @@ def train(
         progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading
         if not replay and pool is None:  # a level-up shows from the step after next: plans run one ahead
             progress.recent = [*progress.recent[-24:], parts["accuracy"]]
+            progress.at_level += 1
             ready = len(progress.recent) == 25 and np.mean(progress.recent) >= config.level_up_accuracy
+            ready = ready or 0 < config.level_steps <= progress.at_level
             if ready and progress.level + 1 < len(config.levels):
-                progress.level, progress.recent = progress.level + 1, []
+                progress.level, progress.recent, progress.at_level = progress.level + 1, [], 0
         report(
             {
                 **parts,

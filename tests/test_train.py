@@ -122,3 +122,16 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -
     _, full = losses(model, batch, replace(config, bfloat16_readout=False))
     assert half["readout"] == pytest.approx(full["readout"], rel=0.01)
     assert (half["bce"], half["kl"]) == (full["bce"], full["kl"])  # the other terms stay float32
+
+
+def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from model.train import TRAIN_PRESETS, train
+
+    base = replace(
+        TRAIN_PRESETS["tiny"], levels=("tiny", "easy"), steps=4, batch_cases=2, eval_cases=2, level_up_accuracy=2.0
+    )
+    stuck = train(replace(base, level_steps=0), tmp_path / "stuck", "test")
+    moved = train(replace(base, level_steps=2), tmp_path / "moved", "test")
+    assert (stuck["level"], moved["level"]) == ("tiny", "easy")
