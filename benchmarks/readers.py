@@ -116,6 +116,16 @@ def stream(checkpoint_dir: Path | None, repeats: int) -> None:
     print(f"tokens 5-15: {early:.3f} ms; tokens 995-1005: {late:.3f} ms; ratio {late / early:.2f} (target 0.8-1.2)")
 
 
+def print_bands(results: dict[str, dict], key: str, title: str) -> None:
+    """One line per band of `key` (by_distance, by_window): its case count and each reader's accuracy."""
+    print(title)
+    counts = results["oracle"][f"{key}_cases"]
+    readers = [name for name in results if name != "oracle"]
+    for index, (band, _) in enumerate(results["oracle"][key]):
+        row = "  ".join(f"{name} {dict(results[name][key])[band]:.3f}" for name in readers)
+        print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
+
+
 def accuracy(cases: int) -> None:
     from model.evaluate import EVAL_RUN_SEED, evaluate
     from model.shipped import KINDS
@@ -134,17 +144,10 @@ def accuracy(cases: int) -> None:
             f"(z {metrics['excess_over_oracle']['z']:.1f})"
         )
     for label, results in (("default", default), ("default, min_gap=0", short)):
-        print(f"final accuracy by memory distance, {label} cases:")
-        counts = results["oracle"]["by_distance_cases"]
-        for index, (band, _) in enumerate(results["oracle"]["by_distance"]):
-            readers = [name for name in results if name != "oracle"]
-            row = "  ".join(f"{name} {dict(results[name]['by_distance'])[band]:.3f}" for name in readers)
-            print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
-    print("final accuracy by verdict window, the final words needed to name the culprit (min_gap=0 cases):")
-    counts = short["oracle"]["by_window_cases"]
-    for index, (band, _) in enumerate(short["oracle"]["by_window"]):
-        row = "  ".join(f"{name} {dict(short[name]['by_window'])[band]:.3f}" for name in short if name != "oracle")
-        print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
+        print_bands(results, "by_distance", f"final accuracy by memory distance, {label} cases:")
+    print_bands(
+        short, "by_window", "final accuracy by verdict window, the words needed to name the culprit (min_gap=0):"
+    )
     print("read-out recall by age of the statement (default cases):")
     for band, value in default["lstm"]["recall_by_distance"]:
         print(f"  {band:>8} words: lstm {value:.3f}  rnn {dict(default['rnn']['recall_by_distance'])[band]:.3f}")
