@@ -19,6 +19,11 @@ How a case is built (and why):
   reader must do when the alibi falls.
 - Some statements are told with a pronoun right after the suspect is named ("Martin came in from the garden.
   He smokes a pipe."), sometimes across a neutral clue, so a reader must remember who the current subject is.
+- Prose is written the way authors write it, so that the readers can follow hand-written mysteries too: facts
+  told through what a suspect does ("signed the register with her left hand"), "Martin, the butler," as one
+  subject, the murderer under several names, and other suspects as witnesses ("Cora swears that the butler
+  smokes cigars", "Cora takes it back: that was someone else"). A witness is any other suspect, uniformly, so
+  being one says nothing about guilt; a clue that names two suspects is never followed by a pronoun.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class GeneratorConfig:
     pronoun_share: float = 0.3  # share of statements told with a pronoun after naming the suspect
     role_share: float = 0.25  # share of mentions that use the role ("the butler") instead of the name
     testimony_share: float = 0.15  # share of true statements framed as a witness's claim, like false ones
+    apposition_share: float = 0.2  # share of named subjects written "Martin, the butler," as authors do
+    suspect_witness_share: float = 0.3  # share of witnesses to a statement who are other suspects
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
 
 
@@ -132,7 +139,8 @@ class _Unit:
     trait: str = ""
     value: str = ""
     fact_id: str | None = None
-    witness: str = ""
+    witness: int = -1  # for a false testimony and its retraction: another suspect's slot, or -1 (a bystander)
+    bystander: str = ""  # the bystander witness, when there is one
     pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
 
 
@@ -231,12 +239,14 @@ class _Builder:
         targets = rng.sample(statements, min(config.false_testimonies, len(statements)))
         for number, target in enumerate(targets):
             wrong = rng.choice([v for v in CATALOGUE[target.trait].values if v != target.value])
-            witness = rng.choice(grammar.WITNESSES)
+            witness = _other(rng, size, target.suspect) if rng.random() < config.suspect_witness_share else -1
+            bystander = rng.choice(grammar.WITNESSES)
             fact_id = f"testimony-{number + 1}"
             end = units.index(target)
             first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
-            units.insert(second, _Unit("retract", target.suspect, target.trait, fact_id=fact_id, witness=witness))
-            units.insert(first, _Unit("false", target.suspect, target.trait, wrong, fact_id, witness))
+            said = {"fact_id": fact_id, "witness": witness, "bystander": bystander}
+            units.insert(second, _Unit("retract", target.suspect, target.trait, **said))
+            units.insert(first, _Unit("false", target.suspect, target.trait, wrong, **said))
 
         # Alibis resolve before the first evidence, so the decision always rests on remembered traits.
         innocents = [slot for slot in range(size) if slot != culprit]
@@ -276,6 +286,11 @@ class _Builder:
                 if at - last - 1 >= self.config.min_gap:
                     break
                 units.insert(at, fillers.pop() if fillers else _Unit("flavour"))
+
+
+def _other(rng: random.Random, size: int, slot: int) -> int:
+    """Another suspect than `slot`, uniformly: witnesses say nothing about guilt."""
+    return rng.choice([other for other in range(size) if other != slot])
 
 
 def _first(units: list[_Unit], kind: str) -> int:
@@ -335,16 +350,18 @@ class _Renderer:
                 return self.statement(unit)
             case "false":
                 frame = rng.choice(grammar.TESTIMONY_FRAMES)
-                text = self.fill(frame, unit.suspect, c=self.clause(unit, named=True), w=unit.witness)
+                clause = self.clause(unit, named=True)
+                text = self.sentence(frame, -1, c=clause, w=self.witness(unit.witness, unit.bystander))
                 return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value, unit.fact_id),))
             case "retract":
                 text = self.sentence(
                     rng.choice(grammar.RETRACTIONS),
                     unit.suspect,
-                    w=unit.witness,
+                    w=self.witness(unit.witness, unit.bystander),
                     noun=CATALOGUE[unit.trait].noun,
-                    named=True,
                 )
+                if unit.witness >= 0:
+                    self.last_named = -1  # two suspects named: no pronoun may follow
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "evidence":
                 clause = self.fill(rng.choice(grammar.EVIDENCE[unit.trait]), -1, **self.value_words(unit, False))
@@ -369,18 +386,35 @@ class _Renderer:
             frame = rng.choice(
                 grammar.STATEMENT_FRAMES if pronoun else grammar.STATEMENT_FRAMES + grammar.STATEMENT_FRAMES_NAMED
             )
-        text = _capital(frame.format(c=clause, w=rng.choice(grammar.WITNESSES)))
+        if "{w}" in frame:
+            suspect = rng.random() < self.config.suspect_witness_share
+            witness = _other(rng, len(self.suspects), unit.suspect) if suspect else -1
+            text = _capital(frame.format(c=clause, w=self.witness(witness, rng.choice(grammar.WITNESSES))))
+        else:
+            text = _capital(frame.format(c=clause))
         return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+
+    def witness(self, slot: int, bystander: str) -> str:
+        """The witness's words: another suspect, named (after which no pronoun may follow), or a bystander."""
+        if slot < 0:
+            return f"the {bystander}"
+        self.last_named = -1
+        suspect = self.suspects[slot]
+        return suspect.name if self.rng.random() >= self.config.role_share else f"the {suspect.role}"
 
     def clause(self, unit: _Unit, named: bool) -> str:
         template = self.rng.choice(grammar.STATEMENTS[unit.trait])
         return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True))
 
     def value_words(self, unit: _Unit, statement: bool) -> dict[str, str]:
-        words = {"v": grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, unit.value)}
+        choose = self.rng.choice
+        words = {
+            "v": choose(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,))),
+            "vp": choose(grammar.PAST_VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,))),
+        }
         items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
         if items:
-            words["item"] = items[unit.value]
+            words["item"] = choose(items[unit.value])
         return words
 
     def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
@@ -391,16 +425,21 @@ class _Renderer:
         rng = self.rng
         if slot >= 0:
             suspect = self.suspects[slot]
-            subject, _, possessive = suspect.pronouns
+            pronoun, object_pronoun, possessive = suspect.pronouns
+            subject = pronoun
             if named:
                 subject = suspect.name if rng.random() >= self.config.role_share else f"the {suspect.role}"
                 possessive_subject = f"{subject}'s"
+                if template.startswith("{s} ") and rng.random() < self.config.apposition_share:
+                    subject = f"{suspect.name}, the {suspect.role},"
             else:
                 possessive_subject = possessive
-            slots.update(s=subject, sp=possessive_subject, p=possessive)
+            slots.update(s=subject, sp=possessive_subject, p=possessive, sub=pronoun, obj=object_pronoun)
             self.last_named = slot
         if "{w}" in template and "w" not in slots:
-            slots["w"] = rng.choice(grammar.WITNESSES)
+            slots["w"] = f"the {rng.choice(grammar.WITNESSES)}"
+        if "{k}" in template:
+            slots["k"] = rng.choice(grammar.KILLERS)
         if "{room}" in template:
             slots["room"] = rng.choice(grammar.ROOMS)
         return template.format(**slots)
@@ -464,6 +503,7 @@ def _check(config: GeneratorConfig) -> None:
     for name in counts:
         if not 0 <= getattr(config, name) <= 100:
             raise ValueError(f"{name} must be between 0 and 100")
-    for name in ("distractor_share", "pronoun_share", "role_share", "testimony_share"):
+    shares = ("distractor_share", "pronoun_share", "role_share", "testimony_share", "apposition_share")
+    for name in (*shares, "suspect_witness_share"):
         if not 0.0 <= getattr(config, name) <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -148,14 +149,20 @@ def test_pronouns_refer_to_the_suspect_named_last() -> None:
         last_named = None
         for clue in story.clues:
             text = clue.text.lower()
-            named = [slot for slot, s in enumerate(story.suspects) if s.name.lower() in text or f"the {s.role}" in text]
+            named = [
+                slot
+                for slot, s in enumerate(story.suspects)
+                if re.search(rf"\b({s.name.lower()}|the {s.role})\b", text)  # words: "Ada" is not in "headache"
+            ]
             for fact in clue.facts:
                 if isinstance(fact, TraitStated) and fact.suspect not in named:
                     pronoun_statements += 1
                     assert last_named == fact.suspect, (seed, clue.text)
                     assert set(story.suspects[fact.suspect].pronouns) & set(split_words(text)), clue.text
-            assert len(set(named)) <= 1, clue.text  # one suspect per clue keeps pronouns unambiguous
-            last_named = named[-1] if named else last_named
+            if len(set(named)) > 1:  # a suspect as witness: the next pronoun statement must name its subject first
+                last_named = None
+            elif named:
+                last_named = named[-1]
     assert pronoun_statements > 1000
 
 
