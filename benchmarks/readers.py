@@ -117,7 +117,7 @@ def stream(checkpoint_dir: Path | None, repeats: int) -> None:
 
 
 def print_bands(results: dict[str, dict], key: str, title: str) -> None:
-    """One line per band of `key` (by_distance, by_window): its case count and each reader's accuracy."""
+    """One line per band of `key` (by_distance, by_window, ...): its case count and each reader's accuracy."""
     print(title)
     counts = results["oracle"][f"{key}_cases"]
     readers = [name for name in results if name != "oracle"]
@@ -145,6 +145,9 @@ def accuracy(cases: int) -> None:
         )
     for label, results in (("default", default), ("default, min_gap=0", short)):
         print_bands(results, "by_distance", f"final accuracy by memory distance, {label} cases:")
+        print_bands(
+            results, "by_verdict_distance", f"final accuracy by the longest link the verdict rests on, {label} cases:"
+        )
     print_bands(
         short, "by_window", "final accuracy by verdict window, the words needed to name the culprit (min_gap=0):"
     )

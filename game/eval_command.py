@@ -57,6 +57,9 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
     console.print(f"{args.cases} {stories[0].difficulty} cases from run seed {seed}")
     console.print(headline_table(results))
     console.print(distance_plot(results, "by_distance", "final accuracy by the deciding clue's memory distance"))
+    console.print(
+        distance_plot(results, "by_verdict_distance", "final accuracy by the longest link the verdict rests on")
+    )
     console.print(distance_plot(results, "by_window", "final accuracy by the verdict window (words to remember)"))
     console.print(distance_plot(results, "recall_by_distance", "read-out recall of a stated trait, by its age"))
     return 0

@@ -108,6 +108,8 @@ def score(
 
     tokens = sum(len(case.ids) for case in cases)
     by_distance, by_distance_cases = accuracy_by_band(final_correct, distances)
+    links = np.array([case.analysis.verdict_distance for case in cases])
+    by_verdict_distance, by_verdict_distance_cases = accuracy_by_band(final_correct, links)
     metrics: dict[str, object] = {
         "cases": len(cases),
         "tokens": tokens,
@@ -118,6 +120,8 @@ def score(
         "long_range_min_words": int(distances[longest_third].min()),
         "by_distance": by_distance,
         "by_distance_cases": by_distance_cases,
+        "by_verdict_distance": by_verdict_distance,
+        "by_verdict_distance_cases": by_verdict_distance_cases,
         "ece": expected_calibration_error(np.concatenate(confidences), np.concatenate(hits)),
         "brier": brier / tokens,
         "oracle_tv": tv / tokens,

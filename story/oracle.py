@@ -62,6 +62,9 @@ class Step:
     # (slot, trait) and the latest standing evidence of each trait.
     stated: tuple[tuple[int, str, str], ...] = ()  # (slot, trait, value)
     evidence: tuple[tuple[str, str], ...] = ()  # (trait, value)
+    # Per slot, the least memory in words among all its standing reasons to be cleared (0 if possible, or if an
+    # alibi clears it): the shortest link a reader must have made to see it cleared.
+    least_words: tuple[int, ...] = ()
 
     def posterior(self, cast_size: int) -> tuple[float, ...]:
         """Uniform over the possible suspects (all zeros if none is possible)."""
@@ -96,6 +99,16 @@ class Analysis:
     def memory_distance(self) -> int:
         """Words back to the latent fact that the deciding clue completed (0 when an alibi decides)."""
         return max((clearance.words for clearance in self.deciding), default=0)
+
+    @property
+    def verdict_distance(self) -> int:
+        """The longest link that the verdict after the last clue rests on, in words.
+
+        The deciding distance measures only the last clearance; the verdict also needs every suspect cleared
+        earlier, each by its shortest link. A reader that can hold a latent fact for N words, and carry a
+        belief ("cleared") as long as it likes, names the culprit when this is at most N.
+        """
+        return max(self.steps[-1].least_words, default=0) if self.steps else 0
 
 
 @dataclass(slots=True)
@@ -233,6 +246,7 @@ def _step(
 ) -> Step:
     found_by_trait = {trait: _clues_by_value(pile) for trait, pile in evidence.items() if pile}
     cleared: list[Clearance | None] = []
+    least_words: list[int] = []
     for slot in range(cast):
         reasons: list[Clearance] = []
         if alibis[slot]:
@@ -246,10 +260,11 @@ def _step(
                         reasons.append(Clearance(slot, "trait", late, early, trait, word_ends[late] - word_ends[early]))
         # The reason completed first; of those, the one needing the least memory: what a reader minimally had to hold.
         cleared.append(min(reasons, key=lambda r: (r.clue, r.words)) if reasons else None)
+        least_words.append(min((reason.words for reason in reasons), default=0))
     possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
     stated = tuple((slot, trait, pile[-1].fact.value) for (slot, trait), pile in statements.items() if pile)
     found = tuple((trait, pile[-1].fact.value) for trait, pile in evidence.items() if pile)
-    return Step(possible, tuple(cleared), stated, found)  # type: ignore[arg-type]
+    return Step(possible, tuple(cleared), stated, found, tuple(least_words))  # type: ignore[arg-type]
 
 
 def verdict_window(story: Story) -> int | None:

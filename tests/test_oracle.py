@@ -39,6 +39,7 @@ WORDS = {
     "Bram's hair is black; Cleo is right-handed; Ada is not.": 14,
     "No, he did see her.": 7,
     "It rained.": 3,
+    "Cleo is right-handed.": 4,
     "The ARCHER sighed. Bram has black hair.": 9,
     "Adam took up archery. Bram has black hair.": 10,
 }
@@ -145,6 +146,7 @@ def test_earliest_reason_wins_and_ties_go_to_the_shortest_memory() -> None:
     assert analysis.decided_at == 2
     assert analysis.deciding == (analysis.steps[2].cleared[B],)
     assert analysis.memory_distance == 9
+    assert analysis.steps[2].least_words == (0, 9, 0)
 
 
 # --- alibis and retractions ------------------------------------------------------------------------------------
@@ -529,3 +531,19 @@ def test_the_verdict_window_leaves_out_clues_the_verdict_does_not_need() -> None
 
 def test_an_undecided_case_has_no_verdict_window() -> None:
     assert verdict_window(case(clue("It rained."))) is None
+
+
+def test_the_verdict_distance_is_the_longest_link_the_verdict_still_rests_on() -> None:
+    story_ = case(
+        clue("Bram has black hair.", TraitStated(B, "hair", "black")),  # 5
+        clue("Rain fell on Ada's weather-vane all night."),  # 9
+        clue("The killer had red hair.", Evidence("hair", "red")),  # 6: clears Bram, 15 words after his hair
+        clue("Cleo is right-handed.", TraitStated(C, "handedness", "right")),  # 4
+        clue("It rained."),  # 3
+        clue("The knife was held in the left hand.", Evidence("handedness", "left")),  # 9: clears Cleo, decides
+    )
+    analysis = analyze(story_)
+    assert analysis.decided_at == 5
+    assert analysis.memory_distance == 3 + 9  # the decision's own link is short
+    assert analysis.verdict_distance == 9 + 6  # but the verdict still needs Bram's hair, from further back
+    assert analysis.steps[-1].least_words == (0, 15, 12)
