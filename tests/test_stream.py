@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -26,13 +28,16 @@ def test_streaming_matches_torch_to_1e5_on_random_cases(kind: str) -> None:
         ids = vocabulary.encode(read_story(story).tokens)
         views = torch.tensor([vocabulary.view_ids(ids, slot) for slot in range(cast)])[None]  # (1, K, T)
         with torch.no_grad():
-            possible, readout = model(views)
+            possible, _ = model(views)
             expected = cast_distribution(possible, torch.tensor([cast]))[0].double().numpy()  # (T, K)
+            # Read-out logits are unbounded (float32 rounding alone reaches 1e-5 on long readings with these
+            # large weights): the same model in float64 shows that the algorithm, not the precision, matches.
+            _, readout = copy.deepcopy(model).double()(views)
         stream = StreamingReader(kind, weights, vocabulary, cast)
         for position, token in enumerate(read_story(story).tokens):
             step = stream.step(token)
             np.testing.assert_allclose(step.probabilities, expected[position], atol=1e-5)
-            np.testing.assert_allclose(step.readout, readout[0, :, position].double().numpy(), atol=1e-5)
+            np.testing.assert_allclose(step.readout, readout[0, :, position].numpy(), atol=1e-9)
             assert (step.gates is not None) == (kind == "lstm")
 
 

@@ -135,3 +135,29 @@ def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp
     stuck = train(replace(base, level_steps=0), tmp_path / "stuck", "test")
     moved = train(replace(base, level_steps=2), tmp_path / "moved", "test")
     assert (stuck["level"], moved["level"]) == ("tiny", "easy")
+
+
+def test_training_reads_a_share_of_plain_words_as_unknown_and_never_a_fact() -> None:
+    from dataclasses import replace
+
+    from model.tokenizer import SPECIALS, UNKNOWN, build_vocabulary
+    from model.train import TRAIN_PRESETS, CaseSource, Plan, plain_words
+    from story.generator import generate_cases
+
+    vocabulary = build_vocabulary(generate_cases(3, 20, "default"))
+    plain = plain_words(vocabulary)
+    kept = {word for word, hidden in zip(vocabulary.words, plain, strict=True) if not hidden}
+    assert {"left", "red", "9", "cigars", "snuff", "he", "her", ",", "<s0>", "<self>"} <= kept
+    assert {"storm", "inspector", "claims", "admits"} <= set(vocabulary.words) - kept
+
+    config = replace(TRAIN_PRESETS["tiny"], levels=("default",), batch_cases=8, unknown_share=0.5)
+    source = CaseSource(config, None)
+    plan = Plan(0, False, 40)
+    batch = source.batch(plan, vocabulary)
+    clean = CaseSource(replace(config, unknown_share=0.0), None).batch(plan, vocabulary)
+    unknown = SPECIALS.index(UNKNOWN)
+    changed = batch.views != clean.views
+    assert (batch.views[changed] == unknown).all()
+    hidden_share = changed.sum().item() / plain[clean.views.numpy()].sum()
+    assert 0.45 < hidden_share < 0.55
+    assert (source.batch(plan, vocabulary).views == batch.views).all()  # a resumed run hides the same words
