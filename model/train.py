@@ -234,6 +234,7 @@ def reader_vocabulary() -> Vocabulary:
     )
 
 
+@functools.lru_cache(maxsize=4)
 def plain_words(vocabulary: Vocabulary) -> np.ndarray:
     """Per id, whether training may read it as `<unk>`: not a suspect, a pronoun, punctuation or a value's word.
 
@@ -245,7 +246,9 @@ def plain_words(vocabulary: Vocabulary) -> np.ndarray:
     for table in (grammar.VALUE_WORDS, grammar.PAST_VALUE_WORDS, grammar.ITEMS, grammar.STATEMENT_ITEMS):
         for phrases in table.values():
             kept.update(word for choices in phrases.values() for phrase in choices for word in split_words(phrase))
-    return np.array([word not in kept and any(c.isalpha() for c in word) for word in vocabulary.words])
+    plain = np.array([word not in kept and any(c.isalpha() for c in word) for word in vocabulary.words])
+    plain.flags.writeable = False  # cached and shared
+    return plain
 
 
 def with_unknown_words(ids: np.ndarray, plain: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
