@@ -67,7 +67,7 @@ class TrainConfig:
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay: the rival 0.39 instead of 0.31, the partner unharmed
     truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)
-    steps: int = 8000  # optimisation steps (5,000 until the richer prose of session 5: the partner reached 0.98)
+    steps: int = 8000  # optimisation steps (5,000 until session 5: on the wider prose that left the ECE at 0.028)
     minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
@@ -80,7 +80,7 @@ class TrainConfig:
     # clue's evidence must be applied at once: the story ends one token later)
     readout_weight: float = 2.0  # weight of the memory read-out loss (0.5 reached 0.92 where 2.0 reached 0.985)
     unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
-    unknown_share: float = 0.05  # share of plain words read as <unk> in training, so that the unknown words of
+    unknown_share: float = 0.1  # share of plain words read as <unk> in training, so that the unknown words of
     # an author's prose read as "some word" (an untrained embedding moved the partner 0.31 -> 0.89 on a flavour clue)
     readout_stride: int = 1  # supervise the read-out at every n-th token (4 is 6% faster but reached only 0.97)
     bfloat16_readout: bool = True  # compute the read-out head in bfloat16 (2.3x faster on a CPU with AVX512-BF16;
@@ -103,6 +103,7 @@ TRAIN_PRESETS = {
         hidden=32,
         embedding=16,
         weight_decay=0.0,
+        unknown_share=0.0,  # for authors' prose; on tiny cases it only slows the demonstration
         steps=4000,
         minutes=5.0,
         levels=("tiny",),

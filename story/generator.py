@@ -23,7 +23,8 @@ How a case is built (and why):
   told through what a suspect does ("signed the register with her left hand"), "Martin, the butler," as one
   subject, the murderer under several names, and other suspects as witnesses ("Cora swears that the butler
   smokes cigars", "Cora takes it back: that was someone else"). A witness is any other suspect, uniformly, so
-  being one says nothing about guilt; a clue that names two suspects is never followed by a pronoun.
+  being one says nothing about guilt; a clue that names two suspects is never followed by a pronoun. Evidence
+  is sometimes found among a suspect's things ("In the butler's room, ..."), any suspect's, uniformly.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class GeneratorConfig:
     testimony_share: float = 0.15  # share of true statements framed as a witness's claim, like false ones
     apposition_share: float = 0.2  # share of named subjects written "Martin, the butler," as authors do
     suspect_witness_share: float = 0.3  # share of witnesses to a statement who are other suspects
+    placed_evidence_share: float = 0.25  # share of evidence found among a suspect's things (any suspect, uniformly)
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
 
 
@@ -365,7 +367,13 @@ class _Renderer:
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "evidence":
                 clause = self.fill(rng.choice(grammar.EVIDENCE[unit.trait]), -1, **self.value_words(unit, False))
-                text = _capital(rng.choice(grammar.EVIDENCE_FRAMES).format(c=clause))
+                if rng.random() < self.config.placed_evidence_share:
+                    owner = self.suspects[rng.randrange(len(self.suspects))]
+                    mention = owner.name if rng.random() >= self.config.role_share else f"the {owner.role}"
+                    text = _capital(rng.choice(grammar.EVIDENCE_FRAMES_PLACED).format(c=clause, xp=f"{mention}'s"))
+                    self.last_named = -1  # the owner is no pronoun's referent
+                else:
+                    text = _capital(rng.choice(grammar.EVIDENCE_FRAMES).format(c=clause))
                 return Clue(text, (Evidence(unit.trait, unit.value),))
             case "alibi" | "broken":
                 templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
@@ -504,6 +512,6 @@ def _check(config: GeneratorConfig) -> None:
         if not 0 <= getattr(config, name) <= 100:
             raise ValueError(f"{name} must be between 0 and 100")
     shares = ("distractor_share", "pronoun_share", "role_share", "testimony_share", "apposition_share")
-    for name in (*shares, "suspect_witness_share"):
+    for name in (*shares, "suspect_witness_share", "placed_evidence_share"):
         if not 0.0 <= getattr(config, name) <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1")

@@ -10,6 +10,7 @@ suspects as witnesses. Slots in templates:
     {v}   the value's word ("left", "red", "smokes cigars")                    {vp}  in the past ("smoked a cigar")
     {item} a thing of the value ("cigar ash")          {k}   the culprit, unnamed ("the murderer")
     {w}   a witness: "the footman", or another suspect by name or role         {room} a room of the house
+    {xp}  any suspect's possessive, in evidence found among their things: "the butler's"
 
 A clue that names two suspects (one as a witness) is never followed by a pronoun statement: the generator
 names the subject again first, so "a pronoun means the suspect named last" is always right.
@@ -312,6 +313,14 @@ EVIDENCE_FRAMES = (
     "A search of the house showed that {c}.",
     "The police surgeon reports that {c}.",
     "{c}, and the inspector noticed.",
+)
+# Evidence found among a suspect's things: {xp} is any suspect's possessive, drawn uniformly (the culprit no more
+# often than anyone), so a reader learns that a name in an evidence clue is where it was found, not who did it.
+EVIDENCE_FRAMES_PLACED = (
+    "In {xp} room, {c}.",
+    "Outside {xp} door, {c}.",
+    "{c}, not far from {xp} chair.",
+    "When the inspector searched {xp} pantry, {c}.",
 )
 RETRACTIONS = (
     "{w} now admits to being wrong about {sp} {noun}.",
