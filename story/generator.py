@@ -368,9 +368,8 @@ class _Renderer:
             case "evidence":
                 clause = self.fill(rng.choice(grammar.EVIDENCE[unit.trait]), -1, **self.value_words(unit, False))
                 if rng.random() < self.config.placed_evidence_share:
-                    owner = self.suspects[rng.randrange(len(self.suspects))]
-                    mention = owner.name if rng.random() >= self.config.role_share else f"the {owner.role}"
-                    text = _capital(rng.choice(grammar.EVIDENCE_FRAMES_PLACED).format(c=clause, xp=f"{mention}'s"))
+                    owner = self.mention(rng.randrange(len(self.suspects)))
+                    text = _capital(rng.choice(grammar.EVIDENCE_FRAMES_PLACED).format(c=clause, xp=f"{owner}'s"))
                     self.last_named = -1  # the owner is no pronoun's referent
                 else:
                     text = _capital(rng.choice(grammar.EVIDENCE_FRAMES).format(c=clause))
@@ -407,6 +406,10 @@ class _Renderer:
         if slot < 0:
             return f"the {bystander}"
         self.last_named = -1
+        return self.mention(slot)
+
+    def mention(self, slot: int) -> str:
+        """A suspect by name or, at `role_share`, by role ("the butler")."""
         suspect = self.suspects[slot]
         return suspect.name if self.rng.random() >= self.config.role_share else f"the {suspect.role}"
 
@@ -436,7 +439,7 @@ class _Renderer:
             pronoun, object_pronoun, possessive = suspect.pronouns
             subject = pronoun
             if named:
-                subject = suspect.name if rng.random() >= self.config.role_share else f"the {suspect.role}"
+                subject = self.mention(slot)
                 possessive_subject = f"{subject}'s"
                 if template.startswith("{s} ") and rng.random() < self.config.apposition_share:
                     subject = f"{suspect.name}, the {suspect.role},"
