@@ -363,14 +363,13 @@ class _Renderer:
                     noun=CATALOGUE[unit.trait].noun,
                 )
                 if unit.witness >= 0:
-                    self.last_named = -1  # two suspects named: no pronoun may follow
+                    self.last_named = -1  # the witness was named before the subject, which fill() then recorded
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "evidence":
                 clause = self.fill(rng.choice(grammar.EVIDENCE[unit.trait]), -1, **self.value_words(unit, False))
                 if rng.random() < self.config.placed_evidence_share:
                     owner = self.mention(rng.randrange(len(self.suspects)))
                     text = _capital(rng.choice(grammar.EVIDENCE_FRAMES_PLACED).format(c=clause, xp=f"{owner}'s"))
-                    self.last_named = -1  # the owner is no pronoun's referent
                 else:
                     text = _capital(rng.choice(grammar.EVIDENCE_FRAMES).format(c=clause))
                 return Clue(text, (Evidence(unit.trait, unit.value),))
@@ -402,14 +401,16 @@ class _Renderer:
         return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
 
     def witness(self, slot: int, bystander: str) -> str:
-        """The witness's words: another suspect, named (after which no pronoun may follow), or a bystander."""
-        if slot < 0:
-            return f"the {bystander}"
-        self.last_named = -1
-        return self.mention(slot)
+        """The witness's words: another suspect, by name or role, or a bystander."""
+        return f"the {bystander}" if slot < 0 else self.mention(slot)
 
     def mention(self, slot: int) -> str:
-        """A suspect by name or, at `role_share`, by role ("the butler")."""
+        """A suspect by name or, at `role_share`, by role ("the butler").
+
+        A suspect named anywhere but as the subject (a witness, an evidence owner) leaves no pronoun a single
+        referent, so no pronoun may follow; `fill` records its subject after this.
+        """
+        self.last_named = -1
         suspect = self.suspects[slot]
         return suspect.name if self.rng.random() >= self.config.role_share else f"the {suspect.role}"
 
