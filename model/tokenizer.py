@@ -3,8 +3,9 @@
 Names and roles become `<s0>`..`<s7>` by cast order (entity anonymisation, as in reading-comprehension work), so
 one model reads every cast and learns nothing about a particular name. A role is matched as a word ("the
 butler" reads "the <s0>"); a name is matched whole, case-insensitively, and by any one of its words that is
-capitalised in the text and belongs to no other suspect ("Reeve" for "Captain Reeve", but not "lane" in "down
-the lane" for "Miss Lane"). Pronouns stay words: resolving them is part of the reading.
+capitalised in the text and belongs to no other suspect and not to the victim ("Reeve" for "Captain Reeve", but
+not "lane" in "down the lane" for "Miss Lane", nor "Moray" when Angus Moray is the one who died and Mrs Moray a
+suspect). Pronouns stay words: resolving them is part of the reading.
 
 This module is pure Python (no torch), so the game's numpy reader tokenizes exactly as training did.
 """
@@ -47,6 +48,8 @@ def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
     for slot, suspect in enumerate(story.suspects):
         for word in suspect.name.split():
             cast_words.setdefault(word.lower(), set()).add(slot)
+    for word in _victim_name(story).split():  # the victim's words name nobody in the cast on their own
+        cast_words.setdefault(word.lower(), set()).add(-1)
     found: list[tuple[str, int, bool]] = []  # (text, slot, case-sensitive)
     for slot, suspect in enumerate(story.suspects):
         found.append((suspect.name, slot, False))
@@ -65,6 +68,11 @@ def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
         if len(holders) == 1:
             aliases.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), holders[0]))
     return aliases
+
+
+def _victim_name(story: Story) -> str:
+    """The victim's name: the `victim` text up to its first comma ("Angus Moray, the principal keeper")."""
+    return story.victim.partition(",")[0]
 
 
 def _rank_holders(story: Story) -> dict[str, list[int]]:

@@ -49,6 +49,16 @@ def test_a_capitalised_part_of_a_name_refers_to_the_suspect_but_a_common_word_do
     assert tokens_of("Miss left.") == ["miss", "left", "."]  # a courtesy title alone names nobody
 
 
+def test_a_word_of_the_victims_name_alone_names_no_suspect() -> None:
+    cast = (Suspect("Mrs Moray", "wife", "she"), Suspect("Tulloch", "assistant", "he"))
+    clues = (Clue("Angus Moray fell; Moray's lamp went out, and Mrs Moray and Tulloch ran."),)
+    story = Story("T", "S", "Angus Moray, the principal keeper", "Two.", cast, clues, 1, "R")
+    reading = read_story(story)
+    tokens = reading.tokens[reading.intro_length :]
+    assert tokens[:5] == ("angus", "moray", "fell", ";", "moray")  # the victim, twice
+    assert tokens[-6:] == ("and", "<s0>", "and", "<s1>", "ran", ".")  # the wife by her whole name
+
+
 def test_a_rank_alone_names_its_only_holder_but_not_before_another_name() -> None:
     assert tokens_of("The Captain signed it.") == ["the", "<s0>", "signed", "it", "."]
     assert tokens_of("Captain Hastings called.") == ["captain", "hastings", "called", "."]
