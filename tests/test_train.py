@@ -161,3 +161,22 @@ def test_training_reads_a_share_of_plain_words_as_unknown_and_never_a_fact() -> 
     hidden_share = changed.sum().item() / plain[clean.views.numpy()].sum()
     assert 0.45 < hidden_share < 0.55
     assert (source.batch(plan, vocabulary).views == batch.views).all()  # a resumed run hides the same words
+
+
+def test_activation_penalties_average_over_real_tokens_and_are_free_when_off() -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model.train import TRAIN_PRESETS, activation_penalties
+
+    states = torch.tensor([[[1.0, 1.0], [0.0, 0.0], [9.0, 9.0]], [[0.5, -0.5], [0.5, 0.5], [0.0, 0.0]]])
+    token_mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])  # the 9s are padding
+    config = TRAIN_PRESETS["default"]
+    assert [term.item() for term in activation_penalties(states, token_mask, config)] == [0.0, 0.0]
+    activation, temporal = activation_penalties(
+        states, token_mask, replace(config, activation_weight=2.0, temporal_weight=3.0)
+    )
+    # mean squared state per token: 1, 0 | 0.25, 0.25, 0 -> 1.5 / 5; changes: 1 (pad pair skipped) | 0.5, 0.25
+    assert activation.item() == pytest.approx(2.0 * 1.5 / 5)
+    assert temporal.item() == pytest.approx(3.0 * (1.0 + 0.5 + 0.25) / 3)
