@@ -34,7 +34,9 @@ def speed(steps: int, stride: int = 0) -> None:
     import tempfile
     from dataclasses import replace
 
-    from model.train import HIDDEN, TRAIN_PRESETS, CaseSource, Progress, TrainConfig, reader_vocabulary, train
+    from model.recipe import HIDDEN, TRAIN_PRESETS, TrainConfig
+    from model.train import Progress, train
+    from model.training_data import CaseSource, reader_vocabulary
 
     config = replace(TRAIN_PRESETS["default"], levels=("default",), steps=steps, eval_every=10**9, eval_cases=1)
     if stride:

@@ -13,7 +13,8 @@ CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     from model.checkpoint import CheckpointError, load_checkpoint
-    from model.train import TRAIN_PRESETS, TrainConfig, train, with_overrides
+    from model.recipe import TRAIN_PRESETS, TrainConfig, with_overrides
+    from model.train import train
     from story import StoryError
     from story.jsonl import read_jsonl
 

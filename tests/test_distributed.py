@@ -11,7 +11,8 @@ import numpy as np
 import torch.multiprocessing as mp
 
 from model.checkpoint import load_checkpoint
-from model.train import TRAIN_PRESETS, train
+from model.recipe import TRAIN_PRESETS
+from model.train import train
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=4, batch_cases=4, eval_cases=4, eval_every=1000)
 

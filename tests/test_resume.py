@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, save_checkpoint
+from model.recipe import TRAIN_PRESETS
 from model.tokenizer import SPECIALS
-from model.train import TRAIN_PRESETS, train
+from model.train import train
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
 

@@ -70,7 +70,7 @@ def test_the_fast_cross_entropy_matches_torch() -> None:
     import torch
     import torch.nn.functional as F
 
-    from model.train import cross_entropy
+    from model.objective import cross_entropy
 
     logits = (torch.randn(500, 8) * 20).requires_grad_()
     targets = torch.randint(0, 8, (500,))
@@ -106,10 +106,11 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -
     import torch
 
     from model.batch import collate
+    from model.objective import losses
     from model.readers import Reader, ReaderConfig
+    from model.recipe import TRAIN_PRESETS
     from model.targets import case_targets
     from model.tokenizer import build_vocabulary
-    from model.train import TRAIN_PRESETS, losses
     from story.generator import generate_cases
 
     stories = list(generate_cases(3, 4, "easy"))
@@ -127,7 +128,8 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -
 def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from model.train import TRAIN_PRESETS, train
+    from model.recipe import TRAIN_PRESETS
+    from model.train import train
 
     base = replace(
         TRAIN_PRESETS["tiny"], levels=("tiny", "easy"), steps=4, batch_cases=2, eval_cases=2, level_up_accuracy=2.0
@@ -140,8 +142,9 @@ def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp
 def test_training_reads_a_share_of_plain_words_as_unknown_and_never_a_fact() -> None:
     from dataclasses import replace
 
+    from model.recipe import TRAIN_PRESETS
     from model.tokenizer import SPECIALS, UNKNOWN, build_vocabulary
-    from model.train import TRAIN_PRESETS, CaseSource, Plan, plain_words
+    from model.training_data import CaseSource, Plan, plain_words
     from story.generator import generate_cases
 
     vocabulary = build_vocabulary(generate_cases(3, 20, "default"))
@@ -168,7 +171,8 @@ def test_activation_penalties_average_over_real_tokens_and_are_free_when_off() -
 
     import torch
 
-    from model.train import TRAIN_PRESETS, activation_penalties
+    from model.objective import activation_penalties
+    from model.recipe import TRAIN_PRESETS
 
     states = torch.tensor([[[1.0, 1.0], [0.0, 0.0], [9.0, 9.0]], [[0.5, -0.5], [0.5, 0.5], [0.0, 0.0]]])
     token_mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])  # the 9s are padding

@@ -39,7 +39,9 @@ def run(name: str, minutes: float, device: str, out: str, eval_cases: int) -> No
     from model.evaluate import reader_traces
     from model.metrics import score
     from model.targets import case_targets
-    from model.train import VALIDATION_RUN_SEED, TRAIN_PRESETS, level_config, reader_vocabulary, train
+    from model.recipe import TRAIN_PRESETS, VALIDATION_RUN_SEED, level_config
+    from model.train import train
+    from model.training_data import reader_vocabulary
     from story.generator import generate_cases
 
     config = replace(TRAIN_PRESETS["default"], minutes=minutes, device=device, eval_every=500)

@@ -1,0 +1,99 @@
+"""The training recipe as data: every knob of a run, the presets, the curriculum's levels, the learning rate.
+
+docs/model.md says how each default was found; a checkpoint stores the whole TrainConfig it was trained with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from story.generator import PRESETS, GeneratorConfig, configure, parse_knobs
+
+# LSTM-128 and RNN-256 have about the same number of weights (114k and 111k besides the embedding): the rival
+# differs in how it remembers, not in how much room it has.
+HIDDEN = {"lstm": 128, "rnn": 256}
+VALIDATION_RUN_SEED = 1_000_003  # validation and evaluation cases come from this run seed; training never does
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every knob of a training run; stored in the checkpoint."""
+
+    kind: str = "lstm"  # lstm (the partner) or rnn (the rival)
+    hidden: int = 0  # recurrent width; 0: the kind's own (HIDDEN), which gives both readers similar sizes
+    embedding: int = 64  # word embedding width
+    batch_cases: int = 16  # cases per step (each read once per suspect)
+    learning_rate: float = 2e-3  # AdamW, peak; a cosine takes it to a tenth by the last step
+    clip: float = 1.0  # gradient norm clipping
+    weight_decay: float = 0.1  # AdamW's decoupled weight decay: the rival 0.39 instead of 0.31, the partner unharmed
+    truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)
+    steps: int = 8000  # optimisation steps (5,000 until session 5: on the wider prose that left the ECE at 0.028)
+    minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
+    seed: int = 0  # training cases come from this run seed; also seeds torch
+    levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
+    level_up_accuracy: float = 0.9  # move up when final accuracy over the last 25 steps reaches this
+    level_steps: int = 0  # also move up after this many steps at a level, however it does (0: never)
+    replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
+    cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
+    culprit_weight: float = 0.0  # weight of the per-token cross-entropy against the culprit
+    change_weight: float = 10.0  # extra weight at the token where a clue changes who is possible (the last
+    # clue's evidence must be applied at once: the story ends one token later)
+    readout_weight: float = 2.0  # weight of the memory read-out loss (0.5 reached 0.92 where 2.0 reached 0.985)
+    unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
+    unknown_share: float = 0.1  # share of plain words read as <unk> in training, so that the unknown words of
+    # an author's prose read as "some word" (an untrained embedding moved the partner 0.31 -> 0.89 on a flavour clue)
+    activation_weight: float = 0.0  # activation regularisation: weight of the mean squared hidden state, which
+    # keeps a tanh state out of saturation, where it can still be written (Merity et al. 2017)
+    temporal_weight: float = 0.0  # temporal activation regularisation: weight of the mean squared change of the
+    # hidden state from one token to the next, so that a word that says nothing writes nothing
+    readout_stride: int = 1  # supervise the read-out at every n-th token (4 is 6% faster but reached only 0.97)
+    bfloat16_readout: bool = True  # compute the read-out head in bfloat16 (2.3x faster on a CPU with AVX512-BF16;
+    # the recurrence, the "still possible" head and every loss stay float32)
+    pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
+    epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
+    eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
+    eval_every: int = 250  # steps between validations and checkpoints
+    orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
+    threads: int = 1  # torch threads (the machine has 2 cores; keep one for the generator and the rest)
+    device: str = "cpu"  # cpu, cuda or auto (cuda if there is one); shipped weights train on cpu
+    data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
+
+
+TRAIN_PRESETS = {
+    "default": TrainConfig(),
+    # About two minutes: proves the pipeline end to end, and learns the binding on tiny cases (0.33 -> ~0.9).
+    # No weight decay: it is there for long readings, and holds a reader this small back (0.58 with it).
+    "tiny": TrainConfig(
+        hidden=32,
+        embedding=16,
+        weight_decay=0.0,
+        unknown_share=0.0,  # for authors' prose; on tiny cases it only slows the demonstration
+        steps=4000,
+        minutes=5.0,
+        levels=("tiny",),
+        eval_cases=100,
+        eval_every=400,
+    ),
+}
+
+
+def level_config(spec: str) -> tuple[str, GeneratorConfig]:
+    """ "default" or "default:min_gap=0;cast_size=5,6" -> (preset, its knobs); ValueError says what is wrong."""
+    preset, _, knobs = spec.partition(":")
+    if preset not in PRESETS:
+        raise ValueError(f"unknown difficulty '{preset}' in level '{spec}'; use one of {', '.join(PRESETS)}")
+    return preset, configure(PRESETS[preset], parse_knobs(knobs.split(";")) if knobs else {})
+
+
+def learning_rate(config: TrainConfig, step: int) -> float:
+    """Linear warm-up over 50 steps, then a cosine from the peak down to a tenth of it at the last step."""
+    warm = min(1.0, (step + 1) / 50)
+    progress = min(1.0, step / max(config.steps, 1))
+    return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+
+def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
+    """`config` with the given fields set, skipping those left as None (unset command-line flags)."""
+    return replace(config, **{name: value for name, value in changes.items() if value is not None})

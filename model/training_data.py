@@ -1,0 +1,134 @@
+"""What a run reads: the readers' vocabulary, words read as unknown, the validation cases, and each step's cases.
+
+Fresh cases come from the generator along the curriculum's levels (or from a fixed pool); which ones is decided
+from the run seed and the run's progress alone, so a resumed run reads exactly what an uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.batch import Batch, collate
+from model.distributed import ALONE, Ranks
+from model.recipe import VALIDATION_RUN_SEED, TrainConfig, level_config
+from model.targets import CaseTargets, case_targets
+from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary, build_vocabulary
+from story import Story, grammar
+from story.generator import case_seed, generate_case, generate_cases
+from story.traits import CATALOGUE, PRONOUNS
+from story.words import split_words
+
+if TYPE_CHECKING:
+    from model.train import Progress
+
+
+def reader_vocabulary() -> Vocabulary:
+    """Every word the generator's grammar uses: the words a reader can learn. Any other word is `<unk>`.
+
+    A word that training never shows keeps its random embedding, and moves a reader's belief at random; the
+    bundled mysteries' own words are therefore not in it (they were, until session 5). Training teaches
+    `<unk>` instead, by reading a share of plain words as unknown (`unknown_share`).
+    """
+    return build_vocabulary(
+        story for preset in ("tiny", "easy", "default", "hard") for story in generate_cases(7, 600, preset)
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def plain_words(vocabulary: Vocabulary) -> np.ndarray:
+    """Per id, whether training may read it as `<unk>`: not a suspect, a pronoun, punctuation or a value's word.
+
+    Facts stay readable, so the targets stay true: only the words around them go unknown.
+    """
+    kept = set(SPECIALS) | {word for pronouns in PRONOUNS.values() for word in pronouns}
+    for trait in CATALOGUE.values():
+        kept.update(trait.values)
+    for table in (grammar.VALUE_WORDS, grammar.PAST_VALUE_WORDS, grammar.ITEMS, grammar.STATEMENT_ITEMS):
+        for phrases in table.values():
+            kept.update(word for choices in phrases.values() for phrase in choices for word in split_words(phrase))
+    plain = np.array([word not in kept and any(c.isalpha() for c in word) for word in vocabulary.words])
+    plain.flags.writeable = False  # cached and shared
+    return plain
+
+
+def with_unknown_words(ids: np.ndarray, plain: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """`ids` with each plain word replaced by `<unk>` with probability `share`."""
+    hidden = plain[ids] & (rng.random(len(ids)) < share)
+    return np.where(hidden, SPECIALS.index(UNKNOWN), ids)
+
+
+def validation_cases(config: TrainConfig, vocabulary: Vocabulary) -> list[CaseTargets]:
+    difficulty, generator = level_config(config.levels[-1])
+    return [
+        case_targets(story, vocabulary)
+        for story in generate_cases(VALIDATION_RUN_SEED, config.eval_cases, difficulty, generator)
+    ]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which cases a step will train on, decided before they are built (so building can run ahead)."""
+
+    level: int  # index into the curriculum's levels (unused with a pool)
+    replay: bool  # drawn from an earlier level than the current one
+    start: int  # first case index in the run (fresh cases) or position in the pool's order
+
+
+class CaseSource:
+    """The cases of each step: fresh from the generator at the curriculum's level, or from a fixed pool.
+
+    `plan` decides, from the run seed and the Progress alone, which cases come next; `batch` builds them (a
+    pure function of the plan), in a background thread while the previous step trains. So a resumed run
+    draws exactly what the uninterrupted run would have, however fast each part ran.
+    """
+
+    def __init__(self, config: TrainConfig, pool: list[Story] | None) -> None:
+        self.config = config
+        self.levels = [level_config(spec) for spec in config.levels]
+        self.pool = pool
+
+    def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
+        replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
+        level = int(rng.integers(progress.level)) if replay else progress.level
+        plan = Plan(level, replay, progress.drawn)
+        progress.drawn += self.config.batch_cases
+        return plan
+
+    def stories(self, plan: Plan) -> list[Story]:
+        config = self.config
+        if self.pool is not None:
+            positions = (divmod(index, len(self.pool)) for index in range(plan.start, plan.start + config.batch_cases))
+            return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
+        difficulty, generator = self.levels[plan.level]
+        return [
+            generate_case(case_seed(config.seed, index), difficulty, generator)
+            for index in range(plan.start, plan.start + config.batch_cases)
+        ]
+
+    @functools.lru_cache(maxsize=2)  # noqa: B019 (one source per run; the cache lives as long as the run)
+    def _order(self, epoch: int) -> np.ndarray:
+        """The pool's order in this epoch: a fresh shuffle per epoch, from the run seed."""
+        assert self.pool is not None
+        return np.random.default_rng([self.config.seed, epoch]).permutation(len(self.pool))
+
+    def batch(self, plan: Plan, vocabulary: Vocabulary, ranks: Ranks = ALONE) -> Batch:
+        """The plan's cases as a padded batch; under data parallelism, this rank's slice of them."""
+        stories = self.stories(plan)
+        share = len(stories) // ranks.world
+        first = ranks.rank * share
+        cases = [case_targets(story, vocabulary) for story in stories[first : first + share]]
+        if self.config.unknown_share:
+            plain = plain_words(vocabulary)
+            cases = [
+                replace(case, ids=with_unknown_words(case.ids, plain, self.config.unknown_share, rng))
+                for case, rng in zip(cases, self.word_rngs(plan, first, share), strict=True)
+            ]
+        return collate(cases, vocabulary)
+
+    def word_rngs(self, plan: Plan, first: int, count: int) -> list[np.random.Generator]:
+        """One generator per case, from the run seed and the case's draw: a resumed run hides the same words."""
+        return [np.random.default_rng([self.config.seed, plan.start + first + index, 1]) for index in range(count)]
