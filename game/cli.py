@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -89,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--device", choices=("auto", "cpu", "cuda"), help="where to train (default cpu; auto: cuda if there is one)"
     )
+    train.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KNOB=VALUE",
+        dest="knobs",
+        help="override a recipe knob of TrainConfig (model/recipe.py), e.g. --set truncate=50 "
+        "--set 'levels=tiny easy default'",
+    )
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
 
@@ -164,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "train":
             from game.train_command import run_train
 
-            return run_train(args, console, " ".join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
+            return run_train(args, console, shlex.join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
         if args.command == "play":
             if args.story is not None and args.generated:
                 console.print("[red]whodunit play: give a story file or --generated, not both[/]")

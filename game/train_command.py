@@ -7,18 +7,26 @@ from dataclasses import fields
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 
 CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     from model.checkpoint import CheckpointError, load_checkpoint
-    from model.recipe import TRAIN_PRESETS, TrainConfig, with_overrides
+    from model.recipe import TRAIN_PRESETS, TrainConfig, configure_training, with_overrides
     from model.train import train
     from story import StoryError
+    from story.generator import parse_knobs
     from story.jsonl import read_jsonl
 
     try:
+        if args.resume and args.knobs:
+            console.print("[red]whodunit train: a resumed run keeps its own settings; --set starts a new run[/]")
+            return 2
+        if args.difficulty and any(knob.partition("=")[0].strip() == "levels" for knob in args.knobs):
+            console.print("[red]whodunit train: --difficulty and --set levels=... both set the curriculum; use one[/]")
+            return 2
         if args.resume:
             stored = load_checkpoint(args.out).meta.get("training", {})
             known = {field.name for field in fields(TrainConfig)}
@@ -30,7 +38,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             if args.difficulty:
                 levels = CURRICULUM[: CURRICULUM.index(args.difficulty) + 1]
             config = with_overrides(
-                TRAIN_PRESETS[args.preset],
+                configure_training(TRAIN_PRESETS[args.preset], parse_knobs(args.knobs)),
                 kind=args.model,
                 seed=args.seed,
                 minutes=args.minutes,
@@ -48,6 +56,9 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     except StoryError as exc:
         console.print(f"[red]whodunit train: {exc}[/]")
         return 1
+    except ValueError as exc:  # a knob that does not exist, or a value it cannot take
+        console.print(f"[red]whodunit train: {escape(str(exc))}[/]")
+        return 2
     from model.distributed import launched_ranks
 
     if not launched_ranks().leader:  # under torchrun, rank 0 alone shows progress

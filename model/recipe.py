@@ -5,8 +5,9 @@ docs/model.md says how each default was found; a checkpoint stores the whole Tra
 
 from __future__ import annotations
 
+import difflib
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from story.generator import PRESETS, GeneratorConfig, configure, parse_knobs
@@ -97,3 +98,65 @@ def learning_rate(config: TrainConfig, step: int) -> float:
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
     """`config` with the given fields set, skipping those left as None (unset command-line flags)."""
     return replace(config, **{name: value for name, value in changes.items() if value is not None})
+
+
+# Knobs with a flag of their own in `whodunit train` are set there, so that a run has one way to say each.
+FLAGGED = {
+    "kind": "--model",
+    "seed": "--seed",
+    "steps": "--steps",
+    "minutes": "--minutes",
+    "pool_cases": "--cases",
+    "epochs": "--epochs",
+    "device": "--device",
+    "data": "--data",
+}
+SHARES = ("level_up_accuracy", "replay_share", "unknown_share")  # probabilities: 0 to 1
+AT_LEAST_ONE = ("embedding", "batch_cases", "readout_stride", "eval_cases", "eval_every", "threads")
+
+
+def configure_training(base: TrainConfig, overrides: dict[str, str]) -> TrainConfig:
+    """`base` with knobs set from text, as `whodunit train --set KNOB=VALUE` gives them; ValueError says what is
+    wrong. `levels` takes the curriculum's level specs separated by spaces ("tiny easy default:min_gap=0")."""
+    known = {field.name for field in fields(TrainConfig)}
+    changes: dict[str, object] = {}
+    for key, text in overrides.items():
+        if key in FLAGGED:
+            raise ValueError(f"set '{key}' with {FLAGGED[key]}, not --set")
+        if key not in known:
+            settable = sorted(known - set(FLAGGED))
+            hint = difflib.get_close_matches(key, settable, n=1)
+            suggestion = f"did you mean '{hint[0]}'?" if hint else f"knobs: {', '.join(settable)}"
+            raise ValueError(f"unknown training knob '{key}'; {suggestion}")
+        changes[key] = _knob_value(key, getattr(base, key), text)
+    config = replace(base, **changes)  # type: ignore[arg-type]
+    for name in (field.name for field in fields(TrainConfig)):
+        value = getattr(config, name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise ValueError(f"training knob '{name}' must not be negative")
+    for name in SHARES:
+        if not 0.0 <= getattr(config, name) <= 1.0:
+            raise ValueError(f"training knob '{name}' must be between 0 and 1")
+    for name in AT_LEAST_ONE:
+        if getattr(config, name) < 1:
+            raise ValueError(f"training knob '{name}' must be at least 1")
+    return config
+
+
+def _knob_value(key: str, current: object, text: str) -> object:
+    if isinstance(current, tuple):  # the curriculum's levels
+        levels = tuple(text.split())
+        if not levels:
+            raise ValueError(f"training knob '{key}' takes level specs separated by spaces: 'tiny easy default'")
+        for spec in levels:
+            level_config(spec)  # raises with the level's problem
+        return levels
+    if isinstance(current, bool):
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"training knob '{key}' takes true or false, not '{text}'")
+        return text.lower() == "true"
+    try:
+        return type(current)(text)
+    except ValueError:
+        wanted = {int: "a whole number", float: "a number", str: "a word"}[type(current)]
+        raise ValueError(f"training knob '{key}' takes {wanted}, not '{text}'") from None

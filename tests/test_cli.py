@@ -105,3 +105,25 @@ def test_generate_into_an_unwritable_place_says_so(tmp_path: Path, capsys: pytes
     blocker.write_text("")
     assert main(["generate", "--out", str(blocker / "cases.jsonl")]) == 1
     assert "cannot write" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("knob", "message"),
+    [
+        ("activaton_weight=1", "unknown training knob 'activaton_weight'; did you mean 'activation_weight'?"),
+        ("steps=5", "set 'steps' with --steps, not --set"),
+        ("truncate=abc", "training knob 'truncate' takes a whole number, not 'abc'"),
+        ("unknown_share=2", "training knob 'unknown_share' must be between 0 and 1"),
+        ("levels=tiny nope", "unknown difficulty 'nope' in level 'nope'"),
+        ("levels=tiny default:min_gapp=1", "unknown generator knob 'min_gapp'"),
+        ("bfloat16_readout=maybe", "takes true or false, not 'maybe'"),
+        ("batch_cases=0", "training knob 'batch_cases' must be at least 1"),
+        ("clip=-1", "training knob 'clip' must not be negative"),
+    ],
+)
+def test_train_rejects_a_bad_knob_before_training(
+    knob: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["train", "--preset", "tiny", "--set", knob, "--out", str(tmp_path / "run")]) == 2
+    assert message in capsys.readouterr().out
+    assert not (tmp_path / "run").exists()

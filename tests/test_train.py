@@ -28,6 +28,16 @@ def test_train_a_few_steps_then_stream_the_checkpoint(tmp_path: Path) -> None:
     assert np.isclose(step.probabilities.sum(), 1.0)
 
 
+def test_recipe_knobs_set_from_the_command_line_are_trained_with_and_recorded(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    argv = ["train", "--preset", "tiny", "--steps", "2", "--set", "levels=tiny easy", "--set", "truncate=7"]
+    assert main([*argv, "--out", str(out)]) == 0
+    training = load_checkpoint(out).meta["training"]
+    assert (training["levels"], training["truncate"]) == (["tiny", "easy"], 7)
+    assert "--set 'levels=tiny easy'" in training["command"]  # quoted: the command runs again as written
+    assert main(["train", "--resume", "--set", "truncate=3", "--out", str(out)]) == 2  # a resumed run keeps its own
+
+
 def test_a_tampered_checkpoint_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert main(["train", "--model", "rnn", "--preset", "tiny", "--steps", "1", "--out", str(out)]) == 0
