@@ -21,12 +21,11 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     from story.jsonl import read_jsonl
 
     try:
-        if args.resume and args.knobs:
-            console.print("[red]whodunit train: a resumed run keeps its own settings; --set starts a new run[/]")
-            return 2
-        if args.difficulty and any(knob.partition("=")[0].strip() == "levels" for knob in args.knobs):
-            console.print("[red]whodunit train: --difficulty and --set levels=... both set the curriculum; use one[/]")
-            return 2
+        knobs = parse_knobs(args.knobs)
+        if args.resume and knobs:
+            raise ValueError("a resumed run keeps its own settings; --set starts a new run")
+        if args.difficulty and "levels" in knobs:
+            raise ValueError("--difficulty and --set levels=... both set the curriculum; use one")
         if args.resume:
             stored = load_checkpoint(args.out).meta.get("training", {})
             known = {field.name for field in fields(TrainConfig)}
@@ -38,7 +37,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             if args.difficulty:
                 levels = CURRICULUM[: CURRICULUM.index(args.difficulty) + 1]
             config = with_overrides(
-                configure_training(TRAIN_PRESETS[args.preset], parse_knobs(args.knobs)),
+                configure_training(TRAIN_PRESETS[args.preset], knobs),
                 kind=args.model,
                 seed=args.seed,
                 minutes=args.minutes,
@@ -56,7 +55,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     except StoryError as exc:
         console.print(f"[red]whodunit train: {exc}[/]")
         return 1
-    except ValueError as exc:  # a knob that does not exist, or a value it cannot take
+    except ValueError as exc:  # a knob that does not exist, a value it cannot take, flags that disagree
         console.print(f"[red]whodunit train: {escape(str(exc))}[/]")
         return 2
     from model.distributed import launched_ranks
