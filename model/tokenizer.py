@@ -63,9 +63,10 @@ def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
         for text, slot, exact in found
     ]
     # A rank used alone ("The Captain signed") names the one suspect who holds it, unless a name follows it
-    # ("Lord Ashcombe" is the victim, not a suspect who happens to be a lord).
+    # ("Lord Ashcombe" is the victim, not a suspect who happens to be a lord) or the victim held it too.
+    victim_ranks = {word.lower() for word in _victim_name(story).split()} & RANKS
     for title, holders in _rank_holders(story).items():
-        if len(holders) == 1:
+        if len(holders) == 1 and title not in victim_ranks:
             aliases.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), holders[0]))
     return aliases
 

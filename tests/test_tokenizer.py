@@ -58,6 +58,19 @@ def test_a_word_of_the_victims_name_alone_names_no_suspect() -> None:
     assert tokens[:5] == ("angus", "moray", "fell", ";", "moray")  # the victim, twice
     assert tokens[-6:] == ("and", "<s0>", "and", "<s1>", "ran", ".")  # the wife by her whole name
 
+    colonels = Story(
+        "T",
+        "S",
+        "Colonel Bligh",
+        "Two.",
+        (Suspect("Colonel Hart", "guest", "he"), *cast[1:]),
+        (Clue("The Colonel fell, and Colonel Hart ran."),),
+        0,
+        "R",
+    )
+    reading = read_story(colonels)
+    assert reading.tokens[reading.intro_length :][:3] == ("the", "colonel", "fell")  # the victim was a colonel too
+
 
 def test_a_rank_alone_names_its_only_holder_but_not_before_another_name() -> None:
     assert tokens_of("The Captain signed it.") == ["the", "<s0>", "signed", "it", "."]
