@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train",
         help="train a reader (the LSTM partner or the RNN rival) on generated cases",
-        description="Train a reader on cases generated on the fly; see docs/research.",
+        description="Train a reader on generated cases; see docs/training.md and docs/model.md.",
     )
     train.add_argument("--model", choices=("lstm", "rnn"), default="lstm", help="which reader (default lstm)")
     train.add_argument("--preset", choices=("default", "tiny"), default="default", help="recipe preset")
