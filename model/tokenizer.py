@@ -44,7 +44,7 @@ class Reading:
 
 def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
     """(pattern, slot) pairs, longest text first so that "Captain Reeve" wins over "Reeve"."""
-    cast_words: dict[str, set[int]] = {}
+    cast_words: dict[str, set[int]] = {}  # each word of a name -> who bears it (-1: the victim)
     for slot, suspect in enumerate(story.suspects):
         for word in suspect.name.split():
             cast_words.setdefault(word.lower(), set()).add(slot)
@@ -64,25 +64,17 @@ def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
     ]
     # A rank used alone ("The Captain signed") names the one suspect who holds it, unless a name follows it
     # ("Lord Ashcombe" is the victim, not a suspect who happens to be a lord) or the victim held it too.
-    victim_ranks = {word.lower() for word in _victim_name(story).split()} & RANKS
-    for title, holders in _rank_holders(story).items():
-        if len(holders) == 1 and title not in victim_ranks:
-            aliases.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), holders[0]))
+    for title in sorted(RANKS & cast_words.keys()):
+        holders = cast_words[title]
+        if len(holders) == 1 and -1 not in holders:
+            (slot,) = holders
+            aliases.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
     return aliases
 
 
 def _victim_name(story: Story) -> str:
     """The victim's name: the `victim` text up to its first comma ("Angus Moray, the principal keeper")."""
     return story.victim.partition(",")[0]
-
-
-def _rank_holders(story: Story) -> dict[str, list[int]]:
-    holders: dict[str, list[int]] = {}
-    for slot, suspect in enumerate(story.suspects):
-        for word in suspect.name.split():
-            if word.lower() in RANKS:
-                holders.setdefault(word.lower(), []).append(slot)
-    return holders
 
 
 @dataclass(frozen=True, slots=True)
