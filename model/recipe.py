@@ -158,5 +158,5 @@ def _knob_value(key: str, current: object, text: str) -> object:
     try:
         return type(current)(text)
     except ValueError:
-        wanted = {int: "a whole number", float: "a number", str: "a word"}[type(current)]
+        wanted = "a whole number" if isinstance(current, int) else "a number"  # str(text) never fails
         raise ValueError(f"training knob '{key}' takes {wanted}, not '{text}'") from None
