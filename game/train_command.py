@@ -13,7 +13,7 @@ CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along 
 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
-    from model.checkpoint import CheckpointError, load_checkpoint
+    from model.checkpoint import CheckpointError, load_checkpoint, recover
     from model.recipe import TRAIN_PRESETS, TrainConfig, configure_training, with_overrides
     from model.train import train
     from story import StoryError
@@ -27,6 +27,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         if args.difficulty and "levels" in knobs:
             raise ValueError("--difficulty and --set levels=... both set the curriculum; use one")
         if args.resume:
+            recover(args.out)  # this run owns the folder: finish a save that a kill interrupted
             stored = load_checkpoint(args.out).meta.get("training", {})
             known = {field.name for field in fields(TrainConfig)}
             config = TrainConfig(**{key: value for key, value in stored.items() if key in known})

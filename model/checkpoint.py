@@ -8,8 +8,11 @@ run stands), tied to the weights by their checksum.
 
 A save never leaves a mix of two checkpoints: every file is first written into `.incoming/`, a `COMPLETE`
 marker is written last, and only then are the files moved into place. A kill before the marker leaves the
-previous checkpoint untouched (the partial folder is dropped at the next load); a kill during the moves is
-rolled forward at the next load. Pure numpy (no torch), so the game can load one.
+previous checkpoint untouched; a kill during the moves leaves weights and description that disagree, which the
+checksum catches. Either way the journal is finished or dropped by `recover`, which only the training run that
+owns the folder calls (on `--resume` and before each save). Loading never writes, moves or deletes anything:
+a checkpoint folder may come from a stranger, and its journal could name any path. Pure numpy (no torch), so
+the game can load one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +69,8 @@ def save_checkpoint(
     """Write a checkpoint (with training state, if given) so that a kill at any moment loses at most this one."""
     folder = Path(folder)
     incoming = folder / INCOMING
+    if incoming.is_symlink():
+        incoming.unlink()  # the link itself, inside the folder; never what it points to
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir(parents=True)
     payload = save_tensors({name: np.ascontiguousarray(array) for name, array in weights.items()})
@@ -82,26 +88,54 @@ def save_checkpoint(
     _move_in(folder)
 
 
+JOURNALED = (WEIGHTS, META, STATE, STATE_META)  # the only names a journal may move into place
+
+
 def _move_in(folder: Path) -> None:
-    """Move a complete `.incoming/` into place, description last; drop an incomplete one."""
+    """Move a complete `.incoming/` into place, description last; drop an incomplete one.
+
+    Only the checkpoint's own file names are moved, only regular files, and no symbolic link is followed, so a
+    tampered journal cannot write outside the folder.
+    """
     incoming = folder / INCOMING
+    if incoming.is_symlink() or not incoming.is_dir():
+        raise CheckpointError(f"{incoming}: not a plain folder; refusing to use it as a save journal")
     marker = incoming / COMPLETE
-    if not marker.is_file():
-        shutil.rmtree(incoming, ignore_errors=True)
+    if not _is_regular(marker):
+        shutil.rmtree(incoming)
         return
-    for name in marker.read_text(encoding="utf-8").split("\n"):
-        if (incoming / name).is_file():
-            os.replace(incoming / name, folder / name)
-    stale = {STATE, STATE_META} - set(marker.read_text(encoding="utf-8").split("\n"))
-    for name in stale:  # training state from an earlier save would not match these weights
-        (folder / name).unlink(missing_ok=True)
-    shutil.rmtree(incoming, ignore_errors=True)
+    names = marker.read_text(encoding="utf-8").split("\n")
+    foreign = [name for name in names if name not in JOURNALED]
+    if foreign:
+        raise CheckpointError(
+            f"{marker}: names {foreign[0]!r}, which is not a checkpoint file ({', '.join(JOURNALED)}); "
+            "refusing to finish this save"
+        )
+    for name in sorted(names, key=lambda name: name == META):  # the description last
+        if _is_regular(incoming / name):
+            os.replace(incoming / name, folder / name)  # replaces a link at the target, never what it points to
+    for name in {STATE, STATE_META} - set(names):  # training state from an earlier save would not match
+        if (folder / name).is_symlink() or _is_regular(folder / name):
+            (folder / name).unlink()
+    shutil.rmtree(incoming)  # a real folder (checked above): rmtree removes links inside it without following
+
+
+def _is_regular(path: Path) -> bool:
+    """A regular file, not a link to one: the only kind of file a checkpoint is read from or moved."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def recover(folder: Path | str) -> None:
-    """Finish or drop a save that a kill interrupted (nothing to do for a clean folder)."""
+    """Finish or drop a save that a kill interrupted (nothing to do for a clean folder).
+
+    For the training run that owns `folder` only: it writes inside the folder.
+    """
     folder = Path(folder)
-    if (folder / INCOMING).exists():
+    incoming = folder / INCOMING
+    if incoming.is_symlink() or incoming.exists():
         try:
             _move_in(folder)
         except OSError as exc:
@@ -130,13 +164,14 @@ def load_state(folder: Path | str, weights_sha256: str) -> tuple[dict[str, np.nd
 
 
 def load_checkpoint(folder: Path | str) -> Checkpoint:
-    """Load and verify; CheckpointError says what is wrong and where."""
+    """Load and verify, reading only; CheckpointError says what is wrong and where."""
     folder = Path(folder)
-    recover(folder)
     meta_path, weights_path = folder / META, folder / WEIGHTS
     for path, limit in ((meta_path, MAX_META_BYTES), (weights_path, MAX_WEIGHTS_BYTES)):
-        if not path.is_file():
+        if not path.exists():
             raise CheckpointError(f"{path}: missing; a checkpoint is a folder with {WEIGHTS} and {META}")
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise CheckpointError(f"{path}: not a regular file")
         if path.stat().st_size > limit:
             raise CheckpointError(f"{path}: over {limit // (1024 * 1024)} MiB, too large for a reader checkpoint")
     try:
@@ -147,8 +182,14 @@ def load_checkpoint(folder: Path | str) -> Checkpoint:
         raise CheckpointError(f"{meta_path}: not a whodunit reader checkpoint (expected format {FORMAT!r})")
     payload = weights_path.read_bytes()
     if hashlib.sha256(payload).hexdigest() != meta.get("weights_sha256"):
+        interrupted = (folder / INCOMING).exists()
         raise CheckpointError(
-            f"{weights_path}: does not match the checksum in {META}: truncated, half-written or replaced"
+            f"{weights_path}: does not match the checksum in {META}: "
+            + (
+                f"a save into this folder was interrupted; `whodunit train --resume --out {folder}` finishes it"
+                if interrupted
+                else "truncated, half-written or replaced"
+            )
         )
     try:
         weights = load_tensors(payload)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from model.checkpoint import CheckpointError, load_checkpoint, load_state, save_checkpoint
+from model.checkpoint import CheckpointError, load_checkpoint, load_state, recover, save_checkpoint
 from model.distributed import launched_ranks, reading, resolve_device, start, stop
 from model.evaluate import reader_traces
 from model.metrics import score
@@ -73,7 +73,9 @@ def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Pr
 
 
 def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer) -> Progress:
-    """Load weights, optimiser and random state from the checkpoint in `out`; CheckpointError if unusable."""
+    """Finish an interrupted save in `out`, then load weights, optimiser and random state from its checkpoint;
+    CheckpointError if unusable."""
+    recover(out)
     checkpoint = load_checkpoint(out)
     tensors, document = load_state(out, checkpoint.meta["weights_sha256"])
     try:

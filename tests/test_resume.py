@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, save_checkpoint
+from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, recover, save_checkpoint
 from model.recipe import TRAIN_PRESETS
 from model.tokenizer import SPECIALS
 from model.train import train
@@ -59,10 +59,13 @@ def test_a_save_killed_before_it_completes_leaves_the_previous_checkpoint(tmp_pa
     (tmp_path / INCOMING / "reader.safetensors").write_bytes(b"half")  # no COMPLETE marker: never moved in
     checkpoint = load_checkpoint(tmp_path)
     assert checkpoint.weights["embed.weight"][0, 0] == 1.0
+    assert (tmp_path / INCOMING).exists()  # loading only reads: the run that owns the folder cleans up
+    recover(tmp_path)
     assert not (tmp_path / INCOMING).exists()
+    assert load_checkpoint(tmp_path).weights["embed.weight"][0, 0] == 1.0
 
 
-def test_a_save_killed_while_moving_in_is_completed_at_the_next_load(tmp_path: Path) -> None:
+def test_a_save_killed_while_moving_in_is_refused_by_loading_and_completed_by_recovery(tmp_path: Path) -> None:
     save_checkpoint(tmp_path, _weights(1.0), _meta())
     staged = tmp_path / "staged"
     save_checkpoint(staged, _weights(2.0), _meta())
@@ -73,4 +76,8 @@ def test_a_save_killed_while_moving_in_is_completed_at_the_next_load(tmp_path: P
     (incoming / "COMPLETE").write_text("reader.safetensors\nreader.json")
     (tmp_path / "reader.safetensors").write_bytes((incoming / "reader.safetensors").read_bytes())  # first move done
     (incoming / "reader.safetensors").unlink()
+    with pytest.raises(CheckpointError, match="interrupted; `whodunit train --resume"):
+        load_checkpoint(tmp_path)
+    recover(tmp_path)
     assert load_checkpoint(tmp_path).weights["embed.weight"][0, 0] == 2.0
+    assert not incoming.exists()
