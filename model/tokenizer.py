@@ -1,11 +1,9 @@
 """Turning a story into the word tokens the readers read, with every suspect anonymised as a slot token.
 
-Names and roles become `<s0>`..`<s7>` by cast order (entity anonymisation, as in reading-comprehension work), so
-one model reads every cast and learns nothing about a particular name. A role is matched as a word ("the
-butler" reads "the <s0>"); a name is matched whole, case-insensitively, and by any one of its words that is
-capitalised in the text and belongs to no other suspect and not to the victim ("Reeve" for "Captain Reeve", but
-not "lane" in "down the lane" for "Miss Lane", nor "Moray" when Angus Moray is the one who died and Mrs Moray a
-suspect). Pronouns stay words: resolving them is part of the reading.
+Every mention of a suspect (name, role, alias, a surname alone: `story.mentions` finds them, the same matcher
+that the story checks use) becomes `<s0>`..`<s7>` by cast order (entity anonymisation, as in
+reading-comprehension work), so one model reads every cast and learns nothing about a particular name. A role is
+matched as a word ("the butler" reads "the <s0>"). Pronouns stay words: resolving them is part of the reading.
 
 This module is pure Python (no torch), so the game's numpy reader tokenizes exactly as training did.
 """
@@ -13,11 +11,11 @@ This module is pure Python (no torch), so the game's numpy reader tokenizes exac
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from story.data import Story
+from story.mentions import Matcher, find_mentions, mention_matcher
 from story.words import WORD_PATTERN, split_words
 
 PAD, UNKNOWN = "<pad>", "<unk>"
@@ -26,11 +24,6 @@ SLOTS = tuple(f"<s{slot}>" for slot in range(MAX_SLOTS))
 # A reader reads a case once per suspect: that suspect's slot token becomes SELF, every other one OTHER.
 SELF, OTHER = "<self>", "<other>"
 SPECIALS = (PAD, UNKNOWN, SELF, OTHER, *SLOTS)
-# Words that open a name but say nothing about who: "Captain Reeve" may be called "Reeve", not "Captain".
-TITLES = frozenset(
-    ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "colonel", "major", "reverend", "the"]
-)
-RANKS = frozenset(["captain", "colonel", "major", "reverend", "doctor", "inspector"])  # used alone, they name someone
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,41 +35,6 @@ class Reading:
     intro_length: int  # tokens before the first clue
 
 
-def _aliases(story: Story) -> list[tuple[re.Pattern[str], int]]:
-    """(pattern, slot) pairs, longest text first so that "Captain Reeve" wins over "Reeve"."""
-    cast_words: dict[str, set[int]] = {}  # each word of a name -> who bears it (-1: the victim)
-    for slot, suspect in enumerate(story.suspects):
-        for word in suspect.name.split():
-            cast_words.setdefault(word.lower(), set()).add(slot)
-    for word in _victim_name(story).split():  # the victim's words name nobody in the cast on their own
-        cast_words.setdefault(word.lower(), set()).add(-1)
-    found: list[tuple[str, int, bool]] = []  # (text, slot, case-sensitive)
-    for slot, suspect in enumerate(story.suspects):
-        found.append((suspect.name, slot, False))
-        found.append((suspect.role, slot, False))
-        for word in suspect.name.split():
-            if word.lower() not in TITLES and cast_words[word.lower()] == {slot} and word[:1].isupper():
-                found.append((word, slot, True))
-    found.sort(key=lambda item: -len(item[0]))
-    aliases = [
-        (re.compile(rf"(?<![\w'-]){re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
-        for text, slot, exact in found
-    ]
-    # A rank used alone ("The Captain signed") names the one suspect who holds it, unless a name follows it
-    # ("Lord Ashcombe" is the victim, not a suspect who happens to be a lord) or the victim held it too.
-    for title in sorted(RANKS & cast_words.keys()):
-        holders = cast_words[title]
-        if len(holders) == 1 and -1 not in holders:
-            (slot,) = holders
-            aliases.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
-    return aliases
-
-
-def _victim_name(story: Story) -> str:
-    """The victim's name: the `victim` text up to its first comma ("Angus Moray, the principal keeper")."""
-    return story.victim.partition(",")[0]
-
-
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One token as the player sees it: the prose's own spelling, and whether a space comes before it."""
@@ -86,23 +44,19 @@ class Piece:
     spaced: bool  # whitespace before it in the prose
 
 
-def tokenize_text(text: str, aliases: list[tuple[re.Pattern[str], int]]) -> list[str]:
+def tokenize_text(text: str, matcher: Matcher) -> list[str]:
     """Words of `text`, with each suspect reference replaced by its slot token."""
-    return [piece.token for piece in text_pieces(text, aliases)]
+    return [piece.token for piece in text_pieces(text, matcher)]
 
 
-def text_pieces(text: str, aliases: list[tuple[re.Pattern[str], int]]) -> list[Piece]:
+def text_pieces(text: str, matcher: Matcher) -> list[Piece]:
     """`text` as pieces: tokens exactly as training read them, each with its surface text."""
-    spans: list[tuple[int, int, int]] = []
-    for pattern, slot in aliases:
-        for match in pattern.finditer(text):
-            if all(match.end() <= start or match.start() >= end for start, end, _ in spans):
-                spans.append((match.start(), match.end(), slot))
     pieces: list[Piece] = []
     position = 0
-    for start, end, slot in sorted(spans):
+    for mention in find_mentions(text, matcher):
+        start, end = mention.start, mention.end
         pieces += _plain_pieces(text, position, start)
-        pieces.append(Piece(SLOTS[slot], text[start:end], start > 0 and text[start - 1].isspace()))
+        pieces.append(Piece(SLOTS[mention.slot], text[start:end], start > 0 and text[start - 1].isspace()))
         position = end
     pieces += _plain_pieces(text, position, len(text))
     return pieces
@@ -132,20 +86,20 @@ class Narration:
 
 def narrate_story(story: Story) -> Narration:
     """The pieces of the story, tokenized exactly as `read_story` does, with the prose's spelling kept."""
-    aliases = _aliases(story)
+    matcher = mention_matcher(story)
     return Narration(
-        tuple(text_pieces(story.intro, aliases)), tuple(tuple(text_pieces(c.text, aliases)) for c in story.clues)
+        tuple(text_pieces(story.intro, matcher)), tuple(tuple(text_pieces(c.text, matcher)) for c in story.clues)
     )
 
 
 def read_story(story: Story) -> Reading:
     """The story's intro and clues as tokens, suspects anonymised."""
-    aliases = _aliases(story)
-    tokens = tokenize_text(story.intro, aliases)
+    matcher = mention_matcher(story)
+    tokens = tokenize_text(story.intro, matcher)
     intro_length = len(tokens)
     clue_ends = []
     for clue in story.clues:
-        tokens += tokenize_text(clue.text, aliases)
+        tokens += tokenize_text(clue.text, matcher)
         clue_ends.append(len(tokens))
     return Reading(tuple(tokens), tuple(clue_ends), intro_length)
 

@@ -17,6 +17,7 @@ class Suspect:
     role: str  # "butler": prose says "the butler"
     pronoun: str  # "he" | "she" | "they"
     traits: dict[str, str] = field(default_factory=dict)  # the author's truth: trait -> catalogue value
+    aliases: tuple[str, ...] = ()  # other words the prose uses for them: "Ingrid", "old man" (no leading "the")
 
     @property
     def pronouns(self) -> tuple[str, str, str]:

@@ -201,13 +201,13 @@ class _Builder:
             evidence = chosen[: config.evidence_traits]
             combinations = 1
             for trait in evidence:
-                combinations *= len(CATALOGUE[trait].values)
+                combinations *= len(CATALOGUE[trait].generated_values)
             if combinations >= size + 1:  # at least one combination to spare, so the culprit's is not forced
                 return evidence, chosen[config.evidence_traits :]
 
     def values(self, size: int, evidence: list[str], distractors: list[str]) -> list[dict[str, str]]:
         """Distinct evidence-value combinations, uniform over such assignments; distractors uniform."""
-        radices = [len(CATALOGUE[trait].values) for trait in evidence]
+        radices = [len(CATALOGUE[trait].generated_values) for trait in evidence]
         total = 1
         for radix in radices:
             total *= radix
@@ -216,9 +216,9 @@ class _Builder:
             row = {}
             for trait, radix in zip(evidence, radices, strict=True):
                 code, digit = divmod(code, radix)
-                row[trait] = CATALOGUE[trait].values[digit]
+                row[trait] = CATALOGUE[trait].generated_values[digit]
             for trait in distractors:
-                row[trait] = self.rng.choice(CATALOGUE[trait].values)
+                row[trait] = self.rng.choice(CATALOGUE[trait].generated_values)
             values.append(row)
         return values
 
@@ -240,7 +240,7 @@ class _Builder:
         statements = [unit for unit in units if unit.kind == "statement"]
         targets = rng.sample(statements, min(config.false_testimonies, len(statements)))
         for number, target in enumerate(targets):
-            wrong = rng.choice([v for v in CATALOGUE[target.trait].values if v != target.value])
+            wrong = rng.choice([v for v in CATALOGUE[target.trait].generated_values if v != target.value])
             witness = _other(rng, size, target.suspect) if rng.random() < config.suspect_witness_share else -1
             bystander = rng.choice(grammar.WITNESSES)
             fact_id = f"testimony-{number + 1}"
@@ -500,7 +500,7 @@ def _check(config: GeneratorConfig) -> None:
         raise ValueError("cast_size must be two integers with 3 <= low <= high <= 8")
     if not 1 <= config.evidence_traits <= 3 or config.evidence_traits + config.distractor_traits > len(CATALOGUE):
         raise ValueError(f"evidence_traits must be 1 to 3, and with distractor_traits at most {len(CATALOGUE)}")
-    if config.evidence_traits == 1 and high > max(len(t.values) for t in CATALOGUE.values()) - 1:
+    if config.evidence_traits == 1 and high > max(len(t.generated_values) for t in CATALOGUE.values()) - 1:
         raise ValueError("with one evidence trait, the cast must be small enough for its values to tell it apart")
     counts = (
         "distractor_traits",

@@ -26,6 +26,7 @@ from story.data import (
     TraitStated,
 )
 from story.locate import Locations, Path, locate
+from story.mentions import TITLES
 from story.oracle import Analysis, analyze, locate_findings
 from story.problems import Problem, StoryError, did_you_mean, quote
 from story.traits import CATALOGUE, PRONOUNS, trait_value
@@ -35,13 +36,14 @@ MAX_FILE_BYTES = 256 * 1024
 MIN_SUSPECTS, MAX_SUSPECTS = 3, 8
 MAX_CLUES = 300
 MAX_FACTS_PER_CLUE = 8
-MAX_NAME_CHARS = 40  # names, roles, fact ids
+MAX_NAME_CHARS = 40  # names, roles, aliases, fact ids
+MAX_ALIASES = 12  # per suspect
 MAX_TITLE_CHARS = 120
 MAX_CLUE_CHARS = 1_200
 MAX_NARRATION_CHARS = 6_000  # intro, setting, victim, reveal
 
 TOP_KEYS = ("format", "title", "setting", "victim", "intro", "suspects", "clues", "solution")
-SUSPECT_KEYS = ("name", "role", "pronouns", "traits")
+SUSPECT_KEYS = ("name", "role", "pronouns", "aliases", "traits")
 CLUE_KEYS = ("text", "facts")
 SOLUTION_KEYS = ("culprit", "reveal")
 FACT_KEYS: dict[str, tuple[str, ...]] = {
@@ -142,7 +144,7 @@ class _ShapeChecker:
         suspects = self.suspects(suspect_tables)
         # Every entry that names someone can be referred to, even one with other problems, so that one bad
         # suspect does not make every clue about them an "unknown suspect" too.
-        resolve = _Resolver([(t.get("name"), t.get("role")) for t in suspect_tables])
+        resolve = _Resolver([(t.get("name"), t.get("role"), *_listed(t.get("aliases"))) for t in suspect_tables])
         clue_tables = self.tables(data, "clues", ())
         if len(clue_tables) > MAX_CLUES:
             self.error(("clues", MAX_CLUES), f"too many clues: {len(clue_tables)}; the limit is {MAX_CLUES}")
@@ -192,21 +194,49 @@ class _ShapeChecker:
             role = self.text(table, "role", path, limit=MAX_NAME_CHARS)
             if role and role.lower().startswith("the "):
                 role = role[4:].strip()
-            for key, word in (("name", name), ("role", role)):
+            aliases = self.aliases(table, path)
+            words: list[tuple[Path, str, str | None]] = [
+                ((*path, "name"), "name", name),
+                ((*path, "role"), "role", role),
+            ]
+            words += [((*path, "aliases", index), "alias", alias) for index, alias in enumerate(aliases or ())]
+            for word_path, key, word in words:
                 if word is None:
                     continue
                 if _reference(word) in seen:
                     self.error(
-                        (*path, key),
-                        f"{key} {quote(word)} is already used as a {seen[_reference(word)]}; "
-                        "suspects are named by name or role, so each must be unique",
+                        word_path,
+                        f"{key} {quote(word)} is already used as {_ARTICLES[seen[_reference(word)]]}; "
+                        "suspects are named by name, role or alias, so each must be unique",
                     )
                 seen[_reference(word)] = key
             pronoun = self.pronoun(table, path)
             traits = self.cast_traits(table, path)
-            if name and role and pronoun and traits is not None:
-                suspects.append(Suspect(name, role, pronoun, traits))
+            if name and role and pronoun and traits is not None and aliases is not None:
+                suspects.append(Suspect(name, role, pronoun, traits, aliases))
         return suspects
+
+    def aliases(self, table: dict[str, Any], path: Path) -> tuple[str, ...] | None:
+        """The other words the prose uses for a suspect, each with a leading "the " dropped, as for roles."""
+        raw = table.get("aliases", [])
+        if not isinstance(raw, list):
+            self.error((*path, "aliases"), f"'aliases' must be an array of strings, not {_type_name(raw)}")
+            return None
+        if len(raw) > MAX_ALIASES:
+            self.error((*path, "aliases"), f"too many aliases: {len(raw)}; the limit is {MAX_ALIASES}")
+            return None
+        aliases: list[str] = []
+        for index, alias in enumerate(raw):
+            alias_path: Path = (*path, "aliases", index)
+            if not isinstance(alias, str):
+                self.error(alias_path, f"each alias must be a string, not {_type_name(alias)}")
+            elif not alias.strip() or _reference(alias) == "":
+                self.error(alias_path, "an alias must not be empty")
+            elif len(alias) > MAX_NAME_CHARS:
+                self.error(alias_path, f"an alias is at most {MAX_NAME_CHARS} characters, not {len(alias)}")
+            else:
+                aliases.append(alias.strip()[4:].strip() if alias.strip().lower().startswith("the ") else alias.strip())
+        return tuple(aliases) if len(aliases) == len(raw) else None
 
     def pronoun(self, table: dict[str, Any], path: Path) -> str | None:
         raw = self.text(table, "pronouns", path, limit=MAX_NAME_CHARS)
@@ -357,6 +387,14 @@ class _ShapeChecker:
         return resolve(table["culprit"], ("solution", "culprit"), self.error), reveal
 
 
+_ARTICLES = {"name": "a name", "role": "a role", "alias": "an alias"}
+
+
+def _listed(raw: object) -> list[object]:
+    """A suspect's `aliases` entry as a list, whatever the author wrote (checked elsewhere)."""
+    return raw if isinstance(raw, list) else []
+
+
 def _reference(word: str) -> str:
     """How a name or role is matched: case-insensitively, with a leading "the " dropped."""
     word = word.strip().lower()
@@ -364,21 +402,30 @@ def _reference(word: str) -> str:
 
 
 class _Resolver:
-    """Finds a suspect's slot from a name or a role ("Hobbs", "butler", "the butler"), case-insensitively."""
+    """Finds a suspect's slot from a name, role or alias ("Hobbs", "butler", "the butler"), case-insensitively,
+    or from one word of a name that no other suspect's name has ("Keller" for "Anton Keller")."""
 
     def __init__(self, entries: list[tuple[object, object]]) -> None:
         self.slots: dict[str, int] = {}
-        self.spelled: list[str] = []  # names and roles as the author wrote them, for suggestions
+        self.spelled: list[str] = []  # names, roles and aliases as the author wrote them, for suggestions
+        bearers: dict[str, set[int]] = {}  # each word of a name -> whose name has it
         for slot, entry in enumerate(entries):
             for word in entry:
                 if isinstance(word, str) and word.strip():
                     self.slots.setdefault(_reference(word), slot)
                     self.spelled.append(_reference(word) if word.lower().startswith("the ") else word.strip())
+            if isinstance(entry[0], str):
+                for part in entry[0].lower().split():
+                    bearers.setdefault(part, set()).add(slot)
+        # As in prose (story.mentions), one word of a name that no one else bears names its bearer: "Keller".
+        for part, slots in bearers.items():
+            if len(slots) == 1 and part not in TITLES:
+                self.slots.setdefault(part, next(iter(slots)))
         self.known = bool(self.slots)
 
     def __call__(self, raw: object, path: Path, error: Callable[..., None]) -> int | None:
         if not isinstance(raw, str):
-            error(path, f"a suspect is named by a string (name or role), not {_type_name(raw)}")
+            error(path, f"a suspect is named by a string (name, role or alias), not {_type_name(raw)}")
             return None
         if _reference(raw) in self.slots:
             return self.slots[_reference(raw)]

@@ -11,12 +11,12 @@ never cleared at the end, and by the last clue the culprit is the only suspect l
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
 from story.locate import Locations
+from story.mentions import find_mentions, mention_matcher
 from story.problems import Problem, Severity
 from story.traits import CATALOGUE
 from story.words import count_words
@@ -349,9 +349,10 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
         findings.append(
             Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy", "warning")
         )
-    told = " ".join(clue.text for clue in story.clues)
+    matcher = mention_matcher(story)
+    mentioned = {mention.slot for clue in story.clues for mention in find_mentions(clue.text, matcher)}
     for slot, suspect in enumerate(story.suspects):
-        if not any(re.search(rf"\b{re.escape(word)}\b", told, re.IGNORECASE) for word in (suspect.name, suspect.role)):
+        if slot not in mentioned:
             message = f"{suspect.name} (the {suspect.role}) is never mentioned in a clue"
             findings.append(Finding(0, None, message, "warning", suspect=slot))
     return findings

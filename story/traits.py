@@ -6,7 +6,7 @@ readers learn each value's words once. `docs/story-format.md` lists the same tab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,14 @@ class Trait:
     noun: str  # how prose refers to it: "Hobbs's shoe size"
     values: tuple[str, ...]  # every value a story may use, in catalogue order
     card: dict[str, str]  # value -> short phrase for a suspect card: "left-handed"
+    spellings: dict[str, str] = field(default_factory=dict)  # other words authors use for a value: "blond" -> "fair"
+    # Values the generator's grammar cannot phrase yet; authors may use them, generated cases never do.
+    authored_only: tuple[str, ...] = ()
+
+    @property
+    def generated_values(self) -> tuple[str, ...]:
+        """The values the case generator draws from, in catalogue order."""
+        return tuple(value for value in self.values if value not in self.authored_only)
 
     def describe(self, value: str) -> str:
         """The phrase the game shows on a suspect's card for this value."""
@@ -38,18 +46,21 @@ CATALOGUE: dict[str, Trait] = {
             "hair",
             ("black", "brown", "red", "fair", "grey"),
             _same(("black", "brown", "red", "fair", "grey"), "{v} hair"),
+            spellings={"blond": "fair", "blonde": "fair"},
         ),
         Trait("shoe_size", "shoe size", _SHOE_SIZES, _same(_SHOE_SIZES, "size {v} shoes")),
         Trait(
             "tobacco",
             "tobacco",
-            ("cigar", "pipe", "cigarette", "snuff"),
+            ("cigar", "pipe", "cigarette", "snuff", "none"),
             {
                 "cigar": "smokes cigars",
                 "pipe": "smokes a pipe",
                 "cigarette": "smokes cigarettes",
                 "snuff": "takes snuff",
+                "none": "does not smoke",
             },
+            authored_only=("none",),
         ),
         Trait(
             "coat",
@@ -81,12 +92,15 @@ PRONOUNS: dict[str, tuple[str, str, str]] = {
 
 
 def trait_value(trait: str, raw: object) -> str | None:
-    """The catalogue value that `raw` spells, or None. Shoe sizes may be written as integers."""
+    """The catalogue value that `raw` spells, or None. Shoe sizes may be written as integers, and a value by any
+    of its spellings ("blond" is fair hair)."""
     entry = CATALOGUE.get(trait)
     if entry is None:
         return None
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
-    if isinstance(raw, str) and raw.strip().lower() in entry.values:
-        return raw.strip().lower()
-    return None
+    if not isinstance(raw, str):
+        return None
+    word = raw.strip().lower()
+    word = entry.spellings.get(word, word)
+    return word if word in entry.values else None

@@ -1,0 +1,83 @@
+"""Where prose mentions a suspect: the one matcher that the readers' tokenizer and every story check share.
+
+A suspect is mentioned by their whole name, their role or an alias, matched as whole words and
+case-insensitively ("the butler", "Dr Ingrid Halvorsen", "the old woman"), and by any one word of their name
+that is capitalised in the text and belongs to no other suspect and not to the victim ("Reeve" for "Captain
+Reeve", "Ingrid" and "Halvorsen" for "Dr Ingrid Halvorsen"; but not "lane" in "down the lane" for "Miss Lane",
+nor "Moray" when Angus Moray is the one who died and Mrs Moray a suspect). A rank used alone ("the Colonel")
+names the one suspect who holds it. Longer texts win over shorter ones, so "Captain Reeve" is one mention.
+
+Pronouns are not mentions: resolving "she" is part of reading (`pronoun_words` lists them for the checks that
+need to know whether a clue could be speaking of someone).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from story.data import Story
+
+# Words that open a name but say nothing about who: "Captain Reeve" may be called "Reeve", not "Captain".
+TITLES = frozenset(
+    ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "colonel", "major", "reverend", "the"]
+)
+RANKS = frozenset(["captain", "colonel", "major", "reverend", "doctor", "inspector"])  # used alone, they name someone
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of text that names one suspect."""
+
+    start: int
+    end: int
+    slot: int
+
+
+Matcher = list[tuple[re.Pattern[str], int]]  # (pattern, slot), tried in order: longest text first
+
+
+def mention_matcher(story: Story) -> Matcher:
+    """The patterns that find the story's suspects in its prose."""
+    cast_words: dict[str, set[int]] = {}  # each word of a name -> who bears it (-1: the victim)
+    for slot, suspect in enumerate(story.suspects):
+        for word in suspect.name.split():
+            cast_words.setdefault(word.lower(), set()).add(slot)
+    for word in victim_name(story).split():  # the victim's words name nobody in the cast on their own
+        cast_words.setdefault(word.lower(), set()).add(-1)
+    found: list[tuple[str, int, bool]] = []  # (text, slot, case-sensitive)
+    for slot, suspect in enumerate(story.suspects):
+        found.append((suspect.name, slot, False))
+        found.append((suspect.role, slot, False))
+        found += [(alias, slot, False) for alias in suspect.aliases]
+        for word in suspect.name.split():
+            if word.lower() not in TITLES and cast_words[word.lower()] == {slot} and word[:1].isupper():
+                found.append((word, slot, True))
+    found.sort(key=lambda item: -len(item[0]))
+    matcher = [
+        (re.compile(rf"(?<![\w'-]){re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
+        for text, slot, exact in found
+    ]
+    # A rank used alone ("The Captain signed") names the one suspect who holds it, unless a name follows it
+    # ("Lord Ashcombe" is the victim, not a suspect who happens to be a lord) or the victim held it too.
+    for title in sorted(RANKS & cast_words.keys()):
+        holders = cast_words[title]
+        if len(holders) == 1 and -1 not in holders:
+            (slot,) = holders
+            matcher.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
+    return matcher
+
+
+def victim_name(story: Story) -> str:
+    """The victim's name: the `victim` text up to its first comma ("Angus Moray, the principal keeper")."""
+    return story.victim.partition(",")[0]
+
+
+def find_mentions(text: str, matcher: Matcher) -> list[Mention]:
+    """Every mention of a suspect in `text`, in order; an earlier pattern wins where two overlap."""
+    spans: list[Mention] = []
+    for pattern, slot in matcher:
+        for match in pattern.finditer(text):
+            if all(match.end() <= span.start or match.start() >= span.end for span in spans):
+                spans.append(Mention(match.start(), match.end(), slot))
+    return sorted(spans, key=lambda span: span.start)

@@ -1,0 +1,101 @@
+"""One mention matcher: the readers' tokenizer and the story checks find a suspect in the same words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from model.tokenizer import read_story
+from story import Clue, Story, Suspect
+from story.generator import generate_case
+from story.loader import SUSPECT_KEYS, check_file, check_text
+from story.mentions import find_mentions, mention_matcher
+from story.problems import StoryError
+from story.traits import CATALOGUE, trait_value
+
+ROOT = Path(__file__).resolve().parent.parent
+ALIASES = ROOT / "tests" / "data" / "stories" / "valid" / "aliases.toml"
+
+
+def sanatorium(*texts: str) -> Story:
+    cast = (
+        Suspect("Dr Ingrid Halvorsen", "physician", "she", aliases=("old woman", "Doc")),
+        Suspect("Frau Zurbriggen", "housekeeper", "she", aliases=("Swiss",)),
+        Suspect("Anton Keller", "porter", "he"),
+    )
+    return Story("T", "S", "Herr Brandt", "Three guests.", cast, tuple(Clue(text) for text in texts), 0, "R")
+
+
+def mentioned(text: str) -> list[tuple[str, int]]:
+    matcher = mention_matcher(sanatorium(text))
+    return [(text[m.start : m.end], m.slot) for m in find_mentions(text, matcher)]
+
+
+def test_every_way_an_author_names_a_suspect_is_one_mention() -> None:
+    text = "Ingrid told the old woman's tale to Doc Halvorsen; the Swiss and Anton listened to Dr Ingrid Halvorsen."
+    assert mentioned(text) == [
+        ("Ingrid", 0),
+        ("old woman", 0),
+        ("Doc", 0),
+        ("Halvorsen", 0),
+        ("Swiss", 1),
+        ("Anton", 2),
+        ("Dr Ingrid Halvorsen", 0),
+    ]
+
+
+def test_the_tokenizer_reads_aliases_as_the_suspects_slot() -> None:
+    reading = read_story(sanatorium("The old woman lit nothing; Keller lit his pipe."))
+    assert reading.tokens[reading.intro_length :] == (
+        "the",
+        "<s0>",
+        "lit",
+        "nothing",
+        ";",
+        "<s2>",
+        "lit",
+        "his",
+        "pipe",
+        ".",
+    )
+
+
+def test_the_never_mentioned_warning_uses_the_same_matcher() -> None:
+    warnings = [warning.message for warning in check_file(ALIASES).warnings]
+    assert not any("never mentioned" in message for message in warnings)  # Halvorsen is only "Doc" and a surname
+    text = ALIASES.read_text().replace("Doc would not", "She would not").replace("Halvorsen's", "The")
+    text = text.replace("the old woman had", "she had")
+    assert any("Dr Ingrid Halvorsen (the physician) is never mentioned" in w.message for w in check_text(text).warnings)
+
+
+def test_facts_name_a_suspect_by_alias_or_by_a_word_of_the_name_that_is_theirs_alone() -> None:
+    story = check_file(ALIASES).story
+    assert story.culprit == 0  # culprit = "old woman"
+    assert story.suspects[0].aliases == ("old woman", "Doc")
+    assert story.suspects[0].traits == {"hair": "fair", "tobacco": "none"}  # "blond" is a spelling of fair
+
+
+def test_an_alias_taken_by_another_suspect_is_an_error() -> None:
+    text = ALIASES.read_text().replace('aliases = ["the Swiss"]', 'aliases = ["Doc"]')
+    with pytest.raises(StoryError) as caught:
+        check_text(text, "a.toml")
+    assert str(caught.value).startswith("a.toml:19:12: error: alias 'Doc' is already used as an alias; suspects are")
+
+
+def test_catalogue_spellings_and_author_only_values() -> None:
+    assert trait_value("hair", "Blonde") == "fair"
+    assert trait_value("tobacco", "none") == "none"
+    assert "none" not in CATALOGUE["tobacco"].generated_values
+    drawn = {generate_case(seed).suspects[slot].traits.get("tobacco") for seed in range(300) for slot in range(3)}
+    assert "none" not in drawn
+
+
+def test_the_schema_lists_the_loaders_keys_and_the_catalogue() -> None:
+    schema = json.loads((ROOT / "docs" / "story.schema.json").read_text())
+    definitions = schema["definitions"]
+    assert set(definitions["suspect"]["properties"]) == set(SUSPECT_KEYS)
+    for name, trait in CATALOGUE.items():
+        enum = definitions[f"trait_{name}"]["enum"]
+        assert {str(value) for value in enum} == set(trait.values) | set(trait.spellings), name
