@@ -3,6 +3,7 @@
     python benchmarks/readers.py speed [--steps 12]
     python benchmarks/readers.py stream [--checkpoint DIR] [--repeats 30]
     python benchmarks/readers.py accuracy [--cases 1000]
+    python benchmarks/readers.py authored [--folder benchmarks/authored] [--lstm DIR] [--rnn DIR]
 
 speed: the training loop (cases generated, targets from the oracle, batches, every loss, Adam) against a bare
 nn.LSTM forward/backward/Adam loop on inputs of the same shapes, on one thread, in the same run; target >= 0.8.
@@ -12,6 +13,11 @@ token ~1,000 within 20% of that at token ~10.
 accuracy: `whodunit eval`'s metrics for the bundled readers on held-out default cases, plus default cases with
 min_gap=0 (which fill the short memory-distance bands; also shown by verdict window), against the targets, and
 the leak check.
+authored: the readers on mysteries written by hand (benchmarks/authored/, held out: no training run or grammar
+reads them), then on the bundled mysteries. Per mystery: the culprit, each reader's verdict and probability on the
+culprit at the end, the clue from which the partner names the culprit, cleared mass and the share of words the
+readers do not know; then the summary against the targets. A reader names someone only when its favourite leads
+the runner-up by 0.10 (model.verdicts.NAMING_MARGIN); otherwise it is undecided, which counts as a miss.
 """
 
 from __future__ import annotations
@@ -168,6 +174,71 @@ def accuracy(cases: int) -> None:
     print(f"  rnn shortest band ({shortest[0]} words, min_gap=0 cases) {shortest[1]:.3f} >= 0.8: {shortest[1] >= 0.8}")
 
 
+def authored(folder: Path, lstm: Path | None, rnn: Path | None) -> None:
+    from model.verdicts import story_verdict
+    from story import analyze, load_story
+
+    readers = {
+        "lstm": load_checkpoint(lstm) if lstm else load_shipped("lstm"),
+        "rnn": load_checkpoint(rnn) if rnn else load_shipped("rnn"),
+    }
+    bundled = Path(__file__).resolve().parent.parent / "story" / "mysteries"
+    for label, paths in (("authored", sorted(folder.glob("*.toml"))), ("bundled", sorted(bundled.glob("*.toml")))):
+        print(f"{label} mysteries ({len(paths)}, from {folder if label == 'authored' else bundled}):")
+        print(
+            f"  {'mystery':<26} {'K':>1} {'words':>5} {'dist':>5}  {'culprit':<18} {'partner (LSTM)':<24} "
+            f"{'from':>5} {'rival (RNN)':<24} {'cleared':>7} {'unknown':>7}"
+        )
+        rows = []
+        for path in paths:
+            story = load_story(path)
+            analysis = analyze(story)
+            verdicts = {name: story_verdict(checkpoint, story, analysis) for name, checkpoint in readers.items()}
+            rows.append((story, analysis, verdicts))
+            partner, rival = verdicts["lstm"], verdicts["rnn"]
+
+            start = "-" if partner.from_clue is None else f"{partner.from_clue + 1}/{len(story.clues)}"
+            culprit = story.suspects[story.culprit].name
+            print(
+                f"  {path.stem[:26]:<26} {len(story.suspects):>1} {analysis.word_ends[-1]:>5} "
+                f"{analysis.memory_distance or 0:>5}  {culprit[:18]:<18} {verdict_cell(story, partner):<24} "
+                f"{start:>5} {verdict_cell(story, rival):<24} {partner.mean_cleared_mass:>7.3f} "
+                f"{partner.unknown_share:>7.1%}"
+            )
+        summarise(label, rows)
+
+
+def verdict_cell(story, verdict) -> str:
+    """ "✓ Hobbs (0.92)": whom the reader names (or "undecided"), and its probability on the culprit."""
+    name = "undecided" if verdict.named is None else story.suspects[verdict.named].name
+    mark = "✓" if verdict.named == story.culprit else "✗"
+    return f"{mark} {name[:14]} ({verdict.culprit_probability:.2f})"
+
+
+def summarise(label: str, rows: list) -> None:
+    """The authored-set targets, pooled over the mysteries (cleared mass and unknown words over all tokens)."""
+    count = len(rows)
+    if not count:
+        return
+    named = {kind: sum(v[kind].named == s.culprit for s, _, v in rows) for kind in ("lstm", "rnn")}
+    mean_probability = float(np.mean([v["lstm"].culprit_probability for _, _, v in rows]))
+    cleared = sum(v["lstm"].cleared_mass for _, _, v in rows) / sum(v["lstm"].tokens for _, _, v in rows)
+    unknown = sum(len(v["lstm"].unknown) for _, _, v in rows) / sum(v["lstm"].words for _, _, v in rows)
+    longest = sorted(rows, key=lambda row: row[1].memory_distance or 0)[-(-count // 3) :]
+    third = {kind: sum(v[kind].named == s.culprit for s, _, v in longest) / len(longest) for kind in ("lstm", "rnn")}
+    gap = third["lstm"] - third["rnn"]
+    print(f"  summary ({label}):")
+    print(f"    partner names the culprit in {named['lstm']}/{count} ({named['lstm'] / count:.0%}; target >= 90%)")
+    print(f"    rival names the culprit in {named['rnn']}/{count} ({named['rnn'] / count:.0%})")
+    print(f"    partner's mean probability on the culprit at the end {mean_probability:.2f} (target >= 0.6)")
+    print(f"    partner's cleared mass over all tokens {cleared:.3f} (target <= 0.05)")
+    print(f"    words unknown to the readers {unknown:.1%} (target <= 10%)")
+    print(
+        f"    longest third by deciding distance ({len(longest)} mysteries, >= {longest[0][1].memory_distance} words): "
+        f"partner {third['lstm']:.2f}, rival {third['rnn']:.2f}, gap {gap:+.2f} (target >= 0.25)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="what", required=True)
@@ -178,12 +249,18 @@ def main() -> None:
     streaming.add_argument("--checkpoint", type=Path)
     streaming.add_argument("--repeats", type=int, default=30)
     commands.add_parser("accuracy").add_argument("--cases", type=int, default=1000)
+    held_out = commands.add_parser("authored")
+    held_out.add_argument("--folder", type=Path, default=Path(__file__).resolve().parent / "authored")
+    held_out.add_argument("--lstm", type=Path, help="a partner checkpoint (default: the bundled one)")
+    held_out.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}")
     if args.what == "speed":
         speed(args.steps, args.stride)
     elif args.what == "stream":
         stream(args.checkpoint, args.repeats)
+    elif args.what == "authored":
+        authored(args.folder, args.lstm, args.rnn)
     else:
         accuracy(args.cases)
 

@@ -1,0 +1,73 @@
+"""The authored benchmark stays held out: no training run reads it, and the generator's prose shares no
+sentence with it. It measures how the readers read prose people write only while nothing is tuned to it."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from model.recipe import TRAIN_PRESETS
+from model.train import train
+from story import load_story
+from story.generator import DIFFICULTIES, generate_cases
+from story.words import split_words
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTHORED = ROOT / "benchmarks" / "authored"
+SHINGLE = 8  # words: long enough that a shared run is a copied sentence, not a common phrase
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    words = [word for word in split_words(text) if any(ch.isalnum() for ch in word)]
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def authored_prose() -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
+    for path in sorted(AUTHORED.glob("*.toml")):
+        story = load_story(path)
+        for text in (story.intro, *(clue.text for clue in story.clues), story.reveal):
+            found |= shingles(text)
+    return found
+
+
+def test_the_authored_set_is_there_and_large_enough() -> None:
+    assert len(list(AUTHORED.glob("*.toml"))) >= 15
+
+
+opened: list[str] | None = None
+
+
+def _record(event: str, args: tuple) -> None:
+    if event == "open" and opened is not None and isinstance(args[0], str | bytes | Path):
+        opened.append(str(args[0]))
+
+
+sys.addaudithook(_record)  # audit hooks cannot be removed; this one records only while `opened` is a list
+
+
+def test_training_opens_no_authored_file(tmp_path: Path) -> None:
+    global opened
+    config = replace(TRAIN_PRESETS["tiny"], steps=3, eval_every=3, eval_cases=4, batch_cases=4)
+    opened = []
+    try:
+        train(config, tmp_path / "run", "test")
+        files = list(opened)
+    finally:
+        opened = None
+    assert files, "the audit hook saw no file opened at all: it is not watching"
+    assert not [name for name in files if "benchmarks/authored" in name.replace("\\", "/")]
+
+
+def test_the_generators_prose_shares_no_sentence_with_the_authored_set() -> None:
+    authored = authored_prose()
+    assert len(authored) > 10_000
+    grammar_sources = [*(ROOT / "story").glob("*.py"), *(ROOT / "story").rglob("*.toml")]
+    for path in grammar_sources:
+        if "mysteries" not in path.parts:
+            assert not shingles(path.read_text(encoding="utf-8")) & authored, path
+    for difficulty in DIFFICULTIES:
+        for story in generate_cases(7, 100, difficulty):
+            prose = " ".join((story.intro, *(clue.text for clue in story.clues), story.reveal))
+            assert not shingles(prose) & authored, (difficulty, story.seed)
