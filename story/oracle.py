@@ -139,7 +139,9 @@ def analyze(story: Story) -> Analysis:
     steps: list[Step] = []
 
     for clue_index, clue in enumerate(story.clues):
-        for fact_index, fact in enumerate(clue.facts):
+        # A clue's facts take effect as one event, whatever order the author listed them in: what it withdraws
+        # (retractions, broken alibis) applies to what stood before it, then what it states is added.
+        for fact_index, fact in sorted(enumerate(clue.facts), key=lambda item: not _withdraws(item[1])):
             standing = _Standing(fact, clue_index, fact_index)
             if fact.id is not None:
                 by_id[fact.id] = standing
@@ -203,7 +205,7 @@ def analyze(story: Story) -> Analysis:
                         problem(
                             f"retracts '{target}', which is already retracted"
                             if target in withdrawn
-                            else f"retracts '{target}', but no earlier fact has that id"
+                            else f"retracts '{target}', but no fact of an earlier clue has that id"
                         )
                         continue
                     if isinstance(withdrawn_fact.fact, AlibiBroken | Retraction):
@@ -235,6 +237,11 @@ def analyze(story: Story) -> Analysis:
     decided_at, deciding = _decision(story, steps)
     findings.extend(_verdict(story, steps, decided_at))
     return Analysis(tuple(steps), tuple(word_ends), decided_at, deciding, tuple(findings))
+
+
+def _withdraws(fact: Fact) -> bool:
+    """Whether a fact takes back what stood before its clue (it applies before the clue's other facts)."""
+    return isinstance(fact, Retraction | AlibiBroken)
 
 
 def _step(

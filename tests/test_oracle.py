@@ -276,7 +276,7 @@ def test_retracting_twice_or_an_unknown_id() -> None:
     )
     assert analysis.findings == (
         Finding(4, 0, "retracts 'bram-on-cleo', which is already retracted"),
-        Finding(4, 1, "retracts 'nobody', but no earlier fact has that id"),
+        Finding(4, 1, "retracts 'nobody', but no fact of an earlier clue has that id"),
     )
 
 
@@ -425,7 +425,12 @@ def test_alibi_broken_without_a_standing_alibi() -> None:
             clue("Cleo was at the market with Ada.", Alibi(C), Alibi(B)),
         )
     )
-    assert errors(analysis) == (Finding(0, 2, "breaks Cleo's alibi, but Cleo has no alibi standing here"),)
+    # A clue's facts are one event: its break applies to what stood before it, so Bram's same-clue alibi is not
+    # broken by it, and breaking it is an error too.
+    assert errors(analysis) == (
+        Finding(0, 1, "breaks Bram's alibi, but Bram has no alibi standing here"),
+        Finding(0, 2, "breaks Cleo's alibi, but Cleo has no alibi standing here"),
+    )
 
 
 def test_culprit_cleared_by_an_alibi_never_broken() -> None:
@@ -547,3 +552,39 @@ def test_the_verdict_distance_is_the_longest_link_the_verdict_still_rests_on() -
     assert analysis.memory_distance == 3 + 9  # the decision's own link is short
     assert analysis.verdict_distance == 9 + 6  # but the verdict still needs Bram's hair, from further back
     assert analysis.steps[-1].least_words == (0, 15, 12)
+
+
+# --- a clue's facts are one event ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("retract_first", [True, False])
+def test_a_clue_that_retracts_and_restates_gives_one_verdict_whatever_the_order(retract_first: bool) -> None:
+    lie = TraitStated(C, "hair", "black", id="lie")
+    truth, retract = TraitStated(C, "hair", "red"), Retraction("lie")
+    both = (retract, truth) if retract_first else (truth, retract)
+    analysis = analyze(
+        case(
+            clue("Bram swears Cleo has black hair.", lie),
+            clue("Bram takes it back: he never saw Cleo.", *both),
+            clue("The killer had red hair.", Evidence("hair", "red")),
+            clue("Bram has black hair.", TraitStated(B, "hair", "black")),
+            clue("The knife was held in the left hand.", Evidence("handedness", "left")),
+            clue("Cleo is right-handed.", TraitStated(C, "handedness", "right")),
+        )
+    )
+    assert errors(analysis) == ()
+    assert analysis.steps[1].stated == ((C, "hair", "red"),)
+    assert analysis.steps[-1].possible == (A,)
+
+
+@pytest.mark.parametrize("break_first", [True, False])
+def test_a_clue_that_breaks_an_alibi_and_gives_a_new_one_keeps_the_new_one(break_first: bool) -> None:
+    broken, new = AlibiBroken(B), Alibi(B)
+    both = (broken, new) if break_first else (new, broken)
+    analysis = analyze(
+        case(
+            clue("Bram was at the mill all evening.", Alibi(B)),
+            clue("The miller lied: Bram left at six.", *both),
+        )
+    )
+    assert B not in analysis.steps[1].possible  # the new alibi stands: the clue's break applied to the old one
