@@ -7,8 +7,8 @@ Reeve", "Ingrid" and "Halvorsen" for "Dr Ingrid Halvorsen"; but not "lane" in "d
 nor "Moray" when Angus Moray is the one who died and Mrs Moray a suspect). A rank used alone ("the Colonel")
 names the one suspect who holds it. Longer texts win over shorter ones, so "Captain Reeve" is one mention.
 
-Pronouns are not mentions: resolving "she" is part of reading (`pronoun_words` lists them for the checks that
-need to know whether a clue could be speaking of someone).
+Pronouns are not mentions: resolving "she" is part of reading. The checks only ask whether a clue has a pronoun
+that could refer to someone (`unmentioned_facts`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from story.data import Story
+from story.data import Alibi, AlibiBroken, Story, TraitStated
+from story.words import split_words
 
 # Words that open a name but say nothing about who: "Captain Reeve" may be called "Reeve", not "Captain".
 TITLES = frozenset(
@@ -81,3 +82,34 @@ def find_mentions(text: str, matcher: Matcher) -> list[Mention]:
             if all(match.end() <= span.start or match.start() >= span.end for span in spans):
                 spans.append(Mention(match.start(), match.end(), slot))
     return sorted(spans, key=lambda span: span.start)
+
+
+# Every form of each pronoun set, reflexives and possessive pronouns included.
+PRONOUN_FORMS = {
+    "he": frozenset(["he", "him", "his", "himself"]),
+    "she": frozenset(["she", "her", "hers", "herself"]),
+    "they": frozenset(["they", "them", "their", "theirs", "themself", "themselves"]),
+}
+
+
+def mentioned_slots(story: Story) -> list[set[int]]:
+    """Per clue, the suspects its text mentions."""
+    matcher = mention_matcher(story)
+    return [{mention.slot for mention in find_mentions(clue.text, matcher)} for clue in story.clues]
+
+
+def unmentioned_facts(story: Story) -> list[tuple[int, int, int]]:
+    """(clue, fact, slot) for each fact about a suspect whose clue neither mentions them nor has a pronoun that
+    could be theirs: prose and facts that disagree, as when a clue is reworded and its fact is not."""
+    found = []
+    for clue_index, (clue, mentioned) in enumerate(zip(story.clues, mentioned_slots(story), strict=True)):
+        words = set(split_words(clue.text))
+        for fact_index, fact in enumerate(clue.facts):
+            about = fact.suspect if isinstance(fact, TraitStated | Alibi | AlibiBroken) else None
+            if (
+                about is not None
+                and about not in mentioned
+                and not words & PRONOUN_FORMS[story.suspects[about].pronoun]
+            ):
+                found.append((clue_index, fact_index, about))
+    return found

@@ -16,7 +16,7 @@ from typing import Literal
 
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
 from story.locate import Locations
-from story.mentions import find_mentions, mention_matcher
+from story.mentions import mentioned_slots, unmentioned_facts
 from story.problems import Problem, Severity
 from story.traits import CATALOGUE
 from story.words import count_words
@@ -356,12 +356,18 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
         findings.append(
             Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy", "warning")
         )
-    matcher = mention_matcher(story)
-    mentioned = {mention.slot for clue in story.clues for mention in find_mentions(clue.text, matcher)}
+    mentioned = set().union(*mentioned_slots(story))
     for slot, suspect in enumerate(story.suspects):
         if slot not in mentioned:
             message = f"{suspect.name} (the {suspect.role}) is never mentioned in a clue"
             findings.append(Finding(0, None, message, "warning", suspect=slot))
+    for clue_index, fact_index, slot in unmentioned_facts(story):
+        suspect = story.suspects[slot]
+        message = (
+            f"this fact is about {suspect.name}, but the clue's text never mentions {suspect.pronouns[1]}: not by "
+            f"name, role or alias, nor by a pronoun that could be {suspect.pronouns[2]}"
+        )
+        findings.append(Finding(clue_index, fact_index, message, "warning"))
     return findings
 
 

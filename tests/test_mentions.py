@@ -99,3 +99,28 @@ def test_the_schema_lists_the_loaders_keys_and_the_catalogue() -> None:
     for name, trait in CATALOGUE.items():
         enum = definitions[f"trait_{name}"]["enum"]
         assert {str(value) for value in enum} == set(trait.values) | set(trait.spellings), name
+
+
+MANOR = ROOT / "story" / "mysteries" / "manor.toml"
+REEVE_CLUE = "Captain Reeve, the nephew, had smoked cigarettes all afternoon and reeked of them at table."
+
+
+def prose_warnings(text: str) -> list[str]:
+    return [str(w) for w in check_text(text, "manor.toml").warnings if "the clue's text never mentions" in w.message]
+
+
+def test_a_clue_reworded_away_from_its_facts_suspect_is_a_located_warning() -> None:
+    text = MANOR.read_text()
+    assert REEVE_CLUE in text and prose_warnings(text) == []
+    reworded = text.replace(REEVE_CLUE, "The cooper had smoked cigarettes all afternoon and reeked of them at table.")
+    line = text[: text.index(REEVE_CLUE)].count("\n") + 2  # the facts line follows the text
+    (warning,) = prose_warnings(reworded)
+    assert warning.startswith(f"manor.toml:{line}:")
+    assert "this fact is about Captain Reeve, but the clue's text never mentions him" in warning
+
+
+def test_a_pronoun_that_could_be_the_suspect_is_enough() -> None:
+    text = MANOR.read_text()
+    assert prose_warnings(text.replace(REEVE_CLUE, "He had smoked cigarettes all afternoon.")) == []
+    (warning,) = prose_warnings(text.replace(REEVE_CLUE, "She had smoked cigarettes all afternoon."))
+    assert "Captain Reeve" in warning
