@@ -15,10 +15,11 @@ from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, Tr
 
 if TYPE_CHECKING:
     from model.checkpoint import Checkpoint
+    from model.verdicts import StoryVerdict
 
 
-def run_check(paths: list[Path], console: Console, trace: bool = False) -> int:
-    """Check every file; 0 when all are sound, 1 otherwise."""
+def run_check(paths: list[Path], console: Console, trace: bool = False, readers: bool = False) -> int:
+    """Check every file; 0 when all are sound, 1 otherwise. `readers` adds the readers' clue-by-clue report."""
     failed = 0
     for number, path in enumerate(paths):
         if number:
@@ -37,6 +38,8 @@ def run_check(paths: list[Path], console: Console, trace: bool = False) -> int:
         _print_summary(path, checked, console)
         if trace:
             console.print(trace_table(checked))
+        if readers:
+            readers_report(checked, console)
     if len(paths) > 1:
         console.print(f"\n{len(paths) - failed} of {len(paths)} files sound")
     return 1 if failed else 0
@@ -81,30 +84,96 @@ def _bundled_readers() -> tuple[Checkpoint, ...] | None:
 
 def _readers_rows(checked: CheckedStory) -> list[tuple[str, str]]:
     """How the bundled readers fare on the story: whom each names at the end, and from which clue on."""
-    from model.stream import read_through
-    from model.tokenizer import read_story
+    verdicts = _verdicts(checked)
+    if verdicts is None:
+        return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
+    return [(seat, verdict_line(checked.story, verdict)) for seat, verdict in verdicts.items()]
+
+
+def _verdicts(checked: CheckedStory) -> dict[str, StoryVerdict] | None:
+    """Each bundled reader's reading of the story, by seat ("partner", "rival"); None if they are missing."""
+    from model.verdicts import story_verdict
 
     readers = _bundled_readers()
     if readers is None:
-        return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
-    story = checked.story
-    reading = read_story(story)
-    rows = []
-    for checkpoint, seat in zip(readers, ("partner", "rival"), strict=True):
-        kind = checkpoint.kind
-        beliefs = read_through(
-            kind, checkpoint.weights, checkpoint.vocabulary, list(reading.tokens), len(story.suspects)
+        return None
+    return {
+        seat: story_verdict(checkpoint, checked.story, checked.analysis)
+        for checkpoint, seat in zip(readers, ("partner", "rival"), strict=True)
+    }
+
+
+def verdict_line(story: Story, verdict: StoryVerdict) -> str:
+    """ "LSTM names Hobbs (92%), rightly, from clue 11 on", or "RNN is undecided (...)" on an even split."""
+    culprit = verdict.clue_beliefs[-1, story.culprit]
+    if verdict.named is None:
+        favourite = int(verdict.clue_beliefs[-1].argmax())
+        return (
+            f"{verdict.kind.upper()} is undecided: no suspect stands out (highest {story.suspects[favourite].name}, "
+            f"{verdict.clue_beliefs[-1, favourite]:.0%}; the culprit {culprit:.0%})"
         )
-        favourite = int(beliefs[-1].argmax())
-        verdict = f"names {story.suspects[favourite].name} ({beliefs[-1, favourite]:.0%})"
-        if favourite == story.culprit:
-            right = [int(beliefs[end - 1].argmax()) == story.culprit for end in reading.clue_ends]
-            last_wrong = max((clue for clue, ok in enumerate(right) if not ok), default=-1)
-            verdict += f", rightly, from clue {last_wrong + 2} on"
-        else:
-            verdict += f", wrongly; it gives the culprit {beliefs[-1, story.culprit]:.0%}"
-        rows.append((seat, f"{kind.upper()} {verdict}"))
-    return rows
+    belief = verdict.clue_beliefs[-1, verdict.named]
+    line = f"{verdict.kind.upper()} names {story.suspects[verdict.named].name} ({belief:.0%})"
+    if verdict.from_clue is not None:
+        return f"{line}, rightly, from clue {verdict.from_clue + 1} on"
+    return f"{line}, wrongly; it gives the culprit {culprit:.0%}"
+
+
+def readers_report(checked: CheckedStory, console: Console) -> None:
+    """For authors: each reader's belief after every clue, the words they do not know, and the rival in play."""
+    verdicts = _verdicts(checked)
+    if verdicts is None:
+        console.print("  readers: not shown: the bundled readers are missing (see whodunit eval)")
+        return
+    story = checked.story
+    names = [suspect.name for suspect in story.suspects]
+    table = Table("#", "possible", "partner (LSTM)", "rival (RNN)", box=None, pad_edge=False)
+    for index, step in enumerate(checked.analysis.steps):
+        cells = [_belief_cell(names, verdict.clue_beliefs[index], story.culprit) for verdict in verdicts.values()]
+        table.add_row(str(index + 1), escape(", ".join(names[slot] for slot in step.possible)), *cells)
+    console.print(table)
+    partner = verdicts["partner"]
+    counts: dict[str, int] = {}
+    for word in partner.unknown:
+        counts[word] = counts.get(word, 0) + 1
+    listed = ", ".join(f"{word} ×{n}" if n > 1 else word for word, n in sorted(counts.items(), key=lambda i: -i[1]))
+    console.print(
+        f"  [dim]unknown[/]   {len(partner.unknown):,} of {partner.words:,} words ({partner.unknown_share:.0%}) "
+        "are not in the readers' vocabulary and read as <unk>"
+        + (f": {escape(listed[:600])}{'…' if len(listed) > 600 else ''}" if listed else "")
+    )
+    console.print(f"  [dim]in play[/]   {escape(_rival_in_play(story))}")
+
+
+def _belief_cell(names: list[str], belief, culprit: int) -> str:
+    """ "Hobbs 92%" (the one the reader names, or "undecided"), and the culprit's share when it is someone else."""
+    from model.verdicts import named_suspect
+
+    named = named_suspect(belief)
+    cell = "undecided" if named is None else f"{names[named]} {belief[named]:.0%}"
+    if named != culprit:
+        cell += f" (culprit {belief[culprit]:.0%})"
+    return escape(cell)
+
+
+def _rival_in_play(story: Story) -> str:
+    """Whether and when the rival accuses, played through the game's own rules with nobody else accusing."""
+    from game.match import RIVAL_THRESHOLD, Match
+
+    partner, rival = _bundled_readers() or ()
+    match = Match(story, partner, rival)
+    made = []
+    while not match.told_all and not match.rival_solved:
+        accusation = match.advance()
+        if accusation:
+            made.append((match.words[match.position - 1].clue, accusation))  # the clue of the word just read
+    if not made:
+        return f"the rival never reaches {RIVAL_THRESHOLD:.0%} on anyone, so it never accuses"
+    said = [
+        f"{story.suspects[a.suspect].name} at clue {clue + 1} ({'rightly' if a.correct else 'wrongly'})"
+        for clue, a in made
+    ]
+    return f"the rival (accusing at {RIVAL_THRESHOLD:.0%}) would accuse " + ", then ".join(said)
 
 
 def describe_fact(fact: Fact, story: Story) -> str:

@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="story files (.toml)")
     check.add_argument("--trace", action="store_true", help="show who is still possible after every clue")
+    check.add_argument(
+        "--readers",
+        action="store_true",
+        help="show each reader's belief after every clue, the words they do not know, and when the rival accuses",
+    )
 
     new = commands.add_parser(
         "new",
@@ -168,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from game.check_report import run_check
 
-            return run_check(args.files, console, trace=args.trace)
+            return run_check(args.files, console, trace=args.trace, readers=args.readers)
         if args.command == "new":
             return _new(args.file, args.force, console)
         if args.command == "train":

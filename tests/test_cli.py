@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,13 @@ def test_train_rejects_a_bad_knob_before_training(
     assert main(["train", "--preset", "tiny", "--set", knob, "--out", str(tmp_path / "run")]) == 2
     assert message in capsys.readouterr().out
     assert not (tmp_path / "run").exists()
+
+
+def test_check_readers_shows_beliefs_unknown_words_and_the_rival_in_play(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--readers", str(MYSTERIES / "manor.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "partner (LSTM)" in out and "rival (RNN)" in out
+    rows = [line.split()[0] for line in out.splitlines() if line[:2].strip().isdigit()]
+    assert rows == [str(clue) for clue in range(1, 16)]  # one row per clue
+    assert re.search(r"unknown +\d+ of \d+ words \(\d+%\) are not in the readers' vocabulary", out)
+    assert re.search(r"in play +the rival (\(accusing at 75%\) would accuse \w|never reaches 75%)", out)
