@@ -165,20 +165,14 @@ class _Builder:
             rng.choice(grammar.PLACES),
             f"{rng.choice(grammar.VICTIM_TITLES)} {rng.choice(grammar.VICTIM_SURNAMES)}",
         )
-        when = f"{rng.choice(grammar.SEASONS)} in {rng.choice(grammar.YEARS)}"
+        when = grammar.CASE_WHEN.format(season=rng.choice(grammar.SEASONS), year=rng.choice(grammar.YEARS))
         clues = _Renderer(rng, config, suspects).render(units)
         names = "; ".join(f"{suspect.name}, the {suspect.role}" for suspect in suspects)
-        intro = (
-            f"{victim} was found dead in the study of {place} on {when}. {size} people were in the house: "
-            f"{names}. One of them is a murderer."
-        )
+        intro = grammar.CASE_INTRO.format(victim=victim, place=place, when=when, size=size, cast=names)
         guilty = suspects[culprit]
         described = ", ".join(CATALOGUE[trait].describe(values[culprit][trait]) for trait in evidence_traits)
-        reveal = (
-            f"It was {guilty.name}, the {guilty.role}. The evidence described the killer ({described}), "
-            f"and only {guilty.name} fits it all."
-        )
-        title = f"{rng.choice(('Murder', 'Death', 'A Killing'))} at {place}"
+        reveal = grammar.CASE_REVEAL.format(name=guilty.name, role=guilty.role, described=described)
+        title = grammar.CASE_TITLE.format(word=rng.choice(grammar.TITLE_WORDS), place=place)
         return Story(title, f"{place}, {when}", victim, intro, suspects, clues, culprit, reveal, seed, difficulty)
 
     def cast(self, size: int) -> list[Suspect]:

@@ -14,383 +14,276 @@ suspects as witnesses. Slots in templates:
 
 A clue that names two suspects (one as a witness) is never followed by a pronoun statement: the generator
 names the subject again first, so "a pronoun means the suspect named last" is always right.
+
+The words themselves are data, in story/phrases/*.toml (each file's header says what its banks are for and
+which slots each takes), so that the prose can grow without touching code; how phrases are drawn and put
+together, and how a suspect is named ("the butler", "Martin's"), is the generator's. This module reads the
+files once, at import, checks every bank against the slots the generator fills in it (`TEMPLATE_SLOTS`), and
+offers each bank as a tuple in file order: the generator's seeded draws depend on that order.
 """
 
 from __future__ import annotations
 
-# --- people and places ------------------------------------------------------------------------------------------
+import string
+import tomllib
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any, Literal
 
-MALE_NAMES = (
-    "Martin",
-    "Arthur",
-    "Edmund",
-    "Hugh",
-    "Walter",
-    "Cecil",
-    "Rupert",
-    "Percy",
-    "Ambrose",
-    "Lionel",
-    "Oswald",
-    "Jasper",
-    "Felix",
-    "Gerald",
-    "Horace",
-    "Julian",
-    "Laurence",
-    "Neville",
-    "Reginald",
-    "Silas",
-    "Tobias",
-    "Victor",
-)
-FEMALE_NAMES = (
-    "Jennifer",
-    "Agatha",
-    "Beatrice",
-    "Clara",
-    "Dorothy",
-    "Edith",
-    "Florence",
-    "Harriet",
-    "Iris",
-    "Lavinia",
-    "Mabel",
-    "Nora",
-    "Olive",
-    "Philippa",
-    "Rosalind",
-    "Sybil",
-    "Theodora",
-    "Ursula",
-    "Maud",
-    "Winifred",
-    "Ada",
-    "Cora",
-)
-# Roles of suspects. Witnesses below never share a word with them, so "the maid" always means one suspect.
-ROLES = (
-    "butler",
-    "cook",
-    "gardener",
-    "secretary",
-    "doctor",
-    "colonel",
-    "housekeeper",
-    "valet",
-    "heir",
-    "solicitor",
-    "nurse",
-    "chauffeur",
-    "librarian",
-    "tutor",
-    "architect",
-    "painter",
-)
-WITNESSES = (
-    "footman",
-    "stable boy",
-    "vicar",
-    "postman",
-    "night porter",
-    "groom",
-    "ferryman",
-    "innkeeper",
-    "station master",
-    "scullery girl",
-)
-ROOMS = ("library", "drawing room", "kitchen", "conservatory", "billiard room", "music room", "morning room")
-PLACES = (
-    "Ashcombe Manor",
-    "Blackwood Hall",
-    "Fenwick House",
-    "Thornfield Grange",
-    "Harrowgate Abbey",
-    "Lindley Court",
-    "Marsh End",
-    "Greystone Priory",
-    "Wrexley Park",
-    "Hollowmere",
-)
-VICTIM_TITLES = ("Lord", "Lady", "Sir", "Dr", "Mrs", "Colonel")
-VICTIM_SURNAMES = (
-    "Ashford",
-    "Blackmore",
-    "Carrow",
-    "Devereux",
-    "Eastleigh",
-    "Fairfax",
-    "Greville",
-    "Haldane",
-    "Ingram",
-    "Kingsley",
-)
-SEASONS = (
-    "a wet November night",
-    "a frozen January night",
-    "a stormy March night",
-    "a sultry August night",
-    "a foggy October night",
-)
-YEARS = ("1923", "1927", "1931", "1934", "1938")
+from story.traits import CATALOGUE
 
-# --- facts --------------------------------------------------------------------------------------------------------
 
-# Per trait: clause templates stating a suspect's value, plain ("is left-handed") and told through something the
-# suspect does ("signed the register with her left hand"), as authors write them. {v} and {item} come from
-# VALUE_WORDS and STATEMENT_ITEMS where the plain value would not read well.
-STATEMENTS: dict[str, tuple[str, ...]] = {
-    "handedness": (
-        "{s} is {v}-handed",
-        "{s} writes with {p} {v} hand",
-        "{s} holds {p} cup in {p} {v} hand",
-        "{s} always deals the cards {v}-handed",
-        "{s} signed the register with {p} {v} hand",
-        "{s} poured the wine, steadying the decanter with {p} {v} hand",
-        "{s} carves the joint {v}-handed, as {p} father did",
-        "{s} dealt the cards with {p} {v} hand, as always",
-    ),
-    "hair": (
-        "{s} has {v} hair",
-        "{sp} hair is {v}",
-        "{s} wears {p} {v} hair cut short",
-        "{s} has a shock of {v} hair",
-        "{s} stood combing {p} {v} hair at the hall mirror",
-        "{sp} {v} hair was pinned up tight",
-    ),
-    "shoe_size": (
-        "{s} wears size {v} shoes",
-        "{sp} boots are a size {v}",
-        "{s} takes a size {v} shoe",
-        "{s} set {p} boots to dry by the stove, size {v}",
-        "{s} borrowed a pair of size {v} boots from the scullery",
-        "{s} complains that {p} size {v} shoes pinch",
-    ),
-    "tobacco": (
-        "{s} {v}",
-        "{s} is never without {p} {item}",
-        "{s} is fond of {p} {item}",
-        "{s} went out on the terrace and {vp}",
-        "{s} sat in the corner all evening and {vp}",
-    ),
-    "coat": (
-        "{s} wears a {v} coat",
-        "{sp} coat is {v}",
-        "{s} arrived in a {v} overcoat",
-        "{s} has worn {p} {v} wool coat all winter",
-        "{s} came in from the rain in a {v} coat",
-        "{s} hung {p} {v} coat by the door",
-    ),
-    "scent": (
-        "{s} smells of {v}",
-        "{s} wears a scent of {v}",
-        "{sp} handkerchief smells of {v}",
-        "{s} swept down the hall in a cloud of {v} scent",
-        "{s} has worn nothing but {v} water for years",
-        "{sp} gloves always smell faintly of {v}",
-    ),
-    "drink": (
-        "{s} drinks only {v}",
-        "{s} is partial to {v}",
-        "{s} always takes a glass of {v} after dinner",
-        "{s} never drinks anything but {v}",
-        "{s} sat over a glass of {v} until midnight",
-        "{s} rang for another {v}",
-    ),
+class PhraseError(ValueError):
+    """Phrase files the generator cannot use: every problem, one line each, "story/phrases/FILE: BANK: what"."""
+
+
+@dataclass(frozen=True)
+class Slots:
+    """The placeholders the generator fills in a bank's templates, and those a template must use: at least one
+    of each `required` group."""
+
+    allowed: frozenset[str]
+    required: tuple[frozenset[str], ...] = ()
+
+
+def _slots(allowed: str, *required: str) -> Slots:
+    return Slots(frozenset(allowed.split()), tuple(frozenset(group.split()) for group in required))
+
+
+# Shapes of banks: a list of words put into the prose as written, a list of templates, one template, a list of
+# templates per trait, or a list of words per trait and value.
+Shape = Literal["words", "templates", "template", "templates by trait", "words by value"]
+# Every bank of every phrase file, by file and key, with its shape. A file has these keys and no others.
+BANKS: dict[str, dict[str, Shape]] = {
+    "cast": {"male_names": "words", "female_names": "words", "roles": "words", "witnesses": "words"},
+    "setting": {
+        "places": "words",
+        "rooms": "words",
+        "victim_titles": "words",
+        "victim_surnames": "words",
+        "seasons": "words",
+        "years": "words",
+        "title_words": "words",
+        "case_title": "template",
+        "case_when": "template",
+        "case_intro": "template",
+        "case_reveal": "template",
+    },
+    "values": {
+        "value_words": "words by value",
+        "past_value_words": "words by value",
+        "items": "words by value",
+        "statement_items": "words by value",
+    },
+    "statements": {
+        "statement_frames": "templates",
+        "statement_frames_named": "templates",
+        "testimony_frames": "templates",
+        "retractions": "templates",
+        "statements": "templates by trait",
+    },
+    "evidence": {
+        "killers": "words",
+        "evidence_frames": "templates",
+        "evidence_frames_placed": "templates",
+        "evidence": "templates by trait",
+    },
+    "alibis": {"alibis": "templates", "broken_alibis": "templates"},
+    "scenery": {"subject_intros": "templates", "suspicions": "templates", "flavour": "templates", "bridges": "words"},
 }
-# Per trait: clause templates saying what the culprit's value is. {k} is the culprit, unnamed: "the killer".
-EVIDENCE: dict[str, tuple[str, ...]] = {
-    "handedness": (
-        "{k} was {v}-handed",
-        "the blow was struck by someone {v}-handed",
-        "the poison was poured by a {v}-handed person",
-        "from the angle of the wound, {k} struck {v}-handed",
-        "the bottle was uncorked by a {v}-handed person",
-        "{k} held the knife in the {v} hand",
-    ),
-    "hair": (
-        "a {v} hair was caught on the victim's cuff",
-        "strands of {v} hair lay on the study carpet",
-        "{k} has {v} hair",
-        "a single {v} hair was found on the victim's pillow",
-        "{k} left a {v} hair on the back of the chair",
-    ),
-    "shoe_size": (
-        "the footprints under the study window are a size {v}",
-        "{k} wears size {v} shoes",
-        "a muddy size {v} print was found on the terrace",
-        "{k} left a footprint in the wet: a size {v} boot",
-        "the prints in the flower bed were made by a size {v} shoe",
-    ),
-    "tobacco": (
-        "{item} was found beside the body",
-        "{k} left {item} in the study",
-        "{k} {v}",
-        "{k} {vp} while waiting in the study",
-        "in the {room} the inspector found {item} where {k} had waited",
-        "there was {item} on the floor by the window, dropped by {k}",
-    ),
-    "coat": (
-        "a thread of {v} wool was snagged on the study window",
-        "a figure in a {v} coat was seen leaving the study",
-        "{k} wore a {v} coat",
-        "a tuft of {v} wool was torn from the coat of {k}",
-        "a button from a {v} coat lay under the victim's hand",
-    ),
-    "scent": (
-        "the study smelled of {v} after the murder",
-        "the note on the desk was scented with {v}",
-        "{k} smells of {v}",
-        "a handkerchief reeking of {v} was dropped by {k}",
-        "the victim's pillow, where {k} leant close, smells of {v}",
-    ),
-    "drink": (
-        "a glass of {v} stood half finished by the body",
-        "{k} drank {v} while waiting in the study",
-        "the poison was hidden in a glass of {v}",
-        "{k} had shared a glass of {v} with the victim before striking",
-        "a second tumbler with a finger of {v} in it stood on the washstand",
-    ),
+_SUBJECT = "s sp p sub obj"
+# The slots the generator fills in each template bank (and, per group, one of which each template must use).
+TEMPLATE_SLOTS: dict[str, Slots] = {
+    "statements": _slots(f"{_SUBJECT} v vp item room", "s sp", "v vp item"),  # may be told with a pronoun
+    "evidence": _slots("k v vp item w room", "v vp item"),
+    "statement_frames": _slots("c", "c"),  # wraps pronoun subjects too, so names no witness
+    "statement_frames_named": _slots("c w", "c", "w"),
+    "testimony_frames": _slots("c w", "c", "w"),
+    "retractions": _slots(f"{_SUBJECT} w noun k room", "s sp", "w"),
+    "evidence_frames": _slots("c", "c"),
+    "evidence_frames_placed": _slots("c xp", "c", "xp"),
+    "alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
+    "broken_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
+    "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
+    "suspicions": _slots(f"{_SUBJECT} w k room", "s sp"),
+    "flavour": _slots("room"),  # may fall between a suspect and a pronoun about them: names no person
+    "case_title": _slots("word place", "word", "place"),
+    "case_when": _slots("season year", "season", "year"),
+    "case_intro": _slots("victim place when size cast", "victim", "place", "when", "size", "cast"),
+    "case_reveal": _slots("name role described", "name", "role", "described"),
 }
-KILLERS = ("the killer", "the murderer", "whoever did it")
+# Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
+ITEM_TABLES = {"statements": "statement_items", "evidence": "items"}
+
+
+def read_phrase_files() -> dict[str, dict[str, Any]]:
+    """Every phrase file, parsed, by name; PhraseError if one is not valid TOML."""
+    data = {}
+    for name in BANKS:
+        text = files("story").joinpath("phrases", f"{name}.toml").read_text(encoding="utf-8")
+        try:
+            data[name] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PhraseError(f"{_label(name)}: {exc}") from exc
+    return data
+
+
+def phrase_problems(data: dict[str, dict[str, Any]]) -> list[str]:
+    """Everything wrong with parsed phrase files, one line each: unknown or missing banks, wrong shapes, empty
+    or repeated entries, and placeholders the generator does not fill; [] when the generator can use them."""
+    problems = []
+    for name, banks in BANKS.items():
+        found = data.get(name, {})
+        problems += [
+            f"{_label(name)}: unknown bank '{key}'; banks: {', '.join(banks)}" for key in found if key not in banks
+        ]
+        for key, shape in banks.items():
+            if key not in found:
+                problems.append(f"{_label(name)}: missing bank '{key}'")
+            else:
+                problems += [f"{_label(name)}: {problem}" for problem in _bank_problems(key, shape, found[key], data)]
+    return problems
+
+
+def template_problems(template: str, slots: Slots) -> list[str]:
+    """What is wrong with one template, given the slots the generator fills in it; [] when nothing is."""
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:  # a lone "{" or "}"
+        return [f"{exc}; a brace meant as text is written {{{{ or }}}}"]
+    problems = []
+    for name, spec, conversion in fields:
+        if name not in slots.allowed:
+            allowed = ", ".join(f"{{{slot}}}" for slot in sorted(slots.allowed))
+            problems.append(f"unknown placeholder {{{name}}}; this bank takes {allowed}")
+        elif spec or conversion:
+            problems.append(f"placeholder {{{name}}} has a format or conversion; write it plain, {{{name}}}")
+    used = {name for name, _, _ in fields}
+    for group in slots.required:
+        if not used & group:
+            problems.append(f"needs {' or '.join(f'{{{slot}}}' for slot in sorted(group))}")
+    return problems
+
+
+def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, Any]]) -> list[str]:
+    if shape == "template":
+        if not isinstance(raw, str):
+            return [f"{key}: must be a string"]
+        return [f"{key}: {problem}" for problem in template_problems(raw, TEMPLATE_SLOTS[key])]
+    if shape in ("words", "templates"):
+        return _list_problems(key, raw, TEMPLATE_SLOTS.get(key))
+    if not isinstance(raw, dict):
+        return [f"{key}: must be a table"]
+    problems = [
+        f"{key}: unknown trait '{trait}'; traits: {', '.join(CATALOGUE)}" for trait in raw if trait not in CATALOGUE
+    ]
+    if shape == "templates by trait":
+        problems += [f"{key}: no bank for trait '{trait}'" for trait in CATALOGUE if trait not in raw]
+        with_items = data.get("values", {}).get(ITEM_TABLES[key], {})
+        slots = TEMPLATE_SLOTS[key]
+        for trait, templates in raw.items():
+            allowed = slots.allowed if trait in with_items else slots.allowed - {"item"}
+            problems += _list_problems(f"{key}.{trait}", templates, Slots(allowed, slots.required))
+        return problems
+    for trait, values in raw.items():
+        if not isinstance(values, dict):
+            problems.append(f"{key}.{trait}: must be a table of values")
+            continue
+        known = CATALOGUE[trait].values if trait in CATALOGUE else ()
+        problems += [f"{key}.{trait}: unknown value '{value}'" for value in values if value not in known]
+        if key in ITEM_TABLES.values():
+            generated = CATALOGUE[trait].generated_values if trait in CATALOGUE else ()
+            problems += [f"{key}.{trait}: no bank for value '{value}'" for value in generated if value not in values]
+        for value, words in values.items():
+            problems += _list_problems(f"{key}.{trait}.{value}", words, None)
+    return problems
+
+
+def _list_problems(where: str, raw: Any, slots: Slots | None) -> list[str]:
+    """A bank's problems: templates checked against `slots`, words (`slots` None) for braces."""
+    if not isinstance(raw, list) or not raw or not all(isinstance(entry, str) and entry.strip() for entry in raw):
+        return [f"{where}: must be a list of one or more non-empty strings"]
+    problems = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        if entry in seen:
+            problems.append(f"{where}[{index}]: {entry!r} is listed twice, so it would be drawn twice as often")
+        seen.add(entry)
+        if slots is not None:
+            problems += [f"{where}[{index}]: {problem}" for problem in template_problems(entry, slots)]
+        elif "{" in entry or "}" in entry:
+            problems.append(f"{where}[{index}]: a brace, in words that go into the prose as written")
+    return problems
+
+
+def _label(name: str) -> str:
+    return f"story/phrases/{name}.toml"
+
+
+_PHRASES = read_phrase_files()
+if _problems := phrase_problems(_PHRASES):
+    raise PhraseError("\n".join(_problems))
+
+
+def _bank(name: str, key: str) -> tuple[str, ...]:
+    return tuple(_PHRASES[name][key])
+
+
+def _by_trait(name: str, key: str) -> dict[str, tuple[str, ...]]:
+    return {trait: tuple(bank) for trait, bank in _PHRASES[name][key].items()}
+
+
+def _by_value(name: str, key: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    table = _PHRASES[name][key]
+    return {trait: {value: tuple(bank) for value, bank in values.items()} for trait, values in table.items()}
+
+
+# --- people and places: cast.toml, setting.toml -------------------------------------------------------------------
+
+MALE_NAMES = _bank("cast", "male_names")
+FEMALE_NAMES = _bank("cast", "female_names")
+# Roles of suspects. Witnesses never share a word with them, so "the maid" always means one suspect.
+ROLES = _bank("cast", "roles")
+WITNESSES = _bank("cast", "witnesses")
+PLACES = _bank("setting", "places")
+ROOMS = _bank("setting", "rooms")
+VICTIM_TITLES = _bank("setting", "victim_titles")
+VICTIM_SURNAMES = _bank("setting", "victim_surnames")
+SEASONS = _bank("setting", "seasons")
+YEARS = _bank("setting", "years")
+TITLE_WORDS = _bank("setting", "title_words")
+CASE_TITLE: str = _PHRASES["setting"]["case_title"]
+CASE_WHEN: str = _PHRASES["setting"]["case_when"]
+CASE_INTRO: str = _PHRASES["setting"]["case_intro"]
+CASE_REVEAL: str = _PHRASES["setting"]["case_reveal"]
+
+# --- facts: values.toml, statements.toml, evidence.toml, alibis.toml --------------------------------------------
+
 # Words for values where the plain value would not read well, per trait and value, one of each tuple at random:
 # {v} in the present tense ("smokes cigars"), {vp} in the past ("smoked a cigar"), {item} a thing left behind.
-VALUE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "tobacco": {
-        "cigar": ("smokes cigars", "is never seen without a cigar"),
-        "pipe": ("smokes a pipe", "always has a pipe going"),
-        "cigarette": ("smokes cigarettes", "smokes one cigarette after another"),
-        "snuff": ("takes snuff",),
-    },
-}
-PAST_VALUE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "tobacco": {
-        "cigar": ("smoked a cigar", "lit a cigar"),
-        "pipe": ("smoked a pipe", "puffed at a pipe"),
-        "cigarette": ("smoked cigarettes", "lit one cigarette from the end of the last"),
-        "snuff": ("took a pinch of snuff", "took snuff"),
-    },
-}
-ITEMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "tobacco": {
-        "cigar": ("cigar ash", "fresh cigar ash", "the stub of a cigar"),
-        "pipe": ("pipe ash", "a dottle of pipe tobacco", "the ash of a pipe"),
-        "cigarette": ("a cigarette end", "the stub of a cigarette", "cigarette ash"),
-        "snuff": ("a pinch of snuff", "spilt snuff", "grains of snuff"),
-    },
-}
-STATEMENT_ITEMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "tobacco": {
-        "cigar": ("cigars", "cigar case"),
-        "pipe": ("pipe", "pipe and pouch"),
-        "cigarette": ("cigarettes", "cigarette case"),
-        "snuff": ("snuff box", "snuff"),
-    },
-}
+VALUE_WORDS = _by_value("values", "value_words")
+PAST_VALUE_WORDS = _by_value("values", "past_value_words")
+ITEMS = _by_value("values", "items")
+STATEMENT_ITEMS = _by_value("values", "statement_items")
+# Per trait: clause templates stating a suspect's value, plain or told through something the suspect does.
+STATEMENTS = _by_trait("statements", "statements")
+# Sentence frames around a clause {c}; frames with a witness {w} never wrap a pronoun subject.
+STATEMENT_FRAMES = _bank("statements", "statement_frames")
+STATEMENT_FRAMES_NAMED = _bank("statements", "statement_frames_named")
+TESTIMONY_FRAMES = _bank("statements", "testimony_frames")
+RETRACTIONS = _bank("statements", "retractions")
+# Per trait: clause templates saying what the culprit's value is. {k} is the culprit, unnamed: "the killer".
+EVIDENCE = _by_trait("evidence", "evidence")
+KILLERS = _bank("evidence", "killers")
+EVIDENCE_FRAMES = _bank("evidence", "evidence_frames")
+EVIDENCE_FRAMES_PLACED = _bank("evidence", "evidence_frames_placed")
+ALIBIS = _bank("alibis", "alibis")
+BROKEN_ALIBIS = _bank("alibis", "broken_alibis")
 
-# Sentence frames. {c} is the clause; {w} a witness ("the footman", or another suspect by name or role). Frames
-# with a witness must not wrap a pronoun subject, since the witness could be mistaken for the pronoun's referent.
-STATEMENT_FRAMES = (
-    "{c}.",
-    "It is well known that {c}.",
-    "As the whole household knows, {c}.",
-    "Everyone agrees that {c}.",
-)
-STATEMENT_FRAMES_NAMED = (
-    "{w} remarks that {c}.",
-    "{c}, as {w} points out.",
-    "Asked about it, {w} says that {c}.",
-    "{w} mentioned that {c}.",
-    "{w} swears that {c}.",
-)
-TESTIMONY_FRAMES = ("{w} claims that {c}.", "According to {w}, {c}.", "{w} remarked that {c}.")
-EVIDENCE_FRAMES = (
-    "{c}.",
-    "The inspector notes that {c}.",
-    "On closer inspection, {c}.",
-    "The police surgeon is certain that {c}.",
-    "It soon emerged that {c}.",
-    "A search of the house showed that {c}.",
-    "The police surgeon reports that {c}.",
-    "{c}, and the inspector noticed.",
-)
-# Evidence found among a suspect's things: {xp} is any suspect's possessive, drawn uniformly (the culprit no more
-# often than anyone), so a reader learns that a name in an evidence clue is where it was found, not who did it.
-EVIDENCE_FRAMES_PLACED = (
-    "In {xp} room, {c}.",
-    "Outside {xp} door, {c}.",
-    "{c}, not far from {xp} chair.",
-    "When the inspector searched {xp} pantry, {c}.",
-)
-RETRACTIONS = (
-    "{w} now admits to being wrong about {sp} {noun}.",
-    "{w} takes back what was said about {sp} {noun}.",
-    "Forget what {w} said of {sp} {noun}: it was a mistake.",
-    "{w} takes it back: that was someone else, not {s}.",
-    "{w} now says {s} was confused with someone else.",
-)
-ALIBIS = (
-    "{s} was playing cards with {w} all evening.",
-    "{w} swears that {s} never left the {room}.",
-    "{s} was in the {room} with {w} from eight until midnight.",
-    "{w} confirms that {s} was at the village inn all night.",
-    "{s} spent the evening in the {room}, in full view of {w}.",
-    "{s} says {sub} spent the whole evening in the {room}, and {w} backs {obj}.",
-)
-BROKEN_ALIBIS = (
-    "{w} now admits that {s} slipped out of the {room} for half an hour.",
-    "{sp} alibi falls apart: {w} was asleep by nine.",
-    "It turns out that {s} was not in the {room} after all.",
-    "{w} confesses to covering for {s}, who was missing for an hour.",
-    "{w} now admits to dozing off at nine; nobody knows where {s} was after that.",
-    "For the best part of an hour nobody was watching {s}, {w} confesses.",
-)
+# --- clues without facts: scenery.toml --------------------------------------------------------------------------
 
-# --- clues without facts ---------------------------------------------------------------------------------------
-
-SUBJECT_INTROS = (
-    "{s} came in from the garden, soaked to the skin.",
-    "{s} rang for more coal.",
-    "{s} sat by the fire with a newspaper.",
-    "{s} paced up and down the hall.",
-    "{s} was the last to come down to dinner.",
-    "{s} stood at the window, watching the rain.",
-    "{s} went up to bed early, complaining of a headache.",
-    "{s} sat alone in the {room}, turning the pages of a book.",
-)
-SUSPICIONS = (
-    "{s} was seen arguing with the victim before dinner.",
-    "{s} looked pale when the body was found.",
-    "{s} was overheard saying the victim deserved what was coming.",
-    "{s} burned a letter in the library grate.",
-    "{s} had quarrelled with the victim over money.",
-    "{s} was seen near the study door with a candle.",
-    "{s} was seen hurrying away from the {room} with a cloth in {p} hand.",
-    "At first light {s} was found scrubbing at a dark stain on {p} sleeve.",
-    "{s} went along to the study at midnight and came back white-faced.",
-    "{s} stands to gain a fortune under the new will.",
-)
-FLAVOUR = (
-    "The storm rattled the windows.",
-    "Somewhere a clock struck eleven.",
-    "Rain lashed the windows of the {room}.",
-    "The fire in the {room} burned low.",
-    "A dog barked out by the stables.",
-    "The telephone line to the village was dead.",
-    "Thunder rolled over the house.",
-    "Nobody touched the cold supper laid out in the {room}.",
-    "Rain hammered on the windows, and the candles guttered every time the wind found a gap.",
-    "The victim had changed the will a week ago, and every guest knew it.",
-    "Towards three the wind dropped, and in the silence everyone heard the clock ticking in the hall.",
-    "The heating failed at two, and the household sat wrapped in blankets.",
-    "By noon the roads were open again, and the police came up the drive.",
-    "Somebody had wiped the brass handle of the study door clean.",
-    "An unfinished letter lay on the desk in the {room}, its ink long dry.",
-    "The inspector asked everyone to stay in the {room} until morning.",
-    "At dawn the snow began to fall again, and the house grew very quiet.",
-    "Nobody in the house slept much that night.",
-    "A shutter banged all night on the east side of the house.",
-    "The victim had said at dinner, loudly enough for everyone to hear, that somebody would be ruined by morning.",
-)
+SUBJECT_INTROS = _bank("scenery", "subject_intros")
+SUSPICIONS = _bank("scenery", "suspicions")
+FLAVOUR = _bank("scenery", "flavour")
 # Neutral clues that may sit between a suspect's introduction and a pronoun about them: they name nobody.
-BRIDGES = ("The lamps flickered.", "Outside, the wind rose.", "A door banged somewhere upstairs.")
+BRIDGES = _bank("scenery", "bridges")

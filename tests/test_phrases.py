@@ -1,0 +1,174 @@
+"""The phrase files (story/phrases/*.toml): they parse, they are documented, every template uses only the
+placeholders the generator fills, and the banks the generator draws from are exactly their contents."""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import random
+import string
+import tomllib
+from pathlib import Path
+
+from story import grammar
+from story.generator import PRESETS, _Renderer, _Unit, generate_case
+from story.grammar import BANKS, TEMPLATE_SLOTS, phrase_problems, read_phrase_files
+from story.traits import CATALOGUE
+
+ROOT = Path(__file__).resolve().parent.parent
+PHRASES = ROOT / "story" / "phrases"
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def templates_of(file: dict) -> list[str]:
+    """Every template string in a parsed phrase file, however deeply nested."""
+    found: list[str] = []
+    stack: list[object] = [file]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, dict):
+            stack += item.values()
+    return found
+
+
+def test_every_phrase_file_parses_and_is_read_by_the_grammar() -> None:
+    names = sorted(path.stem for path in PHRASES.glob("*.toml"))
+    assert names == sorted(BANKS)
+    for name in names:
+        tomllib.loads((PHRASES / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def test_the_phrase_files_have_no_problems() -> None:
+    assert phrase_problems(read_phrase_files()) == []
+
+
+def test_each_file_header_names_its_banks_and_their_placeholders() -> None:
+    for name, banks in BANKS.items():
+        text = (PHRASES / f"{name}.toml").read_text(encoding="utf-8")
+        lines = text.splitlines()
+        header = "\n".join(lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))])
+        assert header.count("\n") >= 2, f"{name}.toml has no comment header"
+        for key in banks:
+            assert key in header, f"{name}.toml's header does not say what '{key}' is for"
+        used = {slot for template in templates_of(tomllib.loads(text)) for slot in placeholders(template)}
+        for slot in used:
+            assert f"{{{slot}}}" in header, f"{name}.toml's header does not explain {{{slot}}}"
+
+
+def banks_by_place(table: object, shape: str) -> dict[str, object]:
+    """A bank, or a table of banks, as {"trait.value": bank}, {"trait": bank} or {"": bank}."""
+    if shape == "words by value":
+        assert isinstance(table, dict)
+        return {f"{trait}.{value}": bank for trait, values in table.items() for value, bank in values.items()}
+    if shape == "templates by trait":
+        assert isinstance(table, dict)
+        return dict(table)
+    return {"": table}
+
+
+def test_the_banks_the_generator_draws_from_are_the_files_contents() -> None:
+    data = read_phrase_files()
+    for name, banks in BANKS.items():
+        for key, shape in banks.items():
+            loaded = banks_by_place(getattr(grammar, key.upper()), shape)
+            written = banks_by_place(data[name][key], shape)
+            assert list(loaded) == list(written), (name, key)  # the same traits and values, in file order
+            for where, bank in written.items():
+                if isinstance(bank, str):  # a single template
+                    assert loaded[where] == bank, (name, key)
+                    continue
+                assert isinstance(bank, list)
+                # A tuple in file order: the seeded draws pick entries by position.
+                assert type(loaded[where]) is tuple and loaded[where] == tuple(bank), (name, key, where)
+                assert bank and len(set(bank)) == len(bank), (name, key, where)
+
+
+def test_every_template_renders_with_what_the_generator_fills() -> None:
+    """Each template of each bank is filled the way the generator fills it, for every trait and value."""
+    story = generate_case(1, "default")
+    renderer = _Renderer(random.Random(0), PRESETS["default"], story.suspects)
+    fill = renderer.fill
+    for trait, entry in CATALOGUE.items():
+        for value in entry.generated_values:
+            for named in (True, False):
+                words = renderer.value_words(_Unit("statement", 0, trait, value), True)
+                for template in grammar.STATEMENTS[trait]:
+                    assert "{" not in fill(template, 0, named=named, **words), template
+            words = renderer.value_words(_Unit("evidence", -1, trait, value), False)
+            for template in grammar.EVIDENCE[trait]:
+                assert "{" not in fill(template, -1, **words), template
+        for template in grammar.RETRACTIONS:
+            assert "{" not in fill(template, 0, w="the vicar", noun=entry.noun), template
+    for bank in (grammar.ALIBIS, grammar.BROKEN_ALIBIS, grammar.SUSPICIONS, grammar.SUBJECT_INTROS):
+        for template in bank:
+            assert "{" not in fill(template, 0), template
+    for template in grammar.FLAVOUR:
+        assert "{" not in fill(template, -1), template
+    frames = (
+        (grammar.STATEMENT_FRAMES + grammar.EVIDENCE_FRAMES, {"c": "x"}),
+        (grammar.STATEMENT_FRAMES_NAMED + grammar.TESTIMONY_FRAMES, {"c": "x", "w": "the vicar"}),
+        (grammar.EVIDENCE_FRAMES_PLACED, {"c": "x", "xp": "the vicar's"}),
+    )
+    for bank, slots in frames:
+        for template in bank:
+            assert "{" not in template.format(**slots), template
+
+
+def test_every_bank_of_templates_has_its_slots_declared() -> None:
+    template_banks = {key for banks in BANKS.values() for key, shape in banks.items() if "template" in shape}
+    assert template_banks == set(TEMPLATE_SLOTS)
+
+
+def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
+    data = copy.deepcopy(read_phrase_files())
+    data["statements"]["statements"]["hair"][0] = "{s} has {colour} hair"
+    data["statements"]["statements"]["hair"][1] = "{s} keeps {p} {item} tidy"  # hair has no items
+    data["statements"]["statements"]["coat"][0] = "{s} wears a {v:>6} coat"
+    data["statements"]["statement_frames"].append("{w} says {c}.")  # pronoun subjects: no witness
+    data["evidence"]["evidence"]["hair"].append("a hair was found")
+    data["evidence"]["evidence"]["drink"].append("{k} drank {v")
+    data["cast"]["roles"].append("butler")
+    data["scenery"]["bridges"][0] = "The lamps in the {room} flickered."
+    data["alibis"]["alibi"] = ["{s} was out."]
+    del data["scenery"]["flavour"]
+    del data["values"]["items"]["tobacco"]["snuff"]
+    data["values"]["value_words"]["hair"] = {"ginger": ["ginger"]}
+    assert phrase_problems(data) == [
+        "story/phrases/cast.toml: roles[16]: 'butler' is listed twice, so it would be drawn twice as often",
+        "story/phrases/values.toml: value_words.hair: unknown value 'ginger'",
+        "story/phrases/values.toml: items.tobacco: no bank for value 'snuff'",
+        "story/phrases/statements.toml: statement_frames[4]: unknown placeholder {w}; this bank takes {c}",
+        "story/phrases/statements.toml: statements.hair[0]: unknown placeholder {colour}; this bank takes {obj}, "
+        "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
+        "story/phrases/statements.toml: statements.hair[0]: needs {item} or {v} or {vp}",
+        "story/phrases/statements.toml: statements.hair[1]: unknown placeholder {item}; this bank takes {obj}, "
+        "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
+        "story/phrases/statements.toml: statements.coat[0]: placeholder {v} has a format or conversion; write it "
+        "plain, {v}",
+        "story/phrases/evidence.toml: evidence.hair[5]: needs {item} or {v} or {vp}",
+        "story/phrases/evidence.toml: evidence.drink[5]: expected '}' before end of string; a brace meant as text "
+        "is written {{ or }}",
+        "story/phrases/alibis.toml: unknown bank 'alibi'; banks: alibis, broken_alibis",
+        "story/phrases/scenery.toml: missing bank 'flavour'",
+        "story/phrases/scenery.toml: bridges[0]: a brace, in words that go into the prose as written",
+    ]
+
+
+def test_an_installed_wheel_ships_the_phrase_files() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["story"]
+    for path in PHRASES.glob("*.toml"):
+        relative = path.relative_to(ROOT / "story").as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+def test_names_and_roles_suffice_for_the_largest_cast() -> None:
+    """The generator draws a cast's names (per pronoun) and roles without repeats; a cast has up to 8 suspects."""
+    assert min(len(grammar.MALE_NAMES), len(grammar.FEMALE_NAMES), len(grammar.ROLES)) >= 8
