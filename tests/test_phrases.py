@@ -128,6 +128,9 @@ def test_every_bank_of_templates_has_its_slots_declared() -> None:
 
 def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
     data = copy.deepcopy(read_phrase_files())
+    roles = len(data["cast"]["roles"])  # where each appended entry lands
+    frames = len(data["statements"]["statement_frames"])
+    hair, drink = (len(data["evidence"]["evidence"][trait]) for trait in ("hair", "drink"))
     data["statements"]["statements"]["hair"][0] = "{s} has {colour} hair"
     data["statements"]["statements"]["hair"][1] = "{s} keeps {p} {item} tidy"  # hair has no items
     data["statements"]["statements"]["coat"][0] = "{s} wears a {v:>6} coat"
@@ -141,10 +144,10 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
     del data["values"]["items"]["tobacco"]["snuff"]
     data["values"]["value_words"]["hair"] = {"ginger": ["ginger"]}
     assert phrase_problems(data) == [
-        "story/phrases/cast.toml: roles[16]: 'butler' is listed twice, so it would be drawn twice as often",
+        f"story/phrases/cast.toml: roles[{roles}]: 'butler' is listed twice, so it would be drawn twice as often",
         "story/phrases/values.toml: value_words.hair: unknown value 'ginger'",
         "story/phrases/values.toml: items.tobacco: no bank for value 'snuff'",
-        "story/phrases/statements.toml: statement_frames[4]: unknown placeholder {w}; this bank takes {c}",
+        f"story/phrases/statements.toml: statement_frames[{frames}]: unknown placeholder {{w}}; this bank takes {{c}}",
         "story/phrases/statements.toml: statements.hair[0]: unknown placeholder {colour}; this bank takes {obj}, "
         "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
         "story/phrases/statements.toml: statements.hair[0]: needs {item} or {v} or {vp}",
@@ -152,9 +155,9 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
         "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
         "story/phrases/statements.toml: statements.coat[0]: placeholder {v} has a format or conversion; write it "
         "plain, {v}",
-        "story/phrases/evidence.toml: evidence.hair[5]: needs {item} or {v} or {vp}",
-        "story/phrases/evidence.toml: evidence.drink[5]: expected '}' before end of string; a brace meant as text "
-        "is written {{ or }}",
+        f"story/phrases/evidence.toml: evidence.hair[{hair}]: needs {{item}} or {{v}} or {{vp}}",
+        f"story/phrases/evidence.toml: evidence.drink[{drink}]: expected '}}' before end of string; "
+        "a brace meant as text is written {{ or }}",
         "story/phrases/alibis.toml: unknown bank 'alibi'; banks: alibis, broken_alibis",
         "story/phrases/scenery.toml: missing bank 'flavour'",
         "story/phrases/scenery.toml: bridges[0]: a brace, in words that go into the prose as written",
