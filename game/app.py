@@ -54,7 +54,7 @@ class WhodunitApp(App):
         try:
             story = load_case(ref)
         except (StoryError, ValueError, OSError) as exc:
-            self.notify(f"Cannot open that case: {exc}", severity="error")
+            self.notify(f"Cannot open that case: {exc}", severity="error", markup=False)
             return
         self.play(ref, story, self.options)
 
@@ -66,14 +66,14 @@ class WhodunitApp(App):
         try:
             self.resume(load_save(Path(path)))
         except SaveError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
 
     def resume(self, saved: SavedGame) -> None:
         try:
             story = load_case(saved.case)
             match = replay(saved, Match(story, self.partner, self.rival))
         except (StoryError, ValueError, OSError, SaveError) as exc:
-            self.notify(f"Cannot resume that game: {exc}", severity="error", timeout=10)
+            self.notify(f"Cannot resume that game: {exc}", severity="error", timeout=10, markup=False)
             return
         self.play(saved.case, story, saved.options, match)
 

@@ -19,7 +19,7 @@ from story.loader import read_story_text
 @dataclass(frozen=True)
 class CaseRef:
     kind: str  # "bundled" | "file" | "generated"
-    name: str = ""  # bundled: the file name in story/mysteries; file: the path as given
+    name: str = ""  # bundled: the file name in story/mysteries; file: the absolute path
     sha256: str = ""  # file: the text's checksum when the game started
     seed: int = 0  # generated
     difficulty: str = "default"  # generated
@@ -67,4 +67,5 @@ def file_case(path: Path) -> tuple[CaseRef, Story]:
     """A story file as a case (StoryError with every located problem if it is invalid)."""
     text = read_story_text(path)
     story = check_text(text, str(path)).story
-    return CaseRef("file", name=str(path), sha256=hashlib.sha256(text.encode()).hexdigest()), story
+    checksum = hashlib.sha256(text.encode()).hexdigest()
+    return CaseRef("file", name=str(Path(path).resolve()), sha256=checksum), story  # resumable from anywhere

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from story import CheckedStory, Problem, StoryError, check_file
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
@@ -31,7 +32,7 @@ def run_check(paths: list[Path], console: Console, trace: bool = False, readers:
             for problem in exc.problems:
                 _print_problem(problem, console)
             errors = len(exc.errors)
-            console.print(f"[bold red]✗ {escape(str(path))}[/]: {errors} error{'s' * (errors != 1)}")
+            console.print(f"[bold red]✗ {escape(str(path))}[/]: {errors} error{'s' * (errors != 1)}", emoji=False)
             continue
         for problem in checked.warnings:
             _print_problem(problem, console)
@@ -48,13 +49,14 @@ def run_check(paths: list[Path], console: Console, trace: bool = False, readers:
 def _print_problem(problem: Problem, console: Console) -> None:
     colour = "red" if problem.severity == "error" else "yellow"
     location = f"{problem.path}:{problem.line}:{problem.column}"
-    console.print(f"{escape(location)}: [{colour}]{problem.severity}[/]: {escape(problem.message)}")
+    # emoji=False: Rich would read ":100:" in "file:100:9" as an emoji code, and a story's text is never markup
+    console.print(f"{escape(location)}: [{colour}]{problem.severity}[/]: {escape(problem.message)}", emoji=False)
 
 
 def _print_summary(path: Path, checked: CheckedStory, console: Console) -> None:
     story, analysis = checked.story, checked.analysis
     words = analysis.word_ends[-1] if analysis.word_ends else 0
-    console.print(f"[bold green]✓ {escape(str(path))}[/]: [bold]{escape(story.title)}[/] is sound")
+    console.print(f"[bold green]✓ {escape(str(path))}[/]: [bold]{escape(story.title)}[/] is sound", emoji=False)
     rows = [
         ("suspects", ", ".join(story.suspect_label(slot) for slot in range(len(story.suspects)))),
         ("culprit", story.suspect_label(story.culprit)),
@@ -67,7 +69,7 @@ def _print_summary(path: Path, checked: CheckedStory, console: Console) -> None:
         rows.append(("memory", f"{analysis.memory_distance} words back"))
     rows += _readers_rows(checked)
     for label, value in rows:
-        console.print(f"  [dim]{label:<9}[/] {escape(value)}")
+        console.print(f"  [dim]{label:<9}[/] {escape(value)}", emoji=False)
 
 
 @functools.cache
@@ -130,7 +132,7 @@ def readers_report(checked: CheckedStory, console: Console) -> None:
     table = Table("#", "possible", "partner (LSTM)", "rival (RNN)", box=None, pad_edge=False)
     for index, step in enumerate(checked.analysis.steps):
         cells = [_belief_cell(names, verdict.clue_beliefs[index], story.culprit) for verdict in verdicts.values()]
-        table.add_row(str(index + 1), escape(", ".join(names[slot] for slot in step.possible)), *cells)
+        table.add_row(str(index + 1), Text(", ".join(names[slot] for slot in step.possible)), *cells)
     console.print(table)
     partner = verdicts["partner"]
     counts: dict[str, int] = {}
@@ -140,12 +142,13 @@ def readers_report(checked: CheckedStory, console: Console) -> None:
     console.print(
         f"  [dim]unknown[/]   {len(partner.unknown):,} of {partner.words:,} words ({partner.unknown_share:.0%}) "
         "are not in the readers' vocabulary and read as <unk>"
-        + (f": {escape(listed[:600])}{'…' if len(listed) > 600 else ''}" if listed else "")
+        + (f": {escape(listed[:600])}{'…' if len(listed) > 600 else ''}" if listed else ""),
+        emoji=False,
     )
-    console.print(f"  [dim]in play[/]   {escape(_rival_in_play(story))}")
+    console.print(f"  [dim]in play[/]   {escape(_rival_in_play(story))}", emoji=False)
 
 
-def _belief_cell(names: list[str], belief, culprit: int) -> str:
+def _belief_cell(names: list[str], belief, culprit: int) -> Text:
     """ "Hobbs 92%" (the one the reader names, or "undecided"), and the culprit's share when it is someone else."""
     from model.verdicts import named_suspect
 
@@ -153,7 +156,7 @@ def _belief_cell(names: list[str], belief, culprit: int) -> str:
     cell = "undecided" if named is None else f"{names[named]} {belief[named]:.0%}"
     if named != culprit:
         cell += f" (culprit {belief[culprit]:.0%})"
-    return escape(cell)
+    return Text(cell)  # names from the story file: never markup or emoji codes
 
 
 def _rival_in_play(story: Story) -> str:
@@ -198,7 +201,9 @@ def trace_table(checked: CheckedStory) -> Table:
     table = Table("#", "clue", "facts", "still possible", box=None, pad_edge=False)
     for index, (clue, step) in enumerate(zip(story.clues, analysis.steps, strict=True)):
         possible = ", ".join(story.suspects[slot].name for slot in step.possible)
-        marker = " [bold green]← decided[/]" if index == analysis.decided_at else ""
+        still = Text(possible)  # plain Text: a story's words are never markup or emoji codes
+        if index == analysis.decided_at:
+            still.append(" ← decided", style="bold green")
         facts = "; ".join(describe_fact(fact, story) for fact in clue.facts)
-        table.add_row(str(index + 1), escape(clue.text), escape(facts), escape(possible) + marker)
+        table.add_row(str(index + 1), Text(clue.text), Text(facts), still)
     return table

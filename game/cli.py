@@ -57,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="generate cases for training and play",
         description="Generate sound cases, deterministically from a seed.",
     )
-    generate.add_argument("--count", type=_positive, default=1, help="how many cases (default 1)")
-    generate.add_argument("--seed", type=int, default=0, help="run seed; case i uses a seed derived from it")
+    generate.add_argument("--count", type=_count, default=1, help=f"how many cases (default 1, at most {MAX_COUNT:,})")
+    generate.add_argument("--seed", type=_seed, default=0, help="run seed; case i uses a seed derived from it")
     generate.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="preset (default: default)")
     generate.add_argument(
         "--set",
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--preset", choices=("default", "tiny"), default="default", help="recipe preset")
     train.add_argument("--steps", type=_positive, help="optimisation steps (default: the preset's)")
     train.add_argument("--minutes", type=_positive_float, help="wall-clock cap; stops early with a checkpoint")
-    train.add_argument("--seed", type=int, default=0, help="training run seed (cases and initial weights)")
+    train.add_argument("--seed", type=_seed, default=0, help="training run seed (cases and initial weights)")
     train.add_argument(
         "--difficulty", choices=DIFFICULTIES, help="train along the curriculum up to this preset (default: default)"
     )
@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="knobs",
         help="override a recipe knob of TrainConfig (model/recipe.py), e.g. --set truncate=50 "
         "--set 'levels=tiny easy default'",
+    )
+    train.add_argument(
+        "--checkpoint-every",
+        type=_positive,
+        metavar="N",
+        help="validate and write a checkpoint every N steps (default: the preset's; tiny 200, default 250)",
     )
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
@@ -156,13 +162,34 @@ def _positive(text: str) -> int:
     return value
 
 
+MAX_COUNT = 10_000_000  # generated cases in one run: about 30 GB of JSONL, hours of work
+MAX_SEED = 2**63 - 1  # torch's and numpy's seeds are 64-bit
+
+
+def _count(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_COUNT:,} cases, not {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected a seed from 0 to {MAX_SEED:,} (64 bits), not {text}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, not '{text}'") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number above 0, not {text}")
+    if not 0 < value < float("inf"):  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"expected a finite number above 0, not {text}")
     return value
 
 

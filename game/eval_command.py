@@ -38,17 +38,18 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
     try:
         checkpoints = _checkpoints(args.checkpoint)
     except CheckpointError as exc:
-        console.print(f"[red]whodunit eval: {exc}[/]")
+        console.print(Text(f"whodunit eval: {exc}", style="red"))  # paths and file text: never markup
         return 1
     try:
         generator = configure(PRESETS[args.difficulty], parse_knobs(args.knobs))
     except ValueError as exc:
-        console.print(f"[red]whodunit eval: {exc}[/]")
+        console.print(Text(f"whodunit eval: {exc}", style="red"))
         return 2
     seed = EVAL_RUN_SEED if args.seed is None else args.seed
     for name, checkpoint in checkpoints.items():
         if checkpoint.meta.get("training", {}).get("seed") == seed:
-            console.print(f"[yellow]warning: {name} was trained on run seed {seed}: these cases are not held out[/]")
+            warning = f"warning: {name} was trained on run seed {seed}: these cases are not held out"
+            console.print(Text(warning, style="yellow"))
     stories = list(generate_cases(seed, args.cases, args.difficulty, generator))
     results = evaluate(checkpoints, stories)
     if args.json:
@@ -80,7 +81,7 @@ def headline_table(results: dict[str, dict]) -> Table:
     table = Table(title="readers against the oracle", title_justify="left")
     table.add_column("metric")
     for name in results:
-        table.add_column(name, justify="right", style=STYLES.get(name.split(":")[0]))
+        table.add_column(Text(name), justify="right", style=STYLES.get(name.split(":")[0]))
     table.add_column("better", style="dim")
     for key, label, better in HEADLINE:
         if key == "long_range_accuracy":

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from story.atomic import atomic_writer, write_atomic
 from story.data import Story
@@ -23,15 +25,31 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
         overrides = parse_knobs(args.knobs)
         config = configure(PRESETS[args.difficulty], overrides)
     except ValueError as exc:
-        console.print(f"[red]whodunit generate: {exc}[/]")
+        console.print(Text(f"whodunit generate: {exc}", style="red"))
         return 2
     out: Path = args.out
     fmt = args.format or ("jsonl" if out.suffix == ".jsonl" else "toml")
     if (fmt == "jsonl" and out.suffix == ".toml") or (fmt == "toml" and out.suffix == ".jsonl"):
-        console.print(f"[red]whodunit generate: --format {fmt} does not match --out {out}[/]")
+        console.print(Text(f"whodunit generate: --format {fmt} does not match --out {out}", style="red"))
+        return 2
+    if fmt == "toml" and out.suffix == ".toml" and args.count > 1:
+        console.print(
+            Text(
+                f"whodunit generate: --out {out} names one story file, but --count {args.count} makes "
+                f"{args.count} cases: give a folder (one .toml per case) or a .jsonl file",
+                style="red",
+            )
+        )
+        return 2
+    target_folder = fmt == "toml" and not (out.suffix == ".toml" and args.count == 1)
+    if (target_folder and out.exists() and not out.is_dir()) or (not target_folder and out.is_dir()):
+        wanted = "a folder" if target_folder else "a file"
+        console.print(Text(f"whodunit generate: --out {out} must be {wanted}, and it is not", style="red"))
         return 2
     label = args.difficulty if not overrides else f"{args.difficulty} with {', '.join(args.knobs)}"
     started = time.perf_counter()
+    stops = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]  # `kill`, a closed terminal
+    previous = {stop: signal.signal(stop, _interrupted) for stop in stops}  # so the temporary file is removed
     try:
         bar = Progress(
             TextColumn("generating"),
@@ -50,14 +68,24 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
             else:
                 _write_toml(out, cases, args.count, f"{label}, run seed {args.seed}")
     except OSError as exc:
-        console.print(f"[red]whodunit generate: cannot write {out}: {exc.strerror or exc}[/]")
+        console.print(Text(f"whodunit generate: cannot write {out}: {exc.strerror or exc}", style="red"))
         return 1
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
     elapsed = time.perf_counter() - started
     console.print(
-        f"wrote {args.count:,} {label} case{'s' * (args.count != 1)} to {out} in {elapsed:.1f} s "
-        f"({args.count / max(elapsed, 1e-9):,.0f} cases/s)"
+        Text(
+            f"wrote {args.count:,} {label} case{'s' * (args.count != 1)} to {out} in {elapsed:.1f} s "
+            f"({args.count / max(elapsed, 1e-9):,.0f} cases/s)"
+        )
     )
     return 0
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP as ctrl+c: the writer's clean-up runs (an atomic write leaves no hidden temporary file)."""
+    raise KeyboardInterrupt
 
 
 def _counted(cases: Iterator[Story], bar: Progress, task: TaskID) -> Iterator[Story]:

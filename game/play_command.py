@@ -10,7 +10,7 @@ import argparse
 import random
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from game.cases import CaseRef, file_case
 from game.saves import Options, SaveError, list_saves, load_save, saves_folder
@@ -26,9 +26,9 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
         try:
             case = file_case(args.story)
         except StoryError as exc:
-            for problem in exc.problems:
-                console.print(escape(str(problem)), style="red" if problem.severity == "error" else "yellow")
-            console.print(f"[red]whodunit play: {escape(str(args.story))} is not a playable story[/]")
+            for problem in exc.problems:  # plain Text: "file:100:9" keeps its ":100:", "[" prints as typed
+                console.print(Text(str(problem), style="red" if problem.severity == "error" else "yellow"))
+            console.print(Text(f"whodunit play: {args.story} is not a playable story", style="red"))
             return 1
     elif args.generated:
         seed = args.seed if args.seed is not None else random.randrange(1_000_000)
@@ -42,18 +42,18 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
             saves = [path for path in saves if path.stem == case[0].save_name]
         if not saves:
             what = f"for {case[0].save_name}" if case else "at all"
-            console.print(f"[red]whodunit play: no saved game {what} in {saves_folder()}[/]")
+            console.print(Text(f"whodunit play: no saved game {what} in {saves_folder()}", style="red"))
             return 1
         try:
             saved = load_save(saves[0])
         except SaveError as exc:
-            console.print(f"[red]whodunit play: {escape(str(exc))}[/]")
+            console.print(Text(f"whodunit play: {exc}", style="red"))
             return 1
     try:
         partner = _reader(args.partner, "lstm")
         rival = _reader(args.rival, "rnn")
     except CheckpointError as exc:
-        console.print(f"[red]whodunit play: {escape(str(exc))}[/]")
+        console.print(Text(f"whodunit play: {exc}", style="red"))
         return 1
     from game.app import WhodunitApp
 

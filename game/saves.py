@@ -18,10 +18,13 @@ from typing import Any
 from game.cases import CaseRef
 from game.match import Match
 from story.atomic import write_atomic
+from story.files import NotRegularFile, read_regular
+from story.generator import DIFFICULTIES
 
 FORMAT = "whodunit-save/1"
 MAX_SAVE_BYTES = 256 * 1024
 MAX_NOTE_CHARS = 2000
+SLOT_KEYS = tuple(str(slot) for slot in range(8))  # how marks and notes name a suspect
 
 
 class SaveError(Exception):
@@ -77,15 +80,23 @@ def list_saves(folder: Path | None = None) -> list[Path]:
     folder = folder or saves_folder()
     if not folder.is_dir():
         return []
-    return sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
+    return sorted(folder.glob("*.json"), key=_modified, reverse=True)
+
+
+def _modified(path: Path) -> float:
+    """When the save was written; 0 for one that vanished or is a dangling link (it lists as unreadable)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def load_save(path: Path) -> SavedGame:
     """Read and check a save; SaveError names the file and the field at fault."""
     try:
-        if path.stat().st_size > MAX_SAVE_BYTES:
-            raise SaveError(f"{path}: too large for a whodunit save (over {MAX_SAVE_BYTES // 1024} KiB)")
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_regular(path, MAX_SAVE_BYTES).decode("utf-8"))
+    except NotRegularFile as exc:  # a FIFO would hang the start screen, /dev/zero would never end
+        raise SaveError(f"{path}: not a whodunit save: {exc}") from None
     except OSError as exc:
         raise SaveError(f"{path}: cannot read it: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -107,13 +118,15 @@ def _checked(path: Path, document: Any) -> SavedGame:
     if not isinstance(case, dict) or case.get("kind") not in ("bundled", "file", "generated"):
         raise fail("case", "expected an object with kind bundled, file or generated")
     if case["kind"] == "generated":
-        if not _is_int(case.get("seed")) or not isinstance(case.get("difficulty"), str):
-            raise fail("case", "a generated case needs an integer seed and a difficulty")
+        if not _is_int(case.get("seed")) or case.get("difficulty") not in DIFFICULTIES:
+            raise fail("case", f"a generated case needs an integer seed and a difficulty ({', '.join(DIFFICULTIES)})")
         ref = CaseRef("generated", seed=case["seed"], difficulty=case["difficulty"])
     else:
         if not isinstance(case.get("name"), str) or not case["name"]:
             raise fail("case.name", "expected the story's file name")
-        ref = CaseRef(case["kind"], name=case["name"], sha256=str(case.get("sha256", "")))
+        if not isinstance(case.get("sha256", ""), str):
+            raise fail("case.sha256", "expected the story's checksum as text")
+        ref = CaseRef(case["kind"], name=case["name"], sha256=case.get("sha256", ""))
     position = document.get("position")
     if not _is_int(position) or position < 0:
         raise fail("position", "expected a whole number of words, 0 or more")
@@ -139,8 +152,14 @@ def _checked(path: Path, document: Any) -> SavedGame:
     speed = raw.get("speed", Options.speed)
     if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.5 <= speed <= 100:
         raise fail("options.speed", "expected words per second between 0.5 and 100")
-    options = Options(bool(raw.get("hard", False)), bool(raw.get("short_memory", False)), float(speed))
-    return SavedGame(ref, position, tuple(moves), marks, notes, options, str(document.get("saved_at", "")))
+    for name in ("hard", "short_memory"):
+        if not isinstance(raw.get(name, False), bool):
+            raise fail(f"options.{name}", "expected true or false")
+    options = Options(raw.get("hard", False), raw.get("short_memory", False), float(speed))
+    saved_at = document.get("saved_at", "")
+    if not isinstance(saved_at, str):
+        raise fail("saved_at", "expected a time as text")
+    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at)
 
 
 def _is_int(value: object) -> bool:
@@ -152,8 +171,8 @@ def _slot_map(value: object, fail, where: str) -> dict[int, str]:
         raise fail(where, "expected an object from suspect number to text")
     result = {}
     for key, text in value.items():
-        if not key.isdigit() or not isinstance(text, str) or int(key) >= 8:
-            raise fail(f"{where}.{key}", "expected a suspect number (0-7) and a text")
+        if key not in SLOT_KEYS or not isinstance(text, str):  # "²" is a digit to str.isdigit, not to int()
+            raise fail(f"{where}.{key!r}", "expected a suspect number (0-7) and a text")
         result[int(key)] = text
     return result
 

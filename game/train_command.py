@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
+import tempfile
+from pathlib import Path
 
 from rich.console import Console
 from rich.live import Live
-from rich.markup import escape
+from rich.text import Text
 
 CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
-    from model.checkpoint import CheckpointError, load_checkpoint, recover
-    from model.recipe import TRAIN_PRESETS, TrainConfig, configure_training, with_overrides
-    from model.train import train
+    from model.checkpoint import META, CheckpointError, load_checkpoint, recover
+    from model.recipe import TRAIN_PRESETS, check_training, configure_training, stored_training, with_overrides
+    from model.train import TrainingDiverged, train
     from story import StoryError
     from story.generator import parse_knobs
     from story.jsonl import read_jsonl
 
+    def refuse(message: str, code: int) -> int:
+        console.print(Text(f"whodunit train: {message}", style="red"))  # paths and file text: never markup
+        return code
+
     try:
         knobs = parse_knobs(args.knobs)
-        if args.resume and knobs:
-            raise ValueError("a resumed run keeps its own settings; --set starts a new run")
+        if args.resume and (knobs or args.checkpoint_every):
+            raise ValueError("a resumed run keeps its own settings; --set and --checkpoint-every start a new run")
         if args.difficulty and "levels" in knobs:
             raise ValueError("--difficulty and --set levels=... both set the curriculum; use one")
         if args.resume:
+            if args.out.exists():  # a missing folder is reported as a missing checkpoint, below
+                writable(args.out)  # a read-only folder with a leftover journal fails here, not at the first save
             recover(args.out)  # this run owns the folder: finish a save that a kill interrupted
             stored = load_checkpoint(args.out).meta.get("training", {})
-            known = {field.name for field in fields(TrainConfig)}
-            config = TrainConfig(**{key: value for key, value in stored.items() if key in known})
-            config = with_overrides(config, levels=tuple(config.levels), minutes=args.minutes)
-            console.print(f"resuming {args.out} from its last checkpoint (its own settings; --minutes may change)")
+            try:
+                config = stored_training(stored, str(args.out / META))
+            except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
+                raise CheckpointError(str(exc)) from None
+            config = check_training(with_overrides(config, minutes=args.minutes))
+            console.print(
+                Text(f"resuming {args.out} from its last checkpoint (its own settings; --minutes may change)")
+            )
         else:
             levels = None
             if args.difficulty:
@@ -47,18 +58,20 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
                 pool_cases=args.cases,
                 epochs=args.epochs,
                 device=args.device,
+                eval_every=args.checkpoint_every,
                 data=str(args.data) if args.data else None,
             )
+            config = check_training(config)
         pool = list(read_jsonl(config.data)) if config.data else None
+        writable(args.out)  # every setting checked; now the folder, before any training time is spent
     except CheckpointError as exc:
-        console.print(f"[red]whodunit train: cannot resume: {exc}[/]")
-        return 1
+        return refuse(f"cannot resume: {exc}", 1)
     except StoryError as exc:
-        console.print(f"[red]whodunit train: {exc}[/]")
-        return 1
+        return refuse(str(exc), 1)
+    except OutFolderError as exc:
+        return refuse(str(exc), 1)
     except ValueError as exc:  # a knob that does not exist, a value it cannot take, flags that disagree
-        console.print(f"[red]whodunit train: {escape(str(exc))}[/]")
-        return 2
+        return refuse(str(exc), 2)
     from model.distributed import launched_ranks
 
     if not launched_ranks().leader:  # under torchrun, rank 0 alone shows progress
@@ -71,21 +84,38 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
                 return
             remaining = (status["steps"] - status["step"]) * status["elapsed"] / max(status["step"], 1)
             live.update(
-                f"step {status['step']:,}/{status['steps']:,}  level {status['level']}  loss {status['loss']:.3f}  "
-                f"batch accuracy {status['accuracy']:.2f}  {status['tokens_per_second']:,.0f} tokens/s  "
-                f"{status['elapsed'] / 60:.1f} min, about {remaining / 60:.0f} min left"
+                Text(  # the level's name comes from a checkpoint: plain text
+                    f"step {status['step']:,}/{status['steps']:,}  level {status['level']}  loss {status['loss']:.3f}  "
+                    f"batch accuracy {status['accuracy']:.2f}  {status['tokens_per_second']:,.0f} tokens/s  "
+                    f"{status['elapsed'] / 60:.1f} min, about {remaining / 60:.0f} min left"
+                )
             )
 
         try:
             metrics = train(config, args.out, command, report, pool=pool, resume=args.resume)
         except CheckpointError as exc:
-            console.print(f"[red]whodunit train: cannot resume: {exc}[/]")
-            return 1
+            return refuse(f"cannot resume: {exc}", 1)
+        except TrainingDiverged as exc:
+            return refuse(str(exc), 1)
         except ValueError as exc:  # a device that is not there, a batch that does not split over the ranks
-            console.print(f"[red]whodunit train: {exc}[/]")
-            return 2
+            return refuse(str(exc), 2)
         except OSError as exc:
-            console.print(f"[red]whodunit train: cannot write {args.out}: {exc.strerror or exc}[/]")
-            return 1
-    console.print(f"wrote {args.out}: {metrics}")
+            return refuse(f"cannot write {args.out}: {exc.strerror or exc}", 1)
+    console.print(Text(f"wrote {args.out}: {metrics}"))
     return 0
+
+
+class OutFolderError(Exception):
+    """--out cannot take checkpoints: found before training, not at the first checkpoint."""
+
+
+def writable(out: Path) -> None:
+    """Make sure checkpoints can be written into `out` (created if missing); OutFolderError says why not."""
+    if out.exists() and not out.is_dir():
+        raise OutFolderError(f"--out {out} is a file; a checkpoint is a folder: give a folder's path")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):  # a read-only folder fails here, not after the training time
+            pass
+    except OSError as exc:
+        raise OutFolderError(f"cannot write checkpoints into {out}: {exc.strerror or exc}") from None

@@ -30,8 +30,10 @@ import numpy as np
 from safetensors.numpy import load as load_tensors
 from safetensors.numpy import save as save_tensors
 
-from model.tokenizer import Vocabulary
+from model.readout import READOUT_CELLS, READOUT_CLASSES
+from model.tokenizer import SPECIALS, Vocabulary
 from story.atomic import write_atomic
+from story.files import read_regular
 
 FORMAT = "whodunit-reader/1"
 WEIGHTS, META = "reader.safetensors", "reader.json"
@@ -69,9 +71,10 @@ def save_checkpoint(
     """Write a checkpoint (with training state, if given) so that a kill at any moment loses at most this one."""
     folder = Path(folder)
     incoming = folder / INCOMING
-    if incoming.is_symlink():
+    if incoming.is_symlink() or incoming.is_file():
         incoming.unlink()  # the link itself, inside the folder; never what it points to
-    shutil.rmtree(incoming, ignore_errors=True)
+    elif incoming.exists():
+        shutil.rmtree(incoming)  # a read-only folder fails here with its reason, not as "File exists" below
     incoming.mkdir(parents=True)
     payload = save_tensors({name: np.ascontiguousarray(array) for name, array in weights.items()})
     weights_sha = hashlib.sha256(payload).hexdigest()
@@ -104,7 +107,7 @@ def _move_in(folder: Path) -> None:
     if not _is_regular(marker):
         shutil.rmtree(incoming)
         return
-    names = marker.read_text(encoding="utf-8").split("\n")
+    names = read_regular(marker, 1024).decode("utf-8", errors="replace").split("\n")  # four names at most
     foreign = [name for name in names if name not in JOURNALED]
     if foreign:
         raise CheckpointError(
@@ -146,41 +149,45 @@ def load_state(folder: Path | str, weights_sha256: str) -> tuple[dict[str, np.nd
     """The training state saved with the weights whose checksum is given; CheckpointError if absent or foreign."""
     folder = Path(folder)
     meta_path, state_path = folder / STATE_META, folder / STATE
-    if not meta_path.is_file() or not state_path.is_file():
+    if not meta_path.exists() or not state_path.exists():
         raise CheckpointError(f"{folder}: no training state to resume from ({STATE} and {STATE_META})")
-    for path in (meta_path, state_path):
-        if path.stat().st_size > MAX_WEIGHTS_BYTES:
-            raise CheckpointError(f"{path}: too large for training state")
+    meta_bytes, payload = _read(meta_path, MAX_META_BYTES), _read(state_path, MAX_WEIGHTS_BYTES)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        payload = state_path.read_bytes()
+        meta = json.loads(meta_bytes.decode("utf-8"))
         if not isinstance(meta, dict) or hashlib.sha256(payload).hexdigest() != meta.get("state_sha256"):
             raise ValueError(f"{STATE} does not match the checksum in {STATE_META}")
         if meta.get("weights_sha256") != weights_sha256:
             raise ValueError("the training state belongs to other weights")
-        return load_tensors(payload), meta
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise CheckpointError(f"{folder}: cannot resume: {exc}") from None
+    try:
+        tensors = load_tensors(payload)
+    except Exception as exc:  # safetensors' own error: a pickle or a zip posing as training state
+        raise CheckpointError(f"{state_path}: not safetensors ({exc})") from None
+    return tensors, meta
+
+
+def _read(path: Path, limit: int) -> bytes:
+    """A checkpoint file's bytes: a regular file (a FIFO or a device would block or never end) under `limit`."""
+    try:
+        return read_regular(path, limit)
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: missing; a checkpoint is a folder with {WEIGHTS} and {META}") from None
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def load_checkpoint(folder: Path | str) -> Checkpoint:
     """Load and verify, reading only; CheckpointError says what is wrong and where."""
     folder = Path(folder)
     meta_path, weights_path = folder / META, folder / WEIGHTS
-    for path, limit in ((meta_path, MAX_META_BYTES), (weights_path, MAX_WEIGHTS_BYTES)):
-        if not path.exists():
-            raise CheckpointError(f"{path}: missing; a checkpoint is a folder with {WEIGHTS} and {META}")
-        if not path.is_file():  # a FIFO or a device would block or never end
-            raise CheckpointError(f"{path}: not a regular file")
-        if path.stat().st_size > limit:
-            raise CheckpointError(f"{path}: over {limit // (1024 * 1024)} MiB, too large for a reader checkpoint")
+    meta_bytes, payload = (_read(meta_path, MAX_META_BYTES), _read(weights_path, MAX_WEIGHTS_BYTES))
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(meta_bytes.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise CheckpointError(f"{meta_path}: not a valid JSON checkpoint description ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{meta_path}: not a whodunit reader checkpoint (expected format {FORMAT!r})")
-    payload = weights_path.read_bytes()
     if hashlib.sha256(payload).hexdigest() != meta.get("weights_sha256"):
         interrupted = (folder / INCOMING).exists()
         raise CheckpointError(
@@ -193,11 +200,109 @@ def load_checkpoint(folder: Path | str) -> Checkpoint:
         )
     try:
         weights = load_tensors(payload)
-        vocabulary = tuple(meta["vocabulary"])
-        Vocabulary(vocabulary)
-        config = meta["config"]
-        if config["kind"] not in ("lstm", "rnn") or weights["embed.weight"].shape[0] != len(vocabulary):
-            raise ValueError("the weights do not fit the architecture or vocabulary described")
-    except Exception as exc:  # any defect in a stranger's file becomes one clear message
-        raise CheckpointError(f"{folder}: not a usable reader checkpoint: {exc}") from None
+    except Exception as exc:  # safetensors' own error for a pickle, a zip or a truncated header
+        raise CheckpointError(f"{weights_path}: not a usable reader checkpoint: not safetensors ({exc})") from None
+    check_whole(folder, meta, weights)
     return Checkpoint(weights, meta)
+
+
+CONFIG_KEYS = ("kind", "vocab_size", "embedding", "hidden")  # ReaderConfig's fields, exactly
+MAX_WIDTH = 4096  # embedding and hidden; the weights' size cap binds long before
+MAX_VOCABULARY = 1_000_000
+
+
+def expected_shapes(config: dict[str, Any]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Every tensor a reader of this (checked) config has: each dimension with the config fields it comes from.
+
+    The layout of model.readers.Reader (torch's nn.Embedding, nn.LSTM / nn.RNN with one layer, two nn.Linear),
+    written out so that the numpy side can check a checkpoint without torch.
+    """
+    vocab, embedding, hidden = config["vocab_size"], config["embedding"], config["hidden"]
+    gates = 4 if config["kind"] == "lstm" else 1
+    says = f"{META} says"
+    gated = (gates * hidden, f"{says} kind = '{config['kind']}' and hidden = {hidden} ({gates} x {hidden} rows)")
+    readout = (READOUT_CELLS * READOUT_CLASSES, f"the read-out has {READOUT_CELLS} x {READOUT_CLASSES} cells")
+    return {
+        "embed.weight": ((vocab, f"{says} vocab_size = {vocab}"), (embedding, f"{says} embedding = {embedding}")),
+        "recurrent.weight_ih_l0": (gated, (embedding, f"{says} embedding = {embedding}")),
+        "recurrent.weight_hh_l0": (gated, (hidden, f"{says} hidden = {hidden}")),
+        "recurrent.bias_ih_l0": (gated,),
+        "recurrent.bias_hh_l0": (gated,),
+        "possible.weight": ((1, "a reader has one 'still possible' logit"), (hidden, f"{says} hidden = {hidden}")),
+        "possible.bias": ((1, "a reader has one 'still possible' logit"),),
+        "readout.weight": (readout, (hidden, f"{says} hidden = {hidden}")),
+        "readout.bias": (readout,),
+    }
+
+
+def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarray]) -> None:
+    """Check a checkpoint whole against the architecture it declares, before any tensor is used.
+
+    CheckpointError names the field and what it disagrees with: a config key or type, the vocabulary, a tensor
+    that is missing, extra, misshapen, not floating point or not finite.
+    """
+    where = folder / META
+
+    def fail(what: str, path: Path = where) -> CheckpointError:
+        return CheckpointError(f"{path}: not a usable reader checkpoint: {what}")
+
+    for key in ("training", "metrics"):
+        if key in meta and not isinstance(meta[key], dict):
+            raise fail(f"'{key}' must be an object, not {_json_type(meta[key])}")
+    config = meta.get("config")
+    if not isinstance(config, dict):
+        raise fail(f"'config' must be an object with {', '.join(CONFIG_KEYS)}")
+    unknown = sorted(str(key) for key in config if key not in CONFIG_KEYS)
+    if unknown:
+        raise fail(f"config: unknown key '{unknown[0]}'; a reader's config has {', '.join(CONFIG_KEYS)}")
+    missing = [key for key in CONFIG_KEYS if key not in config]
+    if missing:
+        raise fail(f"config: '{missing[0]}' is missing")
+    if config["kind"] not in ("lstm", "rnn"):
+        raise fail(f"config.kind is {_shown(config['kind'])}; a reader is 'lstm' or 'rnn'")
+    for key, most in (("vocab_size", MAX_VOCABULARY), ("embedding", MAX_WIDTH), ("hidden", MAX_WIDTH)):
+        value = config[key]
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+            raise fail(f"config.{key} is {_shown(value)}; expected a whole number from 1 to {most:,}")
+    vocabulary = meta.get("vocabulary")
+    if not isinstance(vocabulary, list) or not all(isinstance(word, str) for word in vocabulary):
+        raise fail("'vocabulary' must be a list of strings")
+    if tuple(vocabulary[: len(SPECIALS)]) != SPECIALS:
+        raise fail(f"the vocabulary must start with the special tokens {', '.join(SPECIALS)}")
+    seen: set[str] = set()
+    for word in vocabulary:
+        if word in seen:
+            raise fail(f"the vocabulary lists {word!r} twice")
+        seen.add(word)
+    if len(vocabulary) != config["vocab_size"]:
+        raise fail(f"config.vocab_size is {config['vocab_size']}, but the vocabulary lists {len(vocabulary)} words")
+    weights_path = folder / WEIGHTS
+    shapes = expected_shapes(config)
+    extra = sorted(set(weights) - set(shapes))
+    if extra:
+        raise fail(f"tensor '{extra[0]}' is not part of an {config['kind']} reader", weights_path)
+    for name, dimensions in shapes.items():
+        if name not in weights:
+            raise fail(f"tensor '{name}' is missing", weights_path)
+        array, expected = weights[name], tuple(size for size, _ in dimensions)
+        if array.shape != expected:
+            if array.ndim != len(expected):
+                cause = f"a reader's '{name}' has {len(expected)} dimension{'s' * (len(expected) != 1)}"
+            else:
+                cause = next(origin for (size, origin), got in zip(dimensions, array.shape, strict=True) if size != got)
+            raise fail(f"tensor '{name}' has shape {array.shape}, but {cause}: expected {expected}", weights_path)
+        if not np.issubdtype(array.dtype, np.floating):
+            raise fail(f"tensor '{name}' holds {array.dtype}, not floating-point numbers", weights_path)
+        if not np.isfinite(array).all():
+            raise fail(f"tensor '{name}' holds NaN or infinite values", weights_path)
+
+
+def _shown(value: object) -> str:
+    """A JSON value as the message quotes it, cut short: it may be anything a stranger wrote."""
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_type(value: object) -> str:
+    names = {list: "a list", str: "a string", bool: "true or false", type(None): "null", dict: "an object"}
+    return names.get(type(value), "a number")

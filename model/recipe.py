@@ -6,6 +6,7 @@ docs/model.md says how each default was found; a checkpoint stores the whole Tra
 from __future__ import annotations
 
 import difflib
+import json
 import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -55,7 +56,7 @@ class TrainConfig:
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
-    eval_every: int = 250  # steps between validations and checkpoints
+    eval_every: int = 250  # steps between validations and checkpoints (`whodunit train --checkpoint-every`)
     orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
     threads: int = 1  # torch threads (the machine has 2 cores; keep one for the generator and the rest)
     device: str = "cpu"  # cpu, cuda or auto (cuda if there is one); shipped weights train on cpu
@@ -75,7 +76,7 @@ TRAIN_PRESETS = {
         minutes=5.0,
         levels=("tiny",),
         eval_cases=100,
-        eval_every=400,
+        eval_every=200,  # a checkpoint every few seconds: a kill loses little of a two-minute run
     ),
 }
 
@@ -110,9 +111,25 @@ FLAGGED = {
     "epochs": "--epochs",
     "device": "--device",
     "data": "--data",
+    "eval_every": "--checkpoint-every",
 }
 SHARES = ("level_up_accuracy", "replay_share", "unknown_share")  # probabilities: 0 to 1
-AT_LEAST_ONE = ("embedding", "batch_cases", "readout_stride", "eval_cases", "eval_every", "threads")
+AT_LEAST_ONE = ("embedding", "batch_cases", "readout_stride", "eval_cases", "eval_every", "threads", "steps")
+# Upper bounds: past them a run would not fit in memory, or would write weights no checkpoint may hold (64 MiB).
+MOST = {
+    "embedding": 1024,
+    "hidden": 1024,
+    "batch_cases": 4096,
+    "eval_cases": 100_000,
+    "threads": 1024,
+    "steps": 1_000_000_000,
+    "eval_every": 1_000_000_000,
+    "readout_stride": 1_000_000,
+    "pool_cases": 10_000_000,
+    "epochs": 1_000_000,
+    "seed": 2**63 - 1,  # torch's and numpy's seeds are 64-bit
+}
+CHOICES = {"kind": ("lstm", "rnn"), "device": ("cpu", "cuda", "auto")}
 
 
 def configure_training(base: TrainConfig, overrides: dict[str, str]) -> TrainConfig:
@@ -129,18 +146,76 @@ def configure_training(base: TrainConfig, overrides: dict[str, str]) -> TrainCon
             suggestion = f"did you mean '{hint[0]}'?" if hint else f"knobs: {', '.join(settable)}"
             raise ValueError(f"unknown training knob '{key}'; {suggestion}")
         changes[key] = _knob_value(key, getattr(base, key), text)
-    config = replace(base, **changes)  # type: ignore[arg-type]
+    return check_training(replace(base, **changes))  # type: ignore[arg-type]
+
+
+def check_training(config: TrainConfig) -> TrainConfig:
+    """`config` itself if every knob is in range (finite, not negative, under its cap); ValueError names the knob."""
+
+    def knob(name: str) -> str:
+        return f"training knob '{name}'" + (f" ({FLAGGED[name]})" if name in FLAGGED else "")
+
     for name in (field.name for field in fields(TrainConfig)):
         value = getattr(config, name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise ValueError(f"training knob '{name}' must not be negative")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{knob(name)} must be a finite number, not {value}")
+        if value < 0:
+            raise ValueError(f"{knob(name)} must not be negative")
+        if name in MOST and value > MOST[name]:
+            raise ValueError(f"{knob(name)} must be at most {MOST[name]:,}, not {value:,}")
     for name in SHARES:
         if not 0.0 <= getattr(config, name) <= 1.0:
-            raise ValueError(f"training knob '{name}' must be between 0 and 1")
+            raise ValueError(f"{knob(name)} must be between 0 and 1")
     for name in AT_LEAST_ONE:
         if getattr(config, name) < 1:
-            raise ValueError(f"training knob '{name}' must be at least 1")
+            raise ValueError(f"{knob(name)} must be at least 1")
+    if config.minutes <= 0:
+        raise ValueError(f"{knob('minutes')} must be above 0")
+    for name, choices in CHOICES.items():
+        if getattr(config, name) not in choices:
+            raise ValueError(f"{knob(name)} is {getattr(config, name)!r}; use one of {', '.join(choices)}")
+    if not config.levels:
+        raise ValueError(f"{knob('levels')} needs at least one level")
+    for spec in config.levels:
+        level_config(spec)  # raises with the level's problem
     return config
+
+
+def stored_training(stored: object, source: str) -> TrainConfig:
+    """The TrainConfig a checkpoint's "training" record describes, every value of the right type and in range;
+    ValueError names `source`, the knob and what is wrong. Keys that are not knobs (the command) are skipped."""
+    if not isinstance(stored, dict):
+        raise ValueError(f"{source}: 'training' must be an object")
+    values: dict[str, Any] = {}
+    for field in fields(TrainConfig):
+        if field.name not in stored:
+            continue
+        value, default = stored[field.name], getattr(TrainConfig(), field.name)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        elif isinstance(default, tuple):
+            ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+            value = tuple(value) if ok else value
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            wanted = {bool: "true or false", int: "a whole number", float: "a number", tuple: "a list of levels"}
+            shown = json.dumps(value)[:40]
+            raise ValueError(
+                f"{source}: training.{field.name} is {shown}; expected {wanted.get(type(default), 'text')}"
+            )
+        values[field.name] = value
+    try:
+        return check_training(TrainConfig(**values))
+    except ValueError as exc:
+        raise ValueError(f"{source}: {exc}") from None
 
 
 def _knob_value(key: str, current: object, text: str) -> object:
@@ -148,15 +223,13 @@ def _knob_value(key: str, current: object, text: str) -> object:
         levels = tuple(text.split())
         if not levels:
             raise ValueError(f"training knob '{key}' takes level specs separated by spaces: 'tiny easy default'")
-        for spec in levels:
-            level_config(spec)  # raises with the level's problem
-        return levels
+        return levels  # each level is checked with the rest, by check_training
     if isinstance(current, bool):
         if text.lower() not in ("true", "false"):
             raise ValueError(f"training knob '{key}' takes true or false, not '{text}'")
         return text.lower() == "true"
     try:
-        return type(current)(text)
+        return type(current)(text)  # "inf", "nan" and "1e400" are floats: check_training refuses them
     except ValueError:
         wanted = "a whole number" if isinstance(current, int) else "a number"  # str(text) never fails
         raise ValueError(f"training knob '{key}' takes {wanted}, not '{text}'") from None

@@ -11,17 +11,27 @@ where it stopped.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from model.checkpoint import CheckpointError, load_checkpoint, load_state, recover, save_checkpoint
+from model.checkpoint import (
+    META,
+    STATE,
+    STATE_META,
+    CheckpointError,
+    load_checkpoint,
+    load_state,
+    recover,
+    save_checkpoint,
+)
 from model.distributed import launched_ranks, reading, resolve_device, start, stop
 from model.evaluate import reader_traces
 from model.metrics import score
@@ -72,24 +82,122 @@ def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Pr
     return tensors, {"progress": asdict(progress), "param_groups": saved["param_groups"]}
 
 
-def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer) -> Progress:
+class TrainingDiverged(Exception):
+    """The loss or the gradient stopped being a finite number: the run stopped, its last checkpoint kept."""
+
+
+def diverged(loss: float, norm: float, step: int, out: Path, saved_at: int) -> str:
+    """What to tell the user when a step's loss or gradient is not finite (the step is not applied)."""
+    kept = f"the last good checkpoint (step {saved_at})" if saved_at else "nothing (no checkpoint yet)"
+    return (
+        f"the loss turned {loss:g} (gradient norm {norm:g}) at step {step}; stopped before applying it, and "
+        f"{out} keeps {kept}. Try a lower learning_rate or clip"
+    )
+
+
+def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: TrainConfig) -> Progress:
     """Finish an interrupted save in `out`, then load weights, optimiser and random state from its checkpoint;
-    CheckpointError if unusable."""
+    CheckpointError if unusable.
+
+    Every part is checked against this run before any is used: the weights against the reader `config`
+    builds, each optimiser tensor against its parameter, the progress field by field.
+    """
     recover(out)
-    checkpoint = load_checkpoint(out)
+    checkpoint = load_checkpoint(out)  # checked whole against its own config
+    model_config = model.config.to_dict()
+    for key, value in checkpoint.meta["config"].items():
+        if model_config[key] != value:
+            raise CheckpointError(
+                f"{out / META}: config.{key} is {value}, but the run's training settings make {model_config[key]}"
+            )
     tensors, document = load_state(out, checkpoint.meta["weights_sha256"])
+    parameters = list(model.parameters())
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for name, array in tensors.items():
+        if name == "torch_rng":
+            continue
+        index, _, key = name.removeprefix("optimizer.").partition(".")
+        if not name.startswith("optimizer.") or not index.isascii() or not index.isdigit():
+            raise CheckpointError(f"{out / STATE}: tensor '{name}' is not part of a training state")
+        if int(index) >= len(parameters) or key not in OPTIMIZER_KEYS:
+            raise CheckpointError(f"{out / STATE}: tensor '{name}' names no state of this run's optimiser")
+        wanted = (1,) if key == "step" else tuple(parameters[int(index)].shape)  # safetensors stores () as (1,)
+        if (
+            array.shape not in (wanted, () if key == "step" else wanted)
+            or not np.issubdtype(array.dtype, np.floating)
+            or not np.isfinite(array).all()
+        ):
+            raise CheckpointError(
+                f"{out / STATE}: tensor '{name}' is {array.dtype} {array.shape}; expected finite floats {wanted}"
+            )
+        state.setdefault(int(index), {})[key] = torch.from_numpy(np.array(array))
+    incomplete = [index for index, entries in state.items() if set(entries) != set(OPTIMIZER_KEYS)]
+    if incomplete or (state and len(state) != len(parameters)):
+        raise CheckpointError(
+            f"{out / STATE}: the optimiser state is incomplete (parameters {len(state)} of {len(parameters)})"
+        )
+    rng_state = tensors.get("torch_rng")
+    expected_rng = torch.get_rng_state()
+    if rng_state is None or rng_state.dtype != np.uint8 or rng_state.shape != tuple(expected_rng.shape):
+        raise CheckpointError(f"{out / STATE}: 'torch_rng' is missing or not a torch random state")
+    progress = checked_progress(document.get("progress"), config, out / STATE_META)
+    model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()})
+    # The parameter groups (betas, weight decay, ...) follow from `config`, which matched: this run's own are
+    # used, so a tampered copy in resume.json cannot reach AdamW. The learning rate is set anew every step.
+    optimizer.load_state_dict({"state": state, "param_groups": optimizer.state_dict()["param_groups"]})
+    torch.set_rng_state(torch.from_numpy(np.array(rng_state)))
+    return progress
+
+
+OPTIMIZER_KEYS = ("step", "exp_avg", "exp_avg_sq")  # AdamW's state per parameter
+
+
+def checked_progress(document: object, config: TrainConfig, source: Path) -> Progress:
+    """The Progress a resume.json holds, each field of the right type and within this run; CheckpointError says
+    which field is wrong and how."""
+
+    def fail(what: str) -> CheckpointError:
+        return CheckpointError(f"{source}: progress.{what}")
+
+    def whole(value: object, least: int = 0, most: int = 2**63 - 1) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and least <= value <= most
+
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    if not isinstance(document, dict):
+        raise CheckpointError(f"{source}: 'progress' must be an object")
+    known = {item.name for item in fields(Progress)}
+    unknown = sorted(str(key) for key in document if key not in known)
+    if unknown:
+        raise fail(f"{unknown[0]}: not a field of a run's progress ({', '.join(sorted(known))})")
+    progress = Progress(**document)
+    levels = len(config.levels)
+    if not whole(progress.step, 0, config.steps):
+        raise fail(f"step is {progress.step!r}; expected a whole number from 0 to the run's {config.steps} steps")
+    if not whole(progress.level, 0, levels - 1):
+        raise fail(f"level is {progress.level!r}; the run's curriculum has levels 0 to {levels - 1}")
+    for name in ("drawn", "at_level", "tokens"):
+        if not whole(getattr(progress, name)):
+            raise fail(f"{name} is {getattr(progress, name)!r}; expected a whole number, 0 or more")
+    if not number(progress.seconds) or progress.seconds < 0:
+        raise fail(f"seconds is {progress.seconds!r}; expected a number of seconds, 0 or more")
+    if not isinstance(progress.recent, list) or len(progress.recent) > 25 or not all(map(number, progress.recent)):
+        raise fail("recent: expected a list of at most 25 batch accuracies")
     try:
-        model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()})
-        state: dict[int, dict[str, torch.Tensor]] = {}
-        for name, array in tensors.items():
-            if name.startswith("optimizer."):
-                _, index, key = name.split(".", 2)
-                state.setdefault(int(index), {})[key] = torch.from_numpy(np.array(array))
-        optimizer.load_state_dict({"state": state, "param_groups": document["param_groups"]})
-        torch.set_rng_state(torch.from_numpy(np.array(tensors["torch_rng"])))
-        return Progress(**document["progress"])
-    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-        raise CheckpointError(f"{out}: the training state does not fit this run: {exc}") from None
+        np.random.default_rng().bit_generator.state = progress.rng
+    except (TypeError, ValueError, KeyError, OverflowError):
+        raise fail("rng: not a numpy random state") from None
+    planned = progress.planned
+    if planned and not (
+        isinstance(planned, list)
+        and len(planned) == 3
+        and whole(planned[0], 0, levels - 1)
+        and isinstance(planned[1], bool)
+        and whole(planned[2])
+    ):
+        raise fail("planned: expected [level, replay, first case] for the next step")
+    return progress
 
 
 def train(
@@ -126,7 +234,7 @@ def train(
         pool = list(generate_cases(config.seed, config.pool_cases, difficulty, generator))
     source = CaseSource(config, pool)
     rng = np.random.default_rng(config.seed)
-    progress = restore(out, model, optimizer) if resume else Progress()
+    progress = restore(out, model, optimizer, config) if resume else Progress()
     if resume:
         rng.bit_generator.state = progress.rng
     metrics: dict[str, float] = {}
@@ -135,8 +243,10 @@ def train(
     def elapsed() -> float:
         return seconds_before + time.perf_counter() - session_start
 
+    saved_at = progress.step  # the step of the checkpoint in `out` (0: none yet)
+
     def checkpoint() -> None:
-        nonlocal metrics
+        nonlocal metrics, saved_at
         if not ranks.leader:
             return
         metrics = {
@@ -162,6 +272,7 @@ def train(
             state,
             state_meta,
         )
+        saved_at = progress.step
 
     def finished() -> bool:
         if progress.step >= config.steps:
@@ -185,7 +296,11 @@ def train(
         loss, parts = losses(model, batch, config, progress.step, read, ranks.total, ranks.world)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+        if ranks.total(torch.tensor(float(not (torch.isfinite(loss) and torch.isfinite(norm))))) > 0:
+            builder.shutdown(cancel_futures=True)
+            stop(ranks)
+            raise TrainingDiverged(diverged(float(loss.detach()), float(norm), progress.step + 1, out, saved_at))
         optimizer.step()
         progress.step += 1
         progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading

@@ -6,11 +6,13 @@ it goes through the same shape check and oracle as a story file, with problems p
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path as FilePath
 
 from story.data import Story
+from story.files import open_regular
 from story.loader import MAX_FILE_BYTES, story_from_data
 from story.locate import Locations
 from story.oracle import analyze
@@ -28,16 +30,18 @@ def read_jsonl(path: FilePath | str) -> Iterator[Story]:
     """The sound stories of a `whodunit generate` JSONL file; the first bad record raises a located StoryError."""
     source = str(path)
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
+        binary = open_regular(path)  # a FIFO or a device would block or never end
     except OSError as exc:
         raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
-    with handle:
+    with io.TextIOWrapper(binary, encoding="utf-8") as handle:
         try:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
+            number = 0
+            while text := handle.readline(MAX_FILE_BYTES + 1):  # a line is read up to the cap, never past it
+                number += 1
                 if len(text) > MAX_FILE_BYTES:
                     raise StoryError([Problem(source, number, 1, "record is too long for a story")])
+                if not text.strip():
+                    continue
                 try:
                     data = json.loads(text)
                 except (json.JSONDecodeError, RecursionError) as exc:

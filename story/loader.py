@@ -25,6 +25,7 @@ from story.data import (
     Suspect,
     TraitStated,
 )
+from story.files import open_regular
 from story.locate import Locations, Path, locate
 from story.mentions import TITLES
 from story.oracle import Analysis, analyze, locate_findings
@@ -496,10 +497,11 @@ def parse_story(text: str, source: str = "<story>") -> Story:
 
 
 def read_story_text(path: FilePath | str, source: str | None = None) -> str:
-    """The file's text, or a StoryError that says why it can't be read (missing, too big, not UTF-8)."""
+    """The file's text, or a StoryError that says why it can't be read (missing, not a regular file, too big,
+    not UTF-8)."""
     source = source or str(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # a FIFO or a device would block or never end
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None

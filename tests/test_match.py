@@ -129,7 +129,7 @@ def test_a_save_replays_to_the_same_beliefs_and_moves(readers, match: Match) -> 
             "position",
         ),
         (
-            '{"format": "whodunit-save/1", "case": {"kind": "generated", "seed": 1, "difficulty": "x"}, '
+            '{"format": "whodunit-save/1", "case": {"kind": "generated", "seed": 1, "difficulty": "easy"}, '
             '"position": 0, "marks": {"0": "guilty"}}',
             "marks.0: unknown mark",
         ),

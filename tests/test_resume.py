@@ -10,8 +10,8 @@ import pytest
 
 from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, recover, save_checkpoint
 from model.recipe import TRAIN_PRESETS
-from model.tokenizer import SPECIALS
 from model.train import train
+from tests.readers import random_weights, vocabulary
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
 
@@ -46,11 +46,15 @@ def test_resume_without_a_checkpoint_says_so(tmp_path: Path) -> None:
 
 
 def _weights(value: float) -> dict[str, np.ndarray]:
-    return {"embed.weight": np.full((len(SPECIALS), 2), value, np.float32)}
+    """A whole small reader (loading checks every tensor), told apart by the first embedding weight."""
+    weights = random_weights("lstm")
+    weights["embed.weight"][0, 0] = value
+    return weights
 
 
 def _meta() -> dict:
-    return {"config": {"kind": "lstm"}, "vocabulary": list(SPECIALS)}
+    words = list(vocabulary().words)
+    return {"config": {"kind": "lstm", "vocab_size": len(words), "embedding": 8, "hidden": 16}, "vocabulary": words}
 
 
 def test_a_save_killed_before_it_completes_leaves_the_previous_checkpoint(tmp_path: Path) -> None:

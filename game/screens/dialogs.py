@@ -32,7 +32,7 @@ class AccuseDialog(ModalScreen[int | None]):
             yield Label(f"Who did it?{final}", id="dialog-title")
             for slot, suspect in enumerate(self.match.story.suspects):
                 yield Button(
-                    f"{slot + 1}  {suspect.name}, the {suspect.role}",
+                    Text(f"{slot + 1}  {suspect.name}, the {suspect.role}"),  # names from a file: never markup
                     id=f"accuse-{slot}",
                     disabled=slot in self.match.wrongly_accused,
                 )
@@ -75,7 +75,7 @@ class NotebookScreen(ModalScreen[None]):
                 yield Static(text if told else Text("No clue told yet.", style="dim"))
             with Grid(id="notebook-marks"):
                 for slot, suspect in enumerate(match.story.suspects):
-                    yield Label(f"{slot + 1} {suspect.name}", classes="notebook-name")
+                    yield Label(Text(f"{slot + 1} {suspect.name}"), classes="notebook-name")
                     yield Button(self._mark_label(slot), id=f"mark-{slot}", classes="notebook-mark")
                     yield Input(match.notes.get(slot, ""), placeholder="a note", id=f"note-{slot}", max_length=200)
 

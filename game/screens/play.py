@@ -90,9 +90,13 @@ class PlayScreen(Screen):
             return
         name = self.match.story.suspects[accusation.suspect].name
         if accusation.correct:
-            self.notify(f"The rival names {name}, and is right. Solve it anyway for the points.", severity="warning")
+            self.notify(
+                f"The rival names {name}, and is right. Solve it anyway for the points.",
+                severity="warning",
+                markup=False,
+            )
         else:
-            self.notify(f"The rival names {name}: wrong. It keeps reading.")
+            self.notify(f"The rival names {name}: wrong. It keeps reading.", markup=False)
 
     def ask_final(self) -> None:
         if not self.asked_final:
@@ -212,7 +216,7 @@ class PlayScreen(Screen):
         accusation = self.match.accuse(slot)
         name = self.match.story.suspects[slot].name
         if not accusation.correct and not self.match.over:
-            self.notify(f"{name} did not do it. That costs you 40 points.", severity="error")
+            self.notify(f"{name} did not do it. That costs you 40 points.", severity="error", markup=False)
         self.refresh_table()
         if self.match.over:
             self.finish()
@@ -259,9 +263,9 @@ class PlayScreen(Screen):
         try:
             path = save_game(self.saved_game())
         except OSError as exc:
-            self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
+            self.notify(f"Could not save: {exc.strerror or exc}", severity="error", markup=False)
             return
-        self.notify(f"Saved to {path}")
+        self.notify(f"Saved to {path}", markup=False)
 
     def action_quit_game(self) -> None:
         if not self.match.over and self.match.position > 0 and not self.save_failed:
@@ -270,7 +274,9 @@ class PlayScreen(Screen):
             except OSError as exc:
                 self.save_failed = True
                 self.notify(
-                    f"Could not save: {exc.strerror or exc}. Press q again to quit without saving.", severity="error"
+                    f"Could not save: {exc.strerror or exc}. Press q again to quit without saving.",
+                    severity="error",
+                    markup=False,
                 )
                 return
         self.app.exit()

@@ -55,7 +55,8 @@ class StartScreen(Screen):
                 entries.append(Option(Text(f"{path.name}: unreadable save", style="red"), id=f"save:{path}"))
                 continue
             when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d %b %H:%M")
-            entries.append(Option(f"Resume {saved.case.save_name} (saved {when})", id=f"save:{path}"))
+            # A save's name comes from a file name or a save's fields: plain Text, never markup.
+            entries.append(Option(Text(f"Resume {saved.case.save_name} (saved {when})"), id=f"save:{path}"))
         return entries
 
     def on_mount(self) -> None:
