@@ -92,6 +92,10 @@ def speed(steps: int, stride: int = 0) -> None:
     for name, rate in best.items():
         print(f"{name:>16}: {rate:,.0f} padded tokens/s (best of 3; {steps} steps of 16 default cases, one thread)")
     bare_rate = best["bare nn.LSTM"]
+    from model.objective import native_bfloat16
+
+    native = native_bfloat16(torch.device("cpu"))
+    print(f"read-out head in training: {'bfloat16 (native on this CPU)' if native else 'float32 (no native bfloat16)'}")
     print(
         f"ratio: {best['training loop'] / bare_rate:.2f} (target >= 0.80); with a float32 read-out head: "
         f"{best['float32 read-out'] / bare_rate:.2f}"

@@ -58,7 +58,7 @@ class Checkpoint:
 
     @property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary(tuple(self.meta["vocabulary"]))
+        return Vocabulary(tuple(self.meta["vocabulary"]), self.meta.get("lemmas") is True)
 
 
 def save_checkpoint(

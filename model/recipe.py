@@ -46,13 +46,16 @@ class TrainConfig:
     unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
     unknown_share: float = 0.1  # share of plain words read as <unk> in training, so that the unknown words of
     # an author's prose read as "some word" (an untrained embedding moved the partner 0.31 -> 0.89 on a flavour clue)
+    lemmas: bool = True  # read each word by its lemma (model/lemmas.py): "invited" is "invite", so one form taught
+    # is every form known; checkpoints record it, and those without it read words as written
     activation_weight: float = 0.0  # activation regularisation: weight of the mean squared hidden state, which
     # keeps a tanh state out of saturation, where it can still be written (Merity et al. 2017)
     temporal_weight: float = 0.0  # temporal activation regularisation: weight of the mean squared change of the
     # hidden state from one token to the next, so that a word that says nothing writes nothing
     readout_stride: int = 1  # supervise the read-out at every n-th token (4 is 6% faster but reached only 0.97)
-    bfloat16_readout: bool = True  # compute the read-out head in bfloat16 (2.3x faster on a CPU with AVX512-BF16;
-    # the recurrence, the "still possible" head and every loss stay float32)
+    bfloat16_readout: bool = True  # compute the read-out head in bfloat16 where the device has it natively
+    # (objective.native_bfloat16: 2.3x faster on a CPU with AVX512-BF16, slower where it is emulated); the
+    # recurrence, the "still possible" head and every loss stay float32
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
@@ -188,7 +191,7 @@ def stored_training(stored: object, source: str) -> TrainConfig:
     ValueError names `source`, the knob and what is wrong. Keys that are not knobs (the command) are skipped."""
     if not isinstance(stored, dict):
         raise ValueError(f"{source}: 'training' must be an object")
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"lemmas": False}  # runs from before the knob read words as written
     for field in fields(TrainConfig):
         if field.name not in stored:
             continue

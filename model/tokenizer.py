@@ -106,14 +106,20 @@ def read_story(story: Story) -> Reading:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Token <-> id. Stored with each checkpoint, never rebuilt from data at load time."""
+    """Token <-> id. Stored with each checkpoint, never rebuilt from data at load time.
+
+    With `lemmas`, a token is looked up by its lemma (model.lemmas: "invited" as "invite"), and `words` holds
+    lemmas. A checkpoint records which, so a reader always reads as it was trained.
+    """
 
     words: tuple[str, ...]
+    lemmas: bool = False
 
     def __post_init__(self) -> None:
         if self.words[: len(SPECIALS)] != SPECIALS or len(set(self.words)) != len(self.words):
             raise ValueError("a vocabulary starts with the special tokens and lists each word once")
         object.__setattr__(self, "_ids", {word: index for index, word in enumerate(self.words)})
+        object.__setattr__(self, "_key", _lemma_function() if self.lemmas else None)
         # For each slot, every id as that suspect's reading sees it (SPECIALS fixes where the tokens sit).
         first, self_id, other_id = SPECIALS.index(SLOTS[0]), SPECIALS.index(SELF), SPECIALS.index(OTHER)
         tables = tuple(
@@ -131,6 +137,9 @@ class Vocabulary:
     def encode(self, tokens: Iterable[str]) -> list[int]:
         ids: dict[str, int] = self._ids  # type: ignore[attr-defined]
         unknown = ids[UNKNOWN]
+        key = self._key  # type: ignore[attr-defined]
+        if key is not None:
+            return [ids.get(key(token), unknown) for token in tokens]
         return [ids.get(token, unknown) for token in tokens]
 
     def view_table(self, slot: int) -> tuple[int, ...]:
@@ -146,14 +155,24 @@ class Vocabulary:
         return json.dumps(list(self.words), ensure_ascii=False)
 
     @classmethod
-    def from_words(cls, words: Iterable[str]) -> Vocabulary:
-        """Specials first, then every other word once, sorted: the same words always give the same ids."""
-        return cls(SPECIALS + tuple(sorted(set(words) - set(SPECIALS))))
+    def from_words(cls, words: Iterable[str], lemmas: bool = False) -> Vocabulary:
+        """Specials first, then every other word (or lemma) once, sorted: the same words always give the same ids."""
+        if lemmas:
+            key = _lemma_function()
+            words = {key(word) for word in words}
+        return cls(SPECIALS + tuple(sorted(set(words) - set(SPECIALS))), lemmas)
 
 
-def build_vocabulary(stories: Iterable[Story]) -> Vocabulary:
-    """Every token the stories use (the generator's grammar and the bundled mysteries, in practice)."""
+def _lemma_function():
+    """model.lemmas.lemma, imported only by vocabularies that use it (lemminflect loads its tables on import)."""
+    from model.lemmas import lemma
+
+    return lemma
+
+
+def build_vocabulary(stories: Iterable[Story], lemmas: bool = False) -> Vocabulary:
+    """Every token (or lemma) the stories use: the generator's grammar, in practice."""
     words: set[str] = set()
     for story in stories:
         words.update(read_story(story).tokens)
-    return Vocabulary.from_words(words)
+    return Vocabulary.from_words(words, lemmas)

@@ -220,7 +220,7 @@ def train(
     if config.batch_cases % ranks.world:
         raise ValueError(f"{config.batch_cases} cases per step do not split evenly over {ranks.world} ranks")
     start(ranks, device)
-    vocabulary = reader_vocabulary()
+    vocabulary = reader_vocabulary(config.lemmas)
     reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, config.hidden or HIDDEN[config.kind])
     model = Reader(reader_config)
     if config.orthogonal_init:
@@ -266,6 +266,7 @@ def train(
             {
                 "config": reader_config.to_dict(),
                 "vocabulary": list(vocabulary.words),
+                "lemmas": vocabulary.lemmas,
                 "training": {"command": command, **asdict(config)},
                 "metrics": metrics,
             },

@@ -135,6 +135,37 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -
     assert (half["bce"], half["kl"]) == (full["bce"], full["kl"])  # the other terms stay float32
 
 
+def test_without_native_bfloat16_the_head_stays_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model import objective
+    from model.batch import collate
+    from model.readers import Reader, ReaderConfig
+    from model.recipe import TRAIN_PRESETS
+    from model.targets import case_targets
+    from model.tokenizer import build_vocabulary
+    from story.generator import generate_cases
+
+    for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
+        monkeypatch.setattr(torch.cpu, probe, lambda: False, raising=False)
+    objective.native_bfloat16.cache_clear()
+    try:
+        assert objective.native_bfloat16(torch.device("cpu")) is False
+        stories = list(generate_cases(3, 2, "easy"))
+        vocabulary = build_vocabulary(stories)
+        batch = collate([case_targets(story, vocabulary) for story in stories], vocabulary)
+        torch.manual_seed(0)
+        model = Reader(ReaderConfig("lstm", len(vocabulary), embedding=16, hidden=32))
+        config = TRAIN_PRESETS["tiny"]
+        _, asked = objective.losses(model, batch, replace(config, bfloat16_readout=True))
+        _, full = objective.losses(model, batch, replace(config, bfloat16_readout=False))
+        assert asked["readout"] == full["readout"]  # bit for bit: nothing ran in bfloat16
+    finally:
+        objective.native_bfloat16.cache_clear()
+
+
 def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp_path: Path) -> None:
     from dataclasses import replace
 

@@ -1,0 +1,48 @@
+"""Reading a word by its lemma: "invited" as "invite", "boots" as "boot", "smelt" as "smell".
+
+A reader taught "invites" then knows "invited" and "inviting" too, so an author's prose has fewer words it has
+never seen. The dictionaries are lemminflect's (shipped inside the package: no download, numpy only), and each
+word is looked up once per process.
+
+Words whose exact form carries a fact are kept as written: every catalogue value and its spellings ("left" is a
+hand, not the past of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her"
+depends on the form), and the words of a name's title. Number words from six to twelve read as digits, the
+way the catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots").
+"""
+
+from __future__ import annotations
+
+import functools
+
+from lemminflect import getAllLemmas
+
+from story.mentions import RANKS, TITLES
+from story.traits import CATALOGUE, PRONOUNS
+
+# Which reading of an ambiguous form wins: a verb first ("smelt" -> "smell"), then a noun, an adjective ...
+_PRIORITY = ("VERB", "NOUN", "ADJ", "ADV", "AUX", "PROPN")
+
+KEPT = frozenset(
+    {value for trait in CATALOGUE.values() for value in (*trait.values, *trait.spellings)}
+    | {form for forms in PRONOUNS.values() for form in forms}
+    | {"hers", "himself", "herself", "themselves", "theirs", "its", "it"}
+    | TITLES
+    | RANKS
+)
+
+
+NUMBERS = {"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+
+
+@functools.cache
+def lemma(word: str) -> str:
+    """The word's lemma, or the word itself when it is kept, not a plain lower-case word, or not in the dictionary."""
+    if word in NUMBERS:
+        return NUMBERS[word]
+    if word in KEPT or not word.isalpha() or not word.islower():
+        return word
+    readings = getAllLemmas(word)
+    for tag in _PRIORITY:
+        if tag in readings:
+            return readings[tag][0]
+    return word
