@@ -60,6 +60,8 @@ class GeneratorConfig:
     suspect_witness_share: float = 0.3  # share of witnesses to a statement who are other suspects
     placed_evidence_share: float = 0.25  # share of evidence found among a suspect's things (any suspect, uniformly)
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
+    phrasings: int = 0  # draw only each phrase bank's first N entries (0: all of them): a narrow grammar for a
+    # curriculum's first level; names, roles, rooms and witnesses are not limited
 
 
 PRESETS: dict[str, GeneratorConfig] = {
@@ -327,11 +329,11 @@ class _Renderer:
         clues: list[Clue] = []
         for unit in units:
             if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
-                intro = self.sentence(self.rng.choice(grammar.SUBJECT_INTROS), unit.suspect)
+                intro = self.sentence(self.rng.choice(self.phrases(grammar.SUBJECT_INTROS)), unit.suspect)
                 if self.rng.random() < 0.5:
                     clues.append(Clue(intro))
                     if self.rng.random() < 0.5:
-                        clues.append(Clue(self.rng.choice(grammar.BRIDGES)))
+                        clues.append(Clue(self.rng.choice(self.phrases(grammar.BRIDGES))))
                 else:
                     fact = self.statement(unit)
                     clues.append(Clue(f"{intro} {fact.text}", fact.facts))
@@ -339,19 +341,24 @@ class _Renderer:
             clues.append(self.clue(unit))
         return tuple(clues)
 
+    def phrases(self, bank: tuple[str, ...]) -> tuple[str, ...]:
+        """The bank, or its first `phrasings` entries: the banks list their plainest phrasings first."""
+        limit = self.config.phrasings
+        return bank[:limit] if limit else bank
+
     def clue(self, unit: _Unit) -> Clue:
         rng = self.rng
         match unit.kind:
             case "statement":
                 return self.statement(unit)
             case "false":
-                frame = rng.choice(grammar.TESTIMONY_FRAMES)
+                frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
                 clause = self.clause(unit, named=True)
                 text = self.sentence(frame, -1, c=clause, w=self.witness(unit.witness, unit.bystander))
                 return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value, unit.fact_id),))
             case "retract":
                 text = self.sentence(
-                    rng.choice(grammar.RETRACTIONS),
+                    rng.choice(self.phrases(grammar.RETRACTIONS)),
                     unit.suspect,
                     w=self.witness(unit.witness, unit.bystander),
                     noun=CATALOGUE[unit.trait].noun,
@@ -360,32 +367,35 @@ class _Renderer:
                     self.last_named = -1  # the witness was named before the subject, which fill() then recorded
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "evidence":
-                clause = self.fill(rng.choice(grammar.EVIDENCE[unit.trait]), -1, **self.value_words(unit, False))
+                clause = self.fill(
+                    rng.choice(self.phrases(grammar.EVIDENCE[unit.trait])), -1, **self.value_words(unit, False)
+                )
                 if rng.random() < self.config.placed_evidence_share:
                     owner = self.mention(rng.randrange(len(self.suspects)))
-                    text = _capital(rng.choice(grammar.EVIDENCE_FRAMES_PLACED).format(c=clause, xp=f"{owner}'s"))
+                    text = _capital(
+                        rng.choice(self.phrases(grammar.EVIDENCE_FRAMES_PLACED)).format(c=clause, xp=f"{owner}'s")
+                    )
                 else:
-                    text = _capital(rng.choice(grammar.EVIDENCE_FRAMES).format(c=clause))
+                    text = _capital(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause))
                 return Clue(text, (Evidence(unit.trait, unit.value),))
             case "alibi" | "broken":
                 templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
                 fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
-                return Clue(self.sentence(rng.choice(templates), unit.suspect), (fact,))
+                return Clue(self.sentence(rng.choice(self.phrases(templates)), unit.suspect), (fact,))
             case "herring":
-                return Clue(self.sentence(rng.choice(grammar.SUSPICIONS), unit.suspect))
+                return Clue(self.sentence(rng.choice(self.phrases(grammar.SUSPICIONS)), unit.suspect))
             case _:
-                return Clue(self.sentence(rng.choice(grammar.FLAVOUR), -1))
+                return Clue(self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1))
 
     def statement(self, unit: _Unit) -> Clue:
         rng = self.rng
         pronoun = unit.pronoun and self.last_named == unit.suspect
         clause = self.clause(unit, named=not pronoun)
         if not pronoun and rng.random() < self.config.testimony_share:
-            frame = rng.choice(grammar.TESTIMONY_FRAMES)
+            frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
         else:
-            frame = rng.choice(
-                grammar.STATEMENT_FRAMES if pronoun else grammar.STATEMENT_FRAMES + grammar.STATEMENT_FRAMES_NAMED
-            )
+            frames = self.phrases(grammar.STATEMENT_FRAMES)
+            frame = rng.choice(frames if pronoun else frames + self.phrases(grammar.STATEMENT_FRAMES_NAMED))
         if "{w}" in frame:
             suspect = rng.random() < self.config.suspect_witness_share
             witness = _other(rng, len(self.suspects), unit.suspect) if suspect else -1
@@ -409,18 +419,18 @@ class _Renderer:
         return suspect.name if self.rng.random() >= self.config.role_share else f"the {suspect.role}"
 
     def clause(self, unit: _Unit, named: bool) -> str:
-        template = self.rng.choice(grammar.STATEMENTS[unit.trait])
+        template = self.rng.choice(self.phrases(grammar.STATEMENTS[unit.trait]))
         return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True))
 
     def value_words(self, unit: _Unit, statement: bool) -> dict[str, str]:
         choose = self.rng.choice
         words = {
-            "v": choose(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,))),
-            "vp": choose(grammar.PAST_VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,))),
+            "v": choose(self.phrases(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
+            "vp": choose(self.phrases(grammar.PAST_VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
         }
         items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
         if items:
-            words["item"] = choose(items[unit.value])
+            words["item"] = choose(self.phrases(items[unit.value]))
         return words
 
     def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
@@ -445,7 +455,7 @@ class _Renderer:
         if "{w}" in template and "w" not in slots:
             slots["w"] = f"the {rng.choice(grammar.WITNESSES)}"
         if "{k}" in template:
-            slots["k"] = rng.choice(grammar.KILLERS)
+            slots["k"] = rng.choice(self.phrases(grammar.KILLERS))
         if "{room}" in template:
             slots["room"] = rng.choice(grammar.ROOMS)
         return template.format(**slots)
@@ -505,6 +515,7 @@ def _check(config: GeneratorConfig) -> None:
         "red_herrings",
         "flavour",
         "min_clues",
+        "phrasings",
     )
     for name in counts:
         if not 0 <= getattr(config, name) <= 100:

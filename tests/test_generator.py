@@ -231,3 +231,15 @@ def test_names_roles_witnesses_and_values_never_share_a_word() -> None:
         for second in groups:
             if first < second:
                 assert not groups[first] & groups[second], (first, second, groups[first] & groups[second])
+
+
+def test_phrasings_limits_every_phrase_bank_to_its_first_entries() -> None:
+    from story import grammar
+    from story.generator import PRESETS, configure, generate_cases
+
+    def flavour_told(config) -> set[str]:
+        told = {clue.text for story in generate_cases(5, 40, "tiny", config) for clue in story.clues}
+        return told & set(grammar.FLAVOUR)
+
+    assert len(flavour_told(None)) > 5
+    assert flavour_told(configure(PRESETS["tiny"], {"phrasings": "1"})) == {grammar.FLAVOUR[0]}
