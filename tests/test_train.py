@@ -110,25 +110,30 @@ def test_truncated_backpropagation_keeps_the_states_and_cuts_the_gradient(kind: 
         assert (early_grad > 0) == reaches_back
 
 
-def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -> None:
-    from dataclasses import replace
-
+def _small_batch(cases: int):
+    """A random hidden-32 LSTM, a batch of `cases` easy cases and the tiny preset: enough to compute the loss."""
     import torch
 
     from model.batch import collate
-    from model.objective import losses
     from model.readers import Reader, ReaderConfig
     from model.recipe import TRAIN_PRESETS
     from model.targets import case_targets
     from model.tokenizer import build_vocabulary
     from story.generator import generate_cases
 
-    stories = list(generate_cases(3, 4, "easy"))
+    stories = list(generate_cases(3, cases, "easy"))
     vocabulary = build_vocabulary(stories)
     batch = collate([case_targets(story, vocabulary) for story in stories], vocabulary)
     torch.manual_seed(0)
-    model = Reader(ReaderConfig("lstm", len(vocabulary), embedding=16, hidden=32))
-    config = TRAIN_PRESETS["tiny"]
+    return Reader(ReaderConfig("lstm", len(vocabulary), embedding=16, hidden=32)), batch, TRAIN_PRESETS["tiny"]
+
+
+def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -> None:
+    from dataclasses import replace
+
+    from model.objective import losses
+
+    model, batch, config = _small_batch(4)
     _, half = losses(model, batch, replace(config, bfloat16_readout=True))
     _, full = losses(model, batch, replace(config, bfloat16_readout=False))
     assert half["readout"] == pytest.approx(full["readout"], rel=0.01)
@@ -141,24 +146,13 @@ def test_without_native_bfloat16_the_head_stays_float32(monkeypatch: pytest.Monk
     import torch
 
     from model import objective
-    from model.batch import collate
-    from model.readers import Reader, ReaderConfig
-    from model.recipe import TRAIN_PRESETS
-    from model.targets import case_targets
-    from model.tokenizer import build_vocabulary
-    from story.generator import generate_cases
 
     for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
         monkeypatch.setattr(torch.cpu, probe, lambda: False, raising=False)
     objective.native_bfloat16.cache_clear()
     try:
         assert objective.native_bfloat16(torch.device("cpu")) is False
-        stories = list(generate_cases(3, 2, "easy"))
-        vocabulary = build_vocabulary(stories)
-        batch = collate([case_targets(story, vocabulary) for story in stories], vocabulary)
-        torch.manual_seed(0)
-        model = Reader(ReaderConfig("lstm", len(vocabulary), embedding=16, hidden=32))
-        config = TRAIN_PRESETS["tiny"]
+        model, batch, config = _small_batch(2)
         _, asked = objective.losses(model, batch, replace(config, bfloat16_readout=True))
         _, full = objective.losses(model, batch, replace(config, bfloat16_readout=False))
         assert asked["readout"] == full["readout"]  # bit for bit: nothing ran in bfloat16
