@@ -187,20 +187,19 @@ class _ShapeChecker:
                 ("suspects",), f"a cast needs {MIN_SUSPECTS} to {MAX_SUSPECTS} suspects, not {len(tables)}", at_key=True
             )
         suspects = []
-        seen: dict[str, str] = {}  # lower-cased name or role -> what it was first used as
+        seen: dict[str, str] = {}  # lower-cased name, role or alias -> what it was first used as
         for index, table in enumerate(tables):
             path: Path = ("suspects", index)
             self.unknown_keys(table, SUSPECT_KEYS, path, "a suspect")
             name = self.text(table, "name", path, limit=MAX_NAME_CHARS)
             role = self.text(table, "role", path, limit=MAX_NAME_CHARS)
-            if role and role.lower().startswith("the "):
-                role = role[4:].strip()
+            role = _without_article(role) if role else role
             aliases = self.aliases(table, path)
             words: list[tuple[Path, str, str | None]] = [
                 ((*path, "name"), "name", name),
                 ((*path, "role"), "role", role),
             ]
-            words += [((*path, "aliases", index), "alias", alias) for index, alias in enumerate(aliases or ())]
+            words += [((*path, "aliases", at), "alias", alias) for at, alias in enumerate(aliases or ())]
             for word_path, key, word in words:
                 if word is None:
                     continue
@@ -236,7 +235,7 @@ class _ShapeChecker:
             elif len(alias) > MAX_NAME_CHARS:
                 self.error(alias_path, f"an alias is at most {MAX_NAME_CHARS} characters, not {len(alias)}")
             else:
-                aliases.append(alias.strip()[4:].strip() if alias.strip().lower().startswith("the ") else alias.strip())
+                aliases.append(_without_article(alias))
         return tuple(aliases) if len(aliases) == len(raw) else None
 
     def pronoun(self, table: dict[str, Any], path: Path) -> str | None:
@@ -391,9 +390,16 @@ class _ShapeChecker:
 _ARTICLES = {"name": "a name", "role": "a role", "alias": "an alias"}
 
 
+def _without_article(word: str) -> str:
+    """ "the butler" -> "butler": prose adds the article itself, so roles and aliases are stored without it."""
+    word = word.strip()
+    return word[4:].strip() if word.lower().startswith("the ") else word
+
+
 def _listed(raw: object) -> list[object]:
-    """A suspect's `aliases` entry as a list, whatever the author wrote (checked elsewhere)."""
-    return raw if isinstance(raw, list) else []
+    """A suspect's `aliases` entry as a list, whatever the author wrote (checked elsewhere): a lone string still
+    names the suspect, so facts that use it are not reported as unknown suspects too."""
+    return raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
 
 
 def _reference(word: str) -> str:
