@@ -72,7 +72,8 @@ def save_game(game: SavedGame, folder: Path | None = None) -> Path:
         "options": {"hard": game.options.hard, "short_memory": game.options.short_memory, "speed": game.options.speed},
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    write_atomic(path, json.dumps(document, indent=1, ensure_ascii=False))
+    # ASCII with escapes: a note from a stranger's save may hold a lone surrogate, which UTF-8 cannot encode
+    write_atomic(path, json.dumps(document, indent=1))
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -11,18 +12,26 @@ from rich.live import Live
 from rich.text import Text
 
 CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
+REFUSAL_GRACE_S = 2.0  # under torchrun, how long a rank that refuses silently waits before it exits
 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     from model.checkpoint import META, CheckpointError, load_checkpoint, recover
+    from model.distributed import launched_ranks
     from model.recipe import TRAIN_PRESETS, check_training, configure_training, stored_training, with_overrides
     from model.train import TrainingDiverged, train
     from story import StoryError
     from story.generator import parse_knobs
     from story.jsonl import read_jsonl
 
+    ranks = launched_ranks()
+    speaks = console if ranks.local == 0 else Console(quiet=True)  # under torchrun: one refusal per machine
+    shows = console if ranks.leader else Console(quiet=True)  # and rank 0 alone shows progress and the result
+
     def refuse(message: str, code: int) -> int:
-        console.print(Text(f"whodunit train: {message}", style="red"))  # paths and file text: never markup
+        speaks.print(Text(f"whodunit train: {message}", style="red"))  # paths and file text: never markup
+        if ranks.local != 0:  # every rank refuses alike; torchrun stops the others once one exits, so the rank
+            time.sleep(REFUSAL_GRACE_S)  # that speaks exits first and its message is never cut off
         return code
 
     try:
@@ -41,9 +50,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
                 raise CheckpointError(str(exc)) from None
             config = check_training(with_overrides(config, minutes=args.minutes))
-            console.print(
-                Text(f"resuming {args.out} from its last checkpoint (its own settings; --minutes may change)")
-            )
+            shows.print(Text(f"resuming {args.out} from its last checkpoint (its own settings; --minutes may change)"))
         else:
             levels = None
             if args.difficulty:
@@ -72,11 +79,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         return refuse(str(exc), 1)
     except ValueError as exc:  # a knob that does not exist, a value it cannot take, flags that disagree
         return refuse(str(exc), 2)
-    from model.distributed import launched_ranks
-
-    if not launched_ranks().leader:  # under torchrun, rank 0 alone shows progress
-        console = Console(quiet=True)
-    with Live(console=console, transient=False, refresh_per_second=4) as live:
+    with Live(console=shows, transient=False, refresh_per_second=4) as live:
 
         def report(status: dict) -> None:
             if "validation" in status:
@@ -101,7 +104,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             return refuse(str(exc), 2)
         except OSError as exc:
             return refuse(f"cannot write {args.out}: {exc.strerror or exc}", 1)
-    console.print(Text(f"wrote {args.out}: {metrics}"))
+    shows.print(Text(f"wrote {args.out}: {metrics}"))
     return 0
 
 

@@ -71,10 +71,10 @@ def save_checkpoint(
     """Write a checkpoint (with training state, if given) so that a kill at any moment loses at most this one."""
     folder = Path(folder)
     incoming = folder / INCOMING
-    if incoming.is_symlink() or incoming.is_file():
-        incoming.unlink()  # the link itself, inside the folder; never what it points to
-    elif incoming.exists():
+    if incoming.is_dir() and not incoming.is_symlink():
         shutil.rmtree(incoming)  # a read-only folder fails here with its reason, not as "File exists" below
+    elif incoming.is_symlink() or incoming.exists():
+        incoming.unlink()  # a link, a file, a FIFO or a socket: the entry itself, never opened or followed
     incoming.mkdir(parents=True)
     payload = save_tensors({name: np.ascontiguousarray(array) for name, array in weights.items()})
     weights_sha = hashlib.sha256(payload).hexdigest()

@@ -41,6 +41,14 @@ class Ranks:
             dist.all_reduce(value)
         return value
 
+    def summed(self, shares: dict[str, float]) -> dict[str, float]:
+        """Each rank's share of whole-batch numbers (the parts of a loss normalised by global counts), summed
+        over the ranks: the numbers one process reports for the whole batch."""
+        if self.world == 1:
+            return shares
+        values = self.total(torch.tensor(list(shares.values()), dtype=torch.float64))
+        return dict(zip(shares, values.tolist(), strict=True))
+
 
 def launched_ranks() -> Ranks:
     """This process's place in a torchrun launch; one rank of one when run directly."""

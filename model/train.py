@@ -150,6 +150,7 @@ def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: 
 
 
 OPTIMIZER_KEYS = ("step", "exp_avg", "exp_avg_sq")  # AdamW's state per parameter
+SHARED_PARTS = ("loss", "bce", "kl", "culprit", "readout", "activation")  # per rank: its share of the whole batch's
 
 
 def checked_progress(document: object, config: TrainConfig, source: Path) -> Progress:
@@ -295,6 +296,7 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(config, progress.step)
         loss, parts = losses(model, batch, config, progress.step, read, ranks.total, ranks.world)
+        parts |= ranks.summed({name: parts[name] for name in SHARED_PARTS})  # the whole batch's, on every rank
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
