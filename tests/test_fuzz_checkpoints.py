@@ -251,10 +251,10 @@ def edit_bytes(draw: Draw, data: bytes) -> bytes:
 def plant_journal(draw: Draw, folder: Path, root: Path, elsewhere: Path, sound: Sound) -> None:
     """An interrupted save, or something posing as one: `.incoming/` of any kind, a COMPLETE naming anything."""
     incoming = folder / INCOMING
-    if incoming.is_symlink() or incoming.is_file():
-        incoming.unlink()
-    elif incoming.exists():
+    if incoming.is_dir() and not incoming.is_symlink():
         shutil.rmtree(incoming)
+    elif incoming.is_symlink() or incoming.exists():
+        incoming.unlink()  # a file, a link, a FIFO or a socket: rmtree would open a FIFO and wait
     kind = draw(st.sampled_from(["folder", "folder", "folder", "file", "link to a folder", "other"]))
     if kind == "file":
         incoming.write_text("left by someone")
