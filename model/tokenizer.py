@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from story.data import Story
 from story.mentions import Matcher, find_mentions, mention_matcher
-from story.words import WORD_PATTERN, split_words
+from story.words import WORD_PATTERN
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 MAX_SLOTS = 8
@@ -63,13 +63,11 @@ def text_pieces(text: str, matcher: Matcher) -> list[Piece]:
 
 
 def _plain_pieces(text: str, start: int, end: int) -> list[Piece]:
-    tokens = split_words(text[start:end])
-    matches = list(WORD_PATTERN.finditer(text, start, end))
-    if len(matches) != len(tokens):  # lower-casing changed the split (rare letters such as "İ"): show tokens
-        return [Piece(token, token, True) for token in tokens]
+    """The words of text[start:end], matched in the whole text so that what comes before counts: "'s" after a
+    name is a possessive, a "'" after a space opens a quotation."""
     return [
-        Piece(token, match.group(), match.start() > 0 and text[match.start() - 1].isspace())
-        for token, match in zip(tokens, matches, strict=True)
+        Piece(match.group().lower(), match.group(), match.start() > 0 and text[match.start() - 1].isspace())
+        for match in WORD_PATTERN.finditer(text, start, end)
     ]
 
 

@@ -35,9 +35,15 @@ def reader_vocabulary(lemmas: bool = False) -> Vocabulary:
     partner from 0.31 to 0.89 on the butler). Training teaches `<unk>` instead, by reading a share of plain
     words as unknown (`unknown_share`). With `lemmas`, the vocabulary holds the words' lemmas (model/lemmas.py).
     """
-    return build_vocabulary(
-        (story for preset in ("tiny", "easy", "default", "hard") for story in generate_cases(7, 600, preset)), lemmas
+    generated = build_vocabulary(
+        story for preset in ("tiny", "easy", "default", "hard") for story in generate_cases(7, 600, preset)
     )
+    # With the banks' own words too: a rare phrase that 2,400 cases happen not to draw is still a known word.
+    return Vocabulary.from_words({*generated.words, *grammar.phrase_words()}, lemmas)
+
+
+# A suspect speaking of themself: "'I am left-handed,' said Martin" binds the fact through these words.
+FIRST_PERSON = frozenset(["i", "me", "my", "mine", "myself"])
 
 
 @functools.lru_cache(maxsize=4)
@@ -46,10 +52,11 @@ def plain_words(vocabulary: Vocabulary) -> np.ndarray:
 
     Facts stay readable, so the targets stay true: only the words around them go unknown.
     """
-    kept = set(SPECIALS) | {word for pronouns in PRONOUNS.values() for word in pronouns}
+    kept = set(SPECIALS) | {word for pronouns in PRONOUNS.values() for word in pronouns} | FIRST_PERSON
     for trait in CATALOGUE.values():
         kept.update(trait.values)
-    for table in (grammar.VALUE_WORDS, grammar.PAST_VALUE_WORDS, grammar.ITEMS, grammar.STATEMENT_ITEMS):
+    tables = (grammar.VALUE_WORDS, grammar.PAST_VALUE_WORDS, grammar.ITEMS, grammar.STATEMENT_ITEMS)
+    for table in (*tables, grammar.FIRST_PERSON_WORDS):
         for phrases in table.values():
             kept.update(word for choices in phrases.values() for phrase in choices for word in split_words(phrase))
     if vocabulary.lemmas:  # the vocabulary holds lemmas: keep the lemmas of the kept words

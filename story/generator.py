@@ -36,6 +36,7 @@ from dataclasses import dataclass, fields, replace
 
 from story import grammar
 from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
+from story.mentions import RANKS
 from story.traits import CATALOGUE
 
 
@@ -59,6 +60,14 @@ class GeneratorConfig:
     apposition_share: float = 0.2  # share of named subjects written "Martin, the butler," as authors do
     suspect_witness_share: float = 0.3  # share of witnesses to a statement who are other suspects
     placed_evidence_share: float = 0.25  # share of evidence found among a suspect's things (any suspect, uniformly)
+    full_name_share: float = 0.5  # share of suspects with a surname and often a title ("Dr Ingrid Halvorsen"),
+    # called by it, by title and surname, first name, surname or rank alone ("the Colonel"), as authors do
+    dialogue_share: float = 0.15  # share of true statements the suspect says of themself: "'I am left-handed,'
+    # said Martin." (or "he said", after the suspect was named)
+    joined_share: float = 0.35  # chance that two neighbouring statements about two suspects share one clue
+    paired_alibi_share: float = 0.3  # chance that two alibis are one clue: "Martin and Cora played cards all night"
+    paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
+    # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
     phrasings: int = 0  # draw only each phrase bank's first N entries (0: all of them): a narrow grammar for a
     # curriculum's first level; names, roles, rooms and witnesses are not limited
@@ -77,6 +86,10 @@ PRESETS: dict[str, GeneratorConfig] = {
         red_herrings=0,
         flavour=1,
         pronoun_share=0.0,
+        dialogue_share=0.0,
+        joined_share=0.0,
+        paragraph_share=0.0,
+        paired_alibi_share=0.0,
     ),
     "easy": GeneratorConfig(
         cast_size=(4, 4),
@@ -100,6 +113,22 @@ PRESETS: dict[str, GeneratorConfig] = {
         red_herrings=3,
         flavour=6,
         pronoun_share=0.4,
+    ),
+    # The length of a short story as people write them (up to about 1,500 words, 30 clues, 8 suspects): more
+    # to hold at once, for longer, with more of it buried in paragraphs of atmosphere.
+    "long": GeneratorConfig(
+        cast_size=(7, 8),
+        evidence_traits=3,
+        distractor_traits=1,
+        distractor_share=0.4,
+        min_gap=12,
+        broken_alibis=2,
+        false_testimonies=2,
+        red_herrings=3,
+        flavour=2,
+        pronoun_share=0.4,
+        paragraph_share=0.3,
+        min_clues=30,
     ),
 }
 DIFFICULTIES = tuple(PRESETS)
@@ -146,6 +175,7 @@ class _Unit:
     witness: int = -1  # for a false testimony and its retraction: another suspect's slot, or -1 (a bystander)
     bystander: str = ""  # the bystander witness, when there is one
     pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
+    joined: bool = False  # a statement told in one clue with the next unit, a statement about someone else
 
 
 class _Builder:
@@ -168,7 +198,7 @@ class _Builder:
             f"{rng.choice(grammar.VICTIM_TITLES)} {rng.choice(grammar.VICTIM_SURNAMES)}",
         )
         when = grammar.CASE_WHEN.format(season=rng.choice(grammar.SEASONS), year=rng.choice(grammar.YEARS))
-        clues = _Renderer(rng, config, suspects).render(units)
+        clues = _Renderer(rng, config, suspects, victim).render(units)
         names = "; ".join(f"{suspect.name}, the {suspect.role}" for suspect in suspects)
         intro = grammar.CASE_INTRO.format(victim=victim, place=place, when=when, size=size, cast=names)
         guilty = suspects[culprit]
@@ -183,10 +213,17 @@ class _Builder:
         male = iter(rng.sample(grammar.MALE_NAMES, size))
         female = iter(rng.sample(grammar.FEMALE_NAMES, size))
         roles = rng.sample(grammar.ROLES, size)
-        return [
-            Suspect(next(male) if pronoun == "he" else next(female), role, pronoun)
-            for pronoun, role in zip(pronouns, roles, strict=True)
-        ]
+        surnames = iter(rng.sample(grammar.SURNAMES, size))
+        cast = []
+        for pronoun, role in zip(pronouns, roles, strict=True):
+            name = next(male) if pronoun == "he" else next(female)
+            if rng.random() < self.config.full_name_share:
+                titles = grammar.MALE_TITLES if pronoun == "he" else grammar.FEMALE_TITLES
+                titles = tuple(title for title in titles if title.lower() not in roles)  # "the Colonel" is one
+                title = rng.choice(titles) if rng.random() < 0.6 else ""
+                name = " ".join(part for part in (title, name, next(surnames)) if part)
+            cast.append(Suspect(name, role, pronoun))
+        return cast
 
     def traits(self, size: int) -> tuple[list[str], list[str]]:
         """Evidence traits whose value combinations can tell `size` suspects apart, and distractor traits."""
@@ -273,7 +310,43 @@ class _Builder:
         for filler in fillers:
             # No decision depends on a filler (distractor traits never meet evidence), so anywhere is fair.
             units.insert(rng.randint(0, len(units)), filler)
+        self.join_alibis(units, evidence)
+        self.join_statements(units, evidence)
         return units
+
+    def join_alibis(self, units: list[_Unit], evidence: list[str]) -> None:
+        """At `paired_alibi_share`, tell two alibis (standing or to be broken) as one clue, at the first one's
+        place: earlier is safe for an alibi, which must come before the evidence and before its own breaking."""
+        alibis = [index for index, unit in enumerate(units) if unit.kind == "alibi"]
+        if len(alibis) < 2 or self.rng.random() >= self.config.paired_alibi_share:
+            return
+        first, second = sorted(self.rng.sample(alibis, 2))
+        moved = units.pop(second)
+        units.insert(first + 1, moved)
+        units[first].joined = True
+        if not _gaps_hold(units, evidence, self.config.min_gap):
+            units[first].joined = False
+            units.insert(second, units.pop(first + 1))
+
+    def join_statements(self, units: list[_Unit], evidence: list[str]) -> None:
+        """Pair neighbouring statements about two suspects into one clue, at `joined_share`, where the evidence
+        still stands `min_gap` clues after its statements."""
+        index = 0
+        while index < len(units) - 1:
+            first, second = units[index], units[index + 1]
+            if (
+                first.kind == second.kind == "statement"
+                and first.suspect != second.suspect
+                and not first.pronoun
+                and not second.pronoun
+                and self.rng.random() < self.config.joined_share
+            ):
+                first.joined = True
+                if _gaps_hold(units, evidence, self.config.min_gap):
+                    index += 2
+                    continue
+                first.joined = False
+            index += 1
 
     def widen_gaps(self, units: list[_Unit], evidence: list[str], fillers: list[_Unit]) -> None:
         """Move fillers in front of each piece of evidence until it stands `min_gap` clues after its statements."""
@@ -284,6 +357,21 @@ class _Builder:
                 if at - last - 1 >= self.config.min_gap:
                     break
                 units.insert(at, fillers.pop() if fillers else _Unit("flavour"))
+
+
+def _gaps_hold(units: list[_Unit], evidence: list[str], min_gap: int) -> bool:
+    """Whether each piece of evidence stands at least `min_gap` clues after its trait's last statement, with
+    joined units counted as one clue."""
+    clue_of, clue = [], -1
+    for index in range(len(units)):
+        clue += not (index and units[index - 1].joined)
+        clue_of.append(clue)
+    for trait in evidence:
+        at = next(i for i, unit in enumerate(units) if unit.kind == "evidence" and unit.trait == trait)
+        last = max(i for i, unit in enumerate(units[:at]) if unit.kind == "statement" and unit.trait == trait)
+        if clue_of[at] - clue_of[last] - 1 < min_gap:
+            return False
+    return True
 
 
 def _other(rng: random.Random, size: int, slot: int) -> int:
@@ -319,27 +407,66 @@ def _random_merge(rng: random.Random, chains: list[list[_Unit]]) -> list[_Unit]:
 class _Renderer:
     """Turns planned units into clues, tracking who was named last so that pronouns stay unambiguous."""
 
-    def __init__(self, rng: random.Random, config: GeneratorConfig, suspects: tuple[Suspect, ...]) -> None:
+    def __init__(
+        self, rng: random.Random, config: GeneratorConfig, suspects: tuple[Suspect, ...], victim: str = ""
+    ) -> None:
         self.rng = rng
         self.config = config
         self.suspects = suspects
+        self.names = _name_forms(suspects, victim)
         self.last_named = -1
 
     def render(self, units: list[_Unit]) -> tuple[Clue, ...]:
         clues: list[Clue] = []
+        units = iter(units)
         for unit in units:
+            if unit.joined:
+                pair = unit, next(units)
+                clues.append(self.paragraph(self.joined(*pair) if unit.kind == "statement" else self.alibis(*pair)))
+                continue
             if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
                 intro = self.sentence(self.rng.choice(self.phrases(grammar.SUBJECT_INTROS)), unit.suspect)
                 if self.rng.random() < 0.5:
-                    clues.append(Clue(intro))
+                    clues.append(self.paragraph(Clue(intro)))
                     if self.rng.random() < 0.5:
                         clues.append(Clue(self.rng.choice(self.phrases(grammar.BRIDGES))))
                 else:
                     fact = self.statement(unit)
-                    clues.append(Clue(f"{intro} {fact.text}", fact.facts))
+                    clues.append(self.paragraph(Clue(f"{intro} {fact.text}", fact.facts)))
                     continue
-            clues.append(self.clue(unit))
+            clues.append(self.paragraph(self.clue(unit)))
         return tuple(clues)
+
+    def paragraph(self, clue: Clue) -> Clue:
+        """The clue, or at `paragraph_share` the clue among one or two sentences of atmosphere, which name nobody
+        (so a pronoun after it still means the suspect named last)."""
+        rng = self.rng
+        if rng.random() >= self.config.paragraph_share:
+            return clue
+        before = [self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1) for _ in range(rng.randint(0, 2))]
+        after = [self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1) for _ in range(rng.randint(0, 1))]
+        if not before and not after:
+            before = [self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1)]
+        return Clue(" ".join([*before, clue.text, *after]), clue.facts)
+
+    def alibis(self, first: _Unit, second: _Unit) -> Clue:
+        """Two suspects' alibis in one sentence ("Martin and the cook played cards"); no pronoun may follow it."""
+        template = self.rng.choice(self.phrases(grammar.PAIRED_ALIBIS))
+        text = self.fill(template, -1, a=self.mention(first.suspect), b=self.mention(second.suspect))
+        self.last_named = -1
+        return Clue(_capital(text), (Alibi(first.suspect), Alibi(second.suspect)))
+
+    def joined(self, first: _Unit, second: _Unit) -> Clue:
+        """Two statements about two suspects in one sentence; no pronoun may follow it."""
+        text = self.rng.choice(self.phrases(grammar.JOINERS)).format(
+            a=self.clause(first, named=True), b=self.clause(second, named=True)
+        )
+        self.last_named = -1
+        facts = (
+            TraitStated(first.suspect, first.trait, first.value),
+            TraitStated(second.suspect, second.trait, second.value),
+        )
+        return Clue(_capital(text), facts)
 
     def phrases(self, bank: tuple[str, ...]) -> tuple[str, ...]:
         """The bank, or its first `phrasings` entries: the banks list their plainest phrasings first."""
@@ -390,6 +517,8 @@ class _Renderer:
     def statement(self, unit: _Unit) -> Clue:
         rng = self.rng
         pronoun = unit.pronoun and self.last_named == unit.suspect
+        if rng.random() < self.config.dialogue_share:
+            return self.dialogue(unit, pronoun)
         clause = self.clause(unit, named=not pronoun)
         if not pronoun and rng.random() < self.config.testimony_share:
             frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
@@ -404,6 +533,17 @@ class _Renderer:
             text = _capital(frame.format(c=clause))
         return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
 
+    def dialogue(self, unit: _Unit, pronoun: bool) -> Clue:
+        """A statement in the suspect's own words: "'I am left-handed,' said Martin." (or "he said")."""
+        rng = self.rng
+        words = self.value_words(unit, True)
+        first_person = grammar.FIRST_PERSON_WORDS.get(unit.trait)
+        if first_person:
+            words["v"] = rng.choice(self.phrases(first_person[unit.value]))
+        quote = _capital(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
+        text = self.sentence(rng.choice(self.phrases(grammar.DIALOGUE_FRAMES)), unit.suspect, not pronoun, q=quote)
+        return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+
     def witness(self, slot: int, bystander: str) -> str:
         """The witness's words: another suspect, by name or role, or a bystander."""
         return f"the {bystander}" if slot < 0 else self.mention(slot)
@@ -415,8 +555,9 @@ class _Renderer:
         referent, so no pronoun may follow; `fill` records its subject after this.
         """
         self.last_named = -1
-        suspect = self.suspects[slot]
-        return suspect.name if self.rng.random() >= self.config.role_share else f"the {suspect.role}"
+        if self.rng.random() < self.config.role_share:
+            return f"the {self.suspects[slot].role}"
+        return self.rng.choice(self.names[slot])
 
     def clause(self, unit: _Unit, named: bool) -> str:
         template = self.rng.choice(self.phrases(grammar.STATEMENTS[unit.trait]))
@@ -459,6 +600,30 @@ class _Renderer:
         if "{room}" in template:
             slots["room"] = rng.choice(grammar.ROOMS)
         return template.format(**slots)
+
+
+def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, ...]]:
+    """Per suspect, the ways the prose may call them by name. A full name "Dr Ingrid Halvorsen" gives it,
+    "Ingrid", "Dr Halvorsen" ("Sir Hugh" for a knight), "Halvorsen" when untitled, and a rank alone ("the
+    Colonel") when no other suspect holds it and the victim does not: the forms story/mentions.py resolves."""
+    titles = set(grammar.MALE_TITLES + grammar.FEMALE_TITLES)
+    held = [suspect.name.split()[0] for suspect in suspects if suspect.name.split()[0] in titles]
+    forms = []
+    for suspect in suspects:
+        parts = suspect.name.split()
+        if len(parts) == 1:
+            forms.append((suspect.name,))
+            continue
+        title, first, surname = parts if len(parts) == 3 else ("", *parts)
+        if not title:
+            forms.append((suspect.name, first, surname))
+            continue
+        short = f"{title} {first}" if title in ("Sir", "Lady") else f"{title} {surname}"
+        found = [suspect.name, first, short, short]
+        if title.lower() in RANKS and held.count(title) == 1 and title not in victim.split():
+            found.append(f"the {title}")
+        forms.append(tuple(found))
+    return forms
 
 
 def _capital(text: str) -> str:

@@ -24,6 +24,7 @@ offers each bank as a tuple in file order: the generator's seeded draws depend o
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 from story.traits import CATALOGUE
+from story.words import split_words
 
 
 class PhraseError(ValueError):
@@ -55,7 +57,15 @@ def _slots(allowed: str, *required: str) -> Slots:
 Shape = Literal["words", "templates", "template", "templates by trait", "words by value"]
 # Every bank of every phrase file, by file and key, with its shape. A file has these keys and no others.
 BANKS: dict[str, dict[str, Shape]] = {
-    "cast": {"male_names": "words", "female_names": "words", "roles": "words", "witnesses": "words"},
+    "cast": {
+        "male_names": "words",
+        "female_names": "words",
+        "surnames": "words",
+        "male_titles": "words",
+        "female_titles": "words",
+        "roles": "words",
+        "witnesses": "words",
+    },
     "setting": {
         "places": "words",
         "rooms": "words",
@@ -88,7 +98,13 @@ BANKS: dict[str, dict[str, Shape]] = {
         "evidence_frames_placed": "templates",
         "evidence": "templates by trait",
     },
-    "alibis": {"alibis": "templates", "broken_alibis": "templates"},
+    "alibis": {"alibis": "templates", "broken_alibis": "templates", "paired_alibis": "templates"},
+    "dialogue": {
+        "dialogue_frames": "templates",
+        "joiners": "templates",
+        "first_person": "templates by trait",
+        "first_person_words": "words by value",
+    },
     "scenery": {"subject_intros": "templates", "suspicions": "templates", "flavour": "templates", "bridges": "words"},
 }
 _SUBJECT = "s sp p sub obj"
@@ -104,8 +120,12 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "evidence_frames_placed": _slots("c xp", "c", "xp"),
     "alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "broken_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
+    "paired_alibis": _slots("a b w k room", "a", "b"),
     "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
     "suspicions": _slots(f"{_SUBJECT} w k room", "s sp"),
+    "first_person": _slots("v vp item room", "v vp item"),  # the speaker's own words: names nobody
+    "dialogue_frames": _slots("q s", "q", "s"),
+    "joiners": _slots("a b", "a", "b"),
     "flavour": _slots("room"),  # may fall between a suspect and a pronoun about them: names no person
     "case_title": _slots("word place", "word", "place"),
     "case_when": _slots("season year", "season", "year"),
@@ -113,7 +133,9 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "case_reveal": _slots("name role described", "name", "role", "described"),
 }
 # Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
-ITEM_TABLES = {"statements": "statement_items", "evidence": "items"}
+ITEM_TABLES = {"statements": "statement_items", "evidence": "items", "first_person": "statement_items"}
+# Value tables that must list every value the generator draws for each trait they list (no plain fallback).
+COMPLETE_TABLES = (*ITEM_TABLES.values(), "first_person_words")
 
 
 def read_phrase_files() -> dict[str, dict[str, Any]]:
@@ -179,7 +201,7 @@ def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, A
     ]
     if shape == "templates by trait":
         problems += [f"{key}: no bank for trait '{trait}'" for trait in CATALOGUE if trait not in raw]
-        with_items = data.get("values", {}).get(ITEM_TABLES[key], {})
+        with_items = data.get("values", {}).get(ITEM_TABLES.get(key, ""), {})
         slots = TEMPLATE_SLOTS[key]
         for trait, templates in raw.items():
             allowed = slots.allowed if trait in with_items else slots.allowed - {"item"}
@@ -191,7 +213,7 @@ def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, A
             continue
         known = CATALOGUE[trait].values if trait in CATALOGUE else ()
         problems += [f"{key}.{trait}: unknown value '{value}'" for value in values if value not in known]
-        if key in ITEM_TABLES.values():
+        if key in COMPLETE_TABLES:
             generated = CATALOGUE[trait].generated_values if trait in CATALOGUE else ()
             problems += [f"{key}.{trait}: no bank for value '{value}'" for value in generated if value not in values]
         for value, words in values.items():
@@ -225,6 +247,23 @@ if _problems := phrase_problems(_PHRASES):
     raise PhraseError("\n".join(_problems))
 
 
+def phrase_words() -> set[str]:
+    """Every word the phrase banks can write, as the readers split words, placeholders left out; suspects' names
+    are not among them (the readers see a suspect as a slot token, never by name)."""
+    found: set[str] = set()
+    stack: list[Any] = [banks for name, banks in _PHRASES.items() if name != "cast"]
+    stack.append({key: bank for key, bank in _PHRASES["cast"].items() if key in ("roles", "witnesses")})
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.update(split_words(re.sub(r"\{\w+\}", " ", item)))
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, dict):
+            stack += item.values()
+    return found
+
+
 def _bank(name: str, key: str) -> tuple[str, ...]:
     return tuple(_PHRASES[name][key])
 
@@ -244,6 +283,11 @@ MALE_NAMES = _bank("cast", "male_names")
 FEMALE_NAMES = _bank("cast", "female_names")
 # Roles of suspects. Witnesses never share a word with them, so "the maid" always means one suspect.
 ROLES = _bank("cast", "roles")
+# Surnames and titles give some suspects a full name, "Dr Ingrid Halvorsen", as authors name people; the prose
+# then calls them by it, by "Dr Halvorsen", "Ingrid" or "Halvorsen", and a rank alone ("the Colonel").
+SURNAMES = _bank("cast", "surnames")
+MALE_TITLES = _bank("cast", "male_titles")
+FEMALE_TITLES = _bank("cast", "female_titles")
 WITNESSES = _bank("cast", "witnesses")
 PLACES = _bank("setting", "places")
 ROOMS = _bank("setting", "rooms")
@@ -279,6 +323,14 @@ EVIDENCE_FRAMES = _bank("evidence", "evidence_frames")
 EVIDENCE_FRAMES_PLACED = _bank("evidence", "evidence_frames_placed")
 ALIBIS = _bank("alibis", "alibis")
 BROKEN_ALIBIS = _bank("alibis", "broken_alibis")
+PAIRED_ALIBIS = _bank("alibis", "paired_alibis")
+
+# --- suspects speaking, and two statements in one clue: dialogue.toml ------------------------------------------
+
+FIRST_PERSON = _by_trait("dialogue", "first_person")
+FIRST_PERSON_WORDS = _by_value("dialogue", "first_person_words")
+DIALOGUE_FRAMES = _bank("dialogue", "dialogue_frames")
+JOINERS = _bank("dialogue", "joiners")
 
 # --- clues without facts: scenery.toml --------------------------------------------------------------------------
 

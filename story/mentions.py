@@ -26,6 +26,11 @@ TITLES = frozenset(
 RANKS = frozenset(["captain", "colonel", "major", "reverend", "doctor", "inspector"])  # used alone, they name someone
 
 
+# A mention starts a word: not after a letter or hyphen, nor after an apostrophe that follows a letter ("Hara"
+# is not in "O'Hara"); an opening quotation mark is fine ("'Martin? Never,' said the cook").
+NOT_INSIDE_A_WORD = r"(?<![\w-])(?<!\w['’])"
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A stretch of text that names one suspect."""
@@ -56,7 +61,7 @@ def mention_matcher(story: Story) -> Matcher:
                 found.append((word, slot, True))
     found.sort(key=lambda item: -len(item[0]))
     matcher = [
-        (re.compile(rf"(?<![\w'-]){re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
+        (re.compile(rf"{NOT_INSIDE_A_WORD}{re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
         for text, slot, exact in found
     ]
     # A rank used alone ("The Captain signed") names the one suspect who holds it, unless a name follows it
@@ -65,7 +70,7 @@ def mention_matcher(story: Story) -> Matcher:
         holders = cast_words[title]
         if len(holders) == 1 and -1 not in holders:
             (slot,) = holders
-            matcher.append((re.compile(rf"(?<![\w'-]){title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
+            matcher.append((re.compile(rf"{NOT_INSIDE_A_WORD}{title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
     return matcher
 
 

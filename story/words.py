@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
-# A word is a run of letters/digits, optionally joined by hyphens ("left-handed"); an apostrophe starts a word of
-# its own ("hobbs", "'s"), so that a name is the same token with or without its possessive; every other visible
-# character is a token of its own.
-WORD_PATTERN = re.compile(r"[^\W_]+(?:-[^\W_]+)*|['’][^\W_]+|[^\w\s]")
+# A word is a run of letters/digits, optionally joined by hyphens ("left-handed"); an apostrophe right after a
+# letter starts a word of its own ("hobbs", "'s"), so that a name is the same token with or without its
+# possessive; an apostrophe anywhere else opens a quotation and, like every other visible character, is a token
+# of its own ("'I am left-handed,'" reads "'", "i", "am"...).
+WORD_PATTERN = re.compile(r"[^\W_]+(?:-[^\W_]+)*|(?<=[^\W_])['’][^\W_]+|[^\w\s]")
 
 
 def split_words(text: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -16,6 +15,7 @@ from story import Evidence, TraitStated, analyze, check_text
 from story.data import Story
 from story.generator import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure, generate_case
 from story.jsonl import parse_story_data
+from story.mentions import find_mentions, mention_matcher
 from story.words import split_words
 from story.writer import story_to_dict, story_to_json, story_to_toml
 
@@ -67,7 +67,9 @@ def test_run_seeds_do_not_share_cases() -> None:
     assert {case_seed(0, i) for i in range(1000)}.isdisjoint({case_seed(1, i) for i in range(1000)})
 
 
-@pytest.mark.parametrize(("difficulty", "count"), [("tiny", 1000), ("easy", 1000), ("default", 2000), ("hard", 500)])
+@pytest.mark.parametrize(
+    ("difficulty", "count"), [("tiny", 1000), ("easy", 1000), ("default", 2000), ("hard", 500), ("long", 150)]
+)
 def test_every_generated_case_is_sound_and_decided_by_memory(difficulty: str, count: int) -> None:
     for story in cases(difficulty, count):
         analysis = analyze(story)
@@ -83,6 +85,49 @@ def test_default_cases_hold_long_memory_distances() -> None:
     distances = sorted(analyze(story).memory_distance for story in cases("default", 1000))
     assert distances[len(distances) // 2] > 150  # median
     assert distances[len(distances) // 10] > 100  # 90% of cases need over 100 words of memory
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_evidence_stands_min_gap_clues_after_its_statements_with_joined_clues_counted_once(difficulty: str) -> None:
+    config = PRESETS[difficulty]
+    for story in cases(difficulty, 100):
+        for trait in {f.trait for clue in story.clues for f in clue.facts if isinstance(f, Evidence)}:
+            at = next(
+                i
+                for i, c in enumerate(story.clues)
+                if any(isinstance(f, Evidence) and f.trait == trait for f in c.facts)
+            )
+            said = [
+                i
+                for i, c in enumerate(story.clues[:at])
+                if any(isinstance(f, TraitStated) and f.trait == trait for f in c.facts)
+            ]
+            assert at - max(said) - 1 >= config.min_gap, (story.seed, trait)
+
+
+def test_default_cases_tell_facts_as_authors_do() -> None:
+    """Full names called several ways, suspects speaking of themselves, two suspects in one clue, facts buried in
+    paragraphs: each appears often enough to be learned, and every fact still names its suspect."""
+    stories = cases("default", 300)
+    counts = Counter()
+    for story in stories:
+        titled = {slot for slot, s in enumerate(story.suspects) if len(s.name.split()) == 3}
+        counts["titled suspects"] += len(titled)
+        for clue in story.clues:
+            kinds = Counter(type(fact).__name__ for fact in clue.facts)
+            counts["two statements"] += kinds["TraitStated"] == 2
+            counts["two alibis"] += kinds["Alibi"] == 2
+            counts["dialogue"] += kinds["TraitStated"] == 1 and "'I " in clue.text
+            counts["paragraphs"] += bool(clue.facts) and clue.text.count(". ") >= 2
+    for kind, least in {"titled suspects": 300, "two statements": 200, "two alibis": 50, "dialogue": 300}.items():
+        assert counts[kind] >= least, counts
+    assert counts["paragraphs"] >= 300, counts
+
+
+def test_long_cases_are_the_length_of_a_short_story() -> None:
+    for story in cases("long", 40):
+        words = len(story.intro.split()) + sum(len(clue.text.split()) for clue in story.clues)
+        assert 7 <= len(story.suspects) <= 8 and len(story.clues) >= 30 and 800 <= words <= 2000, story.seed
 
 
 def test_default_cases_hold_several_latent_facts_at_once() -> None:
@@ -147,13 +192,10 @@ def test_pronouns_refer_to_the_suspect_named_last() -> None:
     for seed in range(300):
         story = generate_case(seed, "default", config)
         last_named = None
+        matcher = mention_matcher(story)  # names, titles, surnames, roles: as the readers' tokenizer finds them
         for clue in story.clues:
             text = clue.text.lower()
-            named = [
-                slot
-                for slot, s in enumerate(story.suspects)
-                if re.search(rf"\b({s.name.lower()}|the {s.role})\b", text)  # words: "Ada" is not in "headache"
-            ]
+            named = [mention.slot for mention in find_mentions(clue.text, matcher)]
             for fact in clue.facts:
                 if isinstance(fact, TraitStated) and fact.suspect not in named:
                     pronoun_statements += 1

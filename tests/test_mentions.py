@@ -124,3 +124,20 @@ def test_a_pronoun_that_could_be_the_suspect_is_enough() -> None:
     assert prose_warnings(text.replace(REEVE_CLUE, "He had smoked cigarettes all afternoon.")) == []
     (warning,) = prose_warnings(text.replace(REEVE_CLUE, "She had smoked cigarettes all afternoon."))
     assert "Captain Reeve" in warning
+
+
+def test_a_name_opening_a_quotation_is_a_mention_but_not_the_end_of_another_word() -> None:
+    assert mentioned("'Anton? Never,' said the porter. ‘Halvorsen did it.’") == [
+        ("Anton", 2),
+        ("porter", 2),
+        ("Halvorsen", 0),
+    ]
+    assert mentioned("Mrs O'Keller and d'Anton called.") == []
+
+
+def test_an_opening_quotation_mark_is_a_token_of_its_own_and_a_possessive_stays_one() -> None:
+    from story.words import split_words
+
+    assert split_words("'I am left-handed,' said Anton's porter.") == [
+        "'", "i", "am", "left-handed", ",", "'", "said", "anton", "'s", "porter", ".",
+    ]  # fmt: skip

@@ -178,11 +178,13 @@ def test_training_reads_a_share_of_plain_words_as_unknown_and_never_a_fact() -> 
     from dataclasses import replace
 
     from model.recipe import TRAIN_PRESETS
-    from model.tokenizer import SPECIALS, UNKNOWN, build_vocabulary
+    from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary, build_vocabulary
     from model.training_data import CaseSource, Plan, plain_words
     from story.generator import generate_cases
+    from story.grammar import phrase_words
 
-    vocabulary = build_vocabulary(generate_cases(3, 20, "default"))
+    drawn = build_vocabulary(generate_cases(3, 20, "default")).words
+    vocabulary = Vocabulary.from_words({*drawn, *phrase_words()})  # every bank's words, as reader_vocabulary has
     plain = plain_words(vocabulary)
     kept = {word for word, hidden in zip(vocabulary.words, plain, strict=True) if not hidden}
     assert {"left", "red", "9", "cigars", "snuff", "he", "her", ",", "<s0>", "<self>"} <= kept
