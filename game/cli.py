@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
 
+    curves = commands.add_parser(
+        "curves",
+        help="draw the learning curves of training runs from their metrics logs",
+        description="Draw validation accuracy by step and the memory curve (read-out recall by distance) of "
+        "one or more training runs, side by side: give the partner's and the rival's runs to see the gap.",
+    )
+    curves.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="a run folder (`whodunit train --out`)")
+    curves.add_argument("--png", type=Path, metavar="FILE", help="also save the plot as a PNG (needs matplotlib)")
     play = commands.add_parser(
         "play",
         help="play: race the short-memory RNN to name the murderer, with the LSTM as your partner",
@@ -214,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.play_command import run_play
 
             return run_play(args, console)
+        if args.command == "curves":
+            from game.curves_command import run_curves
+
+            return run_curves(args.runs, console, args.png)
         if args.command == "eval":
             from game.eval_command import run_eval
 

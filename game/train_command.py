@@ -1,4 +1,5 @@
-"""`whodunit train`: one reader, a rich progress line, a checkpoint folder. (Imports torch: training needs it.)"""
+"""`whodunit train`: one reader, a live display (game/train_display.py), a checkpoint folder with the run's
+metrics log. (Imports torch: training needs it.)"""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.live import Live
 from rich.text import Text
+
+from game.train_display import TrainingDisplay, validation_line
 
 CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
 REFUSAL_GRACE_S = 2.0  # under torchrun, how long a rank that refuses silently waits before it exits
@@ -79,23 +81,11 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         return refuse(str(exc), 1)
     except ValueError as exc:  # a knob that does not exist, a value it cannot take, flags that disagree
         return refuse(str(exc), 2)
-    with Live(console=shows, transient=False, refresh_per_second=4) as live:
-
-        def report(status: dict) -> None:
-            if "validation" in status:
-                live.console.print(f"validation: {status['validation']}")
-                return
-            remaining = (status["steps"] - status["step"]) * status["elapsed"] / max(status["step"], 1)
-            live.update(
-                Text(  # the level's name comes from a checkpoint: plain text
-                    f"step {status['step']:,}/{status['steps']:,}  level {status['level']}  loss {status['loss']:.3f}  "
-                    f"batch accuracy {status['accuracy']:.2f}  {status['tokens_per_second']:,.0f} tokens/s  "
-                    f"{status['elapsed'] / 60:.1f} min, about {remaining / 60:.0f} min left"
-                )
-            )
-
+    with TrainingDisplay(shows, config.steps) as display:
+        if args.resume:
+            display.show_earlier(earlier_rows(args.out))
         try:
-            metrics = train(config, args.out, command, report, pool=pool, resume=args.resume)
+            metrics = train(config, args.out, command, display.report, pool=pool, resume=args.resume)
         except CheckpointError as exc:
             return refuse(f"cannot resume: {exc}", 1)
         except TrainingDiverged as exc:
@@ -104,8 +94,18 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             return refuse(str(exc), 2)
         except OSError as exc:
             return refuse(f"cannot write {args.out}: {exc.strerror or exc}", 1)
-    shows.print(Text(f"wrote {args.out}: {metrics}"))
+    shows.print(Text(f"wrote {args.out}: {validation_line(metrics, config.steps)}"), soft_wrap=True)
     return 0
+
+
+def earlier_rows(out: Path) -> list[dict]:
+    """The log rows of a run being resumed; none when it has no readable log (train itself then refuses a bad one)."""
+    from model.run_log import RunLogError, read_rows
+
+    try:
+        return read_rows(out)
+    except RunLogError:
+        return []
 
 
 class OutFolderError(Exception):

@@ -4,7 +4,8 @@
 the architecture, the vocabulary, the training command, config, seed, metrics, the code version and the
 weights' SHA-256, which loading verifies, so a half-written or swapped file is refused rather than used.
 A training checkpoint adds `resume.safetensors` (optimiser tensors, random state) and `resume.json` (where the
-run stands), tied to the weights by their checksum.
+run stands), tied to the weights by their checksum, and `metrics.jsonl`, the run's log up to that step
+(model/run_log.py).
 
 A save never leaves a mix of two checkpoints: every file is first written into `.incoming/`, a `COMPLETE`
 marker is written last, and only then are the files moved into place. A kill before the marker leaves the
@@ -31,6 +32,7 @@ from safetensors.numpy import load as load_tensors
 from safetensors.numpy import save as save_tensors
 
 from model.readout import READOUT_CELLS, READOUT_CLASSES
+from model.run_log import LOG
 from model.tokenizer import SPECIALS, Vocabulary
 from story.atomic import write_atomic
 from story.files import read_regular
@@ -67,8 +69,10 @@ def save_checkpoint(
     meta: dict[str, Any],
     state: dict[str, np.ndarray] | None = None,
     state_meta: dict[str, Any] | None = None,
+    log: bytes | None = None,
 ) -> None:
-    """Write a checkpoint (with training state, if given) so that a kill at any moment loses at most this one."""
+    """Write a checkpoint (with training state and the run's metrics log, if given) so that a kill at any moment
+    loses at most this one, and the log always describes the same step as the weights."""
     folder = Path(folder)
     incoming = folder / INCOMING
     if incoming.is_dir() and not incoming.is_symlink():
@@ -84,6 +88,8 @@ def save_checkpoint(
         document = {**(state_meta or {}), "weights_sha256": weights_sha}
         document["state_sha256"] = hashlib.sha256(state_payload).hexdigest()
         files[STATE], files[STATE_META] = state_payload, json.dumps(document, indent=1).encode()
+    if log is not None:
+        files[LOG] = log
     files[META] = json.dumps({**meta, "format": FORMAT, "weights_sha256": weights_sha}, indent=1).encode()
     for name, data in files.items():
         write_atomic(incoming / name, data)
@@ -91,7 +97,7 @@ def save_checkpoint(
     _move_in(folder)
 
 
-JOURNALED = (WEIGHTS, META, STATE, STATE_META)  # the only names a journal may move into place
+JOURNALED = (WEIGHTS, META, STATE, STATE_META, LOG)  # the only names a journal may move into place
 
 
 def _move_in(folder: Path) -> None:
@@ -107,7 +113,7 @@ def _move_in(folder: Path) -> None:
     if not _is_regular(marker):
         shutil.rmtree(incoming)
         return
-    names = read_regular(marker, 1024).decode("utf-8", errors="replace").split("\n")  # four names at most
+    names = read_regular(marker, 1024).decode("utf-8", errors="replace").split("\n")  # five names at most
     foreign = [name for name in names if name not in JOURNALED]
     if foreign:
         raise CheckpointError(

@@ -38,6 +38,7 @@ from model.metrics import score
 from model.objective import losses
 from model.readers import Reader, ReaderConfig, initialise_recurrent
 from model.recipe import HIDDEN, TrainConfig, learning_rate, level_config
+from model.run_log import LOG, TRAIN_ROW_EVERY, RunLogError, TrainRows, encode_rows, read_rows, validation_row
 from model.targets import CaseTargets
 from model.tokenizer import Vocabulary
 from model.training_data import CaseSource, Plan, reader_vocabulary, validation_cases
@@ -61,13 +62,37 @@ class Progress:
 
 
 @torch.no_grad()
-def validate(model: Reader, cases: list[CaseTargets], vocabulary: Vocabulary) -> dict[str, float]:
-    """The headline metrics over the held-out cases (`whodunit eval` reports them all)."""
+def validate(model: Reader, cases: list[CaseTargets], vocabulary: Vocabulary) -> dict[str, Any]:
+    """The headline metrics over the held-out cases (`whodunit eval` reports them all), and the memory curve
+    (read-out recall by distance) under "recall_by_distance"."""
     metrics = score(cases, reader_traces(model, cases, vocabulary), vocabulary.words)
-    return {
+    headline = {
         name: round(float(metrics[name]), 4)  # type: ignore[arg-type]
         for name in ("final_accuracy", "decided_accuracy", "cleared_mass", "long_range_accuracy", "ece")
     }
+    return headline | {"recall_by_distance": metrics.get("recall_by_distance", [])}
+
+
+def tensorboard_writer(out: Path, resumed_at: int) -> Any:
+    """A TensorBoard SummaryWriter into `out`/tensorboard where the `tensorboard` package is installed (never
+    required: None without it). A resumed run purges the events after its checkpoint, as the log does."""
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        return None
+    return SummaryWriter(str(out / "tensorboard"), purge_step=resumed_at + 1 if resumed_at else None)
+
+
+def log_to_tensorboard(writer: Any, row: dict[str, Any]) -> None:
+    """One log row as scalars: train/loss, validation/final_accuracy, memory/50-99 ..."""
+    if writer is None:
+        return
+    step = row["step"]
+    for name, value in row.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and name not in ("step", "kind"):
+            writer.add_scalar(f"{row['kind']}/{name}", value, step)
+    for band, recall in row.get("recall_by_distance", []):
+        writer.add_scalar(f"memory/{band}", recall, step)
 
 
 def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Progress) -> tuple[dict, dict]:
@@ -238,6 +263,9 @@ def train(
     progress = restore(out, model, optimizer, config) if resume else Progress()
     if resume:
         rng.bit_generator.state = progress.rng
+    log = resumed_log(out, progress.step) if resume and ranks.leader else []
+    train_rows = TrainRows(math.gcd(TRAIN_ROW_EVERY, config.eval_every))  # a checkpoint always ends a row
+    board = tensorboard_writer(out, progress.step) if ranks.leader else None
     metrics: dict[str, float] = {}
     session_start, seconds_before = time.perf_counter(), progress.seconds
 
@@ -250,8 +278,15 @@ def train(
         nonlocal metrics, saved_at
         if not ranks.leader:
             return
+        validation = validate(model, held_out, vocabulary)
+        row = validation_row(progress.step, config.levels[progress.level], validation, elapsed() / 60)
+        if log and log[-1]["kind"] == "validation" and log[-1]["step"] == progress.step:
+            log[-1] = row  # a finished run resumed: its last step validated again, not logged twice
+        else:
+            log.append(row)
+        log_to_tensorboard(board, row)
         metrics = {
-            **validate(model, held_out, vocabulary),
+            **{name: value for name, value in validation.items() if name != "recall_by_distance"},
             "steps": progress.step,
             "tokens": progress.tokens,
             "minutes": round(elapsed() / 60, 2),
@@ -273,8 +308,11 @@ def train(
             },
             state,
             state_meta,
+            encode_rows(log),
         )
         saved_at = progress.step
+        if board is not None:
+            board.flush()
 
     def finished() -> bool:
         if progress.step >= config.steps:
@@ -314,20 +352,44 @@ def train(
             ready = ready or 0 < config.level_steps <= progress.at_level
             if ready and progress.level + 1 < len(config.levels):
                 progress.level, progress.recent, progress.at_level = progress.level + 1, [], 0
-        report(
-            {
-                **parts,
-                "step": progress.step,
-                "steps": config.steps,
-                "level": config.levels[progress.level],
-                "tokens_per_second": progress.tokens / max(elapsed(), 1e-9),
-                "elapsed": elapsed(),
-            }
+        status = {
+            **parts,
+            "step": progress.step,
+            "steps": config.steps,
+            "minutes_limit": config.minutes,
+            "level": config.levels[progress.level],
+            "tokens_per_second": progress.tokens / max(elapsed(), 1e-9),
+            "learning_rate": optimizer.param_groups[0]["lr"],
+            "elapsed": elapsed(),
+        }
+        report(status)
+        row = train_rows.add(
+            progress.step,
+            status["level"],
+            {name: float(status[name]) for name in ("loss", "accuracy", "tokens_per_second", "learning_rate")},
+            elapsed() / 60,
         )
+        if row is not None and ranks.leader:
+            log.append(row)
+            log_to_tensorboard(board, row)
         if progress.step % config.eval_every == 0:
             checkpoint()
             report({"validation": metrics})
     builder.shutdown(cancel_futures=True)
-    checkpoint()
+    if saved_at != progress.step or not metrics:  # the last step's checkpoint, unless the loop just saved it
+        checkpoint()
+        report({"validation": metrics})
+    if board is not None:
+        board.close()
     stop(ranks)
     return metrics
+
+
+def resumed_log(out: Path, step: int) -> list[dict[str, Any]]:
+    """The log rows of the checkpoint a run resumes from (none for a run from before the log existed)."""
+    if not (out / LOG).exists():
+        return []
+    try:
+        return read_rows(out, up_to_step=step)
+    except RunLogError as exc:
+        raise CheckpointError(str(exc)) from None

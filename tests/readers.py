@@ -1,4 +1,5 @@
-"""Small reader checkpoints with seeded random weights, built without torch: for game tests and snapshots.
+"""Small reader checkpoints with seeded random weights, built without torch, for game tests and snapshots; and
+a report callback that interrupts a training run, for the resume tests.
 
 Their beliefs are nonsense but deterministic, which is what tests of the game's mechanics need (the shipped
 readers' quality is measured by benchmarks/readers.py, not here).
@@ -59,3 +60,17 @@ def random_checkpoints(folder: Path) -> tuple[Checkpoint, Checkpoint]:
         load_checkpoint(write_random_checkpoint(folder / "lstm", "lstm", seed=1)),
         load_checkpoint(write_random_checkpoint(folder / "rnn", "rnn", seed=2)),
     )
+
+
+class Interrupted(Exception):
+    """A training run stopped from its report callback, as a crash after a checkpoint would stop it."""
+
+
+def stop_after(step: int):
+    """A report callback that interrupts the run once it reports `step`."""
+
+    def report(status: dict) -> None:
+        if status.get("step") == step:
+            raise Interrupted
+
+    return report

@@ -11,21 +11,9 @@ import pytest
 from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, recover, save_checkpoint
 from model.recipe import TRAIN_PRESETS
 from model.train import train
-from tests.readers import random_weights, vocabulary
+from tests.readers import Interrupted, random_weights, stop_after, vocabulary
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
-
-
-class Interrupted(Exception):
-    pass
-
-
-def stop_after(step: int):
-    def report(status: dict) -> None:
-        if status.get("step") == step:
-            raise Interrupted
-
-    return report
 
 
 def test_resume_reproduces_the_uninterrupted_run(tmp_path: Path) -> None:
