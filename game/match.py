@@ -87,7 +87,7 @@ class Detective:
         for index, trait in enumerate(TRAITS):
             cell = self.readout[suspect, index]
             value = int(cell.argmax())
-            values = CATALOGUE[trait].values
+            values = CATALOGUE[trait].generated_values  # the read-out's classes (model/readout.py)
             if value != UNKNOWN_CLASS and value < len(values) and cell[value] >= REMEMBERED:
                 phrases.append(CATALOGUE[trait].describe(values[value]))
         return tuple(phrases)

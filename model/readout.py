@@ -9,6 +9,19 @@ from __future__ import annotations
 from story.traits import CATALOGUE
 
 TRAITS = tuple(CATALOGUE)
-UNKNOWN_CLASS = max(len(trait.values) for trait in CATALOGUE.values())  # classes: each value, then "unknown"
+# Classes: each value the case generator draws, then "unknown". Training can teach no other value, so a value
+# that only authors use (tobacco "none", "large" feet) is "unknown" to the read-out, and adding one to the
+# catalogue leaves the readers' shape, and every checkpoint, as it was.
+UNKNOWN_CLASS = max(len(trait.generated_values) for trait in CATALOGUE.values())
 READOUT_CLASSES = UNKNOWN_CLASS + 1
+VALUE_CLASSES = {
+    name: {value: index for index, value in enumerate(trait.generated_values)} for name, trait in CATALOGUE.items()
+}
+
+
+def value_class(trait: str, value: str) -> int:
+    """The read-out class of a trait's value: its place among the values the generator draws, or unknown."""
+    return VALUE_CLASSES[trait].get(value, UNKNOWN_CLASS)
+
+
 READOUT_CELLS = 2 * len(TRAITS)  # self's stated value per trait, then the evidence's value per trait

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.readout import TRAITS, UNKNOWN_CLASS
+from model.readout import TRAITS, UNKNOWN_CLASS, value_class
 from model.tokenizer import Vocabulary, read_story
 from story import Analysis, Story, analyze
-from story.traits import CATALOGUE
 
 _TRAIT_INDEX = {trait: index for index, trait in enumerate(TRAITS)}
-_VALUE_INDEX = {trait: {value: index for index, value in enumerate(entry.values)} for trait, entry in CATALOGUE.items()}
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,9 @@ def case_targets(story: Story, vocabulary: Vocabulary, analysis: Analysis | None
         possible[list(step.possible), known_from:] = 1.0
         stated[:, known_from:] = UNKNOWN_CLASS
         for slot, trait, value in step.stated:
-            stated[slot, known_from:, _TRAIT_INDEX[trait]] = _VALUE_INDEX[trait][value]
+            stated[slot, known_from:, _TRAIT_INDEX[trait]] = value_class(trait, value)
         evidence[known_from:] = UNKNOWN_CLASS
         for trait, value in step.evidence:
-            evidence[known_from:, _TRAIT_INDEX[trait]] = _VALUE_INDEX[trait][value]
+            evidence[known_from:, _TRAIT_INDEX[trait]] = value_class(trait, value)
     ids = np.array(vocabulary.encode(reading.tokens), np.int64)
     return CaseTargets(ids, possible, stated, evidence, reading.clue_ends, story.culprit, analysis)

@@ -368,7 +368,34 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
             f"name, role or alias, nor by a pronoun that could be {suspect.pronouns[2]}"
         )
         findings.append(Finding(clue_index, fact_index, message, "warning"))
+    findings += mixed_scales(story)
     return findings
+
+
+def mixed_scales(story: Story) -> list[Finding]:
+    """A warning at the first shoe size said the other way, when a story gives sizes both as numbers and as
+    words: the oracle matches values exactly, so "large" evidence never matches a suspect who takes a 12."""
+    first: dict[bool, str] = {}  # is a word -> the first value of that kind
+    for slot, suspect in enumerate(story.suspects):
+        value = suspect.traits.get("shoe_size")
+        if value is not None:
+            first.setdefault(not value.isdigit(), value)
+            if len(first) == 2:
+                return [Finding(0, None, _mixed_message(first), "warning", suspect=slot)]
+    for clue_index, clue in enumerate(story.clues):
+        for fact_index, fact in enumerate(clue.facts):
+            if isinstance(fact, TraitStated | Evidence) and fact.trait == "shoe_size":
+                first.setdefault(not fact.value.isdigit(), fact.value)
+                if len(first) == 2:
+                    return [Finding(clue_index, fact_index, _mixed_message(first), "warning")]
+    return []
+
+
+def _mixed_message(first: dict[bool, str]) -> str:
+    return (
+        f"shoe sizes are given both as numbers ({first[False]}) and as words ({first[True]}): the oracle matches "
+        "values exactly, so a size never matches a word; use one or the other in a story"
+    )
 
 
 def locate_findings(findings: tuple[Finding, ...], source: str, locations: Locations) -> list[Problem]:

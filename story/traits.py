@@ -36,6 +36,9 @@ def _same(values: tuple[str, ...], template: str) -> dict[str, str]:
 
 
 _SHOE_SIZES = ("6", "7", "8", "9", "10", "11", "12")
+# Shoe sizes as authors often say them. A story uses numbers or words, not both: the oracle matches values
+# exactly, so "large" evidence never matches a suspect said to take a 12 (`check` warns of a story that mixes).
+_FEET = ("small", "medium", "large")
 
 CATALOGUE: dict[str, Trait] = {
     trait.name: trait
@@ -48,7 +51,13 @@ CATALOGUE: dict[str, Trait] = {
             _same(("black", "brown", "red", "fair", "grey"), "{v} hair"),
             spellings={"blond": "fair", "blonde": "fair"},
         ),
-        Trait("shoe_size", "shoe size", _SHOE_SIZES, _same(_SHOE_SIZES, "size {v} shoes")),
+        Trait(
+            "shoe_size",
+            "shoe size",
+            _SHOE_SIZES + _FEET,
+            _same(_SHOE_SIZES, "size {v} shoes") | _same(_FEET, "{v} feet"),
+            authored_only=_FEET,
+        ),
         Trait(
             "tobacco",
             "tobacco",

@@ -109,6 +109,26 @@ def prose_warnings(text: str) -> list[str]:
     return [str(w) for w in check_text(text, "manor.toml").warnings if "the clue's text never mentions" in w.message]
 
 
+LIGHTHOUSE = ROOT / "story" / "mysteries" / "lighthouse.toml"
+FEET = {"8": '"small"', "9": '"medium"', "11": '"large"'}
+
+
+def test_shoe_sizes_may_be_feet_as_authors_say_them_but_not_mixed_with_numbers() -> None:
+    text = LIGHTHOUSE.read_text()
+    worded = text
+    for number, word in FEET.items():
+        worded = worded.replace(f"shoe_size = {number}", f"shoe_size = {word}")
+        worded = worded.replace(f'trait = "shoe_size", value = {number}', f'trait = "shoe_size", value = {word}')
+    numbers, words = check_text(text, "lighthouse.toml"), check_text(worded, "lighthouse.toml")
+    assert worded != text and words.story.suspects[2].traits["shoe_size"] == "large"
+    assert words.analysis.decided_at == numbers.analysis.decided_at and not words.warnings
+    assert CATALOGUE["shoe_size"].describe("large") == "large feet"
+    assert "large" not in CATALOGUE["shoe_size"].generated_values
+    mixed = text.replace("shoe_size = 11", 'shoe_size = "large"').replace("value = 11", 'value = "large"')
+    (warning,) = [str(w) for w in check_text(mixed, "lighthouse.toml").warnings if "shoe sizes" in w.message]
+    assert warning.startswith("lighthouse.toml:") and "numbers (8) and as words (large)" in warning
+
+
 def test_a_clue_reworded_away_from_its_facts_suspect_is_a_located_warning() -> None:
     text = MANOR.read_text()
     assert REEVE_CLUE in text and prose_warnings(text) == []

@@ -46,3 +46,15 @@ def test_generated_targets_end_on_the_culprit_alone() -> None:
     for story in stories:
         targets = case_targets(story, vocabulary)
         assert np.flatnonzero(targets.possible[:, -1]).tolist() == [story.culprit]
+
+
+def test_values_only_authors_use_are_unknown_to_the_read_out_and_leave_its_shape() -> None:
+    """Training never shows "large" feet or a non-smoker, so the read-out has no class for them, and adding
+    such a value to the catalogue does not change the readers' shape (every checkpoint still loads)."""
+    from model.readout import READOUT_CLASSES, UNKNOWN_CLASS, value_class
+    from story.traits import CATALOGUE
+
+    assert UNKNOWN_CLASS == max(len(trait.generated_values) for trait in CATALOGUE.values()) == 7
+    assert READOUT_CLASSES == 8
+    assert value_class("shoe_size", "large") == value_class("tobacco", "none") == UNKNOWN_CLASS
+    assert value_class("shoe_size", "12") == 6 and value_class("hair", "fair") == 3
