@@ -18,7 +18,7 @@ REFUSAL_GRACE_S = 2.0  # under torchrun, how long a rank that refuses silently w
 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
-    from model.checkpoint import META, CheckpointError, load_checkpoint, recover
+    from model.checkpoint import META, CheckpointError, load_checkpoint, recover, wait_for_recovery
     from model.distributed import launched_ranks
     from model.recipe import TRAIN_PRESETS, check_training, configure_training, stored_training, with_overrides
     from model.train import TrainingDiverged, train
@@ -45,7 +45,10 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         if args.resume:
             if args.out.exists():  # a missing folder is reported as a missing checkpoint, below
                 writable(args.out)  # a read-only folder with a leftover journal fails here, not at the first save
-            recover(args.out)  # this run owns the folder: finish a save that a kill interrupted
+            if ranks.leader:  # this run owns the folder: finish a save that a kill interrupted
+                recover(args.out)
+            else:  # under torchrun: one rank moves files; the others wait, then read what it finished
+                wait_for_recovery(args.out)
             stored = load_checkpoint(args.out).meta.get("training", {})
             try:
                 config = stored_training(stored, str(args.out / META))

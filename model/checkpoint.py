@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,19 @@ def recover(folder: Path | str) -> None:
             _move_in(folder)
         except OSError as exc:
             raise CheckpointError(f"{folder}: an interrupted save could not be completed: {exc}") from None
+
+
+def wait_for_recovery(folder: Path | str, timeout_s: float = 120.0, poll_s: float = 0.1) -> None:
+    """For the other ranks of a distributed run resuming from `folder`: wait while its leader, the only rank that
+    calls `recover`, finishes an interrupted save, so that no rank reads a checkpoint half moved into place.
+
+    No journal, or none left, means there is nothing to finish. CheckpointError after `timeout_s`."""
+    incoming = Path(folder) / INCOMING
+    deadline = time.monotonic() + timeout_s
+    while incoming.is_symlink() or incoming.exists():
+        if time.monotonic() > deadline:
+            raise CheckpointError(f"{folder}: the interrupted save in {INCOMING} was not finished by the leading rank")
+        time.sleep(poll_s)
 
 
 def load_state(folder: Path | str, weights_sha256: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

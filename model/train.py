@@ -121,13 +121,12 @@ def diverged(loss: float, norm: float, step: int, out: Path, saved_at: int) -> s
 
 
 def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: TrainConfig) -> Progress:
-    """Finish an interrupted save in `out`, then load weights, optimiser and random state from its checkpoint;
-    CheckpointError if unusable.
+    """Load weights, optimiser and random state from the checkpoint in `out` (an interrupted save already
+    finished: `recover`); CheckpointError if unusable.
 
     Every part is checked against this run before any is used: the weights against the reader `config`
     builds, each optimiser tensor against its parameter, the progress field by field.
     """
-    recover(out)
     checkpoint = load_checkpoint(out)  # checked whole against its own config
     model_config = model.config.to_dict()
     for key, value in checkpoint.meta["config"].items():
@@ -260,6 +259,10 @@ def train(
         pool = list(generate_cases(config.seed, config.pool_cases, difficulty, generator))
     source = CaseSource(config, pool)
     rng = np.random.default_rng(config.seed)
+    if resume:  # the leader alone finishes an interrupted save; the others wait for it (an all-reduce)
+        if ranks.leader:
+            recover(out)
+        ranks.total(torch.zeros(()))
     progress = restore(out, model, optimizer, config) if resume else Progress()
     if resume:
         rng.bit_generator.state = progress.rng

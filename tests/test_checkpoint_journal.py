@@ -113,3 +113,19 @@ def test_a_special_file_in_place_of_the_weights_is_refused_without_reading(tmp_p
     os.mkfifo(folder / WEIGHTS)  # reading it would block for ever
     with pytest.raises(CheckpointError, match="not a regular file"):
         load_checkpoint(folder)
+
+
+def test_the_other_ranks_wait_for_the_leader_to_finish_an_interrupted_save(tmp_path: Path) -> None:
+    """Under torchrun only the leading rank recovers; the others must not read a checkpoint half moved in."""
+    import threading
+
+    from model.checkpoint import INCOMING, wait_for_recovery
+
+    wait_for_recovery(tmp_path)  # nothing to finish: returns at once
+    (tmp_path / INCOMING).mkdir()
+    threading.Timer(0.3, (tmp_path / INCOMING).rmdir).start()
+    wait_for_recovery(tmp_path, timeout_s=10)
+    assert not (tmp_path / INCOMING).exists()
+    (tmp_path / INCOMING).mkdir()
+    with pytest.raises(CheckpointError, match="not finished by the leading rank"):
+        wait_for_recovery(tmp_path, timeout_s=0.2)
