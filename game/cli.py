@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     curves.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="a run folder (`whodunit train --out`)")
     curves.add_argument("--png", type=Path, metavar="FILE", help="also save the plot as a PNG (needs matplotlib)")
+    curves.add_argument("--svg", type=Path, metavar="FILE", help="also save the terminal picture as an SVG")
     play = commands.add_parser(
         "play",
         help="play: race the short-memory RNN to name the murderer, with the LSTM as your partner",
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "curves":
             from game.curves_command import run_curves
 
-            return run_curves(args.runs, console, args.png)
+            return run_curves(args.runs, console, args.png, args.svg)
         if args.command == "eval":
             from game.eval_command import run_eval
 

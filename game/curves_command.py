@@ -3,12 +3,14 @@
 Left, validation accuracy by step (final verdicts, solid; on the longest third of the cases, the long-range
 ones, dotted); right, the memory curve at each run's last validation: how often the reader's read-out recalls
 a stated trait, by how many words ago it was stated. Given the partner's and the rival's runs, the gap between
-them is the long-term-dependency gap. `--png FILE` draws the same with matplotlib, where it is installed.
+them is the long-term-dependency gap. `--svg FILE` saves the terminal picture (for a README); `--png FILE`
+draws the same with matplotlib, where it is installed.
 Reads only the runs' metrics.jsonl and reader.json (no torch).
 """
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +133,7 @@ def summary(run: Curves) -> str:
     )
 
 
-def run_curves(runs: list[Path], console: Console, png: Path | None = None) -> int:
+def run_curves(runs: list[Path], console: Console, png: Path | None = None, svg: Path | None = None) -> int:
     def refuse(message: str, code: int) -> int:
         console.print(Text(f"whodunit curves: {message}", style="red"))  # paths: never markup
         return code
@@ -146,9 +148,19 @@ def run_curves(runs: list[Path], console: Console, png: Path | None = None) -> i
     except RunLogError as exc:
         return refuse(str(exc), 1)
     width = max(60, min(console.width, 160))
-    console.print(Text.from_ansi(terminal_plot(curves, width, max(14, min(console.height - 6, 30)))))
-    for run in curves:
-        console.print(Text(summary(run)))
+    drawn = [Text.from_ansi(terminal_plot(curves, width, max(14, min(console.height - 6, 30))))]
+    drawn += [Text(summary(run)) for run in curves]
+    for part in drawn:
+        console.print(part)
+    if svg is not None:
+        recorder = Console(record=True, width=width, file=io.StringIO(), force_terminal=True, color_system="256")
+        for part in drawn:
+            recorder.print(part)
+        try:
+            recorder.save_svg(str(svg), title="whodunit curves")
+        except OSError as exc:
+            return refuse(f"cannot write {svg}: {exc.strerror or exc}", 1)
+        console.print(Text(f"wrote {svg}"))
     if png is not None:
         try:
             save_png(curves, png)

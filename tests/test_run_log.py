@@ -121,6 +121,8 @@ def test_curves_draws_a_run_and_says_what_is_missing(tmp_path: Path, capsys: pyt
     out = capsys.readouterr().out
     assert "accuracy by step" in out and "memory at the end" in out
     assert "LSTM partner (run): 3 validations, last at step 12: final" in out
+    assert main(["curves", str(tmp_path / "run"), "--svg", str(tmp_path / "curves.svg")]) == 0
+    assert "<svg" in (tmp_path / "curves.svg").read_text() and "wrote" in capsys.readouterr().out
     (tmp_path / "empty").mkdir()
     assert main(["curves", str(tmp_path / "empty")]) == 1
     assert "metrics.jsonl: missing" in capsys.readouterr().out
