@@ -36,3 +36,27 @@ def test_the_game_loads_textual_but_never_torch() -> None:
     loaded = modules_loaded_by("import game.app, game.play_command, game.screens.debrief")
     assert "textual" in loaded
     assert "torch" not in loaded
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lint_imports(config: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"]
+    return subprocess.run([*command, "--config", str(config)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_import_contracts_in_pyproject_are_kept() -> None:
+    result = lint_imports(ROOT / "pyproject.toml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 kept, 0 broken" in result.stdout
+
+
+def test_an_import_that_breaks_a_contract_is_caught(tmp_path: Path) -> None:
+    """The contracts can fail: `train` loads torch, so naming it among the game's modules breaks one."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    broken = text.replace('    "game.curves_command",\n', '    "game.curves_command",\n    "game.train_command",\n')
+    assert broken != text
+    (tmp_path / "pyproject.toml").write_text(broken, encoding="utf-8")
+    result = lint_imports(tmp_path / "pyproject.toml")
+    assert result.returncode == 1 and "The game never loads torch BROKEN" in result.stdout
