@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 
 def _version() -> str:
@@ -213,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "new":
             return _new(args.file, args.force, console)
         if args.command == "train":
+            if not _has_torch():
+                console.print(f"[red]whodunit train needs torch[/]: {escape(TORCH_INSTALL)}")
+                return 1
             from game.train_command import run_train
 
             return run_train(args, console, shlex.join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
@@ -237,6 +241,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("interrupted")
         return 130
+
+
+# Training's extra: the CPU build first, so that pip does not fetch the multi-gigabyte CUDA build.
+TORCH_INSTALL = "pip install torch==2.13.0 && pip install 'whodunit[train]' (the CPU build of torch first)"
+
+
+def _has_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _new(path: Path, force: bool, console: Console) -> int:

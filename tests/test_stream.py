@@ -65,3 +65,21 @@ def test_lstm_gates_are_those_of_torchs_cell() -> None:
             h, c = cell(model.embed(ids), (h, c))
         np.testing.assert_allclose(step.gates["cell"], c.double().numpy(), atol=1e-5)
         assert ((step.gates["forget"] > 0) & (step.gates["forget"] < 1)).all()
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+def test_numpy_traces_for_eval_without_torch_match_torchs(kind: str, tmp_path) -> None:
+    """`whodunit eval` in an install without torch reads batched on numpy: the same beliefs and read-outs."""
+    from model.checkpoint import load_checkpoint
+    from model.evaluate import reader_from_checkpoint, reader_traces
+    from model.numpy_traces import numpy_traces
+    from model.targets import case_targets
+    from tests.readers import write_random_checkpoint
+
+    checkpoint = load_checkpoint(write_random_checkpoint(tmp_path, kind, seed=3))
+    cases = [case_targets(story, checkpoint.vocabulary) for story in generate_cases(4, 7, "easy")]
+    expected = reader_traces(reader_from_checkpoint(checkpoint), cases, checkpoint.vocabulary, chunk=3)
+    got = numpy_traces(checkpoint, cases, chunk=4)  # other batch boundaries: padding must not matter
+    for mine, theirs in zip(got, expected, strict=True):
+        np.testing.assert_allclose(mine.probabilities, theirs.probabilities, atol=2e-5)
+        assert (mine.readout == theirs.readout).mean() > 0.999  # argmax ties aside
