@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_data_path
+
 from game.cases import CaseRef
 from game.match import Match
 from story.atomic import write_atomic
@@ -50,12 +52,13 @@ class SavedGame:
 
 
 def saves_folder() -> Path:
-    """$WHODUNIT_HOME/saves, else the platform's data folder ($XDG_DATA_HOME or ~/.local/share)."""
+    """$WHODUNIT_HOME/saves, else where the platform keeps a user's application data (platformdirs): on Linux
+    $XDG_DATA_HOME/whodunit/saves or ~/.local/share/whodunit/saves, on macOS ~/Library/Application Support,
+    on Windows %LOCALAPPDATA%."""
     home = os.environ.get("WHODUNIT_HOME")
     if home:
         return Path(home) / "saves"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "whodunit" / "saves"
+    return user_data_path("whodunit", appauthor=False) / "saves"
 
 
 def save_game(game: SavedGame, folder: Path | None = None) -> Path:

@@ -230,3 +230,13 @@ async def test_a_stray_space_in_the_accusation_dialog_accuses_nobody(readers) ->
         await pilot.press("f", "a", "space", "enter")
         await pilot.pause()
         assert screen.match.accusations == []
+
+
+def test_saves_go_where_the_platform_keeps_application_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from game.saves import saves_folder
+
+    monkeypatch.setenv("WHODUNIT_HOME", str(tmp_path / "home"))
+    assert saves_folder() == tmp_path / "home" / "saves"  # $WHODUNIT_HOME wins
+    monkeypatch.delenv("WHODUNIT_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert saves_folder() == tmp_path / "data" / "whodunit" / "saves"  # Linux: the XDG data folder
