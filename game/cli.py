@@ -123,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     curves.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="a run folder (`whodunit train --out`)")
     curves.add_argument("--png", type=Path, metavar="FILE", help="also save the plot as a PNG (needs matplotlib)")
     curves.add_argument("--svg", type=Path, metavar="FILE", help="also save the terminal picture as an SVG")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the game to web browsers (a game per tab)",
+        description="Serve the game to web browsers with textual-serve: each tab that opens the page plays its own "
+        "game, from the start screen. Binds to localhost unless --host says otherwise.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     play = commands.add_parser(
         "play",
         help="play: race the short-memory RNN to name the murderer, with the LSTM as your partner",
@@ -169,6 +177,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, not {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not '{text}'") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, not {value}")
     return value
 
 
@@ -227,6 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.play_command import run_play
 
             return run_play(args, console)
+        if args.command == "serve":
+            from game.serve_command import run_serve
+
+            return run_serve(args.host, args.port, console)
         if args.command == "curves":
             from game.curves_command import run_curves
 
