@@ -5,13 +5,17 @@ its start screen, then a mystery's suspects after "enter". Stopped, it leaves no
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,18 +53,21 @@ async def screen_text(port: int, keys: str, wanted: list[bytes], timeout_s: floa
     return seen
 
 
-def test_serve_plays_a_game_per_tab_on_localhost_and_stops_cleanly(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def serving(home: Path) -> Iterator[tuple[int, list[str]]]:
+    """`whodunit serve` on a free localhost port, its page answering; on exit it is stopped, and every game it
+    started must have ended with it. Yields the port and, once stopped, what the server printed."""
     port = free_port()
-    env = {**os.environ, "WHODUNIT_HOME": str(tmp_path)}
     server = subprocess.Popen(
         [sys.executable, "-m", "game.cli", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "WHODUNIT_HOME": str(home)},  # saved games: not the user's
         start_new_session=True,  # the server and the games it starts: one process group to stop
     )
+    printed: list[str] = []
     try:
         page = ""
         for _ in range(300):
@@ -70,13 +77,10 @@ def test_serve_plays_a_game_per_tab_on_localhost_and_stops_cleanly(tmp_path: Pat
             except OSError:
                 time.sleep(0.1)
         assert "textual.js" in page
-        # The start screen (the title, the bundled mysteries), then, after enter, the first one's suspects.
-        seen = asyncio.run(screen_text(port, "\r", [b"Harrowgate", b"Agatha, the architect", b"Mabel, the nurse"]))
-        assert b"whodunit" in seen and b"Ashcombe" in seen and b"Mabel, the nurse" in seen
+        yield port, printed
     finally:
         os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}" in output
+        printed.append(server.communicate(timeout=30)[0])
     for _ in range(100):  # every game the server started has ended with it
         try:
             os.killpg(server.pid, 0)
@@ -86,6 +90,56 @@ def test_serve_plays_a_game_per_tab_on_localhost_and_stops_cleanly(tmp_path: Pat
     else:
         os.killpg(server.pid, signal.SIGKILL)
         pytest.fail("whodunit serve left processes running after it was stopped")
+
+
+def test_serve_plays_a_game_per_tab_on_localhost_and_stops_cleanly(tmp_path: Path) -> None:
+    with serving(tmp_path) as (port, printed):
+        # The start screen (the title, the bundled mysteries), then, after enter, the first one's suspects.
+        seen = asyncio.run(screen_text(port, "\r", [b"Harrowgate", b"Agatha, the architect", b"Mabel, the nurse"]))
+        assert b"whodunit" in seen and b"Ashcombe" in seen and b"Mabel, the nurse" in seen
+    assert f"http://127.0.0.1:{port}" in printed[0]
+
+
+# Before the page's own scripts run: keep the text of everything the game sends the tab, which xterm.js then
+# draws on a canvas (so the page's DOM never holds it).
+RECORD_SCREEN = """
+(() => {
+  const received = [];
+  const decoder = new TextDecoder();
+  window.whodunitScreen = () => received.join("");
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer) received.push(decoder.decode(event.data, { stream: true }));
+      });
+    }
+  };
+})();
+"""
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt install chromium)")
+def test_the_game_in_headless_chromium(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the browser test drives Chromium with playwright")
+    with serving(tmp_path) as (port, _), sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.add_init_script(RECORD_SCREEN)
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_function("window.whodunitScreen().includes('Harrowgate')", timeout=60_000)
+        page.focus(".xterm-helper-textarea")  # keys go to the terminal, as a player's do after a click
+        page.keyboard.press("Enter")
+        page.wait_for_function("window.whodunitScreen().includes('Mabel, the nurse')", timeout=60_000)
+        screen = re.sub(r"\x1b\[[0-9;?$]*[A-Za-z]|\x1b\][^\x07]*\x07", "", page.evaluate("window.whodunitScreen()"))
+        assert "whodunit" in screen and "Harrowgate Abbey" in screen and "Agatha" in screen, screen
+        page.screenshot(path=str(tmp_path / "browser.png"))
+        if os.environ.get("WHODUNIT_BROWSER_SCREENSHOT"):  # for the README: docs/browser.png
+            page.screenshot(path=os.environ["WHODUNIT_BROWSER_SCREENSHOT"])
+        assert (tmp_path / "browser.png").stat().st_size > 10_000  # the canvas drew something
+        browser.close()
 
 
 def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
