@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the game to web browsers with textual-serve: each tab that opens the page plays its own "
         "game, from the start screen. Binds to localhost unless --host says otherwise.",
     )
+    serve.add_argument(
+        "story", nargs="?", type=Path, metavar="STORY.toml", help="a story file every tab plays (default: start screen)"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     play = commands.add_parser(
@@ -248,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from game.serve_command import run_serve
 
-            return run_serve(args.host, args.port, console)
+            return run_serve(args.host, args.port, console, args.story)
         if args.command == "curves":
             from game.curves_command import run_curves
 

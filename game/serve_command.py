@@ -1,7 +1,8 @@
 """`whodunit serve`: the game in a web browser, through textual-serve.
 
 Each browser tab that opens the page gets its own game: textual-serve starts `whodunit play` (the start screen:
-bundled mysteries, a generated case, saved games) in a process of its own and relays it over a websocket. It
+bundled mysteries, a generated case, saved games; or the story file given) in a process of its own and relays it
+over a websocket. It
 binds to localhost unless told otherwise; there is no login, so anyone who can reach another address can play.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,19 +18,27 @@ from rich.markup import escape
 SERVE_INSTALL = "pip install 'whodunit[serve]'"
 
 
-def play_command() -> str:
-    """The shell command textual-serve runs for each browser tab: this Python's `whodunit play`."""
-    return shlex.join([sys.executable, "-m", "game.cli", "play"])
+def play_command(story: Path | None = None) -> str:
+    """The shell command textual-serve runs for each browser tab: this Python's `whodunit play` (on `story`)."""
+    return shlex.join([sys.executable, "-m", "game.cli", "play", *([str(story.resolve())] if story else [])])
 
 
-def run_serve(host: str, port: int, console: Console) -> int:
+def run_serve(host: str, port: int, console: Console, story: Path | None = None) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
         console.print(f"[red]whodunit serve needs textual-serve[/]: {escape(SERVE_INSTALL)}")
         return 1
+    if story is not None:  # checked once here, so that a bad file is told now and not in every tab
+        from story import StoryError, load_story
+
+        try:
+            load_story(story)
+        except (StoryError, OSError) as exc:
+            console.print(f"[red]whodunit serve: {escape(str(exc))}[/]")
+            return 1
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]serving on {escape(host)}: anyone who can reach it can play; there is no login[/]")
     console.print(f"whodunit in a browser: http://{escape(host)}:{port} (a game per tab; ctrl+c stops the server)")
-    Server(play_command(), host=host, port=port, title="whodunit").serve()
+    Server(play_command(story), host=host, port=port, title="whodunit").serve()
     return 0

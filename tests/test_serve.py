@@ -148,3 +148,14 @@ def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--port", "70000"])
     assert exit_info.value.code == 2 and "expected a port from 1 to 65535" in capsys.readouterr().err
+
+
+def test_serve_tells_a_bad_story_file_before_serving(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from game.cli import main
+    from game.serve_command import play_command
+
+    (tmp_path / "bad.toml").write_text("title = [")
+    assert main(["serve", str(tmp_path / "bad.toml")]) == 1
+    assert "bad.toml:1:" in capsys.readouterr().out
+    manor = ROOT / "story" / "mysteries" / "manor.toml"
+    assert play_command(manor).endswith(f"play {manor}")
