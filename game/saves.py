@@ -124,7 +124,13 @@ def _checked(path: Path, document: Any) -> SavedGame:
     if case["kind"] == "generated":
         if not _is_int(case.get("seed")) or case.get("difficulty") not in DIFFICULTIES:
             raise fail("case", f"a generated case needs an integer seed and a difficulty ({', '.join(DIFFICULTIES)})")
-        ref = CaseRef("generated", seed=case["seed"], difficulty=case["difficulty"])
+        if not isinstance(case.get("sha256"), str) or not case["sha256"]:
+            raise fail(
+                "case.sha256",
+                "missing: this generated case was saved before cases were pinned, and the case generator has "
+                "changed since, so its seed no longer tells the same story; start it afresh",
+            )
+        ref = CaseRef("generated", seed=case["seed"], difficulty=case["difficulty"], sha256=case["sha256"])
     else:
         if not isinstance(case.get("name"), str) or not case["name"]:
             raise fail("case.name", "expected the story's file name")

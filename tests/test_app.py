@@ -240,3 +240,22 @@ def test_saves_go_where_the_platform_keeps_application_data(monkeypatch: pytest.
     monkeypatch.delenv("WHODUNIT_HOME")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert saves_folder() == tmp_path / "data" / "whodunit" / "saves"  # Linux: the XDG data folder
+
+
+def test_a_generated_case_is_pinned_by_its_story_so_another_generator_cannot_resume_it(tmp_path: Path) -> None:
+    import json
+
+    from game.cases import story_checksum
+    from game.saves import Options, SavedGame, SaveError, save_game
+
+    ref = CaseRef("generated", seed=7, difficulty="easy")
+    assert ref.to_dict()["sha256"] == story_checksum(load_case(ref))
+    with pytest.raises(ValueError, match="another version of the case generator"):
+        load_case(CaseRef("generated", seed=7, difficulty="easy", sha256="0" * 64))
+    path = save_game(SavedGame(ref, 25, (), {}, {}, Options()), tmp_path)
+    assert load_save(path).case.sha256 == story_checksum(load_case(ref))
+    document = json.loads(path.read_text())
+    del document["case"]["sha256"]  # as saves from before the pin were written
+    path.write_text(json.dumps(document))
+    with pytest.raises(SaveError, match=r"case\.sha256: missing: .*start it afresh"):
+        load_save(path)
