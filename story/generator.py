@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 
@@ -541,7 +542,10 @@ class _Renderer:
         if first_person:
             words["v"] = rng.choice(self.phrases(first_person[unit.value]))
         quote = _capital(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
-        text = self.sentence(rng.choice(self.phrases(grammar.DIALOGUE_FRAMES)), unit.suspect, not pronoun, q=quote)
+        frames = self.phrases(grammar.DIALOGUE_FRAMES)
+        if pronoun:  # "he shrugged", "'...,' he said"; never "said he" or "the statement of she"
+            frames = tuple(frame for frame in frames if _PRONOUN_SPEAKER.search(frame)) or frames
+        text = self.sentence(rng.choice(frames), unit.suspect, not pronoun, q=quote)
         return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
 
     def witness(self, slot: int, bystander: str) -> str:
@@ -624,6 +628,10 @@ def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, .
             found.append(f"the {title}")
         forms.append(tuple(found))
     return forms
+
+
+# Where a dialogue frame's speaker may be a pronoun: opening the sentence, or after ", ", "as " or a quotation.
+_PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")
 
 
 def _capital(text: str) -> str:

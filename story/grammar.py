@@ -124,7 +124,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
     "suspicions": _slots(f"{_SUBJECT} w k room", "s sp"),
     "first_person": _slots("v vp item room", "v vp item"),  # the speaker's own words: names nobody
-    "dialogue_frames": _slots("q s", "q", "s"),
+    "dialogue_frames": _slots("q s sp", "q", "s sp"),
     "joiners": _slots("a b", "a", "b"),
     "flavour": _slots("room"),  # may fall between a suspect and a pronoun about them: names no person
     "case_title": _slots("word place", "word", "place"),

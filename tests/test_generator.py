@@ -285,3 +285,14 @@ def test_phrasings_limits_every_phrase_bank_to_its_first_entries() -> None:
 
     assert len(flavour_told(None)) > 5
     assert flavour_told(configure(PRESETS["tiny"], {"phrasings": "1"})) == {grammar.FLAVOUR[0]}
+
+
+def test_a_speaker_told_as_a_pronoun_reads_as_english() -> None:
+    """After the speaker was named, dialogue says "'...,' he said" or "She shrugged.", never "said he" or "the
+    statement of she"."""
+    import re
+
+    wrong = re.compile(r"\b(said|whispered|of) (he|she|they)\b|\b(he|she|they)'s\b", re.IGNORECASE)
+    told = [clue.text for story in cases("hard", 300) for clue in story.clues if "'I" in clue.text]
+    assert len(told) > 300
+    assert not [text for text in told if wrong.search(text)]
