@@ -45,11 +45,14 @@ def once(browser_path: str) -> float:
         start_new_session=True,
     )
     try:
+        deadline = time.monotonic() + 60
         while True:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("whodunit serve did not start (is the serve extra installed? pip install -e '.[serve]')")
                 time.sleep(0.05)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])

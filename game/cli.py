@@ -134,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, if not http://HOST:PORT (behind a proxy; default for --host 0.0.0.0: "
+        "this machine's name)",
+    )
     play = commands.add_parser(
         "play",
         help="play: race the short-memory RNN to name the murderer, with the LSTM as your partner",
@@ -251,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from game.serve_command import run_serve
 
-            return run_serve(args.host, args.port, console, args.story)
+            return run_serve(args.host, args.port, console, args.story, args.public_url)
         if args.command == "curves":
             from game.curves_command import run_curves
 

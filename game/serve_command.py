@@ -9,6 +9,7 @@ binds to localhost unless told otherwise; there is no login, so anyone who can r
 from __future__ import annotations
 
 import shlex
+import socket
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def play_command(story: Path | None = None) -> str:
     return shlex.join([sys.executable, "-m", "game.cli", "play", *([str(story.resolve())] if story else [])])
 
 
-def run_serve(host: str, port: int, console: Console, story: Path | None = None) -> int:
+def run_serve(host: str, port: int, console: Console, story: Path | None = None, public_url: str | None = None) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
@@ -39,6 +40,24 @@ def run_serve(host: str, port: int, console: Console, story: Path | None = None)
             return 1
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]serving on {escape(host)}: anyone who can reach it can play; there is no login[/]")
-    console.print(f"whodunit in a browser: http://{escape(host)}:{port} (a game per tab; ctrl+c stops the server)")
-    Server(play_command(story), host=host, port=port, title="whodunit").serve()
+    address = public_url or page_address(host, port)
+    try:
+        server = Server(play_command(story), host=host, port=port, title="whodunit", public_url=address)
+        with socket.create_server((host, port)):  # taken, or not this machine's: say so before serving
+            pass
+    except OSError as exc:
+        console.print(
+            f"[red]whodunit serve: cannot listen on {escape(host)} port {port}: {escape(exc.strerror or str(exc))}[/]"
+        )
+        return 1
+    console.print(f"whodunit in a browser: {escape(address)} (a game per tab; ctrl+c stops the server)")
+    server.serve()
     return 0
+
+
+def page_address(host: str, port: int) -> str:
+    """The address a browser opens, which the page also uses for its websocket: a wildcard host ("0.0.0.0",
+    "::") is this machine's name, and an IPv6 address goes in brackets."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -159,3 +159,18 @@ def test_serve_tells_a_bad_story_file_before_serving(tmp_path: Path, capsys: pyt
     assert "bad.toml:1:" in capsys.readouterr().out
     manor = ROOT / "story" / "mysteries" / "manor.toml"
     assert play_command(manor).endswith(f"play {manor}")
+
+
+def test_serve_on_a_taken_port_says_so_and_a_wildcard_host_gets_an_address_browsers_can_use(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from game.cli import main
+    from game.serve_command import page_address
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["serve", "--port", str(taken.getsockname()[1])]) == 1
+    assert "cannot listen on 127.0.0.1 port" in capsys.readouterr().out
+    assert page_address("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000"
+    assert page_address("::1", 8000) == "http://[::1]:8000"
