@@ -91,9 +91,30 @@ def read_rows(folder: Path | str, up_to_step: int | None = None) -> list[dict[st
             raise RunLogError(f"{path}:{number}: nested too deeply to be a log row") from None
         if not isinstance(row, dict) or row.get("kind") not in ("train", "validation") or not _whole(row.get("step")):
             raise RunLogError(f'{path}:{number}: expected an object with a "kind" (train, validation) and a "step"')
+        if problem := _row_problem(row):
+            raise RunLogError(f"{path}:{number}: {problem}")
         if up_to_step is None or row["step"] <= up_to_step:
             rows.append(row)
     return rows
+
+
+def _row_problem(row: dict[str, Any]) -> str:
+    """What is wrong with a row's figures ("" if nothing): each a number or null, the memory curve pairs of a
+    distance band and a number."""
+    for name in (*HEADLINE, "loss", "accuracy", "tokens_per_second", "learning_rate", "minutes"):
+        if name in row and row[name] is not None and not _number(row[name]):
+            return f'"{name}" is {json.dumps(row[name])[:40]}; expected a number'
+    curve = row.get("recall_by_distance", [])
+    if not isinstance(curve, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and (pair[1] is None or _number(pair[1]))
+        for pair in curve
+    ):
+        return '"recall_by_distance" must be a list of [band, number] pairs, such as [["0-49", 0.93]]'
+    return ""
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _whole(value: object) -> bool:

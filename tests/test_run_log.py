@@ -141,3 +141,20 @@ def test_curves_png_needs_matplotlib_and_says_so(tmp_path: Path, capsys: pytest.
         train(CONFIG, tmp_path / "run", "test")
         assert main(["curves", str(tmp_path / "run"), "--png", str(tmp_path / "c.png")]) == 0
         assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "told"),
+    [
+        ('{"kind": "validation", "step": 5, "recall_by_distance": 5}', "recall_by_distance"),
+        ('{"kind": "validation", "step": 5, "recall_by_distance": [["0-49"]]}', "recall_by_distance"),
+        ('{"kind": "validation", "step": 5, "final_accuracy": "high"}', '"final_accuracy" is "high"'),
+    ],
+)
+def test_curves_tells_a_damaged_row_by_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, told: str
+) -> None:
+    (tmp_path / LOG).write_text('{"kind": "train", "step": 1, "loss": 2.0}\n' + row + "\n")
+    assert main(["curves", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "metrics.jsonl:2:" in out and told in out and "Traceback" not in out
