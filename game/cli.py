@@ -241,7 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "new":
             return _new(args.file, args.force, console)
         if args.command == "train":
-            if not _has_torch():
+            from model.evaluate import torch_available
+
+            if not torch_available():
                 console.print(f"[red]whodunit train needs torch[/]: {escape(TORCH_INSTALL)}")
                 return 1
             from game.train_command import run_train
@@ -274,16 +276,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-# Training's extra: the CPU build first, so that pip does not fetch the multi-gigabyte CUDA build.
-TORCH_INSTALL = "pip install torch==2.13.0 && pip install 'whodunit[train]' (the CPU build of torch first)"
-
-
-def _has_torch() -> bool:
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
+# Training's extra, with torch's CPU build first: from PyPI alone, pip would fetch the multi-gigabyte CUDA build.
+TORCH_INSTALL = (
+    "pip install torch --index-url https://download.pytorch.org/whl/cpu && pip install 'whodunit[train]' "
+    "(torch's CPU build first)"
+)
 
 
 def _new(path: Path, force: bool, console: Console) -> int:

@@ -4,6 +4,7 @@ screen, headless. The bundled weights, story files, phrase banks and stylesheet 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGED = ("game", "model", "story", "pyproject.toml", "README.md")  # what setuptools builds the wheel from
 
 # The game from the installed package, headless: the start screen, then the first bundled mystery's narration.
 HEADLESS_GAME = textwrap.dedent(
@@ -39,8 +41,17 @@ HEADLESS_GAME = textwrap.dedent(
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the wheel installed, and no torch: its bin folder."""
     folder = tmp_path_factory.mktemp("wheel")
+    # Built from a clean copy of what the wheel is made of: a build/ folder left in the checkout would otherwise
+    # lend the wheel files that the package data no longer names, and hide the omission.
+    source = folder / "source"
+    source.mkdir()
+    for name in PACKAGED:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, source / name)
     pip = [sys.executable, "-m", "pip"]
-    subprocess.run([*pip, "wheel", "-q", "--no-deps", "-w", str(folder / "dist"), str(ROOT)], check=True)
+    subprocess.run([*pip, "wheel", "-q", "--no-deps", "-w", str(folder / "dist"), str(source)], check=True)
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True)
     bin_folder = folder / "venv" / "bin"
     (wheel,) = (folder / "dist").glob("whodunit-*.whl")
