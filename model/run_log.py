@@ -45,7 +45,13 @@ class TrainRows:
         self.pending.append(values)
         if step % self.every:
             return None
-        means = {name: _rounded(sum(row[name] for row in self.pending) / len(self.pending)) for name in values}
+        return self.flush(step, level, minutes)
+
+    def flush(self, step: int, level: str, minutes: float) -> dict[str, Any] | None:
+        """The row of the steps not yet in one (the last ones of a run that ends between rows), else None."""
+        if not self.pending:
+            return None
+        means = {name: _rounded(sum(row[name] for row in self.pending) / len(self.pending)) for name in self.pending[0]}
         self.pending = []
         return {"kind": "train", "step": step, "level": level, **means, "minutes": round(minutes, 3)}
 

@@ -267,7 +267,7 @@ def train(
     if resume:
         rng.bit_generator.state = progress.rng
     log = resumed_log(out, progress.step) if resume and ranks.leader else []
-    train_rows = TrainRows(math.gcd(TRAIN_ROW_EVERY, config.eval_every))  # a checkpoint always ends a row
+    train_rows = TrainRows(math.gcd(TRAIN_ROW_EVERY, config.eval_every))  # a periodic checkpoint ends a row
     board = tensorboard_writer(out, progress.step) if ranks.leader else None
     metrics: dict[str, float] = {}
     session_start, seconds_before = time.perf_counter(), progress.seconds
@@ -343,6 +343,8 @@ def train(
         norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
         if ranks.total(torch.tensor(float(not (torch.isfinite(loss) and torch.isfinite(norm))))) > 0:
             builder.shutdown(cancel_futures=True)
+            if board is not None:
+                board.close()
             stop(ranks)
             raise TrainingDiverged(diverged(float(loss.detach()), float(norm), progress.step + 1, out, saved_at))
         optimizer.step()
@@ -380,6 +382,10 @@ def train(
             report({"validation": metrics})
     builder.shutdown(cancel_futures=True)
     if saved_at != progress.step or not metrics:  # the last step's checkpoint, unless the loop just saved it
+        last = train_rows.flush(progress.step, config.levels[progress.level], elapsed() / 60)
+        if last is not None and ranks.leader:
+            log.append(last)
+            log_to_tensorboard(board, last)
         checkpoint()
         report({"validation": metrics})
     if board is not None:

@@ -255,13 +255,16 @@ def phrase_words() -> set[str]:
     stack.append({key: bank for key, bank in _PHRASES["cast"].items() if key in ("roles", "witnesses")})
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            found.update(split_words(re.sub(r"\{\w+\}", " ", item)))
+        if isinstance(item, str):  # a placeholder as a word, then dropped: "{s}'s" leaves "'s", as prose does
+            found.update(split_words(re.sub(r"\{\w+\}", _PLACEHOLDER, item)))
         elif isinstance(item, list):
             stack += item
         elif isinstance(item, dict):
             stack += item.values()
-    return found
+    return found - {_PLACEHOLDER.lower()}
+
+
+_PLACEHOLDER = "Placeholder"
 
 
 def _bank(name: str, key: str) -> tuple[str, ...]:

@@ -15,10 +15,11 @@ WORD_PATTERN = re.compile(r"[^\W_]+(?:-[^\W_]+)*|(?<=[^\W_])['’][^\W_]+|[^\w\s
 
 
 def split_words(text: str) -> list[str]:
-    """Lower-cased words and punctuation marks, in order."""
-    return WORD_PATTERN.findall(text.lower())
+    """Words and punctuation marks, in order, each lower-cased after it is found (lower-casing first could split
+    a word differently: "İ" lower-cases to two characters), as the readers' tokenizer finds them."""
+    return [match.group().lower() for match in WORD_PATTERN.finditer(text)]
 
 
 def count_words(text: str) -> int:
-    """len(split_words(text)), without building the list (lower-casing can change the text: "İ" -> "i̇")."""
-    return sum(1 for _ in WORD_PATTERN.finditer(text.lower()))
+    """len(split_words(text)), without building the list."""
+    return sum(1 for _ in WORD_PATTERN.finditer(text))

@@ -34,7 +34,7 @@ def test_the_log_is_json_lines_of_train_and_validation_rows_up_to_the_last_step(
     rows = [json.loads(line) for line in lines]
     validations = [row for row in rows if row["kind"] == "validation"]
     assert [row["step"] for row in validations] == [5, 10, 12]
-    assert [row["step"] for row in rows if row["kind"] == "train"] == [5, 10]  # every gcd(25, eval_every) steps
+    assert [row["step"] for row in rows if row["kind"] == "train"] == [5, 10, 12]  # every gcd(25, 5), and the end
     for row in validations:
         assert 0 <= row["final_accuracy"] <= 1 and row["level"] == "tiny"
         assert row["recall_by_distance"] and all(isinstance(band, str) for band, _ in row["recall_by_distance"])
