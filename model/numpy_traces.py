@@ -13,21 +13,18 @@ import numpy as np
 from model.checkpoint import Checkpoint
 from model.metrics import Trace
 from model.readout import READOUT_CELLS, READOUT_CLASSES
+from model.stream import input_table, lstm_step
 from model.targets import CaseTargets
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+from model.tokenizer import MAX_SLOTS
 
 
 def numpy_traces(checkpoint: Checkpoint, cases: list[CaseTargets], chunk: int = 32) -> list[Trace]:
     """The reader's trace over each case, `chunk` cases per batch, float32 as torch computes it."""
     weights = {name: np.asarray(array, dtype=np.float32) for name, array in checkpoint.weights.items()}
-    bias = weights["recurrent.bias_ih_l0"] + weights["recurrent.bias_hh_l0"]
-    input_table = weights["embed.weight"] @ weights["recurrent.weight_ih_l0"].T + bias  # (V, 4H) or (V, H)
+    projections = input_table(weights, np.float32)  # (V, 4H) or (V, H)
     w_hh_t = weights["recurrent.weight_hh_l0"].T
     vocabulary = checkpoint.vocabulary
-    tables = [np.asarray(vocabulary.view_table(slot)) for slot in range(8)]
+    tables = [np.asarray(vocabulary.view_table(slot)) for slot in range(MAX_SLOTS)]
     traces: list[Trace] = []
     for start in range(0, len(cases), chunk):
         group = cases[start : start + chunk]
@@ -36,7 +33,7 @@ def numpy_traces(checkpoint: Checkpoint, cases: list[CaseTargets], chunk: int = 
         ids = np.zeros((len(views), length), np.int64)
         for row, view in enumerate(views):
             ids[row, : len(view)] = view
-        states = _run(checkpoint.kind, input_table, w_hh_t, ids)  # (R, T, H)
+        states = _run(checkpoint.kind, projections, w_hh_t, ids)  # (R, T, H)
         possible = states @ weights["possible.weight"].T + weights["possible.bias"]  # (R, T, 1)
         readout = states @ weights["readout.weight"].T + weights["readout.bias"]
         chosen = readout.reshape(*readout.shape[:2], READOUT_CELLS, READOUT_CLASSES).argmax(-1)  # (R, T, cells)
@@ -60,9 +57,7 @@ def _run(kind: str, input_table: np.ndarray, w_hh_t: np.ndarray, ids: np.ndarray
     for t in range(length):
         pre = input_table[ids[:, t]] + hidden @ w_hh_t
         if kind == "lstm":
-            i, f, g, o = np.split(pre, 4, axis=1)
-            cell = _sigmoid(f) * cell + _sigmoid(i) * np.tanh(g)
-            hidden = _sigmoid(o) * np.tanh(cell)
+            hidden, cell, *_ = lstm_step(pre, cell)
         else:
             hidden = np.tanh(pre)
         states[:, t] = hidden

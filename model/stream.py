@@ -26,8 +26,25 @@ class StepResult:
     gates: dict[str, np.ndarray] | None  # LSTM only: "input", "forget", "output", "cell", each (K, H)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # exact, and never overflows
+
+
+def input_table(weights: Mapping[str, np.ndarray], dtype: type = np.float64) -> np.ndarray:
+    """Each word's input projection, embedding through the input weights plus both biases: (V, 4H) or (V, H).
+    A word's projection never changes, so a reader looks it up instead of computing it per token."""
+    get = {name: np.asarray(weights[name], dtype=dtype) for name in weights}
+    bias = get["recurrent.bias_ih_l0"] + get["recurrent.bias_hh_l0"]
+    return get["embed.weight"] @ get["recurrent.weight_ih_l0"].T + bias
+
+
+def lstm_step(pre: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, ...]:
+    """One LSTM step from its pre-activations (rows, 4H) in torch's gate order i, f, g, o: (hidden, cell, input,
+    forget, output)."""
+    i, f, g, o = np.split(pre, 4, axis=1)
+    i, f, o = sigmoid(i), sigmoid(f), sigmoid(o)
+    cell = f * cell + i * np.tanh(g)
+    return o * np.tanh(cell), cell, i, f, o
 
 
 class StreamingReader:
@@ -41,9 +58,7 @@ class StreamingReader:
         def get(name: str) -> np.ndarray:
             return np.asarray(weights[name], dtype=np.float64)  # float64: parity with torch well inside 1e-5
 
-        # A word's input projection never changes: precompute it for the whole vocabulary once, (V, 4H) or (V, H).
-        bias = get("recurrent.bias_ih_l0") + get("recurrent.bias_hh_l0")
-        self.input_table = get("embed.weight") @ get("recurrent.weight_ih_l0").T + bias
+        self.input_table = input_table(weights)
         self.w_hh = get("recurrent.weight_hh_l0")
         self.possible_w, self.possible_b = get("possible.weight"), get("possible.bias")
         self.readout_w, self.readout_b = get("readout.weight"), get("readout.bias")
@@ -59,10 +74,7 @@ class StreamingReader:
         pre = self.input_table[rows] + self.hidden_state @ self.w_hh.T  # (K, 4H) or (K, H)
         gates = None
         if self.kind == "lstm":
-            i, f, g, o = np.split(pre, 4, axis=1)
-            i, f, o, g = _sigmoid(i), _sigmoid(f), _sigmoid(o), np.tanh(g)
-            self.cell_state = f * self.cell_state + i * g
-            self.hidden_state = o * np.tanh(self.cell_state)
+            self.hidden_state, self.cell_state, i, f, o = lstm_step(pre, self.cell_state)
             gates = {"input": i, "forget": f, "output": o, "cell": self.cell_state}
         else:
             self.hidden_state = np.tanh(pre)

@@ -63,6 +63,7 @@ class GeneratorConfig:
     placed_evidence_share: float = 0.25  # share of evidence found among a suspect's things (any suspect, uniformly)
     full_name_share: float = 0.5  # share of suspects with a surname and often a title ("Dr Ingrid Halvorsen"),
     # called by it, by title and surname, first name, surname or rank alone ("the Colonel"), as authors do
+    title_share: float = 0.6  # share of those full names that open with a title ("Dr", "Colonel", "Mrs")
     dialogue_share: float = 0.15  # share of true statements the suspect says of themself: "'I am left-handed,'
     # said Martin." (or "he said", after the suspect was named)
     joined_share: float = 0.35  # chance that two neighbouring statements about two suspects share one clue
@@ -115,8 +116,8 @@ PRESETS: dict[str, GeneratorConfig] = {
         flavour=6,
         pronoun_share=0.4,
     ),
-    # The length of a short story as people write them (up to about 1,500 words, 30 clues, 8 suspects): more
-    # to hold at once, for longer, with more of it buried in paragraphs of atmosphere.
+    # The length of a short story as people write them: 7-8 suspects and about 1,100-1,900 words (mean ~1,460;
+    # 45-80 clues, shorter than an author's): more to hold at once, for longer, more of it buried in paragraphs.
     "long": GeneratorConfig(
         cast_size=(7, 8),
         evidence_traits=3,
@@ -129,7 +130,6 @@ PRESETS: dict[str, GeneratorConfig] = {
         flavour=2,
         pronoun_share=0.4,
         paragraph_share=0.3,
-        min_clues=30,
     ),
 }
 DIFFICULTIES = tuple(PRESETS)
@@ -221,7 +221,7 @@ class _Builder:
             if rng.random() < self.config.full_name_share:
                 titles = grammar.MALE_TITLES if pronoun == "he" else grammar.FEMALE_TITLES
                 titles = tuple(title for title in titles if title.lower() not in roles)  # "the Colonel" is one
-                title = rng.choice(titles) if rng.random() < 0.6 else ""
+                title = rng.choice(titles) if rng.random() < self.config.title_share else ""
                 name = " ".join(part for part in (title, name, next(surnames)) if part)
             cast.append(Suspect(name, role, pronoun))
         return cast
@@ -623,7 +623,7 @@ def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, .
             forms.append((suspect.name, first, surname))
             continue
         short = f"{title} {first}" if title in ("Sir", "Lady") else f"{title} {surname}"
-        found = [suspect.name, first, short, short]
+        found = [suspect.name, first, short, short]  # title and surname twice: the way authors call them most
         if title.lower() in RANKS and held.count(title) == 1 and title not in victim.split():
             found.append(f"the {title}")
         forms.append(tuple(found))
@@ -693,7 +693,6 @@ def _check(config: GeneratorConfig) -> None:
     for name in counts:
         if not 0 <= getattr(config, name) <= 100:
             raise ValueError(f"{name} must be between 0 and 100")
-    shares = ("distractor_share", "pronoun_share", "role_share", "testimony_share", "apposition_share")
-    for name in (*shares, "suspect_witness_share", "placed_evidence_share"):
+    for name in (field.name for field in fields(GeneratorConfig) if field.name.endswith("_share")):
         if not 0.0 <= getattr(config, name) <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1")
