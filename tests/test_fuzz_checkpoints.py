@@ -89,6 +89,10 @@ def fresh_run() -> tuple[Reader, torch.optim.Optimizer]:
     return model, torch.optim.AdamW(model.parameters(), lr=CONFIG.learning_rate, weight_decay=CONFIG.weight_decay)
 
 
+# The metrics log a run saves with the checkpoint (model/run_log.py): one row of each kind.
+LOG_ROWS = b'{"kind":"train","step":1,"level":"tiny","loss":2.0}\n{"kind":"validation","step":1,"level":"tiny"}\n'
+
+
 @pytest.fixture(scope="module")
 def sound(tmp_path_factory: pytest.TempPathFactory) -> Sound:
     """What `train()` writes after a step: made the same way (model.train.checkpoint), with a made-up loss."""
@@ -109,7 +113,7 @@ def sound(tmp_path_factory: pytest.TempPathFactory) -> Sound:
         "metrics": {"final_accuracy": 0.5, "steps": 1},
     }
     folder = tmp_path_factory.mktemp("sound") / "ckpt"
-    save_checkpoint(folder, weights, meta, state, state_meta)
+    save_checkpoint(folder, weights, meta, state, state_meta, LOG_ROWS)
     files = {name: (folder / name).read_bytes() for name in JOURNALED}
     return Sound(files, weights, meta, state, state_meta)
 
@@ -375,7 +379,7 @@ def save_as_the_owner_does(folder: Path, sound: Sound) -> str:
     """The next checkpoint of the run that owns the folder: it fails with OSError or CheckpointError (both
     reported by the train command), or leaves a folder that loads and resumes."""
     try:
-        save_checkpoint(folder, sound.weights, sound.meta, sound.state, sound.state_meta)
+        save_checkpoint(folder, sound.weights, sound.meta, sound.state, sound.state_meta, LOG_ROWS)
     except (OSError, CheckpointError) as error:
         return f"save: {type(error).__name__}"
     load_checkpoint(folder)

@@ -129,7 +129,8 @@ def test_a_save_replays_to_the_same_beliefs_and_moves(readers, match: Match) -> 
             "position",
         ),
         (
-            '{"format": "whodunit-save/1", "case": {"kind": "generated", "seed": 1, "difficulty": "easy"}, '
+            '{"format": "whodunit-save/1", "case": {"kind": "generated", "seed": 1, "difficulty": "easy", '
+            '"sha256": "0"}, '
             '"position": 0, "marks": {"0": "guilty"}}',
             "marks.0: unknown mark",
         ),

@@ -36,7 +36,7 @@ def test_the_log_is_json_lines_of_train_and_validation_rows_up_to_the_last_step(
     assert [row["step"] for row in validations] == [5, 10, 12]
     assert [row["step"] for row in rows if row["kind"] == "train"] == [5, 10, 12]  # every gcd(25, 5), and the end
     for row in validations:
-        assert 0 <= row["final_accuracy"] <= 1 and row["level"] == "tiny"
+        assert 0 <= row["final_accuracy"] <= 1 and row["level"] == "tiny:phrasings=8"
         assert row["recall_by_distance"] and all(isinstance(band, str) for band, _ in row["recall_by_distance"])
     assert rows == read_rows(tmp_path / "run")
 
@@ -110,8 +110,8 @@ def test_train_prints_plain_lines_without_control_characters_when_not_a_terminal
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
     assert not [c for c in result.stdout if ord(c) < 32 and c != "\n"], repr(result.stdout)
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("step 5/10  level tiny  final ") and "cleared mass" in lines[0]
-    assert lines[1].startswith("step 10/10  level tiny  final ")
+    assert lines[0].startswith("step 5/10  level tiny:phrasings=8  final ") and "cleared mass" in lines[0]
+    assert lines[1].startswith("step 10/10  level tiny:phrasings=8  final ")
     assert lines[-1].startswith(f"wrote {tmp_path / 'run'}: step 10/10")
 
 
