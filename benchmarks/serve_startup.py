@@ -13,7 +13,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,13 +24,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.test_serve import RECORD_SCREEN  # noqa: E402  (the same recorder the browser test uses)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.test_serve import RECORD_SCREEN, free_port  # noqa: E402  (as the browser test records and binds)
 
 
 def once(browser_path: str) -> float:
