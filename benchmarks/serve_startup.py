@@ -10,43 +10,23 @@ tab; then it stops the server. Prints each time and the median.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.test_serve import RECORD_SCREEN, free_port  # noqa: E402  (as the browser test records and binds)
+from tests.test_serve import RECORD_SCREEN, serving  # noqa: E402  (the browser test's server and recorder)
 
 
 def once(browser_path: str) -> float:
-    port = free_port()
     start = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "game.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("whodunit serve did not start (is the serve extra installed? pip install -e '.[serve]')")
-                time.sleep(0.05)
+    with tempfile.TemporaryDirectory() as home, serving(Path(home)) as (port, _):  # as the browser test serves
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1200, "height": 800})
@@ -56,9 +36,6 @@ def once(browser_path: str) -> float:
             seconds = time.perf_counter() - start
             browser.close()
         return seconds
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
 
 
 def main() -> None:
