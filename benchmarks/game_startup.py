@@ -17,9 +17,9 @@ import time
 CHILD = """
 import sys
 from game.cases import CaseRef, load_case
-from game.play_command import _reader
+from game.play_command import seat_reader
 from game.app import WhodunitApp
-partner, rival = _reader({partner!r}, "lstm"), _reader({rival!r}, "rnn")
+partner, rival = seat_reader({partner!r}, "lstm"), seat_reader({rival!r}, "rnn")
 ref = CaseRef("bundled", name="manor.toml")
 app = WhodunitApp(partner, rival, case=(ref, load_case(ref)), autoplay=False)
 

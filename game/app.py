@@ -12,6 +12,7 @@ from textual.screen import Screen
 from game.cases import CaseRef, load_case
 from game.match import Match
 from game.saves import Options, SavedGame, SaveError, load_save, replay
+from game.scoring import Modes
 from game.screens.dialogs import HelpScreen
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
@@ -22,7 +23,8 @@ from story import Story, StoryError
 class WhodunitApp(App):
     CSS_PATH = "whodunit.tcss"
     TITLE = "whodunit"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    # q quits from every screen and dialog (but a text field, where it is a letter); a game in play saves first
+    BINDINGS = [Binding("ctrl+q", "quit_game", "Quit", show=False), Binding("q", "quit_game", "Quit", show=False)]
 
     def __init__(
         self,
@@ -59,7 +61,7 @@ class WhodunitApp(App):
         self.play(ref, story, self.options)
 
     def play(self, ref: CaseRef, story: Story, options: Options, match: Match | None = None) -> None:
-        match = match or Match(story, self.partner, self.rival)
+        match = match or Match(story, self.partner, self.rival, Modes(options.hard, options.short_memory))
         self.push_screen(PlayScreen(match, ref, options, paused=not self.autoplay))
 
     def resume_from(self, path: str) -> None:
@@ -76,6 +78,14 @@ class WhodunitApp(App):
             self.notify(f"Cannot resume that game: {exc}", severity="error", timeout=10, markup=False)
             return
         self.play(saved.case, story, saved.options, match)
+
+    def action_quit_game(self) -> None:
+        """Quit, saving the game in play if there is one (its own q does the same), wherever the player is."""
+        table = next((screen for screen in reversed(self.screen_stack) if isinstance(screen, PlayScreen)), None)
+        if table is None:
+            self.exit()
+        else:
+            table.action_quit_game()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

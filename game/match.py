@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from game.scoring import NO_MODES, Accusation, Modes, Score, score, won_race
 from model.checkpoint import Checkpoint
 from model.metrics import oracle_posterior
 from model.readout import TRAITS, UNKNOWN_CLASS
 from model.stream import StreamingReader
 from model.targets import case_targets
 from model.tokenizer import Piece, narrate_story
+from model.verdicts import named_suspect
 from story import Analysis, Story, analyze
 from story.traits import CATALOGUE
 
@@ -25,8 +27,6 @@ RIVAL_THRESHOLD = 0.75  # the rival accuses once its belief in one suspect reach
 PARTNER_SURE = 0.40  # below this the partner says it is too early to tell
 GATE_WINDOW = 16  # words kept for the gate view
 REMEMBERED = 0.6  # read-out probability from which a trait value counts as remembered
-WRONG_ACCUSATION = -40
-RACE_BONUS = 50
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,6 @@ class Word:
     clue: int  # -1 for the intro
     piece: Piece
     ends_clue: bool
-
-
-@dataclass(frozen=True)
-class Accusation:
-    by: str  # "player" or "rival"
-    suspect: int
-    at: int  # words narrated when it was made
-    correct: bool
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ class Detective:
 class Match:
     """A game in progress. Advance the narration word by word; accuse; read the result."""
 
-    def __init__(self, story: Story, partner: Checkpoint, rival: Checkpoint) -> None:
+    def __init__(self, story: Story, partner: Checkpoint, rival: Checkpoint, modes: Modes = NO_MODES) -> None:
         self.story = story
         self.analysis: Analysis = analyze(story)
         narration = narrate_story(story)
@@ -111,6 +103,14 @@ class Match:
         self.accusations: list[Accusation] = []
         self.marks: dict[int, str] = {}  # suspect -> "cleared" | "suspicious"
         self.notes: dict[int, str] = {}
+        self.modes = modes  # the handicaps kept on since the start (scoring.Modes)
+        # clues told in full once n words are narrated, for every n: the count is read on every word
+        self._clues_done = [0]
+        for word in self.words:
+            self._clues_done.append(self._clues_done[-1] + word.ends_clue)
+        ends = self.word_clue_ends()
+        decided = self.analysis.decided_at
+        self.proved_at = ends[decided] if decided is not None and decided < len(ends) else None
 
     # --- narration ------------------------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ class Match:
     @property
     def clues_told(self) -> int:
         """Clues told in full."""
-        return sum(1 for word in self.words[: self.position] if word.ends_clue)
+        return self._clues_done[self.position]
 
     def advance(self) -> Accusation | None:
         """Narrate one word to both readers; returns the rival's accusation if it makes one now."""
@@ -202,26 +202,21 @@ class Match:
     @property
     def won_race(self) -> bool:
         """The player named the culprit before the rival did (or the rival never did)."""
-        mine = [a.at for a in self.accusations if a.by == "player" and a.correct]
-        theirs = [a.at for a in self.accusations if a.by == "rival" and a.correct]
-        return bool(mine) and (not theirs or mine[0] <= theirs[0])
+        return won_race(self.accusations)
 
     @property
-    def score(self) -> int:
-        """Early right answers score more; each wrong one costs; beating the rival earns a bonus."""
-        total = WRONG_ACCUSATION * len(self.wrongly_accused)
-        for accusation in self.accusations:
-            if accusation.by == "player" and accusation.correct:
-                total += 100 + round(100 * (1 - min(accusation.at, self.total) / self.total))
-                total += RACE_BONUS if self.won_race else 0
-        return total
+    def score(self) -> Score:
+        """The player's score (game.scoring): a proved name, speed from the proof, the race, the modes kept."""
+        return score(self.accusations, "player", self.proved_at, self.modes)
 
-    def rival_score(self) -> int:
-        total = WRONG_ACCUSATION * sum(1 for a in self.accusations if a.by == "rival" and not a.correct)
-        for accusation in self.accusations:
-            if accusation.by == "rival" and accusation.correct:
-                total += 100 + round(100 * (1 - accusation.at / self.total))
-        return total
+    @property
+    def rival_score(self) -> Score:
+        """The rival's score by the same rules: its wrong names cost it as the player's cost the player."""
+        return score(self.accusations, "rival", self.proved_at)
+
+    def set_modes(self, hard: bool, short_memory: bool) -> None:
+        """The player switched a handicap: one switched off stops earning its bonus, for the rest of the game."""
+        self.modes = self.modes.kept(hard, short_memory)
 
     def mark(self, suspect: int, mark: str) -> None:
         if mark not in ("", "cleared", "suspicious"):
@@ -241,6 +236,10 @@ class Match:
             return "Your partner: too early to say; keep listening."
         name = self.story.suspects[top].name
         return f"Your partner: I would look hard at {name} ({belief[top]:.0%})."
+
+    def rival_pick(self) -> int | None:
+        """Whom the rival's bars name now, or None while they name nobody (model.verdicts.named_suspect)."""
+        return named_suspect(self.rival.belief) if self.rival.beliefs else None
 
     def said_of(self, suspect: int) -> tuple[str, ...]:
         """What the clues told in full have said of a suspect: stated traits, and a standing alibi."""

@@ -50,8 +50,8 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
             console.print(Text(f"whodunit play: {exc}", style="red"))
             return 1
     try:
-        partner = _reader(args.partner, "lstm")
-        rival = _reader(args.rival, "rnn")
+        partner = seat_reader(args.partner, "lstm")
+        rival = seat_reader(args.rival, "rnn")
     except CheckpointError as exc:
         console.print(Text(f"whodunit play: {exc}", style="red"))
         return 1
@@ -62,7 +62,8 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
     return app.return_code or 0
 
 
-def _reader(path, kind: str) -> Checkpoint:
+def seat_reader(path: str | None, kind: str) -> Checkpoint:
+    """The checkpoint at `path` for the `kind` seat (lstm: the partner, rnn: the rival), else the bundled one."""
     if path is None:
         return load_shipped(kind)
     checkpoint = load_checkpoint(path)

@@ -19,6 +19,7 @@ from platformdirs import user_data_path
 
 from game.cases import CaseRef
 from game.match import Match
+from game.scoring import Modes
 from story.atomic import write_atomic
 from story.files import NotRegularFile, read_regular
 from story.generator import DIFFICULTIES
@@ -49,6 +50,11 @@ class SavedGame:
     notes: dict[int, str] = field(default_factory=dict)
     options: Options = Options()
     saved_at: str = ""
+    modes: Modes | None = None  # the handicaps still earning their bonus; None: those of `options`
+
+    @property
+    def scored_modes(self) -> Modes:
+        return self.modes if self.modes is not None else Modes(self.options.hard, self.options.short_memory)
 
 
 def saves_folder() -> Path:
@@ -73,6 +79,7 @@ def save_game(game: SavedGame, folder: Path | None = None) -> Path:
         "marks": {str(suspect): mark for suspect, mark in game.marks.items()},
         "notes": {str(suspect): note for suspect, note in game.notes.items()},
         "options": {"hard": game.options.hard, "short_memory": game.options.short_memory, "speed": game.options.speed},
+        "scored_modes": {"hard": game.scored_modes.hard, "short_memory": game.scored_modes.short_memory},
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     # ASCII with escapes: a note from a stranger's save may hold a lone surrogate, which UTF-8 cannot encode
@@ -166,10 +173,18 @@ def _checked(path: Path, document: Any) -> SavedGame:
         if not isinstance(raw.get(name, False), bool):
             raise fail(f"options.{name}", "expected true or false")
     options = Options(raw.get("hard", False), raw.get("short_memory", False), float(speed))
+    scored = document.get("scored_modes", {"hard": options.hard, "short_memory": options.short_memory})
+    if not isinstance(scored, dict) or set(scored) - {"hard", "short_memory"}:
+        raise fail("scored_modes", "expected an object with hard and short_memory")
+    for name in ("hard", "short_memory"):
+        if not isinstance(scored.get(name, False), bool):
+            raise fail(f"scored_modes.{name}", "expected true or false")
+    # a mode earns its bonus only while it is on: a save cannot claim one its options have switched off
+    modes = Modes(scored.get("hard", False), scored.get("short_memory", False)).kept(options.hard, options.short_memory)
     saved_at = document.get("saved_at", "")
     if not isinstance(saved_at, str):
         raise fail("saved_at", "expected a time as text")
-    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at)
+    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at, modes)
 
 
 def _is_int(value: object) -> bool:
@@ -210,4 +225,5 @@ def replay(saved: SavedGame, match: Match, source: str = "save") -> Match:
         match.advance()
     match.marks.update(saved.marks)
     match.notes.update(saved.notes)
+    match.modes = saved.scored_modes
     return match

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
+import game.match
 from game.app import WhodunitApp
 from game.cases import CaseRef, load_case
 from game.cli import main
 from game.saves import list_saves, load_save
 from game.screens.debrief import DebriefScreen
+from game.screens.dialogs import AccuseDialog
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
 
@@ -84,6 +86,63 @@ async def test_at_the_end_the_player_must_name_someone(readers) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert "Unsolved" in str(app.screen.query_one("#verdict", Static).render())
+
+
+async def test_at_the_end_escape_pauses_and_stays_paused_until_resumed(readers) -> None:
+    app = WhodunitApp(*readers, case=(MANOR, load_case(MANOR)))  # the clock runs
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        while not screen.match.told_all:
+            screen.match.advance()
+        await pilot.pause(0.5)  # the next tick asks for the final accusation
+        assert isinstance(app.screen, AccuseDialog)
+        await pilot.press("escape")
+        await pilot.pause(0.8)  # several ticks: none may ask again
+        assert app.screen is screen and screen.paused
+        assert "paused" in str(screen.query_one("#advice", Static).render())
+        await pilot.press("space")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, AccuseDialog)
+
+
+async def test_q_in_a_dialog_saves_and_quits(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "f", "a")
+        assert isinstance(app.screen, AccuseDialog)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and [path.stem for path in list_saves()] == ["manor"]
+
+
+async def test_the_rival_its_pick_accusations_and_score_are_on_screen(readers, monkeypatch) -> None:
+    monkeypatch.setattr(game.match, "RIVAL_THRESHOLD", 0.0)  # it names someone after the first clue
+    app = manor_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert "Rival: undecided" in str(screen.query_one("#rival", Static).render())
+        await pilot.press("f", "f")
+        named = next(a for a in screen.match.accusations if a.by == "rival")
+        line = str(screen.query_one("#rival", Static).render())
+        assert f"named {screen.match.story.suspects[named.suspect].name}" in line
+        assert f"score {screen.match.rival_score.total}" in line
+
+
+async def test_a_lucky_guess_scores_less_than_the_same_name_proved(readers) -> None:
+    scores = []
+    for proved in (False, True):
+        app = manor_app(readers)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            if proved:
+                while screen.match.position < screen.match.proved_at:
+                    screen.match.advance()
+            await pilot.press("f", "a", str(screen.match.story.culprit + 1))
+            await pilot.pause()
+            verdict = str(app.screen.query_one("#verdict", Static).render())
+            scores.append(screen.match.score.total)
+            assert ("proved" if proved else "guessed") in verdict
+    assert scores[0] < scores[1]
 
 
 async def test_notebook_marks_and_notes_survive_a_save(readers, private_saves: Path) -> None:

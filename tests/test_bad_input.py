@@ -34,6 +34,7 @@ from game.app import WhodunitApp
 from game.cases import file_case
 from game.cli import main
 from game.saves import SavedGame, SaveError, load_save, save_game
+from game.scoring import Modes
 from game.screens.start import StartScreen
 from model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from model.recipe import TRAIN_PRESETS
@@ -313,12 +314,21 @@ def write_save(path: Path, **fields: Any) -> Path:
         ({"case": {"kind": "generated", "seed": 1, "difficulty": "[/]"}}, r"case: a generated case needs"),
         ({"case": {"kind": "file", "name": "x.toml", "sha256": 5}}, r"case\.sha256: expected"),
         ({"saved_at": ["now"]}, r"saved_at: expected a time as text"),
+        ({"scored_modes": "hard"}, r"scored_modes: expected an object with hard and short_memory"),
+        ({"scored_modes": {"hard": "yes"}}, r"scored_modes\.hard: expected true or false"),
     ],
 )
 def test_a_save_is_checked_with_strict_types(tmp_path: Path, fields: dict, message: str) -> None:
     path = write_save(tmp_path / "save.json", **fields)
     with pytest.raises(SaveError, match=message):
         load_save(path)
+
+
+def test_a_save_cannot_claim_the_bonus_of_a_mode_its_options_switched_off(tmp_path: Path) -> None:
+    claimed = {"hard": True, "short_memory": True}
+    saved = load_save(write_save(tmp_path / "save.json", options={"hard": True}, scored_modes=claimed))
+    assert saved.scored_modes == Modes(hard=True)
+    assert load_save(write_save(tmp_path / "old.json", options={"hard": True})).scored_modes == Modes(hard=True)
 
 
 def test_a_save_linked_to_dev_zero_is_refused_at_once(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import game.match
+from game import scoring
 from game.cases import CaseRef, load_case
 from game.match import Match
 from game.saves import Options, SavedGame, SaveError, list_saves, load_save, replay, save_game
@@ -38,23 +39,28 @@ def test_finish_clue_stops_at_the_end_of_the_clue(match: Match) -> None:
     assert match.clues_told == 1 and match.words[match.position - 1].ends_clue
 
 
-def test_an_early_right_accusation_scores_more_than_a_late_one(readers) -> None:
-    early, late = Match(load_case(MANOR), *readers), Match(load_case(MANOR), *readers)
-    for _ in range(3):
-        early.finish_clue()
+def test_a_quick_deduction_outscores_a_late_one_and_a_guess_scores_least(readers) -> None:
+    lighthouse = load_case(CaseRef("bundled", name="lighthouse.toml"))  # proved two clues before the end
+    guess, quick, late = (Match(lighthouse, *readers) for _ in range(3))
+    assert quick.proved_at is not None and quick.proved_at < quick.total
+    culprit = quick.story.culprit
+    guess.finish_clue()  # the intro: nothing proves anything yet
+    while quick.position < quick.proved_at:
+        quick.advance()
     while not late.told_all:
         late.advance()
-    culprit = early.story.culprit
-    assert early.accuse(culprit).correct and late.accuse(culprit).correct
-    assert early.over and late.over
-    assert early.score > late.score >= 100
+    for match in (guess, quick, late):
+        assert match.accuse(culprit).correct and match.over
+    assert guess.score.solve == scoring.GUESS and quick.score.solve == late.score.solve == scoring.SOLVE
+    assert quick.score.speed == scoring.SPEED > late.score.speed
+    assert quick.score.total > late.score.total > guess.score.total
 
 
 def test_a_wrong_accusation_costs_and_the_game_goes_on(match: Match) -> None:
     match.finish_clue()
     innocent = (match.story.culprit + 1) % len(match.story.suspects)
     assert not match.accuse(innocent).correct
-    assert match.score == game.match.WRONG_ACCUSATION and not match.over
+    assert match.score.total == -scoring.WRONG and not match.over
     with pytest.raises(ValueError, match="already been cleared"):
         match.accuse(innocent)
     match.advance()

@@ -10,7 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from game.match import Match
+from game.scoring import SOLVE, WRONG, Score
 from game.widgets import culprit_chart
+from model.verdicts import named_suspect
 
 
 class DebriefScreen(Screen):
@@ -70,7 +72,10 @@ class DebriefScreen(Screen):
             text.append(race + "\n")
         else:
             text.append(f"Unsolved: it was {culprit.name}, the {culprit.role}.\n", style="bold red")
-        text.append(f"Your score {match.score}   ·   the rival's {match.rival_score()}\n\n", style="bold")
+        text.append(f"Your score {match.score.total}", style="bold")
+        text.append(f"  ({itemised(match.score)})\n", style="dim")
+        text.append(f"The rival's {match.rival_score.total}", style="bold")
+        text.append(f"  ({itemised(match.rival_score)})\n\n", style="dim")
         for accusation in match.accusations:
             who = "You" if accusation.by == "player" else "The rival"
             name = match.story.suspects[accusation.suspect].name
@@ -92,12 +97,21 @@ class DebriefScreen(Screen):
             text.append(f"  · {clearance.explain(story)}\n")
         distance = analysis.memory_distance
         if distance:
-            text.append(
-                f"To see it, a reader had to remember a clue {distance} words back. Your partner (an LSTM) can "
-                "keep such a fact in its cell state; the rival's plain RNN rewrites its whole memory at every "
-                "word, and old facts fade.\n",
-                style="italic",
-            )
+            partner_right = named_suspect(match.partner.belief) == story.culprit
+            rival_right = match.rival_pick() == story.culprit
+            said = f"To see it, a reader had to remember a clue {distance} words back. "
+            if partner_right and not rival_right:
+                said += (
+                    "Your partner (an LSTM) kept that fact in its cell state; the rival's plain RNN rewrites its "
+                    "whole memory at every word, and it faded."
+                )
+            elif partner_right:
+                said += "Both readers held on to it this time."
+            elif rival_right:
+                said += "The rival held on to it; your partner did not, and misread the case."
+            else:
+                said += "Neither reader held on to it: both end the story on the wrong suspect or on nobody."
+            text.append(said + "\n", style="italic")
         return text
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -111,3 +125,19 @@ class DebriefScreen(Screen):
         from game.screens.start import StartScreen
 
         self.app.switch_screen(StartScreen())
+
+
+def itemised(score: Score) -> str:
+    """Where a score's points came from, in the words of the rules (game.scoring)."""
+    parts = []
+    if score.solve:
+        parts.append(f"{'proved' if score.solve == SOLVE else 'guessed'} {score.solve}")
+    if score.speed:
+        parts.append(f"speed {score.speed}")
+    if score.race:
+        parts.append(f"first {score.race}")
+    if score.bonus and score.won:
+        parts.append(f"modes +{score.bonus:.0%}")
+    if score.wrong:
+        parts.append(f"{score.wrong} wrong -{WRONG * score.wrong}")
+    return ", ".join(parts) or "nothing"

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
-from game.match import Match
+from game.match import RIVAL_THRESHOLD, Match
+from game.scoring import GUESS, HARD_BONUS, RACE, READING_WINDOW, SHORT_MEMORY_BONUS, SOLVE, SPEED, WRONG
 
 MARKS = ("", "suspicious", "cleared")
+# A modal screen hides the app's bindings, so each dialog carries the app's q (quit, saving the game in play).
+QUIT = Binding("q", "app.quit_game", "Quit", show=False)
 
 
 class AccuseDialog(ModalScreen[int | None]):
-    """Name the murderer: one button per suspect still accusable; 1-8 pick, Escape cancels."""
+    """Name the murderer: the cast as a list (it scrolls when the window is small), 1-8 pick, Escape cancels."""
 
     AUTO_FOCUS = "#cancel"  # a stray space or enter (the pause and finish keys) must never accuse anyone
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")] + [
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel"), QUIT] + [
         Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, 9)
     ]
 
@@ -30,20 +35,27 @@ class AccuseDialog(ModalScreen[int | None]):
         with Vertical(id="dialog"):
             final = " The story is told: this is your final accusation." if self.match.told_all else ""
             yield Label(f"Who did it?{final}", id="dialog-title")
-            for slot, suspect in enumerate(self.match.story.suspects):
-                yield Button(
-                    Text(f"{slot + 1}  {suspect.name}, the {suspect.role}"),  # names from a file: never markup
-                    id=f"accuse-{slot}",
-                    disabled=slot in self.match.wrongly_accused,
-                )
+            yield OptionList(
+                *(
+                    Option(  # names from a file: never markup
+                        Text(f"{slot + 1}  {suspect.name}, the {suspect.role}"),
+                        disabled=slot in self.match.wrongly_accused,
+                    )
+                    for slot, suspect in enumerate(self.match.story.suspects)
+                ),
+                id="suspects",
+            )
             yield Button("Not yet (Esc)", id="cancel", variant="default")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(OptionList.OptionSelected, "#suspects")
+    def named(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.button.id and event.button.id.startswith("accuse-"):
-            self.dismiss(int(event.button.id.removeprefix("accuse-")))
-        else:
-            self.dismiss(None)
+        self.dismiss(event.option_index)  # the list holds the cast in order
+
+    @on(Button.Pressed, "#cancel")
+    def cancelled(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
 
     def action_pick(self, slot: int) -> None:
         if slot < len(self.match.story.suspects) and slot not in self.match.wrongly_accused:
@@ -56,7 +68,7 @@ class AccuseDialog(ModalScreen[int | None]):
 class NotebookScreen(ModalScreen[None]):
     """Every clue told so far, and the player's own marks and notes per suspect."""
 
-    BINDINGS = [Binding("escape,n", "close", "Close")]
+    BINDINGS = [Binding("escape,n", "close", "Close"), QUIT]  # a note's field keeps q as a letter
 
     def __init__(self, match: Match) -> None:
         super().__init__()
@@ -100,13 +112,18 @@ class NotebookScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-HELP = """\
+HELP = f"""\
 [b]How to play[/b]
 The clues are told word by word. Beside them, two readers say who they think did it:
-[green]your partner[/green], an LSTM that keeps what matters and forgets what no longer applies, and
-[magenta]the rival[/magenta], a plain RNN whose memory is short. The rival accuses as soon as it is 75% sure.
-Name the murderer before it does. A right answer scores more the earlier it comes; a wrong one costs 40.
+[green]your partner[/green], an LSTM that keeps what matters and forgets what no longer applies,
+and [magenta]the rival[/magenta], a plain RNN whose memory is short. It accuses once {RIVAL_THRESHOLD:.0%} sure.
 The partner advises but never accuses. After each bar, the traits that reader remembers being said.
+
+[b]Scoring[/b] (the rival is scored the same way)
+Naming the murderer once the clues prove it: {SOLVE}, and up to {SPEED} more for speed, falling to nothing
+{READING_WINDOW} words after the proof. Naming them before the clues prove it is a guess: {GUESS}.
+Naming them before the rival: {RACE} more. Each wrong name: -{WRONG}.
+Hard mode adds {HARD_BONUS:.0%} and short memory {SHORT_MEMORY_BONUS:.0%} to the points won, if kept on all game.
 
 [b]Keys[/b]
 space      pause or resume the narration         +  -     faster, slower
@@ -114,7 +131,7 @@ f / enter  finish the current clue               a        accuse
 n          notebook: clues so far, marks, notes  g        gate view (the partner's LSTM gates)
 [ ]        gate view: previous / next suspect    h        hard mode: hide the partner's bars
 m          short memory: keep only the last clues in view
-s          save (quitting saves too)             q        quit
+s          save (quitting saves too)             q        quit, from any screen
 Ctrl+P     command palette                       ?  F1    this help
 
 Click a suspect's card to follow that suspect in the gate view.
@@ -122,7 +139,7 @@ Click a suspect's card to follow that suspect in the gate view.
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,f1", "close", "Close"), QUIT]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

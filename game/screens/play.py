@@ -12,8 +12,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from game.cases import CaseRef
-from game.match import Accusation, Match
+from game.match import Match
 from game.saves import Options, SavedGame, save_game, saves_folder
+from game.scoring import WRONG, Accusation
 from game.screens.dialogs import AccuseDialog, HelpScreen, NotebookScreen
 from game.widgets import CardView, GateStrip, SuspectCard
 
@@ -57,6 +58,7 @@ class PlayScreen(Screen):
                 with VerticalScroll(id="story"):
                     yield Static(id="story-text")
                 yield Static(id="advice")
+                yield Static(id="rival")
                 yield GateStrip(id="gates", classes="-hidden")
             with VerticalScroll(id="cards"):
                 yield Static(id="evidence")
@@ -80,7 +82,7 @@ class PlayScreen(Screen):
         if self.paused or self.match.over or self.app.screen is not self:
             return
         if self.match.told_all:
-            self.ask_final()
+            self.ask_final()  # Esc there pauses: the player may leave, read back, or save, and come back
             return
         self.after_rival(self.match.advance())
         self.refresh_table()
@@ -134,10 +136,13 @@ class PlayScreen(Screen):
         self.query_one("#story-text", Static).update(self.story_text())
         self.query_one("#story", VerticalScroll).scroll_end(animate=False)
         advice = Text(match.advice() if not self.options.hard else "Hard mode: your partner keeps quiet.")
-        status = "paused" if self.paused else f"{self.options.speed:g} words/s"
-        advice.append(f"\nclue {max(match.clue + 1, 0)}/{len(match.story.clues)} · {status} · ", style="dim")
-        advice.append(f"score {match.score}", style="bold")
+        speed = self.options.speed
+        status = "paused" if self.paused else f"{speed:g} word{'' if speed == 1 else 's'}/s"
+        told = "all told" if match.told_all else f"clue {max(match.clue + 1, 0)}/{len(match.story.clues)}"
+        advice.append(f"\n{told} · {status} · ", style="dim")
+        advice.append(f"your score {match.score.total}", style="bold")
         self.query_one("#advice", Static).update(advice)
+        self.query_one("#rival", Static).update(self.rival_line())
         evidence = match.evidence()
         self.query_one("#evidence", Static).update(
             Text("The murderer: ", style="bold").append(", ".join(evidence) or "nothing known yet", style="yellow")
@@ -148,6 +153,22 @@ class PlayScreen(Screen):
         if not gates.has_class("-hidden"):
             name = match.story.suspects[self.followed_slot].name
             gates.show(name, match.gate_columns(self.followed_slot), max(gates.size.width, 40))
+
+    def rival_line(self) -> Text:
+        """The rival in plain sight: whom it leans to now, whom it has named, its score."""
+        match = self.match
+        line = Text("Rival: ", style="bold magenta")
+        pick = match.rival_pick()
+        if pick is None:
+            line.append("undecided")
+        else:
+            line.append(f"leans to {match.story.suspects[pick].name} ({match.rival.belief[pick]:.0%})")
+        named = [a for a in match.accusations if a.by == "rival"]
+        if named:
+            said = ", ".join(f"{match.story.suspects[a.suspect].name} {'✓' if a.correct else '✗'}" for a in named)
+            line.append(f" · named {said}")
+        line.append(f" · score {match.rival_score.total}")
+        return line
 
     def story_text(self) -> Text:
         match = self.match
@@ -211,12 +232,15 @@ class PlayScreen(Screen):
 
     def accused(self, slot: int | None) -> None:
         if slot is None:
-            self.asked_final = False  # once all is told, the next tick asks again: someone must be named
+            if self.match.told_all:  # all is told: stay paused until the player resumes, then ask again
+                self.asked_final = False
+                self.paused = True
+                self.refresh_table()
             return
         accusation = self.match.accuse(slot)
         name = self.match.story.suspects[slot].name
         if not accusation.correct and not self.match.over:
-            self.notify(f"{name} did not do it. That costs you 40 points.", severity="error", markup=False)
+            self.notify(f"{name} did not do it. That costs you {WRONG} points.", severity="error", markup=False)
         self.refresh_table()
         if self.match.over:
             self.finish()
@@ -244,11 +268,17 @@ class PlayScreen(Screen):
         self.refresh_table()
 
     def action_toggle_hard(self) -> None:
-        self.options = Options(not self.options.hard, self.options.short_memory, self.options.speed)
-        self.refresh_table()
+        self.set_options(Options(not self.options.hard, self.options.short_memory, self.options.speed))
 
     def action_toggle_short(self) -> None:
-        self.options = Options(self.options.hard, not self.options.short_memory, self.options.speed)
+        self.set_options(Options(self.options.hard, not self.options.short_memory, self.options.speed))
+
+    def set_options(self, options: Options) -> None:
+        was = self.match.modes
+        self.options = options
+        self.match.set_modes(options.hard, options.short_memory)
+        if self.match.modes != was:
+            self.notify("That mode is off now: its bonus is lost for this game.", markup=False)
         self.refresh_table()
 
     def action_help(self) -> None:
@@ -257,7 +287,9 @@ class PlayScreen(Screen):
     def saved_game(self) -> SavedGame:
         match = self.match
         moves = tuple((a.suspect, a.at) for a in match.accusations if a.by == "player")
-        return SavedGame(self.case, match.position, moves, dict(match.marks), dict(match.notes), self.options)
+        return SavedGame(
+            self.case, match.position, moves, dict(match.marks), dict(match.notes), self.options, modes=match.modes
+        )
 
     def action_save(self) -> None:
         try:
