@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
@@ -39,6 +40,17 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
     if args.resume:
         saves = list_saves()
         if case is not None:
+            if case[0].kind == "file" and not any(path.stem == case[0].save_name for path in saves):
+                changed = _saves_of_an_earlier_text(case[0], saves)
+                if changed:
+                    console.print(
+                        Text(
+                            f"whodunit play: {args.story} has changed since this game was saved ({changed[0]}); "
+                            "the moves would replay against other clues. Play it afresh without --resume.",
+                            style="red",
+                        )
+                    )
+                    return 1
             saves = [path for path in saves if path.stem == case[0].save_name]
         if not saves:
             what = f"for {case[0].save_name}" if case else "at all"
@@ -70,3 +82,16 @@ def seat_reader(path: str | None, kind: str) -> Checkpoint:
     if checkpoint.kind != kind:
         raise CheckpointError(f"{path}: holds a {checkpoint.kind} reader; this seat needs a {kind}")
     return checkpoint
+
+
+def _saves_of_an_earlier_text(case: CaseRef, saves: list[Path]) -> list[Path]:
+    """Saves of the same story file when its text was different (a save's name holds the text's checksum)."""
+    found = []
+    for path in saves:
+        try:
+            saved = load_save(path)
+        except SaveError:
+            continue
+        if saved.case.kind == "file" and saved.case.name == case.name and saved.case.sha256 != case.sha256:
+            found.append(path)
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,19 @@ from textual.widgets import OptionList, Static
 
 import game.match
 from game.app import WhodunitApp
-from game.cases import CaseRef, load_case
+from game.cases import CaseRef, file_case, load_case
 from game.cli import main
-from game.saves import list_saves, load_save
+from game.saves import SavedGame, list_saves, load_save, save_game
 from game.screens.debrief import DebriefScreen
 from game.screens.dialogs import AccuseDialog
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
 
 MANOR = CaseRef("bundled", name="manor.toml")
+
+
+def load_text(name: str) -> str:
+    return files("story").joinpath("mysteries", name).read_text(encoding="utf-8")
 
 
 def manor_app(readers, **kwargs) -> WhodunitApp:
@@ -51,7 +56,13 @@ async def test_narration_accusation_and_debrief(readers) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert "Solved" in str(app.screen.query_one("#verdict", Static).render())
-        await pilot.press("p")
+        await pilot.press("p")  # play again: the same case from its first word
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.match.position == 0
+        assert app.screen.match.story.title == screen.match.story.title
+        await pilot.press("a", str(app.screen.match.story.culprit + 1))
+        await pilot.pause()
+        await pilot.press("c")  # another case
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
 
@@ -255,6 +266,29 @@ def test_a_corrupt_save_is_refused_at_resume(tmp_path: Path, capsys, readers, pr
     write_random_checkpoint(lstm, "lstm"), write_random_checkpoint(rnn, "rnn")
     assert main(["play", "--resume", "--partner", str(lstm), "--rival", str(rnn)]) == 1
     assert "manor.json: case:" in capsys.readouterr().out
+
+
+def test_resuming_a_story_file_that_changed_says_so(tmp_path: Path, capsys, readers) -> None:
+    story = tmp_path / "manor.toml"
+    story.write_text(load_text("manor.toml"))
+    lstm, rnn = tmp_path / "lstm", tmp_path / "rnn"
+    from tests.readers import write_random_checkpoint
+
+    write_random_checkpoint(lstm, "lstm"), write_random_checkpoint(rnn, "rnn")
+    ref, _ = file_case(story)
+    save_game(SavedGame(ref, 10))
+    story.write_text(story.read_text().replace("Ashcombe", "Ashcombe Hall"))
+    assert main(["play", str(story), "--resume", "--partner", str(lstm), "--rival", str(rnn)]) == 1
+    assert f"{story} has changed since this game was saved" in capsys.readouterr().out
+
+
+async def test_saves_are_listed_by_the_story_title(readers) -> None:
+    save_game(SavedGame(MANOR, 10))
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)):
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(label.startswith("Resume Death at Ashcombe Manor (saved") for label in labels), labels
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -354,7 +354,7 @@ def test_a_save_records_the_story_file_resolved(tmp_path: Path, monkeypatch: pyt
 async def test_the_start_screen_survives_markup_in_names_and_special_files(readers, tmp_path: Path) -> None:
     saves = tmp_path / "home" / "saves"  # the private saves folder of tests/conftest.py
     story = tmp_path / 'x[link="]y.toml'
-    shutil.copy(MANOR, story)
+    story.write_text(MANOR.read_text().replace('title = "Death at', "title = \"Death at [link='\\\"]"))
     ref, _ = file_case(story)
     save_game(SavedGame(ref, 0), saves)
     write_save(saves / "generated-tampered.json", case={"kind": "generated", "seed": 1, "difficulty": "[/]"})
@@ -367,7 +367,7 @@ async def test_the_start_screen_survives_markup_in_names_and_special_files(reade
         assert isinstance(app.screen, StartScreen)
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert any('Resume file-x[link="]y-' in label for label in labels), labels
+        assert any("Resume Death at [link='\"] Ashcombe Manor (saved" in label for label in labels), labels
         for name in ("generated-tampered.json", "marks.json", "fifo.json", "zero.json"):
             assert f"{name}: unreadable save" in labels
         await pilot.press("ctrl+q")

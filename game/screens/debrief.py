@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from game.cases import CaseRef
 from game.match import Match
+from game.saves import Options
 from game.scoring import SOLVE, WRONG, Score
 from game.widgets import culprit_chart
 from model.verdicts import named_suspect
@@ -18,12 +21,13 @@ from model.verdicts import named_suspect
 class DebriefScreen(Screen):
     BINDINGS = [
         Binding("p", "play_again", "Play again"),
+        Binding("c", "choose", "Another case"),
         Binding("q,escape", "app.quit", "Quit"),
     ]
 
-    def __init__(self, match: Match) -> None:
+    def __init__(self, match: Match, case: CaseRef, options: Options) -> None:
         super().__init__()
-        self.match = match
+        self.match, self.case, self.options = match, case, options
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -33,6 +37,7 @@ class DebriefScreen(Screen):
             yield Static(self.explanation(), id="explanation")
             with Horizontal(id="debrief-buttons"):
                 yield Button("Play again (p)", id="again", variant="primary")
+                yield Button("Another case (c)", id="choose")
                 yield Button("Quit (q)", id="quit")
         yield Footer()
 
@@ -114,17 +119,19 @@ class DebriefScreen(Screen):
             text.append(said + "\n", style="italic")
         return text
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "again":
-            self.action_play_again()
-        else:
-            self.app.exit()
-
+    @on(Button.Pressed, "#again")
     def action_play_again(self) -> None:
-        from game.screens.start import StartScreen
+        """The same case from its first word, with the same options."""
+        self.app.pop_screen()
+        self.app.play(self.case, self.match.story, self.options)  # type: ignore[attr-defined]
 
-        self.app.switch_screen(StartScreen())
+    @on(Button.Pressed, "#choose")
+    def action_choose(self) -> None:
+        self.app.pop_screen()  # the start screen lies beneath
+
+    @on(Button.Pressed, "#quit")
+    def quit_pressed(self) -> None:
+        self.app.exit()
 
 
 def itemised(score: Score) -> str:

@@ -249,7 +249,7 @@ class PlayScreen(Screen):
         from game.screens.debrief import DebriefScreen
 
         (saves_folder() / f"{self.case.save_name}.json").unlink(missing_ok=True)
-        self.app.switch_screen(DebriefScreen(self.match))
+        self.app.switch_screen(DebriefScreen(self.match, self.case, self.options))
 
     def action_notebook(self) -> None:
         self.app.push_screen(NotebookScreen(self.match), lambda _: self.refresh_table())

@@ -14,7 +14,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.cases import CaseRef, bundled_mysteries, load_case
-from game.saves import SaveError, list_saves, load_save
+from game.saves import SavedGame, SaveError, list_saves, load_save
+from story import StoryError
 
 
 class StartScreen(Screen):
@@ -38,7 +39,8 @@ class StartScreen(Screen):
         for name in bundled_mysteries():
             try:
                 story = load_case(CaseRef("bundled", name=name))
-            except Exception:  # a damaged install: leave it out rather than fail the whole screen
+            except (StoryError, ValueError, OSError) as exc:  # a damaged install: say so, and offer the rest
+                entries.append(Option(Text(f"{name}: cannot be played ({exc})", style="red"), disabled=True))
                 continue
             label = Text.assemble((story.title, "bold"), f"  {len(story.suspects)} suspects, {len(story.clues)} clues")
             entries.append(Option(label, id=f"bundled:{name}"))
@@ -55,8 +57,8 @@ class StartScreen(Screen):
                 entries.append(Option(Text(f"{path.name}: unreadable save", style="red"), id=f"save:{path}"))
                 continue
             when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d %b %H:%M")
-            # A save's name comes from a file name or a save's fields: plain Text, never markup.
-            entries.append(Option(Text(f"Resume {saved.case.save_name} (saved {when})"), id=f"save:{path}"))
+            # A save's title comes from a story file or a save's fields: plain Text, never markup.
+            entries.append(Option(Text(f"Resume {saved_title(saved)} (saved {when})"), id=f"save:{path}"))
         return entries
 
     def on_mount(self) -> None:
@@ -72,3 +74,15 @@ class StartScreen(Screen):
             app.begin(CaseRef("generated", seed=random.randrange(1_000_000), difficulty=value))  # type: ignore[attr-defined]
         elif kind == "save":
             app.resume_from(value)  # type: ignore[attr-defined]
+
+
+def saved_title(saved: SavedGame) -> str:
+    """A save as a player knows it: the story's title (and the difficulty of a generated case); its file name
+    when the story cannot be read any more (resuming then says why)."""
+    try:
+        title = load_case(saved.case).title
+    except (StoryError, ValueError, OSError):
+        return saved.case.save_name
+    if saved.case.kind == "generated":
+        return f"{title} (generated, {saved.case.difficulty}, case {saved.case.seed})"
+    return title
