@@ -354,7 +354,7 @@ def test_a_save_records_the_story_file_resolved(tmp_path: Path, monkeypatch: pyt
 async def test_the_start_screen_survives_markup_in_names_and_special_files(readers, tmp_path: Path) -> None:
     saves = tmp_path / "home" / "saves"  # the private saves folder of tests/conftest.py
     story = tmp_path / 'x[link="]y.toml'
-    story.write_text(MANOR.read_text().replace('title = "Death at', "title = \"Death at [link='\\\"]"))
+    story.write_text(MANOR.read_text().replace('title = "Death at', 'title = "Death at [link=\'\\"]'))
     ref, _ = file_case(story)
     save_game(SavedGame(ref, 0), saves)
     write_save(saves / "generated-tampered.json", case={"kind": "generated", "seed": 1, "difficulty": "[/]"})
