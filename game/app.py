@@ -9,9 +9,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from game.campaign import RUNGS, CampaignError, case_for, load_progress, progress_path
 from game.cases import CaseRef, load_case
 from game.match import Match
-from game.saves import Options, SavedGame, SaveError, load_save, replay
+from game.saves import Options, SavedGame, SaveError, load_save, replay, saves_folder
 from game.scoring import Modes
 from game.screens.dialogs import HelpScreen
 from game.screens.play import PlayScreen
@@ -34,17 +35,22 @@ class WhodunitApp(App):
         saved: SavedGame | None = None,
         options: Options | None = None,
         autoplay: bool = True,
+        campaign: bool = False,
     ) -> None:
         super().__init__()
         self.partner, self.rival = partner, rival
         self.autoplay = autoplay  # False: games start paused (tests and screenshots)
         self.first_case, self.first_save = case, saved
         self.options = options or Options()
+        self.start_campaign = campaign  # begin with the campaign's next case
 
     def on_mount(self) -> None:
         if self.first_save is not None:
             self.push_screen(StartScreen())
             self.resume(self.first_save)
+        elif self.start_campaign:
+            self.push_screen(StartScreen())
+            self.play_campaign()
         elif self.first_case is not None:
             self.push_screen(StartScreen())
             ref, story = self.first_case
@@ -60,9 +66,33 @@ class WhodunitApp(App):
             return
         self.play(ref, story, self.options)
 
-    def play(self, ref: CaseRef, story: Story, options: Options, match: Match | None = None) -> None:
+    def play(
+        self,
+        ref: CaseRef,
+        story: Story,
+        options: Options,
+        match: Match | None = None,
+        campaign_rung: int | None = None,
+    ) -> None:
         match = match or Match(story, self.partner, self.rival, Modes(options.hard, options.short_memory))
-        self.push_screen(PlayScreen(match, ref, options, paused=not self.autoplay))
+        self.push_screen(PlayScreen(match, ref, options, paused=not self.autoplay, campaign_rung=campaign_rung))
+
+    def play_campaign(self) -> None:
+        """The next case of the campaign: the current rung's next attempt, or the top rung's once all are passed."""
+        try:
+            progress = load_progress(progress_path(saves_folder()))
+        except CampaignError as exc:
+            self.notify(f"Cannot open the campaign: {exc}", severity="error", timeout=10, markup=False)
+            return
+        rung = min(progress.rung, len(RUNGS) - 1)
+        ref = case_for(progress, rung)
+        try:
+            story = load_case(ref)
+        except (StoryError, ValueError, OSError) as exc:
+            self.notify(f"Cannot open that case: {exc}", severity="error", markup=False)
+            return
+        self.notify(RUNGS[rung].teaches, title=f"Rung {rung + 1}: {RUNGS[rung].title}", timeout=12, markup=False)
+        self.play(ref, story, self.options, campaign_rung=rung)
 
     def resume_from(self, path: str) -> None:
         try:
@@ -77,7 +107,7 @@ class WhodunitApp(App):
         except (StoryError, ValueError, OSError, SaveError) as exc:
             self.notify(f"Cannot resume that game: {exc}", severity="error", timeout=10, markup=False)
             return
-        self.play(saved.case, story, saved.options, match)
+        self.play(saved.case, story, saved.options, match, saved.campaign_rung)
 
     def action_quit_game(self) -> None:
         """Quit, saving the game in play if there is one (its own q does the same), wherever the player is."""

@@ -148,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("story", nargs="?", type=Path, metavar="STORY.toml", help="a story file to play")
     play.add_argument("--generated", action="store_true", help="play a freshly generated case")
+    play.add_argument(
+        "--campaign", action="store_true", help="play the campaign's next case, up the ladder of difficulty"
+    )
     play.add_argument("--seed", type=int, help="with --generated: the case's seed (default: random)")
     play.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="with --generated")
     play.add_argument("--resume", action="store_true", help="resume the saved game (of this case, or the latest)")
@@ -250,8 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_train(args, console, shlex.join(["whodunit", *(argv if argv is not None else sys.argv[1:])]))
         if args.command == "play":
-            if args.story is not None and args.generated:
-                console.print("[red]whodunit play: give a story file or --generated, not both[/]")
+            if (args.story is not None) + args.generated + args.campaign > 1:
+                console.print("[red]whodunit play: give one of a story file, --generated and --campaign[/]")
                 return 2
             from game.play_command import run_play
 

@@ -69,7 +69,7 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
         return 1
     from game.app import WhodunitApp
 
-    app = WhodunitApp(partner, rival, case=case, saved=saved, options=options)
+    app = WhodunitApp(partner, rival, case=case, saved=saved, options=options, campaign=args.campaign and not saved)
     app.run()
     return app.return_code or 0
 

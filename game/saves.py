@@ -17,6 +17,7 @@ from typing import Any
 
 from platformdirs import user_data_path
 
+from game.campaign import RUNGS
 from game.cases import CaseRef
 from game.match import Match
 from game.scoring import Modes
@@ -51,6 +52,7 @@ class SavedGame:
     options: Options = Options()
     saved_at: str = ""
     modes: Modes | None = None  # the handicaps still earning their bonus; None: those of `options`
+    campaign_rung: int | None = None  # the campaign's rung this case was played for (game.campaign)
 
     @property
     def scored_modes(self) -> Modes:
@@ -80,6 +82,7 @@ def save_game(game: SavedGame, folder: Path | None = None) -> Path:
         "notes": {str(suspect): note for suspect, note in game.notes.items()},
         "options": {"hard": game.options.hard, "short_memory": game.options.short_memory, "speed": game.options.speed},
         "scored_modes": {"hard": game.scored_modes.hard, "short_memory": game.scored_modes.short_memory},
+        "campaign_rung": game.campaign_rung,
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     # ASCII with escapes: a note from a stranger's save may hold a lone surrogate, which UTF-8 cannot encode
@@ -184,7 +187,10 @@ def _checked(path: Path, document: Any) -> SavedGame:
     saved_at = document.get("saved_at", "")
     if not isinstance(saved_at, str):
         raise fail("saved_at", "expected a time as text")
-    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at, modes)
+    rung = document.get("campaign_rung")
+    if rung is not None and (not _is_int(rung) or not 0 <= rung < len(RUNGS)):
+        raise fail("campaign_rung", f"expected null or a rung of the campaign, 0 to {len(RUNGS) - 1}")
+    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at, modes, rung)
 
 
 def _is_int(value: object) -> bool:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from game.campaign import RUNGS, CampaignStep
 from game.cases import CaseRef
 from game.match import Match
 from game.saves import Options
@@ -22,20 +23,26 @@ class DebriefScreen(Screen):
     BINDINGS = [
         Binding("p", "play_again", "Play again"),
         Binding("c", "choose", "Another case"),
+        Binding("n", "next_in_campaign", "Campaign: next case", show=False),
         Binding("q,escape", "app.quit", "Quit"),
     ]
 
-    def __init__(self, match: Match, case: CaseRef, options: Options) -> None:
+    def __init__(self, match: Match, case: CaseRef, options: Options, climbed: CampaignStep | None = None) -> None:
         super().__init__()
         self.match, self.case, self.options = match, case, options
+        self.climbed = climbed  # the campaign's step, when this case was one of its rungs
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="debrief"):
             yield Static(self.verdict(), id="verdict")
+            if self.climbed is not None:
+                yield Static(campaign_text(self.climbed), id="campaign")
             yield Static(id="chart")
             yield Static(self.explanation(), id="explanation")
             with Horizontal(id="debrief-buttons"):
+                if self.climbed is not None:
+                    yield Button("Campaign: next case (n)", id="next", variant="success")
                 yield Button("Play again (p)", id="again", variant="primary")
                 yield Button("Another case (c)", id="choose")
                 yield Button("Quit (q)", id="quit")
@@ -125,6 +132,12 @@ class DebriefScreen(Screen):
         self.app.pop_screen()
         self.app.play(self.case, self.match.story, self.options)  # type: ignore[attr-defined]
 
+    @on(Button.Pressed, "#next")
+    def action_next_in_campaign(self) -> None:
+        if self.climbed is not None:
+            self.app.pop_screen()
+            self.app.play_campaign()  # type: ignore[attr-defined]
+
     @on(Button.Pressed, "#choose")
     def action_choose(self) -> None:
         self.app.pop_screen()  # the start screen lies beneath
@@ -148,3 +161,18 @@ def itemised(score: Score) -> str:
     if score.wrong:
         parts.append(f"{score.wrong} wrong -{WRONG * score.wrong}")
     return ", ".join(parts) or "nothing"
+
+
+def campaign_text(step: CampaignStep) -> Text:
+    """What this case did for the climb, and what comes next."""
+    rung, progress = RUNGS[step.rung], step.progress
+    text = Text(f"Campaign, rung {step.rung + 1} of {len(RUNGS)}: {rung.title}. ", style="bold")
+    if not step.solved:
+        text.append("Not solved: the next case (n) is another one of this rung.")
+    elif progress.finished:
+        text.append("Passed: you have climbed the whole ladder. n plays another case of the top rung.")
+    else:
+        following = RUNGS[progress.rung]
+        text.append(f"Passed. Next (n): rung {progress.rung + 1}, {following.title}. ")
+        text.append(following.teaches, style="italic")
+    return text

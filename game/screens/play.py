@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
+from game.campaign import RUNGS, CampaignError, CampaignStep, load_progress, progress_path, record, save_progress
 from game.cases import CaseRef
 from game.match import Match
 from game.saves import Options, SavedGame, save_game, saves_folder
@@ -40,11 +41,14 @@ class PlayScreen(Screen):
         Binding("q", "quit_game", "Quit"),
     ]
 
-    def __init__(self, match: Match, case: CaseRef, options: Options, paused: bool = False) -> None:
+    def __init__(
+        self, match: Match, case: CaseRef, options: Options, paused: bool = False, campaign_rung: int | None = None
+    ) -> None:
         super().__init__()
         self.match = match
         self.case = case
         self.options = options
+        self.campaign_rung = campaign_rung
         self.paused = paused
         self.gate_slot: int | None = None  # None: follow the partner's favourite
         self.timer: Timer | None = None
@@ -68,6 +72,9 @@ class PlayScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = self.match.story.title
+        if self.campaign_rung is not None:
+            rung = RUNGS[self.campaign_rung]
+            self.query_one("#story").border_title = f"Campaign, rung {self.campaign_rung + 1}: {rung.title}"
         self.start_timer()
         self.refresh_table()
 
@@ -249,7 +256,19 @@ class PlayScreen(Screen):
         from game.screens.debrief import DebriefScreen
 
         (saves_folder() / f"{self.case.save_name}.json").unlink(missing_ok=True)
-        self.app.switch_screen(DebriefScreen(self.match, self.case, self.options))
+        climbed = self.record_campaign(self.campaign_rung) if self.campaign_rung is not None else None
+        self.app.switch_screen(DebriefScreen(self.match, self.case, self.options, climbed))
+
+    def record_campaign(self, rung: int) -> CampaignStep | None:
+        """Write this case's result into the campaign's progress; None (and a message) if it cannot be."""
+        match, path = self.match, progress_path(saves_folder())
+        try:
+            after = record(load_progress(path), rung, match.player_solved, match.score.total, match.won_race)
+            save_progress(after, path)
+        except (CampaignError, OSError) as exc:
+            self.notify(f"Could not record the campaign: {exc}", severity="error", timeout=10, markup=False)
+            return None
+        return CampaignStep(rung, match.player_solved, after)
 
     def action_notebook(self) -> None:
         self.app.push_screen(NotebookScreen(self.match), lambda _: self.refresh_table())
@@ -288,7 +307,14 @@ class PlayScreen(Screen):
         match = self.match
         moves = tuple((a.suspect, a.at) for a in match.accusations if a.by == "player")
         return SavedGame(
-            self.case, match.position, moves, dict(match.marks), dict(match.notes), self.options, modes=match.modes
+            self.case,
+            match.position,
+            moves,
+            dict(match.marks),
+            dict(match.notes),
+            self.options,
+            modes=match.modes,
+            campaign_rung=self.campaign_rung,
         )
 
     def action_save(self) -> None:

@@ -13,8 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.campaign import RUNGS, CampaignError, load_progress, progress_path
 from game.cases import CaseRef, bundled_mysteries, load_case
-from game.saves import SavedGame, SaveError, list_saves, load_save
+from game.saves import SavedGame, SaveError, list_saves, load_save, saves_folder
 from story import StoryError
 
 
@@ -35,7 +36,7 @@ class StartScreen(Screen):
         yield Footer()
 
     def options(self) -> list[Option | None]:
-        entries: list[Option | None] = []
+        entries: list[Option | None] = [campaign_entry(), None]
         for name in bundled_mysteries():
             try:
                 story = load_case(CaseRef("bundled", name=name))
@@ -68,7 +69,9 @@ class StartScreen(Screen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         kind, _, value = (event.option.id or "").partition(":")
         app = self.app
-        if kind == "bundled":
+        if kind == "campaign":
+            app.play_campaign()  # type: ignore[attr-defined]
+        elif kind == "bundled":
             app.begin(CaseRef("bundled", name=value))  # type: ignore[attr-defined]
         elif kind == "generated":
             app.begin(CaseRef("generated", seed=random.randrange(1_000_000), difficulty=value))  # type: ignore[attr-defined]
@@ -86,3 +89,17 @@ def saved_title(saved: SavedGame) -> str:
     if saved.case.kind == "generated":
         return f"{title} (generated, {saved.case.difficulty}, case {saved.case.seed})"
     return title
+
+
+def campaign_entry() -> Option:
+    """The campaign, where the player stands on it."""
+    try:
+        progress = load_progress(progress_path(saves_folder()))
+    except CampaignError as exc:
+        return Option(Text(f"Campaign: {exc}", style="red"), disabled=True)
+    if progress.finished:
+        label = Text.assemble(("Campaign", "bold"), f": all {len(RUNGS)} rungs climbed; play the top rung again")
+    else:
+        rung = RUNGS[progress.rung]
+        label = Text.assemble(("Campaign", "bold"), f": rung {progress.rung + 1} of {len(RUNGS)}, {rung.title}")
+    return Option(label, id="campaign:")

@@ -1,0 +1,91 @@
+"""The campaign: the ladder's rules, its progress file, and a climb through the UI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from game.app import WhodunitApp
+from game.campaign import RUNGS, CampaignError, Progress, case_for, load_progress, progress_path, record, save_progress
+from game.saves import SavedGame, load_save, save_game, saves_folder
+from game.screens.debrief import DebriefScreen
+from game.screens.play import PlayScreen
+
+
+def test_a_failed_rung_is_tried_again_on_another_case_and_a_solved_one_leads_up() -> None:
+    progress = Progress()
+    first = case_for(progress)
+    assert progress.rung == 0 and first.difficulty == RUNGS[0].difficulty == "tiny"
+    assert case_for(progress) == first  # the same ladder for everyone
+    failed = record(progress, 0, solved=False, score=-60, won_race=False)
+    assert failed.rung == 0 and case_for(failed) != first
+    passed = record(failed, 0, solved=True, score=150, won_race=True)
+    assert passed.rung == 1 and case_for(passed).difficulty == RUNGS[1].difficulty
+    assert passed.records[0].best == 150 and passed.records[0].beat_rival and passed.records[0].attempts == 2
+    climbed = Progress()
+    for rung in range(len(RUNGS)):
+        climbed = record(climbed, rung, solved=True, score=100, won_race=False)
+    assert climbed.finished
+
+
+def test_progress_survives_a_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "campaign.json"
+    assert load_progress(path) == Progress()  # none yet: a fresh climb
+    progress = record(record(Progress(), 0, True, 210, True), 1, False, -60, False)
+    save_progress(progress, path)
+    assert load_progress(path) == progress
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{oops", "not the campaign's progress"),
+        ('{"format": "other"}', 'expected "format": "whodunit-campaign/1"'),
+        ('{"format": "whodunit-campaign/1", "rungs": 3}', "rungs: expected a list"),
+        ('{"format": "whodunit-campaign/1", "rungs": [{"attempts": -1}]}', r"rungs\[0\]: expected attempts"),
+        ('{"format": "whodunit-campaign/1", "rungs": [{"attempts": 1, "passed": "yes"}]}', r"rungs\[0\]"),
+        ('{"format": "whodunit-campaign/1", "rungs": [{"attempts": 1, "best": 1.5}]}', r"rungs\[0\]"),
+    ],
+)
+def test_a_bad_progress_file_is_refused_with_where_and_what(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "campaign.json"
+    path.write_text(content)
+    with pytest.raises(CampaignError, match=message) as caught:
+        load_progress(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_save_remembers_its_rung_and_refuses_one_that_is_not(tmp_path: Path) -> None:
+    ref = case_for(Progress())
+    path = save_game(SavedGame(ref, 5, campaign_rung=0), tmp_path)
+    assert load_save(path).campaign_rung == 0
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps({**document, "campaign_rung": len(RUNGS)}))
+    with pytest.raises(Exception, match="campaign_rung: expected null or a rung"):
+        load_save(path)
+
+
+async def test_climbing_from_the_start_screen(readers) -> None:
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one(OptionList)
+        assert "Campaign: rung 1 of" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayScreen) and screen.campaign_rung == 0
+        assert len(screen.match.story.suspects) == 3  # the first rung's short cases
+        while not screen.match.told_all:
+            screen.match.advance()
+        await pilot.press("a", str(screen.match.story.culprit + 1))
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert "Passed. Next (n): rung 2" in str(app.screen.query_one("#campaign", Static).render())
+        assert load_progress(progress_path(saves_folder())).rung == 1
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.campaign_rung == 1
+        assert app.screen.match.story.difficulty == RUNGS[1].difficulty
