@@ -179,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", default=[], metavar="KNOB=VALUE", dest="knobs", help="override a generator knob"
     )
     evaluate.add_argument("--json", action="store_true", help='print one JSON object {"models": {...}}')
+    evaluate.add_argument(
+        "--ladder",
+        action="store_true",
+        help="final accuracy on every rung (tiny, easy, default, hard, long) and by facts held at once; "
+        "--cases is then per rung",
+    )
     return parser
 
 

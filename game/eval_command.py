@@ -46,6 +46,8 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
         console.print(Text(f"whodunit eval: {exc}", style="red"))
         return 2
     seed = EVAL_RUN_SEED if args.seed is None else args.seed
+    if args.ladder:
+        return run_ladder(checkpoints, args.cases, seed, args.json, console)
     for name, checkpoint in checkpoints.items():
         if checkpoint.meta.get("training", {}).get("seed") == seed:
             warning = f"warning: {name} was trained on run seed {seed}: these cases are not held out"
@@ -102,6 +104,50 @@ def distance_plot(results: dict[str, dict], key: str, title: str) -> Text:
             value = dict(metrics.get(key, [])).get(band)
             if value is None:
                 continue
+            filled = round(value * BAR)
+            text.append(f"{name:>10} ")
+            text.append("█" * filled, style=STYLES.get(name.split(":")[0]))
+            text.append("·" * (BAR - filled), style="dim")
+            text.append(f" {value:.2f}\n")
+    return text
+
+
+def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_json: bool, console: Console) -> int:
+    """`eval --ladder`: each reader's final accuracy on every rung, and by facts held at once."""
+    from model.ladder import LADDER, by_facts_held, climb
+    from story.generator import generate_cases
+
+    rungs = climb(checkpoints, {rung: list(generate_cases(seed, cases, rung)) for rung in LADDER})
+    bands = by_facts_held(rungs)
+    if as_json:
+        document = {
+            "rungs": {rung.difficulty: {"cases": rung.cases, "accuracy": rung.accuracy} for rung in rungs},
+            "by_facts_held": {band: {"cases": count, "accuracy": accuracy} for band, count, accuracy in bands},
+        }
+        sys.stdout.write(json.dumps(document, indent=1) + "\n")
+        return 0
+    names = list(rungs[0].accuracy)
+    table = Table(title=f"final accuracy up the ladder ({cases} cases a rung, run seed {seed})", title_justify="left")
+    table.add_column("rung")
+    table.add_column("facts held", justify="right", style="dim")
+    for name in names:
+        table.add_column(Text(name), justify="right", style=STYLES.get(name.split(":")[0]))
+    for rung in rungs:
+        held = sorted(rung.held)
+        table.add_row(rung.difficulty, f"{held[len(held) // 2]}", *(f"{rung.accuracy[name]:.3f}" for name in names))
+    console.print(table)
+    console.print(Text("(facts held: the median case's most facts a perfect memory holds at once)", style="dim"))
+    console.print(ladder_plot([(rung.difficulty, rung.accuracy) for rung in rungs], "final accuracy by rung"))
+    console.print(ladder_plot([(band, accuracy) for band, _, accuracy in bands], "final accuracy by facts held"))
+    return 0
+
+
+def ladder_plot(rows: list[tuple[str, dict[str, float]]], title: str) -> Text:
+    """One block of bars per row (a rung, or a band of facts held), one bar per reader."""
+    text = Text(f"\n{title}\n", style="bold")
+    for label, accuracy in rows:
+        text.append(f"{label:>8}\n", style="dim")
+        for name, value in accuracy.items():
             filled = round(value * BAR)
             text.append(f"{name:>10} ")
             text.append("█" * filled, style=STYLES.get(name.split(":")[0]))
