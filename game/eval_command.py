@@ -94,16 +94,22 @@ def headline_table(results: dict[str, dict]) -> Table:
 
 def distance_plot(results: dict[str, dict], key: str, title: str) -> Text:
     """A grouped horizontal bar chart: one block per distance band, one bar per reader."""
-    text = Text(f"\n{title}\n", style="bold")
     bands = next((metrics[key] for metrics in results.values() if key in metrics), [])
     counts = dict(zip((band for band, _ in bands), next(iter(results.values())).get(f"{key}_cases", []), strict=False))
+    rows = []
     for band, _ in bands:
         suffix = f"  ({counts[band]} cases)" if band in counts else ""
-        text.append(f"{band:>8} words{suffix}\n", style="dim")
-        for name, metrics in results.items():
-            value = dict(metrics.get(key, [])).get(band)
-            if value is None:
-                continue
+        values = {name: dict(metrics.get(key, [])).get(band) for name, metrics in results.items()}
+        rows.append((f"{band:>8} words{suffix}", {name: value for name, value in values.items() if value is not None}))
+    return bar_chart(rows, title)
+
+
+def bar_chart(rows: list[tuple[str, dict[str, float]]], title: str) -> Text:
+    """One block of bars per row (a band, a rung), one bar per reader, each in its reader's colour."""
+    text = Text(f"\n{title}\n", style="bold")
+    for label, values in rows:
+        text.append(f"{label:>8}\n", style="dim")
+        for name, value in values.items():
             filled = round(value * BAR)
             text.append(f"{name:>10} ")
             text.append("█" * filled, style=STYLES.get(name.split(":")[0]))
@@ -137,20 +143,6 @@ def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_jso
         table.add_row(rung.difficulty, f"{held[len(held) // 2]}", *(f"{rung.accuracy[name]:.3f}" for name in names))
     console.print(table)
     console.print(Text("(facts held: the median case's most facts a perfect memory holds at once)", style="dim"))
-    console.print(ladder_plot([(rung.difficulty, rung.accuracy) for rung in rungs], "final accuracy by rung"))
-    console.print(ladder_plot([(band, accuracy) for band, _, accuracy in bands], "final accuracy by facts held"))
+    console.print(bar_chart([(rung.difficulty, rung.accuracy) for rung in rungs], "final accuracy by rung"))
+    console.print(bar_chart([(band, accuracy) for band, _, accuracy in bands], "final accuracy by facts held"))
     return 0
-
-
-def ladder_plot(rows: list[tuple[str, dict[str, float]]], title: str) -> Text:
-    """One block of bars per row (a rung, or a band of facts held), one bar per reader."""
-    text = Text(f"\n{title}\n", style="bold")
-    for label, accuracy in rows:
-        text.append(f"{label:>8}\n", style="dim")
-        for name, value in accuracy.items():
-            filled = round(value * BAR)
-            text.append(f"{name:>10} ")
-            text.append("█" * filled, style=STYLES.get(name.split(":")[0]))
-            text.append("·" * (BAR - filled), style="dim")
-            text.append(f" {value:.2f}\n")
-    return text
