@@ -68,7 +68,7 @@ class SuspectCard(Static):
 
     def render_view(self) -> RenderableType:
         view = self.view
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # wrapped at word boundaries: a trait cut short ("smokes ciga…") may hide the deciding one
         text.append(f"{view.slot + 1} {view.name}", style="bold")
         text.append(f", the {view.role}", style="dim")
         if view.mark:

@@ -316,6 +316,40 @@ def test_snapshot_of_the_debrief(readers, snap_compare, size) -> None:
     assert snap_compare(manor_app(readers), run_before=solve, terminal_size=size)
 
 
+def eight_suspects_app(readers) -> WhodunitApp:
+    ref = CaseRef("generated", seed=0, difficulty="long")
+    story = load_case(ref)
+    assert len(story.suspects) == 8
+    return WhodunitApp(*readers, case=(ref, story), autoplay=False)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+def test_snapshot_of_eight_suspects_following_the_last(readers, snap_compare, size) -> None:
+    async def ten_clues_then_the_last_card(pilot) -> None:
+        await pilot.press(*"f" * 11)
+        pilot.app.screen.gate_slot = 0
+        await pilot.press(*["left_square_bracket"])  # from the first suspect back round to the eighth
+
+    assert snap_compare(eight_suspects_app(readers), run_before=ten_clues_then_the_last_card, terminal_size=size)
+
+
+async def test_at_80x24_every_card_of_eight_is_reachable_and_the_dialog_lists_all(readers) -> None:
+    app = eight_suspects_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await pilot.press(*"f" * 11)
+        cards = screen.query_one("#cards")
+        for slot in range(8):
+            screen.gate_slot = (slot - 1) % 8
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            card = screen.query_one(f"#card-{slot}")
+            assert cards.region.contains_region(card.region) or card.region.height > cards.region.height, slot
+        await pilot.press("a")
+        options = app.screen.query_one("#suspects", OptionList)
+        assert options.option_count == 8
+
+
 async def test_a_stray_space_in_the_accusation_dialog_accuses_nobody(readers) -> None:
     app = manor_app(readers)
     async with app.run_test() as pilot:

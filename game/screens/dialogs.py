@@ -129,7 +129,8 @@ Hard mode adds {HARD_BONUS:.0%} and short memory {SHORT_MEMORY_BONUS:.0%} to the
 space      pause or resume the narration         +  -     faster, slower
 f / enter  finish the current clue               a        accuse
 n          notebook: clues so far, marks, notes  g        gate view (the partner's LSTM gates)
-[ ]        gate view: previous / next suspect    h        hard mode: hide the partner's bars
+[ ]        follow the previous / next suspect: their card comes into view, the gate view follows them
+h          hard mode: hide the partner's bars
 m          short memory: keep only the last clues in view
 s          save (quitting saves too)             q        quit, from any screen
 Ctrl+P     command palette                       ?  F1    this help

@@ -278,9 +278,12 @@ class PlayScreen(Screen):
         self.refresh_table()
 
     def action_gate_suspect(self, direction: int) -> None:
+        """Follow the previous or next suspect, bringing their card into view: with a large cast in a small
+        window, [ and ] reach every card from the keyboard."""
         cast = len(self.match.story.suspects)
         self.gate_slot = (self.followed_slot + direction) % cast
         self.refresh_table()
+        self.query_one(f"#card-{self.gate_slot}", SuspectCard).scroll_visible(animate=False)
 
     def on_suspect_card_selected(self, message: SuspectCard.Selected) -> None:
         self.gate_slot = None if self.gate_slot == message.slot else message.slot
