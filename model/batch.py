@@ -1,7 +1,8 @@
 """Padded batches of suspect readings: every case read once per suspect, one row per reading.
 
 Rows are right-padded with `<pad>` (id 0); a one-directional reader's outputs at real tokens do not depend on
-the padding after them, so the losses and metrics simply mask it (packing was slower here: shared/NOTES-ML.md).
+the padding after them, so the losses and metrics simply mask it (packing with pack_padded_sequence was slower on
+2 CPU cores: 45 against 36 ms a step).
 """
 
 from __future__ import annotations

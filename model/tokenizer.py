@@ -10,7 +10,6 @@ This module is pure Python (no torch), so the game's numpy reader tokenizes exac
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -143,14 +142,6 @@ class Vocabulary:
     def view_table(self, slot: int) -> tuple[int, ...]:
         """id -> id as suspect `slot` reads it: its slot token is SELF, every other suspect's is OTHER."""
         return self._views[slot]  # type: ignore[attr-defined]
-
-    def view_ids(self, ids: Iterable[int], slot: int) -> list[int]:
-        """`ids` as suspect `slot` reads them."""
-        table = self.view_table(slot)
-        return [table[i] for i in ids]
-
-    def to_json(self) -> str:
-        return json.dumps(list(self.words), ensure_ascii=False)
 
     @classmethod
     def from_words(cls, words: Iterable[str], lemmas: bool = False) -> Vocabulary:

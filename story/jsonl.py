@@ -6,7 +6,6 @@ it goes through the same shape check and oracle as a story file, with problems p
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path as FilePath
@@ -33,25 +32,26 @@ def read_jsonl(path: FilePath | str) -> Iterator[Story]:
         binary = open_regular(path)  # a FIFO or a device would block or never end
     except OSError as exc:
         raise StoryError([Problem(source, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
-    with io.TextIOWrapper(binary, encoding="utf-8") as handle:
-        try:
-            number = 0
-            while text := handle.readline(MAX_FILE_BYTES + 1):  # a line is read up to the cap, never past it
-                number += 1
-                if len(text) > MAX_FILE_BYTES:
-                    raise StoryError([Problem(source, number, 1, "record is too long for a story")])
-                if not text.strip():
-                    continue
-                try:
-                    data = json.loads(text)
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    column = getattr(exc, "colno", 1)
-                    reason = getattr(exc, "msg", "nested too deeply")
-                    raise StoryError([Problem(source, number, column, f"not valid JSON: {reason}")]) from None
-                story = parse_story_data(data, source, number)
-                errors = [f for f in analyze(story).findings if f.severity == "error"]
-                if errors:
-                    raise StoryError([Problem(source, number, 1, f"clue {f.clue + 1}: {f.message}") for f in errors])
-                yield story
-        except UnicodeDecodeError:
-            raise StoryError([Problem(source, 1, 1, "the file is not UTF-8 text")]) from None
+    with binary:
+        number = 0
+        while raw := binary.readline(MAX_FILE_BYTES + 1):  # bytes, as the cap counts them; never read past it
+            number += 1
+            if len(raw) > MAX_FILE_BYTES:
+                raise StoryError([Problem(source, number, 1, "record is too long for a story")])
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise StoryError([Problem(source, number, 1, "the line is not UTF-8 text")]) from None
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                column = getattr(exc, "colno", 1)
+                reason = getattr(exc, "msg", "nested too deeply")
+                raise StoryError([Problem(source, number, column, f"not valid JSON: {reason}")]) from None
+            story = parse_story_data(data, source, number)
+            errors = [f for f in analyze(story).findings if f.severity == "error"]
+            if errors:
+                raise StoryError([Problem(source, number, 1, f"clue {f.clue + 1}: {f.message}") for f in errors])
+            yield story

@@ -37,10 +37,6 @@ class Clearance:
     trait: str | None = None  # for reason "trait": which trait differs
     words: int = 0  # memory distance in words from the end of latent_clue to the end of clue
 
-    @property
-    def clues_back(self) -> int:
-        return self.clue - self.latent_clue
-
     def explain(self, story: Story) -> str:
         who = story.suspects[self.suspect].name
         if self.reason == "alibi":

@@ -48,3 +48,20 @@ def test_an_unsound_record_is_refused(tmp_path: Path) -> None:
     path = write_lines(tmp_path / "cases.jsonl", [json.dumps(data)])
     with pytest.raises(StoryError, match=r"cases\.jsonl:1:1: error: clue \d+: "):
         list(read_jsonl(path))
+
+
+def test_the_record_cap_counts_bytes_and_a_bad_line_is_located(tmp_path: Path, monkeypatch) -> None:
+    import story.jsonl
+
+    good = story_to_json(next(generate_cases(1, 1, "tiny")))
+    cap = len(good.encode()) + 10
+    monkeypatch.setattr(story.jsonl, "MAX_FILE_BYTES", cap)
+    wide = json.dumps({"title": "é" * (cap // 2 + 10)}, ensure_ascii=False)  # under the cap in characters only
+    assert len(wide) < cap < len(wide.encode())
+    path = write_lines(tmp_path / "cases.jsonl", [good, wide])
+    with pytest.raises(StoryError, match=r"cases\.jsonl:2:1: error: record is too long for a story"):
+        list(read_jsonl(path))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(good.encode() + b"\n\xff\xfe\n")
+    with pytest.raises(StoryError, match=r"broken\.jsonl:2:1: error: the line is not UTF-8 text"):
+        list(read_jsonl(broken))

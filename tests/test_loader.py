@@ -25,9 +25,6 @@ MANOR = Path(story.__file__).parent / "mysteries" / "manor.toml"
 
 _HEADER = re.compile(r"^# (expect|warn): (\d+):(\d+): (.+)$")
 
-# Invalid fixtures whose expectation says what the loader should do, not what it does today.
-KNOWN_BUGS: dict[str, str] = {}
-
 
 def _expectations(path: Path, kind: str) -> list[tuple[int, int, str]]:
     found = []
@@ -60,8 +57,7 @@ def _unmatched(
 
 
 def _param(path: Path) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[path.name])] if path.name in KNOWN_BUGS else []
-    return pytest.param(path, id=path.stem, marks=marks)
+    return pytest.param(path, id=path.stem)
 
 
 # --- fixture folders ---------------------------------------------------------------------------------------------
@@ -70,7 +66,6 @@ def _param(path: Path) -> object:
 def test_fixture_folders_are_populated() -> None:
     assert len(VALID) >= 3
     assert len(INVALID) >= 25
-    assert set(KNOWN_BUGS) <= {path.name for path in INVALID}
     for path in INVALID:
         assert _expectations(path, "expect"), f"{path.name} has no '# expect:' line"
 

@@ -90,7 +90,7 @@ def test_trait_stated_before_evidence() -> None:
     assert analysis.decided_at == 4
     assert analysis.deciding == (cleo,)
     assert analysis.memory_distance == 29
-    assert cleo.clues_back == 4
+    assert cleo.clue - cleo.latent_clue == 4
     assert analysis.steps[0].posterior(3) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
     assert analysis.steps[3].posterior(3) == (0.5, 0.0, 0.5)
     assert analysis.steps[4].posterior(3) == (1.0, 0.0, 0.0)

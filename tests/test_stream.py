@@ -26,7 +26,7 @@ def test_streaming_matches_torch_to_1e5_on_random_cases(kind: str) -> None:
     for story in stories:
         cast = len(story.suspects)
         ids = vocabulary.encode(read_story(story).tokens)
-        views = torch.tensor([vocabulary.view_ids(ids, slot) for slot in range(cast)])[None]  # (1, K, T)
+        views = torch.tensor([[vocabulary.view_table(slot)[i] for i in ids] for slot in range(cast)])[None]  # (1, K, T)
         with torch.no_grad():
             possible, _ = model(views)
             expected = cast_distribution(possible, torch.tensor([cast]))[0].double().numpy()  # (T, K)
@@ -60,7 +60,7 @@ def test_lstm_gates_are_those_of_torchs_cell() -> None:
     h = c = torch.zeros(cast, 6)
     for token in read_story(stories[0]).tokens[:40]:
         step = stream.step(token)
-        ids = torch.tensor([vocabulary.view_ids(vocabulary.encode([token]), slot)[0] for slot in range(cast)])
+        ids = torch.tensor([vocabulary.view_table(slot)[vocabulary.encode([token])[0]] for slot in range(cast)])
         with torch.no_grad():
             h, c = cell(model.embed(ids), (h, c))
         np.testing.assert_allclose(step.gates["cell"], c.double().numpy(), atol=1e-5)
