@@ -14,6 +14,8 @@ from game.cases import CaseRef, load_case
 from game.match import Match
 from game.saves import Options, SavedGame, SaveError, list_saves, load_save, replay, save_game
 from model.checkpoint import Checkpoint
+from model.readout import TRAITS, UNKNOWN_CLASS
+from story.traits import CATALOGUE
 
 MANOR = CaseRef("bundled", name="manor.toml")
 
@@ -168,3 +170,21 @@ def test_an_oversized_save_is_refused_unread(tmp_path: Path) -> None:
     path.write_text(" " * (300 * 1024))
     with pytest.raises(SaveError, match="too large"):
         load_save(path)
+
+
+def test_a_memory_is_checked_against_what_the_clues_said(match: Match) -> None:
+    while not match.told_all:
+        match.advance()
+    slot, trait, value = match.analysis.steps[-1].stated[0]  # something the story did say
+    classes = CATALOGUE[trait].generated_values
+    other = next(v for v in classes if v != value)
+    readout = np.zeros_like(match.partner.readout)
+    readout[..., UNKNOWN_CLASS] = 1.0
+    index = TRAITS.index(trait)
+    readout[slot, index, UNKNOWN_CLASS], readout[slot, index, classes.index(value)] = 0.0, 1.0
+    neighbour = (slot + 1) % len(match.story.suspects)
+    readout[neighbour, index, UNKNOWN_CLASS], readout[neighbour, index, classes.index(other)] = 0.0, 1.0
+    match.partner.readout = readout
+    assert match.checked_memories(match.partner, slot) == ((CATALOGUE[trait].describe(value), True),)
+    said_of_neighbour = (neighbour, trait, other) in match.analysis.steps[-1].stated
+    assert match.checked_memories(match.partner, neighbour) == ((CATALOGUE[trait].describe(other), said_of_neighbour),)

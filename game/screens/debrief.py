@@ -100,7 +100,8 @@ class DebriefScreen(Screen):
     def explanation(self) -> Text:
         match = self.match
         analysis, story = match.analysis, match.story
-        text = Text("\nWhat decided it\n", style="bold")
+        text = memories_text(match)
+        text.append("\nWhat decided it\n", style="bold")
         if analysis.decided_at is None:
             text.append("The clues never narrowed it to one suspect.\n")
             return text
@@ -175,4 +176,25 @@ def campaign_text(step: CampaignStep) -> Text:
         following = RUNGS[progress.rung]
         text.append(f"Passed. Next (n): rung {progress.rung + 1}, {following.title}. ")
         text.append(following.teaches, style="italic")
+    return text
+
+
+def memories_text(match: Match) -> Text:
+    """What each reader held about each suspect at the end, every memory marked true or false against the clues."""
+    text = Text("\nWhat they remembered at the end\n", style="bold")
+    lines = 0
+    for slot, suspect in enumerate(match.story.suspects):
+        for detective, style in ((match.partner, "green"), (match.rival, "magenta")):
+            checked = match.checked_memories(detective, slot)
+            if not checked:
+                continue
+            lines += 1
+            text.append(f"  {suspect.name}, by the {detective.name}: ", style=style)
+            for index, (phrase, true) in enumerate(checked):
+                text.append(", " if index else "")
+                text.append(phrase)
+                text.append(" ✓" if true else " ✗ never said", style="green" if true else "red")
+            text.append("\n")
+    if not lines:
+        text.append("  Neither reader held any trait with confidence.\n", style="dim")
     return text
