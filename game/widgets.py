@@ -12,6 +12,7 @@ from textual.widgets import Static
 from game.match import GateColumn
 
 BAR_WIDTH = 10
+FORGET_DROP = 0.1  # a fall in the mean forget gate from one word to the next that the gate view marks
 
 
 def bar(probability: float, style: str, width: int = BAR_WIDTH) -> Text:
@@ -107,20 +108,34 @@ class GateStrip(Static):
                 break
             kept.insert(0, column)
             used += size
-        text = Text(f"LSTM gates while reading for {name}\n", style="bold")
+        text = Text(f"LSTM gates while reading for {name}", style="bold")
+        text.append("   dark: closed (0) ", style="dim")
+        for value in (0.0, 0.25, 0.5, 0.75, 1.0):
+            text.append("  ", style=gate_style(value))
+        text.append(" bright: open (1)\n", style="dim")
         for gate in ("input", "forget", "output"):
             text.append(f"{gate:>7} ")
             for column in kept:
-                value = getattr(column, gate)
-                size = min(len(column.word), 10)
-                shade = int(40 + value * 215)
-                text.append(" " * size, style=f"on rgb({shade // 3},{shade // 2},{shade})")
+                text.append(" " * min(len(column.word), 10), style=gate_style(getattr(column, gate)))
                 text.append(" ")
             text.append("\n")
+        drops = [
+            index > 0 and kept[index - 1].forget - column.forget >= FORGET_DROP for index, column in enumerate(kept)
+        ]
         text.append(" " * label)
-        for column in kept:
-            text.append(column.word[:10] + " ", style="dim")
+        for column, dropped in zip(kept, drops, strict=True):
+            text.append(column.word[:10] + " ", style="bold yellow" if dropped else "dim")
+        text.append("\n" + " " * label)
+        for column, dropped in zip(kept, drops, strict=True):
+            size = min(len(column.word), 10) + 1
+            text.append(("▲ forgets" if dropped else "")[: size - 1].ljust(size), style="yellow")
         self.update(text)
+
+
+def gate_style(value: float) -> str:
+    """A gate's activity as a shade of blue: dark when closed, bright when open."""
+    shade = int(40 + max(0.0, min(1.0, value)) * 215)
+    return f"on rgb({shade // 3},{shade // 2},{shade})"
 
 
 def culprit_chart(curves: dict[str, list[float]], clue_marks: dict[int, str], width: int, height: int = 10) -> Text:
