@@ -138,35 +138,34 @@ def gate_style(value: float) -> str:
     return f"on rgb({shade // 3},{shade // 2},{shade})"
 
 
-def culprit_chart(curves: dict[str, list[float]], clue_marks: dict[int, str], width: int, height: int = 10) -> Text:
-    """P(culprit) per clue for each reader, as a dot chart; `clue_marks` labels clues (decided, lost it)."""
-    styles = {"partner": "green", "rival": "magenta", "oracle": "cyan"}
-    symbols = {"partner": "●", "rival": "◆", "oracle": "·"}
-    points = max(len(values) for values in curves.values()) if curves else 0
+READER_COLOURS = {"partner": "green", "rival": "magenta", "oracle": "cyan"}  # as the cards' bars
+
+
+def culprit_chart(curves: dict[str, list[float]], decided: int | None, lost: int | None, width: int) -> Text:
+    """Each reader's probability on the culprit after every clue (1-based on the x axis), drawn by plotext with
+    labelled axes and a legend; a yellow line at the clue that decided the case, a red one where the rival lost
+    it. plotext is imported here, so that the game starts without it."""
+    import plotext as plt
+
+    points = max((len(values) for values in curves.values()), default=0)
     if points == 0:
         return Text("nothing told yet", style="dim")
-    step = max(1, -(-points // max(width - 6, 1)))
-    columns = list(range(0, points, step))
-    grid: list[list[tuple[str, str]]] = [[(" ", "")] * len(columns) for _ in range(height)]
-    for name in ("oracle", "rival", "partner"):  # partner drawn last: on top
-        for x, index in enumerate(columns):
-            values = curves.get(name, [])
-            if index < len(values):
-                y = height - 1 - min(height - 1, int(values[index] * (height - 1) + 0.5))
-                grid[y][x] = (symbols[name], styles[name])
-    text = Text()
-    for row, cells in enumerate(grid):
-        label = "1.0 " if row == 0 else "0.5 " if row == (height - 1) // 2 else "0.0 " if row == height - 1 else "    "
-        text.append(label, style="dim")
-        for symbol, style in cells:
-            text.append(symbol, style=style)
-        text.append("\n")
-    marks = [" "] * len(columns)
-    for clue, symbol in clue_marks.items():
-        if 0 <= clue // step < len(marks):
-            marks[clue // step] = symbol
-    text.append("    " + "".join(marks) + "\n", style="bold yellow")
-    text.append("    clue 1" + " " * max(0, len(columns) - 14) + f"clue {points}\n", style="dim")
-    for name in ("partner", "rival", "oracle"):
-        text.append(f"  {symbols[name]} {name}", style=styles[name])
-    return text
+    plt.clf()
+    plt.plotsize(max(width, 40), 16)
+    plt.theme("clear")
+    clues = list(range(1, points + 1))
+    for name in ("oracle", "rival", "partner"):  # the partner drawn last: on top
+        values = curves.get(name, [])
+        if values:
+            marker = "dot" if name == "oracle" else "braille"
+            plt.plot(clues[: len(values)], values, label=name, color=READER_COLOURS[name], marker=marker)
+    if decided is not None:
+        plt.vline(decided + 1, "yellow")
+    if lost is not None:
+        plt.vline(lost + 1, "red")
+    step = max(1, -(-points // 8))
+    plt.xticks(list(range(1, points + 1, step)))  # whole clues, not 5.5
+    plt.ylim(0, 1)
+    plt.xlabel("clue")
+    plt.ylabel("P(culprit)")
+    return Text.from_ansi(plt.build())

@@ -60,18 +60,15 @@ class DebriefScreen(Screen):
         curves = match.culprit_curves()
         ends = [end for end in match.word_clue_ends() if end <= match.position]
         per_clue = {name: [float(values[end - 1]) for end in ends] for name, values in curves.items()}
-        marks = {}
-        if match.analysis.decided_at is not None and match.analysis.decided_at < len(ends):
-            marks[match.analysis.decided_at] = "▲"
+        decided = match.analysis.decided_at
+        decided = decided if decided is not None and decided < len(ends) else None
         lost = match.rival_lost_it()
-        if lost is not None and lost < len(ends):
-            marks[lost] = "✗"
-        width = max(self.size.width - 6, 30)
+        lost = lost if lost is not None and lost < len(ends) else None
         chart = Text("Probability on the true culprit after each clue\n", style="bold")
-        chart.append_text(culprit_chart(per_clue, marks, width))
-        chart.append("\n  ▲ the clue that decided the case", style="yellow")
+        chart.append_text(culprit_chart(per_clue, decided, lost, max(self.size.width - 6, 40)))
+        chart.append("\n  │ yellow: the clue that decided the case", style="yellow")
         if lost is not None:
-            chart.append("   ✗ where the rival lost it", style="yellow")
+            chart.append("   │ red: where the rival lost it", style="red")
         self.query_one("#chart", Static).update(chart)
 
     def verdict(self) -> Text:
