@@ -17,7 +17,7 @@ import time
 CHILD = """
 import sys
 from game.cases import CaseRef, load_case
-from game.play_command import seat_reader
+from commands.play import seat_reader
 from game.app import WhodunitApp
 partner, rival = seat_reader({partner!r}, "lstm"), seat_reader({rival!r}, "rnn")
 ref = CaseRef("bundled", name="manor.toml")

@@ -18,8 +18,8 @@ import statistics
 import sys
 import time
 
+from commands.play import seat_reader
 from game.match import Match
-from game.play_command import seat_reader
 from game.strategies import CLUE_IGNORING, READING, STRATEGIES, Outcome, play, trace
 from story.generator import generate_case
 

@@ -10,9 +10,9 @@ import pytest
 from textual.widgets import OptionList, Static
 
 import game.match
+from commands.cli import main
 from game.app import WhodunitApp
 from game.cases import CaseRef, file_case, load_case
-from game.cli import main
 from game.saves import SavedGame, list_saves, load_save, save_game
 from game.screens.debrief import DebriefScreen
 from game.screens.dialogs import AccuseDialog

@@ -30,9 +30,9 @@ from safetensors.numpy import load as load_tensors
 from safetensors.numpy import save as save_tensors
 from textual.widgets import OptionList
 
+from commands.cli import main
 from game.app import WhodunitApp
 from game.cases import file_case
-from game.cli import main
 from game.saves import SavedGame, SaveError, load_save, save_game
 from game.scoring import Modes
 from game.screens.start import StartScreen
@@ -487,7 +487,7 @@ def test_generate_refuses_an_out_of_the_wrong_kind(tmp_path: Path, capsys: pytes
 
 def test_generate_stopped_by_a_signal_leaves_no_hidden_file(tmp_path: Path) -> None:
     out = tmp_path / "many.jsonl"
-    command = [sys.executable, "-m", "game.cli", "generate", "--count", "1000000", "--out", str(out)]
+    command = [sys.executable, "-m", "commands.cli", "generate", "--count", "1000000", "--out", str(out)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".many.jsonl.*")) and time.monotonic() < deadline:

@@ -23,7 +23,7 @@ def modules_loaded_by(code: str) -> set[str]:
         "import story, story.generator, story.writer, story.oracle, story.loader, story.grammar, story.jsonl",
         "import model.tokenizer, model.stream, model.readout, model.checkpoint, model.metrics, model.targets",
         "import model.shipped, game.match, game.saves, game.cases",
-        "from game.cli import main; main(['check', 'story/mysteries/manor.toml'])",
+        "from commands.cli import main; main(['check', 'story/mysteries/manor.toml'])",
     ],
 )
 def test_story_engine_tokenizer_and_story_commands_load_neither_torch_nor_textual(code: str) -> None:
@@ -33,7 +33,7 @@ def test_story_engine_tokenizer_and_story_commands_load_neither_torch_nor_textua
 
 
 def test_the_game_loads_textual_but_never_torch() -> None:
-    loaded = modules_loaded_by("import game.app, game.play_command, game.screens.debrief")
+    loaded = modules_loaded_by("import game.app, commands.play, game.screens.debrief")
     assert "textual" in loaded
     assert "torch" not in loaded
 
@@ -55,8 +55,8 @@ def test_the_import_contracts_in_pyproject_are_kept() -> None:
 def test_an_import_that_breaks_a_contract_is_caught(tmp_path: Path) -> None:
     """The contracts can fail: `train` loads torch, so naming it among the game's modules breaks one."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    broken = text.replace('    "game.curves_command",\n', '    "game.curves_command",\n    "game.train_command",\n')
+    broken = text.replace('    "commands.curves",\n', '    "commands.curves",\n    "commands.train",\n')
     assert broken != text
     (tmp_path / "pyproject.toml").write_text(broken, encoding="utf-8")
     result = lint_imports(tmp_path / "pyproject.toml")
-    assert result.returncode == 1 and "The game never loads torch BROKEN" in result.stdout
+    assert result.returncode == 1 and "never load torch BROKEN" in result.stdout

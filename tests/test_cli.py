@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import main
+from commands.cli import main
 from story import check_file
 from story.jsonl import read_jsonl
 

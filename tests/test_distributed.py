@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 import torch.multiprocessing as mp
 
-import game.train_command
+import commands.train
 import model.objective
-from game.cli import main
+from commands.cli import main
 from model.checkpoint import load_checkpoint
 from model.recipe import TRAIN_PRESETS
 from model.train import train
@@ -120,7 +120,7 @@ def test_a_batch_that_does_not_split_is_refused_by_every_rank_and_said_once(
     monkeypatch.setenv("RANK", str(rank))
     monkeypatch.setenv("LOCAL_RANK", str(rank))
     monkeypatch.setenv("WORLD_SIZE", "3")
-    monkeypatch.setattr(game.train_command, "REFUSAL_GRACE_S", 0.0)
+    monkeypatch.setattr(commands.train, "REFUSAL_GRACE_S", 0.0)
     code = main(["train", "--preset", "tiny", "--steps", "2", "--out", str(tmp_path / "out")])
     said = capsys.readouterr().out
     assert code == 2
@@ -132,7 +132,7 @@ def test_a_batch_that_does_not_split_is_refused_by_every_rank_and_said_once(
 def test_torchrun_reports_the_refusal_of_rank_0_as_the_root_cause(tmp_path: Path) -> None:
     """torchrun adds its own ChildFailedError report to any failure; the message and rank 0's code come first."""
     torchrun = shutil.which("torchrun", path=os.path.dirname(sys.executable))
-    command = [torchrun, "--standalone", "--nproc_per_node=3", "-m", "game.cli", "train", "--preset", "tiny"]
+    command = [torchrun, "--standalone", "--nproc_per_node=3", "-m", "commands.cli", "train", "--preset", "tiny"]
     done = subprocess.run(
         [*command, "--out", str(tmp_path / "out")],
         capture_output=True,

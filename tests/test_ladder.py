@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from game.cli import main
+from commands.cli import main
 from model.ladder import LADDER, by_facts_held, climb, facts_held
 from story import analyze, load_story
 from story.generator import generate_cases

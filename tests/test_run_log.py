@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import main
+from commands.cli import main
 from model.recipe import TRAIN_PRESETS
 from model.run_log import LOG, RunLogError, TrainRows, encode_rows, read_rows
 from model.train import train
@@ -59,7 +59,7 @@ def test_a_finished_run_resumed_does_not_log_its_last_validation_twice(tmp_path:
 
 def test_a_run_killed_with_sigkill_and_resumed_has_every_row_once(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "game.cli", "train", "--preset", "tiny", "--steps", "240"]
+    command = [sys.executable, "-m", "commands.cli", "train", "--preset", "tiny", "--steps", "240"]
     command += ["--checkpoint-every", "40", "--set", "eval_cases=10", "--out", str(out)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
@@ -105,7 +105,7 @@ def test_a_damaged_log_is_named_with_its_line(tmp_path: Path) -> None:
 
 
 def test_train_prints_plain_lines_without_control_characters_when_not_a_terminal(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "game.cli", "train", "--preset", "tiny", "--steps", "10"]
+    command = [sys.executable, "-m", "commands.cli", "train", "--preset", "tiny", "--steps", "10"]
     command += ["--checkpoint-every", "5", "--set", "eval_cases=8", "--out", str(tmp_path / "run")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
     assert not [c for c in result.stdout if ord(c) < 32 and c != "\n"], repr(result.stdout)

@@ -59,7 +59,7 @@ def serving(home: Path) -> Iterator[tuple[int, list[str]]]:
     started must have ended with it. Yields the port and, once stopped, what the server printed."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "game.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "commands.cli", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -94,8 +94,10 @@ def serving(home: Path) -> Iterator[tuple[int, list[str]]]:
 
 def test_serve_plays_a_game_per_tab_on_localhost_and_stops_cleanly(tmp_path: Path) -> None:
     with serving(tmp_path) as (port, printed):
-        # The start screen (the title, the bundled mysteries), then, after enter, the first one's suspects.
-        seen = asyncio.run(screen_text(port, "\r", [b"Harrowgate", b"Agatha, the architect", b"Mabel, the nurse"]))
+        # The start screen (the title, the bundled mysteries), then, after down (past the campaign) and enter, the
+        # first bundled mystery's suspects.
+        keys = "\x1b[B\r"
+        seen = asyncio.run(screen_text(port, keys, [b"Harrowgate", b"Agatha, the architect", b"Mabel, the nurse"]))
         assert b"whodunit" in seen and b"Ashcombe" in seen and b"Mabel, the nurse" in seen
     assert f"http://127.0.0.1:{port}" in printed[0]
 
@@ -131,6 +133,7 @@ def test_the_game_in_headless_chromium(tmp_path: Path) -> None:
         page.goto(f"http://127.0.0.1:{port}/")
         page.wait_for_function("window.whodunitScreen().includes('Harrowgate')", timeout=60_000)
         page.focus(".xterm-helper-textarea")  # keys go to the terminal, as a player's do after a click
+        page.keyboard.press("ArrowDown")  # past the campaign, to the first bundled mystery
         page.keyboard.press("Enter")
         page.wait_for_function("window.whodunitScreen().includes('Mabel, the nurse')", timeout=60_000)
         screen = re.sub(r"\x1b\[[0-9;?$]*[A-Za-z]|\x1b\][^\x07]*\x07", "", page.evaluate("window.whodunitScreen()"))
@@ -143,7 +146,7 @@ def test_the_game_in_headless_chromium(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
-    from game.cli import main
+    from commands.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--port", "70000"])
@@ -151,8 +154,8 @@ def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_serve_tells_a_bad_story_file_before_serving(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from game.cli import main
-    from game.serve_command import play_command
+    from commands.cli import main
+    from commands.serve import play_command
 
     (tmp_path / "bad.toml").write_text("title = [")
     assert main(["serve", str(tmp_path / "bad.toml")]) == 1
@@ -164,8 +167,8 @@ def test_serve_tells_a_bad_story_file_before_serving(tmp_path: Path, capsys: pyt
 def test_serve_on_a_taken_port_says_so_and_a_wildcard_host_gets_an_address_browsers_can_use(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from game.cli import main
-    from game.serve_command import page_address
+    from commands.cli import main
+    from commands.serve import page_address
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -148,7 +148,7 @@ def test_fuzz_campaign_saves(tmp_path: Path, document: object) -> None:
 
 
 def test_a_training_run_killed_at_any_moment_resumes_to_the_same_weights(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "game.cli", "train", "--model", "lstm", "--preset", "tiny", "--steps", "160"]
+    command = [sys.executable, "-m", "commands.cli", "train", "--model", "lstm", "--preset", "tiny", "--steps", "160"]
     subprocess.run([*command, "--out", str(tmp_path / "whole")], check=True, capture_output=True)
     victim = subprocess.Popen(
         [*command, "--out", str(tmp_path / "cut")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.cli import main
+from commands.cli import main
 from model.checkpoint import CheckpointError, load_checkpoint
 from model.stream import StreamingReader
 from model.tokenizer import read_story

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from game.check_report import verdict_line
+from commands.check import verdict_line
 from model.verdicts import NAMING_MARGIN, StoryVerdict, named_suspect
 from story import Clue, Story, Suspect
 

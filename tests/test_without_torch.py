@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run the command line in a process where `import torch` fails, as in an install without the train extra.
 WITHOUT_TORCH = (
-    "import sys; sys.modules['torch'] = None; from game.cli import main; raise SystemExit(main(sys.argv[1:]))"
+    "import sys; sys.modules['torch'] = None; from commands.cli import main; raise SystemExit(main(sys.argv[1:]))"
 )
 
 

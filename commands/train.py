@@ -1,17 +1,20 @@
-"""`whodunit train`: one reader, a live display (game/train_display.py), a checkpoint folder with the run's
+"""`whodunit train`: one reader, a live display (commands/train_display.py), a checkpoint folder with the run's
 metrics log. (Imports torch: training needs it.)"""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import tempfile
 import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
-from game.train_display import TrainingDisplay, validation_line
+from commands import arguments
+from commands.train_display import TrainingDisplay, validation_line
 
 CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
 REFUSAL_GRACE_S = 2.0  # under torchrun, how long a rank that refuses silently waits before it exits
@@ -125,3 +128,58 @@ def writable(out: Path) -> None:
             pass
     except OSError as exc:
         raise OutFolderError(f"cannot write checkpoints into {out}: {exc.strerror or exc}") from None
+
+
+# Training's extra, with torch's CPU build first: from PyPI alone, pip would fetch the multi-gigabyte CUDA build.
+TORCH_INSTALL = (
+    "pip install torch --index-url https://download.pytorch.org/whl/cpu && pip install 'whodunit[train]' "
+    "(torch's CPU build first)"
+)
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from story.generator import DIFFICULTIES
+
+    train = commands.add_parser(
+        "train",
+        help="train a reader (the LSTM partner or the RNN rival) on generated cases",
+        description="Train a reader on generated cases; see docs/training.md and docs/model.md.",
+    )
+    train.add_argument("--model", choices=("lstm", "rnn"), default="lstm", help="which reader (default lstm)")
+    train.add_argument("--preset", choices=("default", "tiny"), default="default", help="recipe preset")
+    train.add_argument("--steps", type=arguments.positive, help="optimisation steps (default: the preset's)")
+    train.add_argument("--minutes", type=arguments.positive_float, help="wall-clock cap; stops early with a checkpoint")
+    train.add_argument("--seed", type=arguments.seed, default=0, help="training run seed (cases and initial weights)")
+    train.add_argument(
+        "--difficulty", choices=DIFFICULTIES, help="train along the curriculum up to this preset (default: default)"
+    )
+    train.add_argument(
+        "--cases", type=arguments.positive, help="train on a fixed pool of this many cases, not fresh ones"
+    )
+    train.add_argument("--epochs", type=arguments.positive, help="with --cases or --data: stop after this many passes")
+    train.add_argument("--data", type=Path, metavar="FILE", help="train on the cases of a `whodunit generate` JSONL")
+    train.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), help="where to train (default cpu; auto: cuda if there is one)"
+    )
+    arguments.add_knobs(
+        train,
+        "override a recipe knob of TrainConfig (model/recipe.py), e.g. --set truncate=50 "
+        "--set 'levels=tiny easy default'",
+    )
+    train.add_argument(
+        "--checkpoint-every",
+        type=arguments.positive,
+        metavar="N",
+        help="validate and write a checkpoint every N steps (default: the preset's; tiny 200, default 250)",
+    )
+    train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
+    train.add_argument("--out", type=Path, required=True, help="checkpoint folder")
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    from model.evaluate import torch_available
+
+    if not torch_available():
+        console.print(f"[red]whodunit train needs torch[/]: {escape(TORCH_INSTALL)}")
+        return 1
+    return run_train(args, console, shlex.join(["whodunit", *argv]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -207,3 +208,23 @@ def trace_table(checked: CheckedStory) -> Table:
         facts = "; ".join(describe_fact(fact, story) for fact in clue.facts)
         table.add_row(str(index + 1), Text(clue.text), Text(facts), still)
     return table
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser(
+        "check",
+        help="validate story files and prove each case solvable",
+        description="Validate story files: every problem located as file:line:col, the "
+        "logic proved sound, and where the case is decided.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="story files (.toml)")
+    check.add_argument("--trace", action="store_true", help="show who is still possible after every clue")
+    check.add_argument(
+        "--readers",
+        action="store_true",
+        help="show each reader's belief after every clue, the words they do not know, and when the rival accuses",
+    )
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    return run_check(args.files, console, trace=args.trace, readers=args.readers)

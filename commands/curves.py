@@ -10,6 +10,7 @@ Reads only the runs' metrics.jsonl and reader.json (no torch).
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 from dataclasses import dataclass
@@ -168,3 +169,19 @@ def run_curves(runs: list[Path], console: Console, png: Path | None = None, svg:
             return refuse(f"cannot write {png}: {exc.strerror or exc}", 1)
         console.print(Text(f"wrote {png}"))
     return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    curves = commands.add_parser(
+        "curves",
+        help="draw the learning curves of training runs from their metrics logs",
+        description="Draw validation accuracy by step and the memory curve (read-out recall by distance) of "
+        "one or more training runs, side by side: give the partner's and the rival's runs to see the gap.",
+    )
+    curves.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="a run folder (`whodunit train --out`)")
+    curves.add_argument("--png", type=Path, metavar="FILE", help="also save the plot as a PNG (needs matplotlib)")
+    curves.add_argument("--svg", type=Path, metavar="FILE", help="also save the terminal picture as an SVG")
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    return run_curves(args.runs, console, args.png, args.svg)

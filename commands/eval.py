@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from commands import arguments
 from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from model.shipped import KINDS, load_shipped
 
@@ -146,3 +147,36 @@ def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_jso
     console.print(bar_chart([(rung.difficulty, rung.accuracy) for rung in rungs], "final accuracy by rung"))
     console.print(bar_chart([(band, accuracy) for band, _, accuracy in bands], "final accuracy by facts held"))
     return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from story.generator import DIFFICULTIES
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure the readers against the logic oracle on held-out cases",
+        description="Run the LSTM, the RNN and the oracle on the same held-out cases and report accuracy, "
+        "calibration, distance to the oracle and memory by distance (metrics: docs/model.md).",
+    )
+    evaluate.add_argument(
+        "--checkpoint",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="a checkpoint folder (repeatable; default: the bundled LSTM and RNN)",
+    )
+    evaluate.add_argument("--cases", type=arguments.positive, default=500, help="how many cases (default 500)")
+    evaluate.add_argument("--seed", type=int, help="run seed of the cases (default: one no training run uses)")
+    evaluate.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="preset (default: default)")
+    arguments.add_knobs(evaluate, "override a generator knob")
+    evaluate.add_argument("--json", action="store_true", help='print one JSON object {"models": {...}}')
+    evaluate.add_argument(
+        "--ladder",
+        action="store_true",
+        help="final accuracy on every rung (tiny, easy, default, hard, long) and by facts held at once; "
+        "--cases is then per rung",
+    )
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    return run_eval(args, console)

@@ -8,6 +8,7 @@ binds to localhost unless told otherwise; there is no login, so anyone who can r
 
 from __future__ import annotations
 
+import argparse
 import shlex
 import socket
 import sys
@@ -16,12 +17,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from commands import arguments
+
 SERVE_INSTALL = "pip install 'whodunit[serve]'"
 
 
 def play_command(story: Path | None = None) -> str:
     """The shell command textual-serve runs for each browser tab: this Python's `whodunit play` (on `story`)."""
-    return shlex.join([sys.executable, "-m", "game.cli", "play", *([str(story.resolve())] if story else [])])
+    return shlex.join([sys.executable, "-m", "commands.cli", "play", *([str(story.resolve())] if story else [])])
 
 
 def run_serve(host: str, port: int, console: Console, story: Path | None = None, public_url: str | None = None) -> int:
@@ -61,3 +64,27 @@ def page_address(host: str, port: int) -> str:
     if host in ("0.0.0.0", "::", ""):
         host = socket.gethostname()
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the game to web browsers (a game per tab)",
+        description="Serve the game to web browsers with textual-serve: each tab that opens the page plays its own "
+        "game, from the start screen. Binds to localhost unless --host says otherwise.",
+    )
+    serve.add_argument(
+        "story", nargs="?", type=Path, metavar="STORY.toml", help="a story file every tab plays (default: start screen)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=arguments.port, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, if not http://HOST:PORT (behind a proxy; default for --host 0.0.0.0: "
+        "this machine's name)",
+    )
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    return run_serve(args.host, args.port, console, args.story, args.public_url)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from commands import arguments
 from story.atomic import atomic_writer, write_atomic
 from story.data import Story
 from story.generator import PRESETS, configure, generate_cases, parse_knobs
@@ -112,3 +113,31 @@ def _write_toml(out: Path, cases: Iterator[Story], count: int, label: str) -> No
         )
         target = out if single else out / f"case-{index:05d}.toml"
         write_atomic(target, story_to_toml(story, header))
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from story.generator import DIFFICULTIES
+
+    generate = commands.add_parser(
+        "generate",
+        help="generate cases for training and play",
+        description="Generate sound cases, deterministically from a seed.",
+    )
+    generate.add_argument(
+        "--count", type=arguments.count, default=1, help=f"how many cases (default 1, at most {arguments.MAX_COUNT:,})"
+    )
+    generate.add_argument("--seed", type=arguments.seed, default=0, help="run seed; case i uses a seed derived from it")
+    generate.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="preset (default: default)")
+    arguments.add_knobs(generate, "override a generator knob, e.g. --set min_gap=12 --set cast_size=6,7")
+    generate.add_argument(
+        "--format",
+        choices=("jsonl", "toml"),
+        help="jsonl (one case per line) or toml (story files); default: from --out",
+    )
+    generate.add_argument(
+        "--out", type=Path, required=True, help="a .jsonl file, a .toml file (one case), or a folder for .toml files"
+    )
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    return run_generate(args, console)

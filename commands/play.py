@@ -95,3 +95,33 @@ def _saves_of_an_earlier_text(case: CaseRef, saves: list[Path]) -> list[Path]:
         if saved.case.kind == "file" and saved.case.name == case.name and saved.case.sha256 != case.sha256:
             found.append(path)
     return found
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from story.generator import DIFFICULTIES
+
+    play = commands.add_parser(
+        "play",
+        help="play: race the short-memory RNN to name the murderer, with the LSTM as your partner",
+        description="Play a mystery. With no story, a start screen lists the campaign, the bundled mysteries, a "
+        "freshly generated case and saved games.",
+    )
+    play.add_argument("story", nargs="?", type=Path, metavar="STORY.toml", help="a story file to play")
+    play.add_argument("--generated", action="store_true", help="play a freshly generated case")
+    play.add_argument(
+        "--campaign", action="store_true", help="play the campaign's next case, up the ladder of difficulty"
+    )
+    play.add_argument("--seed", type=int, help="with --generated: the case's seed (default: random)")
+    play.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="with --generated")
+    play.add_argument("--resume", action="store_true", help="resume the saved game (of this case, or the latest)")
+    play.add_argument("--hard", action="store_true", help="hard mode: your partner's bars are hidden")
+    play.add_argument("--short-memory", action="store_true", help="the story pane keeps only the last few clues")
+    play.add_argument("--partner", type=Path, metavar="DIR", help="an LSTM checkpoint (default: the bundled one)")
+    play.add_argument("--rival", type=Path, metavar="DIR", help="an RNN checkpoint (default: the bundled one)")
+
+
+def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    if (args.story is not None) + args.generated + args.campaign > 1:
+        console.print("[red]whodunit play: give one of a story file, --generated and --campaign[/]")
+        return 2
+    return run_play(args, console)
