@@ -34,7 +34,8 @@ BAR = 24  # characters for accuracy 1.0
 
 def run_eval(args: argparse.Namespace, console: Console) -> int:
     from model.evaluate import EVAL_RUN_SEED, evaluate
-    from story.generator import PRESETS, configure, generate_cases, parse_knobs
+    from story.generator import PRESETS, configure, generate_cases
+    from story.knobs import parse_knobs
 
     try:
         checkpoints = _checkpoints(args.checkpoint)

@@ -15,7 +15,8 @@ from rich.text import Text
 from commands import arguments
 from story.atomic import atomic_writer, write_atomic
 from story.data import Story
-from story.generator import PRESETS, configure, generate_cases, parse_knobs
+from story.generator import PRESETS, configure, generate_cases
+from story.knobs import parse_knobs
 from story.writer import story_to_json, story_to_toml
 
 PROGRESS_FROM = 500  # show a progress bar from this many cases on

@@ -26,8 +26,8 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     from model.recipe import TRAIN_PRESETS, check_training, configure_training, stored_training, with_overrides
     from model.train import TrainingDiverged, train
     from story import StoryError
-    from story.generator import parse_knobs
     from story.jsonl import read_jsonl
+    from story.knobs import parse_knobs
 
     ranks = launched_ranks()
     speaks = console if ranks.local == 0 else Console(quiet=True)  # under torchrun: one refusal per machine

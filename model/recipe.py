@@ -5,13 +5,13 @@ docs/model.md says how each default was found; a checkpoint stores the whole Tra
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from story.generator import PRESETS, GeneratorConfig, configure, parse_knobs
+from story.generator import PRESETS, GeneratorConfig, configure
+from story.knobs import parse_knobs, unknown_knob
 
 # LSTM-128 and RNN-256 have about the same number of weights (114k and 111k besides the embedding): the rival
 # differs in how it remembers, not in how much room it has.
@@ -146,10 +146,7 @@ def configure_training(base: TrainConfig, overrides: dict[str, str]) -> TrainCon
         if key in FLAGGED:
             raise ValueError(f"set '{key}' with {FLAGGED[key]}, not --set")
         if key not in known:
-            settable = sorted(known - set(FLAGGED))
-            hint = difflib.get_close_matches(key, settable, n=1)
-            suggestion = f"did you mean '{hint[0]}'?" if hint else f"knobs: {', '.join(settable)}"
-            raise ValueError(f"unknown training knob '{key}'; {suggestion}")
+            raise unknown_knob("training", key, known - set(FLAGGED))
         changes[key] = _knob_value(key, getattr(base, key), text)
     return check_training(replace(base, **changes))  # type: ignore[arg-type]
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, fields, replace
 
 from story import grammar
 from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
+from story.knobs import unknown_knob
 from story.mentions import RANKS
 from story.traits import CATALOGUE
 
@@ -638,24 +639,13 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def parse_knobs(texts: list[str]) -> dict[str, str]:
-    """["min_gap=12", "cast_size=6,7"] -> {"min_gap": "12", ...}; ValueError for text without '='."""
-    overrides = {}
-    for text in texts:
-        key, sep, value = text.partition("=")
-        if not sep:
-            raise ValueError(f"--set takes KNOB=VALUE, not '{text}'")
-        overrides[key.strip()] = value.strip()
-    return overrides
-
-
 def configure(base: GeneratorConfig, overrides: dict[str, str]) -> GeneratorConfig:
     """`base` with knobs set from text ("cast_size" -> "5,6", "min_gap" -> "8"); ValueError says what is wrong."""
     known = {field.name: field for field in fields(GeneratorConfig)}
     changes: dict[str, object] = {}
     for key, text in overrides.items():
         if key not in known:
-            raise ValueError(f"unknown generator knob '{key}'; knobs: {', '.join(known)}")
+            raise unknown_knob("generator", key, known)
         current = getattr(base, key)
         try:
             if isinstance(current, tuple):

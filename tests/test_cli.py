@@ -83,7 +83,10 @@ def test_generate_toml_writes_story_files_that_check(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["generate", "--set", "min_gapp=3", "--out", "x.jsonl"], "unknown generator knob 'min_gapp'"),
+        (
+            ["generate", "--set", "min_gapp=3", "--out", "x.jsonl"],
+            "unknown generator knob 'min_gapp'; did you mean 'min_gap'?",
+        ),
         (["generate", "--set", "min_gap", "--out", "x.jsonl"], "--set takes KNOB=VALUE"),
         (["generate", "--format", "toml", "--out", "x.jsonl"], "does not match"),
     ],

@@ -25,7 +25,8 @@ from model.evaluate import EVAL_RUN_SEED, reader_from_checkpoint
 from model.readout import TRAITS, UNKNOWN_CLASS
 from model.shipped import load_shipped
 from model.targets import case_targets
-from story.generator import PRESETS, configure, generate_cases, parse_knobs
+from story.generator import PRESETS, configure, generate_cases
+from story.knobs import parse_knobs
 
 CLUES_PER_ROW = 5
 

@@ -19,7 +19,8 @@ import numpy as np
 from model.evaluate import EVAL_RUN_SEED
 from model.metrics import _band, band_label
 from story import analyze
-from story.generator import PRESETS, configure, generate_cases, parse_knobs
+from story.generator import PRESETS, configure, generate_cases
+from story.knobs import parse_knobs
 from story.oracle import verdict_window
 
 
