@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGED = ("commands", "game", "model", "story", "pyproject.toml", "README.md")  # what setuptools builds the wheel from
+# what setuptools builds the wheel from
+PACKAGED = ("commands", "game", "model", "story", "pyproject.toml", "README.md")
 
 # The game from the installed package, headless: the start screen, then the first bundled mystery's narration.
 HEADLESS_GAME = textwrap.dedent(
