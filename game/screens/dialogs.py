@@ -112,28 +112,35 @@ class NotebookScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+# Paragraphs are single lines, wrapped by the dialog at any width; the keys are one to a line, so that a narrow
+# window never splits the table mid-column.
 HELP = f"""\
 [b]How to play[/b]
-The clues are told word by word. Beside them, two readers say who they think did it:
-[green]your partner[/green], an LSTM that keeps what matters and forgets what no longer applies,
-and [magenta]the rival[/magenta], a plain RNN whose memory is short. It accuses once {RIVAL_THRESHOLD:.0%} sure.
-The partner advises but never accuses. After each bar, the traits that reader remembers being said.
+The clues are told word by word. Beside them, two readers say who they think did it: [green]your partner[/green], \
+an LSTM that keeps what matters and forgets what no longer applies, and [magenta]the rival[/magenta], a plain RNN \
+whose memory is short. It accuses once {RIVAL_THRESHOLD:.0%} sure. The partner advises but never accuses. After \
+each bar, the traits that reader holds with confidence.
 
 [b]Scoring[/b] (the rival is scored the same way)
-Naming the murderer once the clues prove it: {SOLVE}, and up to {SPEED} more for speed, falling to nothing
-{READING_WINDOW} words after the proof. Naming them before the clues prove it is a guess: {GUESS}.
-Naming them before the rival: {RACE} more. Each wrong name: -{WRONG}.
-Hard mode adds {HARD_BONUS:.0%} and short memory {SHORT_MEMORY_BONUS:.0%} to the points won, if kept on all game.
+Naming the murderer once the clues prove it: {SOLVE}, and up to {SPEED} more for speed, falling to nothing \
+{READING_WINDOW} words after the proof. Naming them before the clues prove it is a guess: {GUESS}. Naming them \
+before the rival: {RACE} more. Each wrong name: -{WRONG}. Hard mode adds {HARD_BONUS:.0%} and short memory \
+{SHORT_MEMORY_BONUS:.0%} to the points won, if kept on all game.
 
 [b]Keys[/b]
-space      pause or resume the narration         +  -     faster, slower
-f / enter  finish the current clue               a        accuse
-n          notebook: clues so far, marks, notes  g        gate view (the partner's LSTM gates)
-[ ]        follow the previous / next suspect: their card comes into view, the gate view follows them
+space      pause or resume the narration
+f, enter   finish the current clue
++  -       faster, slower
+a          accuse
+n          notebook: clues so far, marks, notes
+g          gate view: the partner's LSTM gates
+[ ]        follow the previous / next suspect (their card comes into view)
 h          hard mode: hide the partner's bars
 m          short memory: keep only the last clues in view
-s          save (quitting saves too)             q        quit, from any screen
-Ctrl+P     command palette                       ?  F1    this help
+s          save (quitting saves too)
+q          quit, from any screen
+ctrl+p     command palette
+?  F1      this help
 
 Click a suspect's card to follow that suspect in the gate view.
 """
