@@ -129,7 +129,14 @@ def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_jso
     bands = by_facts_held(rungs)
     if as_json:
         document = {
-            "rungs": {rung.difficulty: {"cases": rung.cases, "accuracy": rung.accuracy} for rung in rungs},
+            "rungs": {
+                rung.difficulty: {
+                    "cases": rung.cases,
+                    "accuracy": rung.accuracy,
+                    "writes_by_fifth": rung.writes,
+                }
+                for rung in rungs
+            },
             "by_facts_held": {band: {"cases": count, "accuracy": accuracy} for band, count, accuracy in bands},
         }
         sys.stdout.write(json.dumps(document, indent=1) + "\n")
@@ -145,6 +152,18 @@ def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_jso
         table.add_row(rung.difficulty, f"{held[len(held) // 2]}", *(f"{rung.accuracy[name]:.3f}" for name in names))
     console.print(table)
     console.print(Text("(facts held: the median case's most facts a perfect memory holds at once)", style="dim"))
+    writes = Table(
+        title="write accuracy: read-out right where a statement is made, by fifth of the clues", title_justify="left"
+    )
+    writes.add_column("rung")
+    writes.add_column("reader")
+    for fifth in range(1, 6):
+        writes.add_column(f"{fifth}/5", justify="right")
+    for rung in rungs:
+        for name, parts in rung.writes.items():
+            shown = ("-" if part is None else f"{part:.2f}" for part in parts)
+            writes.add_row(rung.difficulty, Text(name, style=STYLES.get(name.split(":")[0], "")), *shown)
+    console.print(writes)
     console.print(bar_chart([(rung.difficulty, rung.accuracy) for rung in rungs], "final accuracy by rung"))
     console.print(bar_chart([(band, accuracy) for band, _, accuracy in bands], "final accuracy by facts held"))
     return 0

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from model.checkpoint import Checkpoint
 from model.evaluate import checkpoint_traces
-from model.targets import case_targets
+from model.metrics import Trace
+from model.readout import UNKNOWN_CLASS
+from model.targets import CaseTargets, case_targets
 from story import Story, analyze
 from story.oracle import Analysis
 
@@ -36,6 +40,7 @@ class Rung:
     accuracy: dict[str, float]  # reader -> final accuracy; "oracle" included
     held: tuple[int, ...]  # facts held, per case
     correct: dict[str, tuple[bool, ...]]  # reader -> final verdict right, per case
+    writes: dict[str, tuple[float | None, ...]]  # reader -> write accuracy by fifth of the clues (write_accuracy)
 
 
 def climb(checkpoints: dict[str, Checkpoint], rungs: dict[str, list[Story]]) -> list[Rung]:
@@ -43,16 +48,38 @@ def climb(checkpoints: dict[str, Checkpoint], rungs: dict[str, list[Story]]) -> 
     results = []
     for difficulty, stories in rungs.items():
         correct: dict[str, tuple[bool, ...]] = {}
+        writes: dict[str, tuple[float | None, ...]] = {}
         held = tuple(facts_held(analyze(story)) for story in stories)
         for name, checkpoint in checkpoints.items():
             cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
             traces = checkpoint_traces(checkpoint, cases)
+            writes[name] = write_accuracy(cases, traces)
             finals = (trace.probabilities[-1].argmax() for trace in traces)
             correct[name] = tuple(bool(final == case.culprit) for final, case in zip(finals, cases, strict=True))
         correct["oracle"] = tuple(analyze(story).steps[-1].possible == (story.culprit,) for story in stories)
         accuracy = {name: sum(hits) / max(len(hits), 1) for name, hits in correct.items()}  # the oracle: decided
-        results.append(Rung(difficulty, len(stories), accuracy, held, correct))
+        results.append(Rung(difficulty, len(stories), accuracy, held, correct, writes))
     return results
+
+
+def write_accuracy(cases: list[CaseTargets], traces: list[Trace], parts: int = 5) -> tuple[float | None, ...]:
+    """How well a reader writes: its read-out right at the very token where a statement becomes known, by the part
+    (fifth, by default) of the case's clues the statement falls in; None for a part with no statement. A reader
+    that forgets writes well everywhere and loses facts with age; one that drowns writes well only while little
+    has been read (docs/model.md, "The rival")."""
+    right, total = [0] * parts, [0] * parts
+    for case, trace in zip(cases, traces, strict=True):
+        if trace.readout is None:
+            continue
+        clue_of_token = np.searchsorted(np.array(case.clue_ends), np.arange(len(case.ids)), side="right")
+        fresh = np.zeros_like(case.stated, dtype=bool)  # (K, T, traits): a statement known from this token
+        fresh[:, 1:] = (case.stated[:, 1:] != case.stated[:, :-1]) & (case.stated[:, 1:] != UNKNOWN_CLASS)
+        clues = len(case.clue_ends)
+        for slot, token, trait in zip(*np.nonzero(fresh), strict=True):
+            part = min(parts - 1, int(clue_of_token[token]) * parts // clues)
+            right[part] += int(trace.readout[slot, token, trait] == case.stated[slot, token, trait])
+            total[part] += 1
+    return tuple(hits / count if count else None for hits, count in zip(right, total, strict=True))
 
 
 def by_facts_held(rungs: list[Rung]) -> list[tuple[str, int, dict[str, float]]]:

@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from commands.cli import main
-from model.ladder import LADDER, by_facts_held, climb, facts_held
+from model.ladder import LADDER, by_facts_held, climb, facts_held, write_accuracy
+from model.metrics import Trace
+from model.readout import UNKNOWN_CLASS
+from model.targets import case_targets
 from story import analyze, load_story
 from story.generator import generate_cases
 from tests.readers import write_random_checkpoint
@@ -42,6 +47,18 @@ def test_eval_ladder_prints_every_rung(tmp_path: Path, capsys) -> None:
     document = json.loads(capsys.readouterr().out)
     assert list(document["rungs"]) == list(LADDER)
     assert all(rung["accuracy"]["oracle"] == 1.0 for rung in document["rungs"].values())
+    assert all(len(rung["writes_by_fifth"]["lstm"]) == 5 for rung in document["rungs"].values())
     assert main(arguments) == 0
     out = capsys.readouterr().out
-    assert "final accuracy up the ladder" in out and "final accuracy by facts held" in out
+    assert "final accuracy up the ladder" in out and "final accuracy by facts held" in out and "write accuracy" in out
+
+
+def test_write_accuracy_is_the_read_out_at_each_statement_by_fifth_of_the_clues(readers) -> None:
+    stories = list(generate_cases(4, 6, "easy"))
+    cases = [case_targets(story, readers[0].vocabulary) for story in stories]
+    perfect = [Trace(np.zeros((len(c.ids), c.cast_size)), c.stated.copy()) for c in cases]  # reads every statement
+    assert all(part in (1.0, None) for part in write_accuracy(cases, perfect)) and 1.0 in write_accuracy(cases, perfect)
+    blind = [Trace(t.probabilities, np.full_like(t.readout, UNKNOWN_CLASS)) for t in perfect]  # writes nothing
+    assert all(part in (0.0, None) for part in write_accuracy(cases, blind))
+    parts = climb({"lstm": readers[0]}, {"easy": stories})[0].writes["lstm"]
+    assert len(parts) == 5 and all(part is None or 0.0 <= part <= 1.0 for part in parts)
