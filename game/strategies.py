@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from game.match import Match
 from game.scoring import Accusation, Score, score, won_race
 
-READING_LAGS = (0, 20, 60)  # words a reading player takes, after the proof, to accuse
+READING_LAGS = {f"read, {lag} words late": lag for lag in (0, 20, 60)}  # words taken, after the proof, to accuse
 STRATEGIES = (
     "guess at once",  # names suspects in a random order before the first word, until right
     "guess at the end",  # waits for the whole story without reading it, then names one at random
-    *(f"read, {lag} words late" for lag in READING_LAGS),  # names the culprit `lag` words after the proof
+    *READING_LAGS,  # names the culprit that many words after the proof
     "read to the end",  # names the culprit once the whole story is told
     "rival alone",  # the player never names anyone
 )
@@ -73,8 +73,7 @@ def moves(strategy: str, case: CaseTrace, rng: random.Random) -> list[Accusation
         return [Accusation("player", suspect, at, suspect == culprit) for suspect in names]
     if strategy == "read to the end" or case.proved_at is None:
         return [Accusation("player", culprit, case.total, True)]
-    lag = int(strategy.split(", ")[1].split()[0])
-    return [Accusation("player", culprit, min(case.proved_at + lag, case.total), True)]
+    return [Accusation("player", culprit, min(case.proved_at + READING_LAGS[strategy], case.total), True)]
 
 
 def play(strategy: str, case: CaseTrace, rng: random.Random) -> Outcome:
