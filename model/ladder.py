@@ -49,14 +49,20 @@ def climb(checkpoints: dict[str, Checkpoint], rungs: dict[str, list[Story]]) -> 
     for difficulty, stories in rungs.items():
         correct: dict[str, tuple[bool, ...]] = {}
         writes: dict[str, tuple[float | None, ...]] = {}
-        held = tuple(facts_held(analyze(story)) for story in stories)
+        analyses = [analyze(story) for story in stories]  # once per story, shared by every reader
+        held = tuple(facts_held(analysis) for analysis in analyses)
         for name, checkpoint in checkpoints.items():
-            cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
+            cases = [
+                case_targets(story, checkpoint.vocabulary, analysis)
+                for story, analysis in zip(stories, analyses, strict=True)
+            ]
             traces = checkpoint_traces(checkpoint, cases)
             writes[name] = write_accuracy(cases, traces)
             finals = (trace.probabilities[-1].argmax() for trace in traces)
             correct[name] = tuple(bool(final == case.culprit) for final, case in zip(finals, cases, strict=True))
-        correct["oracle"] = tuple(analyze(story).steps[-1].possible == (story.culprit,) for story in stories)
+        correct["oracle"] = tuple(
+            analysis.steps[-1].possible == (story.culprit,) for story, analysis in zip(stories, analyses, strict=True)
+        )
         accuracy = {name: sum(hits) / max(len(hits), 1) for name, hits in correct.items()}  # the oracle: decided
         results.append(Rung(difficulty, len(stories), accuracy, held, correct, writes))
     return results
