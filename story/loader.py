@@ -26,9 +26,9 @@ from story.data import (
     TraitStated,
 )
 from story.files import open_regular
-from story.locate import Locations, Path, locate
+from story.locate import Locations, Path, locate, locate_findings
 from story.mentions import TITLES
-from story.oracle import Analysis, analyze, locate_findings
+from story.oracle import Analysis, analyze
 from story.problems import Problem, StoryError, did_you_mean, quote
 from story.traits import CATALOGUE, PRONOUNS, trait_value
 

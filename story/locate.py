@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from story.oracle import Finding
+from story.problems import Problem
+
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # (line, column), both 1-based
 
@@ -40,6 +43,20 @@ class Locations:
                 return self.keys[path]
             path = path[:-1]
         return self.fallback
+
+
+def locate_findings(findings: tuple[Finding, ...], source: str, locations: Locations) -> list[Problem]:
+    """The oracle's findings as problems located in the story file they came from."""
+    problems = []
+    for finding in findings:
+        if finding.suspect is not None:
+            line, column = locations.key(("suspects", finding.suspect))
+        elif finding.fact is None:
+            line, column = locations.key(("clues", finding.clue))
+        else:
+            line, column = locations.value(("clues", finding.clue, "facts", finding.fact))
+        problems.append(Problem(source, line, column, finding.message, finding.severity))
+    return sorted(problems, key=lambda p: (p.line, p.column))
 
 
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}

@@ -11,13 +11,14 @@ never cleared at the end, and by the last clue the culprit is the only suspect l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
-from story.locate import Locations
 from story.mentions import mentioned_slots, unmentioned_facts
-from story.problems import Problem, Severity
+from story.problems import Severity
 from story.traits import CATALOGUE
 from story.words import count_words
 
@@ -107,131 +108,164 @@ class Analysis:
         return max(self.steps[-1].least_words, default=0) if self.steps else 0
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Standing:
-    """One fact still in force, with where it was said."""
+    """One fact still in force, with where it was said; `value` is a trait's value (empty for alibis)."""
 
     fact: Fact
     clue: int
     index: int  # position among the clue's facts
+    value: str = ""
+
+
+@dataclass(slots=True)
+class _Ledger:
+    """The facts standing as the clues are read, and the problems found on the way: one handler per fact kind."""
+
+    story: Story
+    findings: list[Finding]
+    alibis: list[list[_Standing]] = field(init=False)  # per slot
+    statements: dict[tuple[int, str], list[_Standing]] = field(default_factory=dict)  # (slot, trait) -> standing
+    evidence: dict[str, list[_Standing]] = field(default_factory=dict)  # trait -> standing evidence
+    by_id: dict[str, _Standing] = field(default_factory=dict)
+    withdrawn: set[str] = field(default_factory=set)
+    untrue: list[tuple[_Standing, str]] = field(default_factory=list)  # contradict the cast: must be retracted
+
+    def __post_init__(self) -> None:
+        self.alibis = [[] for _ in self.story.suspects]
+
+    def read(self, clue_index: int, facts: tuple[Fact, ...]) -> None:
+        """Apply one clue's facts as one event, whatever order the author listed them in: what it withdraws
+        (retractions, broken alibis) applies to what stood before the clue, then what it states is added."""
+        for fact_index, fact in sorted(enumerate(facts), key=lambda item: not _withdraws(item[1])):
+            value = fact.value if isinstance(fact, TraitStated | Evidence) else ""
+            standing = _Standing(fact, clue_index, fact_index, value)
+            if fact.id is not None:
+                self.by_id[fact.id] = standing
+            match fact:
+                case TraitStated():
+                    self._state(standing, fact)
+                case Evidence():
+                    self._find(standing, fact)
+                case Alibi(slot):
+                    self.alibis[slot].append(standing)
+                case AlibiBroken(slot):
+                    self._break(standing, slot)
+                case Retraction(target):
+                    self._retract(standing, target)
+
+    def _problem(self, at: _Standing, message: str) -> None:
+        self.findings.append(Finding(at.clue, at.index, message))
+
+    def _state(self, standing: _Standing, fact: TraitStated) -> None:
+        suspect = self.story.suspects[fact.suspect]
+        said = f"says {suspect.name}'s {fact.trait} is '{fact.value}'"
+        self._against(
+            standing,
+            truth=suspect.traits.get(fact.trait),
+            missing=f'the cast gives {suspect.name} no {fact.trait}; add {fact.trait} = "{fact.value}" to '
+            f"{suspect.pronouns[2]} traits",
+            untrue=lambda truth: f"{said}, but the cast says '{truth}'",
+            pile=self.statements.setdefault((fact.suspect, fact.trait), []),
+            conflict=lambda clue, other: (
+                f"{said}, but clue {clue} said '{other}' and still stands; retract one of them first"
+            ),
+        )
+
+    def _find(self, standing: _Standing, fact: Evidence) -> None:
+        culprit = self.story.suspects[self.story.culprit]
+        said = f"the culprit's {fact.trait} is '{fact.value}'"
+        self._against(
+            standing,
+            truth=culprit.traits.get(fact.trait),
+            missing=f"evidence about {fact.trait}, but the cast gives the culprit, {culprit.name}, no "
+            f"{fact.trait}; add it to {culprit.pronouns[2]} traits",
+            untrue=lambda truth: f"says {said}, but the culprit, {culprit.name}, has '{truth}'",
+            pile=self.evidence.setdefault(fact.trait, []),
+            conflict=lambda clue, other: f"evidence says {said}, but clue {clue} said '{other}' and still stands",
+        )
+
+    def _against(
+        self,
+        standing: _Standing,
+        *,
+        truth: str | None,
+        missing: str,
+        untrue: Callable[[str], str],
+        pile: list[_Standing],
+        conflict: Callable[[int, str], str],
+    ) -> None:
+        """The check a statement and a piece of evidence share: against the cast's truth (a value the cast lacks is
+        an error; one that differs must be retracted later), and against what stands about the same thing."""
+        if truth is None:
+            self._problem(standing, missing)
+        elif truth != standing.value:
+            self.untrue.append((standing, untrue(truth)))
+        for other in pile:
+            if other.value != standing.value:
+                self._problem(standing, conflict(other.clue + 1, other.value))
+        pile.append(standing)
+
+    def _break(self, standing: _Standing, slot: int) -> None:
+        if not self.alibis[slot]:
+            name = self.story.suspects[slot].name
+            self._problem(standing, f"breaks {name}'s alibi, but {name} has no alibi standing here")
+        self.alibis[slot].clear()
+
+    def _retract(self, standing: _Standing, target: str) -> None:
+        withdrawn = self.by_id.get(target)
+        if target in self.withdrawn:
+            self._problem(standing, f"retracts '{target}', which is already retracted")
+        elif withdrawn is None:
+            self._problem(standing, f"retracts '{target}', but no fact of an earlier clue has that id")
+        elif isinstance(withdrawn.fact, AlibiBroken | Retraction):
+            advice = (
+                "to restore an alibi, state a new one"
+                if isinstance(withdrawn.fact, AlibiBroken)
+                else "to bring a withdrawn fact back, state it again"
+            )
+            self._problem(standing, f"only trait, evidence and alibi facts can be retracted; {advice}")
+        else:
+            self.withdrawn.add(target)
+            for pile in (*self.alibis, *self.statements.values(), *self.evidence.values()):
+                if withdrawn in pile:
+                    pile.remove(withdrawn)
+
+    def never_retracted(self) -> list[Finding]:
+        """A fact that contradicts the cast is an error unless a later clue retracts it."""
+        return [
+            Finding(standing.clue, standing.index, f"{message} and it is never retracted{_id_hint(standing)}")
+            for standing, message in self.untrue
+            if standing.fact.id is None or standing.fact.id not in self.withdrawn
+        ]
+
+    def step(self, word_ends: list[int]) -> Step:
+        """The oracle's state from the facts standing now."""
+        return _step(len(self.story.suspects), self.alibis, self.statements, self.evidence, word_ends)
+
+
+def _id_hint(standing: _Standing) -> str:
+    return "" if standing.fact.id else " (give it an id to retract it later)"
 
 
 def analyze(story: Story) -> Analysis:
     """Run the oracle over every clue of `story` and prove it sound (see the module docstring)."""
-    cast = len(story.suspects)
+    word_ends = list(itertools.accumulate(count_words(clue.text) for clue in story.clues))
     findings: list[Finding] = []
-    word_ends: list[int] = []
-    total_words = 0
-    for clue in story.clues:
-        total_words += count_words(clue.text)
-        word_ends.append(total_words)
-
-    alibis: list[list[_Standing]] = [[] for _ in range(cast)]
-    statements: dict[tuple[int, str], list[_Standing]] = {}  # (slot, trait) -> standing statements
-    evidence: dict[str, list[_Standing]] = {}  # trait -> standing evidence
-    by_id: dict[str, _Standing] = {}
-    withdrawn: set[str] = set()
-    untrue: list[tuple[_Standing, str]] = []  # facts that contradict the cast: must be retracted later
+    ledger = _Ledger(story, findings)
     steps: list[Step] = []
-
     for clue_index, clue in enumerate(story.clues):
-        # A clue's facts take effect as one event, whatever order the author listed them in: what it withdraws
-        # (retractions, broken alibis) applies to what stood before it, then what it states is added.
-        for fact_index, fact in sorted(enumerate(clue.facts), key=lambda item: not _withdraws(item[1])):
-            standing = _Standing(fact, clue_index, fact_index)
-            if fact.id is not None:
-                by_id[fact.id] = standing
-
-            def problem(message: str, severity: Severity = "error", *, at: _Standing = standing) -> None:
-                findings.append(Finding(at.clue, at.index, message, severity))
-
-            match fact:
-                case TraitStated(slot, trait, value):
-                    suspect = story.suspects[slot]
-                    truth = suspect.traits.get(trait)
-                    if truth is None:
-                        problem(
-                            f'the cast gives {suspect.name} no {trait}; add {trait} = "{value}" to '
-                            f"{suspect.pronouns[2]} traits"
-                        )
-                    elif truth != value:
-                        untrue.append(
-                            (standing, f"says {suspect.name}'s {trait} is '{value}', but the cast says '{truth}'")
-                        )
-                    for other in statements.get((slot, trait), []):
-                        if other.fact.value != value:  # type: ignore[union-attr]
-                            problem(
-                                f"says {suspect.name}'s {trait} is '{value}', but clue {other.clue + 1} said "
-                                f"'{other.fact.value}' and still stands; retract one of them first"
-                            )  # type: ignore[union-attr]
-                    statements.setdefault((slot, trait), []).append(standing)
-                case Evidence(trait, value):
-                    culprit = story.suspects[story.culprit]
-                    truth = culprit.traits.get(trait)
-                    if truth is None:
-                        problem(
-                            f"evidence about {trait}, but the cast gives the culprit, {culprit.name}, no "
-                            f"{trait}; add it to {culprit.pronouns[2]} traits"
-                        )
-                    elif truth != value:
-                        untrue.append(
-                            (
-                                standing,
-                                f"says the culprit's {trait} is '{value}', but the culprit, "
-                                f"{culprit.name}, has '{truth}'",
-                            )
-                        )
-                    for other in evidence.get(trait, []):
-                        if other.fact.value != value:  # type: ignore[union-attr]
-                            problem(
-                                f"evidence says the culprit's {trait} is '{value}', but clue {other.clue + 1} "
-                                f"said '{other.fact.value}' and still stands"
-                            )  # type: ignore[union-attr]
-                    evidence.setdefault(trait, []).append(standing)
-                case Alibi(slot):
-                    alibis[slot].append(standing)
-                case AlibiBroken(slot):
-                    if not alibis[slot]:
-                        name = story.suspects[slot].name
-                        problem(f"breaks {name}'s alibi, but {name} has no alibi standing here")
-                    alibis[slot].clear()
-                case Retraction(target):
-                    withdrawn_fact = by_id.get(target)
-                    if withdrawn_fact is None or target in withdrawn:
-                        problem(
-                            f"retracts '{target}', which is already retracted"
-                            if target in withdrawn
-                            else f"retracts '{target}', but no fact of an earlier clue has that id"
-                        )
-                        continue
-                    if isinstance(withdrawn_fact.fact, AlibiBroken | Retraction):
-                        advice = (
-                            "to restore an alibi, state a new one"
-                            if isinstance(withdrawn_fact.fact, AlibiBroken)
-                            else "to bring a withdrawn fact back, state it again"
-                        )
-                        problem(f"only trait, evidence and alibi facts can be retracted; {advice}")
-                        continue
-                    withdrawn.add(target)
-                    for pile in (*alibis, *statements.values(), *evidence.values()):
-                        if withdrawn_fact in pile:
-                            pile.remove(withdrawn_fact)
-
+        ledger.read(clue_index, clue.facts)
         if steps and not clue.facts:  # nothing new stands: the state is the previous clue's
             steps.append(steps[-1])
             continue
-        step = _step(cast, alibis, statements, evidence, word_ends)
+        step = ledger.step(word_ends)
         if not step.possible:
             findings.append(Finding(clue_index, None, "after this clue no suspect fits every fact"))
         steps.append(step)
-
-    for standing, message in untrue:
-        if standing.fact.id is None or standing.fact.id not in withdrawn:
-            hint = "" if standing.fact.id else " (give it an id to retract it later)"
-            findings.append(Finding(standing.clue, standing.index, f"{message} and it is never retracted{hint}"))
-
+    findings += ledger.never_retracted()
     decided_at, deciding = _decision(story, steps)
-    findings.extend(_verdict(story, steps, decided_at))
+    findings += _verdict(story, steps, decided_at)
     return Analysis(tuple(steps), tuple(word_ends), decided_at, deciding, tuple(findings))
 
 
@@ -265,9 +299,9 @@ def _step(
         cleared.append(min(reasons, key=lambda r: (r.clue, r.words)) if reasons else None)
         least_words.append(min((reason.words for reason in reasons), default=0))
     possible = tuple(slot for slot in range(cast) if cleared[slot] is None)
-    stated = tuple((slot, trait, pile[-1].fact.value) for (slot, trait), pile in statements.items() if pile)
-    found = tuple((trait, pile[-1].fact.value) for trait, pile in evidence.items() if pile)
-    return Step(possible, tuple(cleared), stated, found, tuple(least_words))  # type: ignore[arg-type]
+    stated = tuple((slot, trait, pile[-1].value) for (slot, trait), pile in statements.items() if pile)
+    found = tuple((trait, pile[-1].value) for trait, pile in evidence.items() if pile)
+    return Step(possible, tuple(cleared), stated, found, tuple(least_words))
 
 
 def verdict_window(story: Story) -> int | None:
@@ -291,7 +325,7 @@ def _clues_by_value(pile: list[_Standing]) -> dict[str, list[int]]:
     """Standing facts grouped by value, each group's clues in order: repeats cost nothing extra."""
     groups: dict[str, list[int]] = {}
     for standing in pile:
-        groups.setdefault(standing.fact.value, []).append(standing.clue)  # type: ignore[union-attr]
+        groups.setdefault(standing.value, []).append(standing.clue)
     return groups
 
 
@@ -317,7 +351,7 @@ def _decision(story: Story, steps: list[Step]) -> tuple[int | None, tuple[Cleara
         return None, ()
     before = steps[decided_at - 1].possible if decided_at > 0 else tuple(range(len(story.suspects)))
     after = steps[decided_at].cleared
-    return decided_at, tuple(after[slot] for slot in before if after[slot] is not None)  # type: ignore[misc]
+    return decided_at, tuple(reason for slot in before if (reason := after[slot]) is not None)
 
 
 def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Finding]:
@@ -392,17 +426,3 @@ def _mixed_message(first: dict[bool, str]) -> str:
         f"shoe sizes are given both as numbers ({first[False]}) and as words ({first[True]}): the oracle matches "
         "values exactly, so a size never matches a word; use one or the other in a story"
     )
-
-
-def locate_findings(findings: tuple[Finding, ...], source: str, locations: Locations) -> list[Problem]:
-    """The oracle's findings as problems located in the story file they came from."""
-    problems = []
-    for finding in findings:
-        if finding.suspect is not None:
-            line, column = locations.key(("suspects", finding.suspect))
-        elif finding.fact is None:
-            line, column = locations.key(("clues", finding.clue))
-        else:
-            line, column = locations.value(("clues", finding.clue, "facts", finding.fact))
-        problems.append(Problem(source, line, column, finding.message, finding.severity))
-    return sorted(problems, key=lambda p: (p.line, p.column))

@@ -588,3 +588,16 @@ def test_a_clue_that_breaks_an_alibi_and_gives_a_new_one_keeps_the_new_one(break
         )
     )
     assert B not in analysis.steps[1].possible  # the new alibi stands: the clue's break applied to the old one
+
+
+def test_messages_print_names_and_values_as_written() -> None:
+    """Names and values are the author's text: braces in them are printed, never read as a template."""
+    odd = Suspect("Bram {the} Baker", "baker", "he", {"hair": "black", "handedness": "right"})
+    analysis = analyze(
+        case(
+            clue("Bram has black hair.", TraitStated(B, "hair", "{red}")),
+            clue("The killer had red hair.", Evidence("hair", "red")),
+            cast=(ADA, odd, CLEO),
+        )
+    )
+    assert errors(analysis)[0].message.startswith("says Bram {the} Baker's hair is '{red}', but the cast says 'black'")
