@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from model.checkpoint import load_checkpoint
+from model.metrics import Scores
 from model.shipped import load_shipped
 
 
@@ -128,13 +129,13 @@ def stream(checkpoint_dir: Path | None, repeats: int) -> None:
     print(f"tokens 5-15: {early:.3f} ms; tokens 995-1005: {late:.3f} ms; ratio {late / early:.2f} (target 0.8-1.2)")
 
 
-def print_bands(results: dict[str, dict], key: str, title: str) -> None:
+def print_bands(results: dict[str, Scores], key: str, title: str) -> None:
     """One line per band of `key` (by_distance, by_window, ...): its case count and each reader's accuracy."""
     print(title)
-    counts = results["oracle"][f"{key}_cases"]
+    counts = getattr(results["oracle"], f"{key}_cases")
     readers = [name for name in results if name != "oracle"]
-    for index, (band, _) in enumerate(results["oracle"][key]):
-        row = "  ".join(f"{name} {dict(results[name][key])[band]:.3f}" for name in readers)
+    for index, (band, _) in enumerate(getattr(results["oracle"], key)):
+        row = "  ".join(f"{name} {dict(getattr(results[name], key))[band]:.3f}" for name in readers)
         print(f"  {band:>8} words ({counts[index]:>4} cases): {row}")
 
 
@@ -147,13 +148,13 @@ def accuracy(cases: int) -> None:
     default = evaluate(checkpoints, list(generate_cases(EVAL_RUN_SEED, cases, "default")))
     short_config = configure(PRESETS["default"], {"min_gap": "0"})
     short = evaluate(checkpoints, list(generate_cases(EVAL_RUN_SEED, cases, "default", short_config)))
-    for name, metrics in default.items():
+    for name, scores in default.items():
         print(
-            f"{name:>6}: final {metrics['final_accuracy']:.3f}  decided {metrics['decided_accuracy']:.3f}  "
-            f"cleared mass {metrics['cleared_mass']:.4f}  long-range {metrics['long_range_accuracy']:.3f} "
-            f"(>= {metrics['long_range_min_words']} words)  ece {metrics['ece']:.4f}  brier {metrics['brier']:.3f}  "
-            f"oracle tv {metrics['oracle_tv']:.4f}  excess over oracle {metrics['excess_over_oracle']['max']:+.4f} "
-            f"(z {metrics['excess_over_oracle']['z']:.1f})"
+            f"{name:>6}: final {scores.final_accuracy:.3f}  decided {scores.decided_accuracy:.3f}  "
+            f"cleared mass {scores.cleared_mass:.4f}  long-range {scores.long_range_accuracy:.3f} "
+            f"(>= {scores.long_range_min_words} words)  ece {scores.ece:.4f}  brier {scores.brier:.3f}  "
+            f"oracle tv {scores.oracle_tv:.4f}  excess over oracle {scores.excess_over_oracle.max:+.4f} "
+            f"(z {scores.excess_over_oracle.z:.1f})"
         )
     for label, results in (("default", default), ("default, min_gap=0", short)):
         print_bands(results, "by_distance", f"final accuracy by memory distance, {label} cases:")

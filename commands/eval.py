@@ -17,6 +17,7 @@ from rich.text import Text
 
 from commands import arguments
 from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from model.metrics import Scores
 from model.shipped import KINDS, load_shipped
 
 HEADLINE = (
@@ -57,7 +58,8 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
     stories = list(generate_cases(seed, args.cases, args.difficulty, generator))
     results = evaluate(checkpoints, stories)
     if args.json:
-        sys.stdout.write(json.dumps({"models": results}, indent=1) + "\n")
+        models = {name: scores.to_json() for name, scores in results.items()}
+        sys.stdout.write(json.dumps({"models": models}, indent=1) + "\n")
         return 0
     console.print(f"{args.cases} {stories[0].difficulty} cases from run seed {seed}")
     console.print(headline_table(results))
@@ -81,7 +83,7 @@ def _checkpoints(paths: list[Path] | None) -> dict[str, Checkpoint]:
     return loaded
 
 
-def headline_table(results: dict[str, dict]) -> Table:
+def headline_table(results: dict[str, Scores]) -> Table:
     table = Table(title="readers against the oracle", title_justify="left")
     table.add_column("metric")
     for name in results:
@@ -89,19 +91,21 @@ def headline_table(results: dict[str, dict]) -> Table:
     table.add_column("better", style="dim")
     for key, label, better in HEADLINE:
         if key == "long_range_accuracy":
-            label = f"{label} (>= {next(iter(results.values()))['long_range_min_words']} words)"
-        table.add_row(label, *(f"{metrics[key]:.3f}" for metrics in results.values()), better)
+            label = f"{label} (>= {next(iter(results.values())).long_range_min_words} words)"
+        table.add_row(label, *(f"{getattr(scores, key):.3f}" for scores in results.values()), better)
     return table
 
 
-def distance_plot(results: dict[str, dict], key: str, title: str) -> Text:
-    """A grouped horizontal bar chart: one block per distance band, one bar per reader."""
-    bands = next((metrics[key] for metrics in results.values() if key in metrics), [])
-    counts = dict(zip((band for band, _ in bands), next(iter(results.values())).get(f"{key}_cases", []), strict=False))
+def distance_plot(results: dict[str, Scores], key: str, title: str) -> Text:
+    """A grouped horizontal bar chart: one block per distance band, one bar per reader (`key` names a field of
+    Scores that holds bands: by_distance, recall_by_distance, ...; a reader without it has no bar)."""
+    bands = next((getattr(scores, key) for scores in results.values() if getattr(scores, key) is not None), ())
+    first_counts = getattr(next(iter(results.values())), f"{key}_cases", None) or ()
+    counts = dict(zip((band for band, _ in bands), first_counts, strict=False))
     rows = []
     for band, _ in bands:
         suffix = f"  ({counts[band]} cases)" if band in counts else ""
-        values = {name: dict(metrics.get(key, [])).get(band) for name, metrics in results.items()}
+        values = {name: dict(getattr(scores, key) or ()).get(band) for name, scores in results.items()}
         rows.append((f"{band:>8} words{suffix}", {name: value for name, value in values.items() if value is not None}))
     return bar_chart(rows, title)
 

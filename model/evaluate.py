@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.checkpoint import Checkpoint
-from model.metrics import Trace, oracle_trace, score
+from model.metrics import Scores, Trace, oracle_trace, score
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import Vocabulary, build_vocabulary
 from story import Story
@@ -80,10 +80,10 @@ def checkpoint_traces(checkpoint: Checkpoint, cases: list[CaseTargets]) -> list[
     return numpy_traces(checkpoint, cases)
 
 
-def evaluate(checkpoints: dict[str, Checkpoint], stories: list[Story]) -> dict[str, dict[str, object]]:
+def evaluate(checkpoints: dict[str, Checkpoint], stories: list[Story]) -> dict[str, Scores]:
     """Every metric for each named reader and for the oracle, over the same stories."""
     windows = [verdict_window(story) for story in stories]
-    results: dict[str, dict[str, object]] = {}
+    results: dict[str, Scores] = {}
     for name, checkpoint in checkpoints.items():
         vocabulary = checkpoint.vocabulary
         cases = [case_targets(story, vocabulary) for story in stories]

@@ -8,7 +8,7 @@ game's debrief and `whodunit check` can call these on traces from the streaming 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -59,20 +59,60 @@ def _band(distance: np.ndarray | int) -> np.ndarray:
     return np.minimum(np.asarray(distance) // BAND_WORDS, LAST_BAND // BAND_WORDS) * BAND_WORDS
 
 
-def accuracy_by_band(correct: np.ndarray, words: np.ndarray) -> tuple[list[list[object]], list[int]]:
-    """Final accuracy per band of `words` (one value per case): [[band label, accuracy], ...] and case counts."""
+Banded = tuple[tuple[str, float], ...]  # (band label, accuracy) per band, shortest first
+
+
+def accuracy_by_band(correct: np.ndarray, words: np.ndarray) -> tuple[Banded, tuple[int, ...]]:
+    """Final accuracy per band of `words` (one value per case): ((band label, accuracy), ...) and case counts."""
     accuracies, counts = [], []
     bands = _band(words)
     for band in np.unique(bands):
         members = bands == band
-        accuracies.append([band_label(int(band)), round(float(correct[members].mean()), 4)])
+        accuracies.append((band_label(int(band)), round(float(correct[members].mean()), 4)))
         counts.append(int(members.sum()))
-    return accuracies, counts
+    return tuple(accuracies), tuple(counts)
+
+
+@dataclass(frozen=True, slots=True)
+class Excess:
+    """The leak check at its worst point along the cases (see `excess_over_oracle`)."""
+
+    max: float  # the largest mean excess of the reader's probability on the culprit over the oracle's
+    z: float  # that excess over its standard error
+    at: float  # where along the cases, as a share of each case's tokens (0.1 .. 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Every metric of `whodunit eval` for one reader over a set of cases (docs/model.md defines each)."""
+
+    cases: int
+    tokens: int
+    final_accuracy: float  # the argmax after the last token is the culprit
+    decided_accuracy: float  # over tokens where the oracle has one suspect left, the argmax is that suspect
+    cleared_mass: float  # mean probability on suspects the oracle has cleared, per token
+    long_range_accuracy: float  # final accuracy over the third of cases with the longest deciding distance
+    long_range_min_words: int  # the shortest deciding distance in that third
+    by_distance: Banded  # final accuracy by the deciding clue's memory distance
+    by_distance_cases: tuple[int, ...]
+    by_verdict_distance: Banded  # final accuracy by the longest link the verdict rests on
+    by_verdict_distance_cases: tuple[int, ...]
+    ece: float  # expected calibration error of the argmax, over every token
+    brier: float  # per token
+    oracle_tv: float  # total-variation distance to the oracle's posterior, per token
+    excess_over_oracle: Excess
+    recall_by_distance: Banded | None = None  # read-out recall of a stated trait by its age (readers with one)
+    by_window: Banded | None = None  # final accuracy by verdict window (when windows were given)
+    by_window_cases: tuple[int, ...] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """As `whodunit eval --json` writes it: every measured field, nested dataclasses as objects."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
 
 
 def score(
     cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...], windows: list[int | None] | None = None
-) -> dict[str, object]:
+) -> Scores:
     """Every metric of `whodunit eval` for one reader over the same cases (see docs/model.md for definitions).
 
     With `windows` (story.oracle.verdict_window of each case, costly to find), also final accuracy by window.
@@ -110,33 +150,37 @@ def score(
     by_distance, by_distance_cases = accuracy_by_band(final_correct, distances)
     links = np.array([case.analysis.verdict_distance for case in cases])
     by_verdict_distance, by_verdict_distance_cases = accuracy_by_band(final_correct, links)
-    metrics: dict[str, object] = {
-        "cases": len(cases),
-        "tokens": tokens,
-        "final_accuracy": float(final_correct.mean()),
-        "decided_accuracy": decided_hits / max(decided_tokens, 1),
-        "cleared_mass": cleared_mass / tokens,
-        "long_range_accuracy": float(final_correct[longest_third].mean()),
-        "long_range_min_words": int(distances[longest_third].min()),
-        "by_distance": by_distance,
-        "by_distance_cases": by_distance_cases,
-        "by_verdict_distance": by_verdict_distance,
-        "by_verdict_distance_cases": by_verdict_distance_cases,
-        "ece": expected_calibration_error(np.concatenate(confidences), np.concatenate(hits)),
-        "brier": brier / tokens,
-        "oracle_tv": tv / tokens,
-    }
+    recall_by_distance = None
     if recall:
-        metrics["recall_by_distance"] = [
-            [band_label(band), round(sum(right for right, _ in counts) / sum(total for _, total in counts), 4)]
+        recall_by_distance = tuple(
+            (band_label(band), round(sum(right for right, _ in counts) / sum(total for _, total in counts), 4))
             for band, counts in sorted(recall.items())
-        ]
+        )
+    by_window = by_window_cases = None
     if windows is not None:
         known = np.array([window is not None for window in windows])
         sizes = np.array([window or 0 for window in windows])
-        metrics["by_window"], metrics["by_window_cases"] = accuracy_by_band(final_correct[known], sizes[known])
-    metrics["excess_over_oracle"] = excess_over_oracle(cases, traces, oracles)
-    return metrics
+        by_window, by_window_cases = accuracy_by_band(final_correct[known], sizes[known])
+    return Scores(
+        cases=len(cases),
+        tokens=tokens,
+        final_accuracy=float(final_correct.mean()),
+        decided_accuracy=decided_hits / max(decided_tokens, 1),
+        cleared_mass=cleared_mass / tokens,
+        long_range_accuracy=float(final_correct[longest_third].mean()),
+        long_range_min_words=int(distances[longest_third].min()),
+        by_distance=by_distance,
+        by_distance_cases=by_distance_cases,
+        by_verdict_distance=by_verdict_distance,
+        by_verdict_distance_cases=by_verdict_distance_cases,
+        ece=expected_calibration_error(np.concatenate(confidences), np.concatenate(hits)),
+        brier=brier / tokens,
+        oracle_tv=tv / tokens,
+        excess_over_oracle=excess_over_oracle(cases, traces, oracles),
+        recall_by_distance=recall_by_distance,
+        by_window=by_window,
+        by_window_cases=by_window_cases,
+    )
 
 
 def _recall(case: CaseTargets, readout: np.ndarray, positions: np.ndarray) -> list[tuple[int, tuple[int, int]]]:
@@ -167,7 +211,7 @@ def expected_calibration_error(confidences: np.ndarray, hits: np.ndarray, bins: 
 
 def excess_over_oracle(
     cases: list[CaseTargets], traces: list[Trace], oracles: list[np.ndarray] | None = None
-) -> dict[str, float]:
+) -> Excess:
     """The leak check: how far a reader's probability on the culprit rises above the oracle's, at its worst.
 
     Along each case, at ten points of progress, the reader's and the oracle's probability on the culprit are
@@ -184,4 +228,4 @@ def excess_over_oracle(
     mean = excess.mean(0)
     error = excess.std(0, ddof=1) / np.sqrt(len(cases)) if len(cases) > 1 else np.full(PROGRESS_BINS, np.inf)
     worst = int(mean.argmax())
-    return {"max": float(mean[worst]), "z": float(mean[worst] / max(error[worst], 1e-12)), "at": (worst + 1) / 10}
+    return Excess(float(mean[worst]), float(mean[worst] / max(error[worst], 1e-12)), (worst + 1) / PROGRESS_BINS)

@@ -65,12 +65,12 @@ class Progress:
 def validate(model: Reader, cases: list[CaseTargets], vocabulary: Vocabulary) -> dict[str, Any]:
     """The headline metrics over the held-out cases (`whodunit eval` reports them all), and the memory curve
     (read-out recall by distance) under "recall_by_distance"."""
-    metrics = score(cases, reader_traces(model, cases, vocabulary), vocabulary.words)
+    scores = score(cases, reader_traces(model, cases, vocabulary), vocabulary.words)
     headline = {
-        name: round(float(metrics[name]), 4)  # type: ignore[arg-type]
+        name: round(float(getattr(scores, name)), 4)
         for name in ("final_accuracy", "decided_accuracy", "cleared_mass", "long_range_accuracy", "ece")
     }
-    return headline | {"recall_by_distance": metrics.get("recall_by_distance", [])}
+    return headline | {"recall_by_distance": [list(band) for band in scores.recall_by_distance or ()]}
 
 
 def tensorboard_writer(out: Path, resumed_at: int) -> Any:

@@ -17,22 +17,23 @@ CASES = [case_targets(story, VOCABULARY) for story in STORIES]
 
 
 def test_the_oracle_scores_perfectly_against_itself() -> None:
-    metrics = score(CASES, [oracle_trace(case) for case in CASES], VOCABULARY.words)
-    assert metrics["final_accuracy"] == metrics["decided_accuracy"] == metrics["long_range_accuracy"] == 1.0
-    assert metrics["cleared_mass"] == metrics["oracle_tv"] == 0.0
-    assert all(recall == 1.0 for _, recall in metrics["recall_by_distance"])
-    assert sum(metrics["by_distance_cases"]) == len(CASES)
-    assert metrics["excess_over_oracle"]["max"] == pytest.approx(0.0)
+    scores = score(CASES, [oracle_trace(case) for case in CASES], VOCABULARY.words)
+    assert scores.final_accuracy == scores.decided_accuracy == scores.long_range_accuracy == 1.0
+    assert scores.cleared_mass == scores.oracle_tv == 0.0
+    assert scores.recall_by_distance and all(recall == 1.0 for _, recall in scores.recall_by_distance)
+    assert sum(scores.by_distance_cases) == len(CASES)
+    assert scores.excess_over_oracle.max == pytest.approx(0.0)
 
 
 def test_a_reader_that_never_reads_is_at_chance_and_far_from_the_oracle() -> None:
     traces = [Trace(np.full((len(case.ids), case.cast_size), 1 / case.cast_size)) for case in CASES]
-    metrics = score(CASES, traces, VOCABULARY.words)
+    scores = score(CASES, traces, VOCABULARY.words)
     # argmax of a flat distribution is slot 0: right exactly when slot 0 is the culprit
-    assert metrics["final_accuracy"] == np.mean([case.culprit == 0 for case in CASES])
-    assert metrics["cleared_mass"] > 0.2
-    assert metrics["oracle_tv"] > 0.2
-    assert "recall_by_distance" not in metrics
+    assert scores.final_accuracy == np.mean([case.culprit == 0 for case in CASES])
+    assert scores.cleared_mass > 0.2
+    assert scores.oracle_tv > 0.2
+    assert scores.recall_by_distance is None
+    assert "recall_by_distance" not in scores.to_json()
 
 
 def test_a_memory_that_forgets_after_fifty_words_shows_in_the_recall_curve() -> None:
@@ -52,7 +53,7 @@ def test_a_memory_that_forgets_after_fifty_words_shows_in_the_recall_curve() -> 
                     old = positions - positions[known[0]] >= 50
                     stated[slot, old & (column != UNKNOWN_CLASS), trait] = UNKNOWN_CLASS
         traces.append(Trace(truth.probabilities, readout))
-    recall = dict(score(cases, traces, VOCABULARY.words)["recall_by_distance"])
+    recall = dict(score(cases, traces, VOCABULARY.words).recall_by_distance or ())
     assert recall["0-49"] == 1.0
     assert recall["100-149"] == 0.0
 

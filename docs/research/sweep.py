@@ -66,7 +66,7 @@ def run(name: str, minutes: float, device: str, out: str, eval_cases: int) -> No
         difficulty, generator = level_config(spec)
         stories = generate_cases(VALIDATION_RUN_SEED + 1, eval_cases, difficulty, generator)
         cases = [case_targets(story, vocabulary) for story in stories]
-        results[label] = score(cases, reader_traces(model, cases, vocabulary), vocabulary.words)
+        results[label] = score(cases, reader_traces(model, cases, vocabulary), vocabulary.words).to_json()
     (Path(out) / f"{name}.json").write_text(json.dumps(results, indent=1, default=str))
     print(name, "done", json.dumps(results["final"]), flush=True)
 
