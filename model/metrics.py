@@ -55,7 +55,8 @@ def band_label(low: int) -> str:
     return f"{low}+" if low >= LAST_BAND else f"{low}-{low + BAND_WORDS - 1}"
 
 
-def _band(distance: np.ndarray | int) -> np.ndarray:
+def band_start(distance: np.ndarray | int) -> np.ndarray:
+    """The first word of the band each distance falls in (0, 50, ... 350 for everything from 350 on)."""
     return np.minimum(np.asarray(distance) // BAND_WORDS, LAST_BAND // BAND_WORDS) * BAND_WORDS
 
 
@@ -65,7 +66,7 @@ Banded = tuple[tuple[str, float], ...]  # (band label, accuracy) per band, short
 def accuracy_by_band(correct: np.ndarray, words: np.ndarray) -> tuple[Banded, tuple[int, ...]]:
     """Final accuracy per band of `words` (one value per case): ((band label, accuracy), ...) and case counts."""
     accuracies, counts = [], []
-    bands = _band(words)
+    bands = band_start(words)
     for band in np.unique(bands):
         members = bands == band
         accuracies.append((band_label(int(band)), round(float(correct[members].mean()), 4)))
@@ -193,7 +194,7 @@ def _recall(case: CaseTargets, readout: np.ndarray, positions: np.ndarray) -> li
     since = np.maximum.accumulate(np.where(changed, np.arange(length)[None, :, None], 0), axis=1)
     distance = positions[None, :, None] - positions[since]
     known = stated != UNKNOWN_CLASS
-    bands = _band(distance[known])
+    bands = band_start(distance[known])
     right = (predicted[known] == stated[known]).astype(int)
     return [(int(band), (int(right[bands == band].sum()), int((bands == band).sum()))) for band in np.unique(bands)]
 

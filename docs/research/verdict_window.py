@@ -17,7 +17,7 @@ from collections import defaultdict
 import numpy as np
 
 from model.evaluate import EVAL_RUN_SEED
-from model.metrics import _band, band_label
+from model.metrics import band_label, band_start
 from story import analyze
 from story.generator import PRESETS, configure, generate_cases
 from story.knobs import parse_knobs
@@ -34,7 +34,7 @@ def main() -> None:
     for story in generate_cases(EVAL_RUN_SEED, args.cases, "default", config):
         window = verdict_window(story)
         if window is not None:
-            windows[int(_band(analyze(story).memory_distance))].append(window)
+            windows[int(band_start(analyze(story).memory_distance))].append(window)
     print(f"{args.cases} default cases {' '.join(args.set)}: verdict window by deciding memory distance (words)")
     for band, values in sorted(windows.items()):
         print(
