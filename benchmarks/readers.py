@@ -42,7 +42,8 @@ def speed(steps: int, stride: int = 0) -> None:
     from dataclasses import replace
 
     from model.recipe import HIDDEN, TRAIN_PRESETS, TrainConfig
-    from model.train import Progress, train
+    from model.resume import Progress
+    from model.train import train
     from model.training_data import CaseSource, reader_vocabulary
 
     config = replace(TRAIN_PRESETS["default"], levels=("default",), steps=steps, eval_every=10**9, eval_cases=1)
@@ -93,7 +94,7 @@ def speed(steps: int, stride: int = 0) -> None:
     for name, rate in best.items():
         print(f"{name:>16}: {rate:,.0f} padded tokens/s (best of 3; {steps} steps of 16 default cases, one thread)")
     bare_rate = best["bare nn.LSTM"]
-    from model.objective import native_bfloat16
+    from model.readers import native_bfloat16
 
     native = native_bfloat16(torch.device("cpu"))
     print(f"read-out head in training: {'bfloat16 (native on this CPU)' if native else 'float32 (no native bfloat16)'}")

@@ -78,24 +78,12 @@ def stop(ranks: Ranks) -> None:
         dist.destroy_process_group()
 
 
-class Rows(nn.Module):
-    """The recurrent pass alone, as a module DDP can wrap; the heads are applied in the loss."""
-
-    def __init__(self, reader: Reader, truncate: int = 0) -> None:
-        super().__init__()
-        self.reader = reader
-        self.truncate = truncate
-
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.reader.states(ids, self.truncate)
-
-
-def reading(model: Reader, ranks: Ranks, device: torch.device, truncate: int = 0) -> nn.Module:
-    """The recurrent pass for training (truncated backpropagation after `truncate` tokens if > 0)."""
-    rows = Rows(model, truncate)
+def wrapped(model: Reader, ranks: Ranks, device: torch.device) -> nn.Module:
+    """The reader as training calls it: itself in one process, wrapped in DDP (which averages the gradients of
+    every rank's slice) when there are ranks."""
     if ranks.world == 1:
-        return rows
-    return DistributedDataParallel(rows, device_ids=[device.index] if device.type == "cuda" else None)
+        return model
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
 
 
 ALONE = Ranks()  # a run in one process

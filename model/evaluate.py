@@ -58,7 +58,7 @@ def reader_traces(model: Reader, cases: list[CaseTargets], vocabulary: Vocabular
         for start in range(0, len(cases), chunk):
             group = cases[start : start + chunk]
             batch = collate(group, vocabulary).to(device)
-            possible_logits, readout_logits = model.forward_rows(batch.views)  # (R, T), (R, T, cells, classes)
+            possible_logits, readout_logits, _ = model(batch.views)  # (R, T), (R, T, cells, classes)
             probabilities = cast_distribution(per_case(possible_logits, batch, float("-inf")), batch.cast_sizes)
             chosen = readout_logits.argmax(-1)  # (R, T, cells)
             probabilities, chosen = probabilities.cpu().numpy(), chosen.cpu().numpy()

@@ -9,14 +9,14 @@ possible. Optional activation penalties are there for experiments on the rival.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from model.batch import Batch, per_case
-from model.readers import Reader
+from model.readers import native_bfloat16
 from model.readout import UNKNOWN_CLASS
 from model.recipe import TrainConfig
 
@@ -34,25 +34,27 @@ def _local(value: torch.Tensor) -> torch.Tensor:
 
 
 def losses(
-    model: Reader,
+    model: nn.Module,
     batch: Batch,
     config: TrainConfig,
     step: int = 0,
-    read: Callable[[torch.Tensor], torch.Tensor] | None = None,
     total: Callable[[torch.Tensor], torch.Tensor] = _local,
     ranks: int = 1,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """The training objective for one batch, and its parts as numbers for the progress display.
 
-    In data-parallel training each rank holds a slice of the global batch: `read` is the DDP-wrapped
-    reading, `total` sums a count over the ranks, and each rank's sums are divided by the global counts and
-    multiplied by `ranks` (DDP averages gradients), so the update equals one process's on the whole batch.
+    `model` is a Reader, or a Reader wrapped in DDP: its own forward reads the batch. In data-parallel training
+    each rank holds a slice of the global batch: `total` sums a count over the ranks, and each rank's sums are
+    divided by the global counts and multiplied by `ranks` (DDP averages gradients), so the update equals one
+    process's on the whole batch.
 
     The read-out can be supervised at every `readout_stride`-th token only (a different offset each step),
     which trains faster; the bundled recipe supervises every token (stride 4 reached 0.97, not 0.98).
     """
-    states = read(batch.views) if read else model.states(batch.views, config.truncate)  # (R, T, H)
-    possible_logits = model.possible(states)[..., 0]  # (R, T)
+    sample = slice(step % config.readout_stride, None, config.readout_stride)
+    bfloat16 = config.bfloat16_readout and native_bfloat16(batch.views.device)
+    reading = model(batch.views, truncate=config.truncate, readout_at=sample, bfloat16_readout=bfloat16)
+    possible_logits, states = reading.possible, reading.states  # (R, T), (R, T, H)
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     changed = torch.zeros_like(batch.possible, dtype=torch.bool)  # (R, T) tokens where the oracle's verdict flips
@@ -77,11 +79,7 @@ def losses(
     on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
     culprit = -(on_culprit * case_mask).sum() * ranks / case_tokens
 
-    sample = slice(step % config.readout_stride, None, config.readout_stride)
-    with torch.autocast(
-        states.device.type, torch.bfloat16, enabled=config.bfloat16_readout and native_bfloat16(states.device)
-    ):
-        readout_logits = model.read_out(states[:, sample]).float()  # (R, T / stride, cells, classes)
+    readout_logits = reading.readout  # (R, T / stride, cells, classes)
     readout_targets = batch.readout[:, sample]
     cells = cross_entropy(readout_logits.flatten(0, 2), readout_targets.flatten())
     cell_weight = (
@@ -127,18 +125,3 @@ def activation_penalties(
         change = (states[:, 1:] - states[:, :-1]).pow(2).mean(-1) * pairs
         temporal = config.temporal_weight * change.sum() * ranks / total(pairs.sum())
     return activation, temporal
-
-
-@functools.cache
-def native_bfloat16(device: torch.device) -> bool:
-    """Whether `device` computes in bfloat16 natively: a GPU that supports it, or a CPU with AVX512-BF16 or AMX.
-
-    Elsewhere bfloat16 is emulated and slower than float32 (measured on a 2-core machine without AVX512-BF16:
-    the loop at 0.64 of a bare nn.LSTM with the bfloat16 head, 0.78 with float32), so the head stays float32.
-    """
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    if device.type != "cpu":
-        return False
-    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # torch.cpu's own probes of the processor
-    return any(getattr(torch.cpu, check, lambda: False)() for check in checks)

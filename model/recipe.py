@@ -16,6 +16,7 @@ from story.knobs import parse_knobs, unknown_knob
 # LSTM-128 and RNN-256 have about the same number of weights (114k and 111k besides the embedding): the rival
 # differs in how it remembers, not in how much room it has.
 HIDDEN = {"lstm": 128, "rnn": 256}
+LEVEL_UP_WINDOW = 25  # the curriculum moves up when the batch accuracy over this many steps reaches level_up_accuracy
 VALIDATION_RUN_SEED = 1_000_003  # validation and evaluation cases come from this run seed; training never does
 
 
@@ -36,7 +37,7 @@ class TrainConfig:
     minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
-    level_up_accuracy: float = 0.9  # move up when final accuracy over the last 25 steps reaches this
+    level_up_accuracy: float = 0.9  # move up when final accuracy over the last LEVEL_UP_WINDOW steps reaches this
     level_steps: int = 0  # also move up after this many steps at a level, however it does (0: never)
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
@@ -55,7 +56,7 @@ class TrainConfig:
     # hidden state from one token to the next, so that a word that says nothing writes nothing
     readout_stride: int = 1  # supervise the read-out at every n-th token (4 is 6% faster but reached only 0.97)
     bfloat16_readout: bool = True  # compute the read-out head in bfloat16 where the device has it natively
-    # (objective.native_bfloat16: 2.3x faster on a CPU with AVX512-BF16, slower where it is emulated); the
+    # (readers.native_bfloat16: 2.3x faster on a CPU with AVX512-BF16, slower where it is emulated); the
     # recurrence, the "still possible" head and every loss stay float32
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)

@@ -1,12 +1,15 @@
 """Training a reader on generated cases: the recipe of docs/model.md (first found in docs/research/).
 
     whodunit train --model lstm --preset tiny --out runs/tiny-lstm
+    torchrun --standalone --nproc_per_node=2 -m commands.cli train --model lstm --out runs/lstm   # both cores
 
-Each step draws cases (model.training_data), turns them into per-token targets from the oracle, and minimises
-the objective of model.objective; the learning rate follows the recipe's cosine (model.recipe). Validation
-uses cases from a run seed that training never draws from. Everything that decides the next step (weights,
-optimiser, curriculum, data position, random state) is in the checkpoint, so a resumed run continues exactly
-where it stopped.
+`train` reads top to bottom: `begin` sets the run up; then each step takes the batch built in the background,
+plans the next, `optimise`s (the reader's own forward and model.objective's loss; the learning rate follows
+the recipe's cosine, model.recipe), `climb`s the curriculum and `log_step`s; every `eval_every` steps `save`
+validates and writes a checkpoint. The cases come from model.training_data; validation uses a run seed that
+training never draws from. Everything that decides the next step (weights, optimiser, curriculum, data
+position, random state) is in the checkpoint (model.resume), so a resumed run continues exactly where it
+stopped.
 """
 
 from __future__ import annotations
@@ -15,50 +18,29 @@ import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, astuple, dataclass, field, fields
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch import nn
 
-from model.checkpoint import (
-    META,
-    STATE,
-    STATE_META,
-    CheckpointError,
-    load_checkpoint,
-    load_state,
-    recover,
-    save_checkpoint,
-)
-from model.distributed import launched_ranks, reading, resolve_device, start, stop
+from model.batch import Batch
+from model.checkpoint import recover, save_checkpoint
+from model.distributed import Ranks, launched_ranks, resolve_device, start, stop, wrapped
 from model.evaluate import reader_traces
 from model.metrics import score
 from model.objective import losses
 from model.readers import Reader, ReaderConfig, initialise_recurrent
-from model.recipe import HIDDEN, TrainConfig, learning_rate, level_config
-from model.run_log import LOG, TRAIN_ROW_EVERY, RunLogError, TrainRows, encode_rows, read_rows, validation_row
+from model.recipe import HIDDEN, LEVEL_UP_WINDOW, TrainConfig, learning_rate, level_config
+from model.resume import Progress, restore, resumed_log, training_state
+from model.run_log import TRAIN_ROW_EVERY, TrainRows, encode_rows, validation_row
 from model.targets import CaseTargets
 from model.tokenizer import Vocabulary
 from model.training_data import CaseSource, Plan, reader_vocabulary, validation_cases
 from story import Story
 from story.generator import generate_cases
-
-
-@dataclass
-class Progress:
-    """Where a run stands: what a checkpoint must hold, besides weights and optimiser, to resume exactly."""
-
-    step: int = 0
-    drawn: int = 0  # generated cases consumed so far (case i of the run has seed case_seed(seed, i))
-    level: int = 0
-    recent: list[float] = field(default_factory=list)  # batch accuracies at the current level, for levelling up
-    at_level: int = 0  # steps trained at the current level (replays not counted)
-    tokens: int = 0
-    seconds: float = 0.0  # optimisation time, summed over resumed sessions
-    rng: dict[str, Any] = field(default_factory=dict)  # numpy bit generator state
-    planned: list[Any] = field(default_factory=list)  # the next step's Plan, already drawn
 
 
 @torch.no_grad()
@@ -95,18 +77,6 @@ def log_to_tensorboard(writer: Any, row: dict[str, Any]) -> None:
         writer.add_scalar(f"memory/{band}", recall, step)
 
 
-def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Progress) -> tuple[dict, dict]:
-    """Tensors and a JSON document holding everything a resumed run needs besides the weights."""
-    saved = optimizer.state_dict()
-    tensors = {
-        f"optimizer.{index}.{key}": value.detach().cpu().numpy()
-        for index, entries in saved["state"].items()
-        for key, value in entries.items()
-    }
-    tensors["torch_rng"] = torch.get_rng_state().numpy()
-    return tensors, {"progress": asdict(progress), "param_groups": saved["param_groups"]}
-
-
 class TrainingDiverged(Exception):
     """The loss or the gradient stopped being a finite number: the run stopped, its last checkpoint kept."""
 
@@ -120,109 +90,7 @@ def diverged(loss: float, norm: float, step: int, out: Path, saved_at: int) -> s
     )
 
 
-def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: TrainConfig) -> Progress:
-    """Load weights, optimiser and random state from the checkpoint in `out` (an interrupted save already
-    finished: `recover`); CheckpointError if unusable.
-
-    Every part is checked against this run before any is used: the weights against the reader `config`
-    builds, each optimiser tensor against its parameter, the progress field by field.
-    """
-    checkpoint = load_checkpoint(out)  # checked whole against its own config
-    model_config = model.config.to_dict()
-    for key, value in checkpoint.meta["config"].items():
-        if model_config[key] != value:
-            raise CheckpointError(
-                f"{out / META}: config.{key} is {value}, but the run's training settings make {model_config[key]}"
-            )
-    tensors, document = load_state(out, checkpoint.meta["weights_sha256"])
-    parameters = list(model.parameters())
-    state: dict[int, dict[str, torch.Tensor]] = {}
-    for name, array in tensors.items():
-        if name == "torch_rng":
-            continue
-        index, _, key = name.removeprefix("optimizer.").partition(".")
-        if not name.startswith("optimizer.") or not index.isascii() or not index.isdigit():
-            raise CheckpointError(f"{out / STATE}: tensor '{name}' is not part of a training state")
-        if int(index) >= len(parameters) or key not in OPTIMIZER_KEYS:
-            raise CheckpointError(f"{out / STATE}: tensor '{name}' names no state of this run's optimiser")
-        wanted = (1,) if key == "step" else tuple(parameters[int(index)].shape)  # safetensors stores () as (1,)
-        if (
-            array.shape not in (wanted, () if key == "step" else wanted)
-            or not np.issubdtype(array.dtype, np.floating)
-            or not np.isfinite(array).all()
-        ):
-            raise CheckpointError(
-                f"{out / STATE}: tensor '{name}' is {array.dtype} {array.shape}; expected finite floats {wanted}"
-            )
-        state.setdefault(int(index), {})[key] = torch.from_numpy(np.array(array))
-    incomplete = [index for index, entries in state.items() if set(entries) != set(OPTIMIZER_KEYS)]
-    if incomplete or (state and len(state) != len(parameters)):
-        raise CheckpointError(
-            f"{out / STATE}: the optimiser state is incomplete (parameters {len(state)} of {len(parameters)})"
-        )
-    rng_state = tensors.get("torch_rng")
-    expected_rng = torch.get_rng_state()
-    if rng_state is None or rng_state.dtype != np.uint8 or rng_state.shape != tuple(expected_rng.shape):
-        raise CheckpointError(f"{out / STATE}: 'torch_rng' is missing or not a torch random state")
-    progress = checked_progress(document.get("progress"), config, out / STATE_META)
-    model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()})
-    # The parameter groups (betas, weight decay, ...) follow from `config`, which matched: this run's own are
-    # used, so a tampered copy in resume.json cannot reach AdamW. The learning rate is set anew every step.
-    optimizer.load_state_dict({"state": state, "param_groups": optimizer.state_dict()["param_groups"]})
-    torch.set_rng_state(torch.from_numpy(np.array(rng_state)))
-    return progress
-
-
-OPTIMIZER_KEYS = ("step", "exp_avg", "exp_avg_sq")  # AdamW's state per parameter
 SHARED_PARTS = ("loss", "bce", "kl", "culprit", "readout", "activation")  # per rank: its share of the whole batch's
-
-
-def checked_progress(document: object, config: TrainConfig, source: Path) -> Progress:
-    """The Progress a resume.json holds, each field of the right type and within this run; CheckpointError says
-    which field is wrong and how."""
-
-    def fail(what: str) -> CheckpointError:
-        return CheckpointError(f"{source}: progress.{what}")
-
-    def whole(value: object, least: int = 0, most: int = 2**63 - 1) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and least <= value <= most
-
-    def number(value: object) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-    if not isinstance(document, dict):
-        raise CheckpointError(f"{source}: 'progress' must be an object")
-    known = {item.name for item in fields(Progress)}
-    unknown = sorted(str(key) for key in document if key not in known)
-    if unknown:
-        raise fail(f"{unknown[0]}: not a field of a run's progress ({', '.join(sorted(known))})")
-    progress = Progress(**document)
-    levels = len(config.levels)
-    if not whole(progress.step, 0, config.steps):
-        raise fail(f"step is {progress.step!r}; expected a whole number from 0 to the run's {config.steps} steps")
-    if not whole(progress.level, 0, levels - 1):
-        raise fail(f"level is {progress.level!r}; the run's curriculum has levels 0 to {levels - 1}")
-    for name in ("drawn", "at_level", "tokens"):
-        if not whole(getattr(progress, name)):
-            raise fail(f"{name} is {getattr(progress, name)!r}; expected a whole number, 0 or more")
-    if not number(progress.seconds) or progress.seconds < 0:
-        raise fail(f"seconds is {progress.seconds!r}; expected a number of seconds, 0 or more")
-    if not isinstance(progress.recent, list) or len(progress.recent) > 25 or not all(map(number, progress.recent)):
-        raise fail("recent: expected a list of at most 25 batch accuracies")
-    try:
-        np.random.default_rng().bit_generator.state = progress.rng
-    except (TypeError, ValueError, KeyError, OverflowError):
-        raise fail("rng: not a numpy random state") from None
-    planned = progress.planned
-    if planned and not (
-        isinstance(planned, list)
-        and len(planned) == 3
-        and whole(planned[0], 0, levels - 1)
-        and isinstance(planned[1], bool)
-        and whole(planned[2])
-    ):
-        raise fail("planned: expected [level, replay, first case] for the next step")
-    return progress
 
 
 def train(
@@ -238,6 +106,75 @@ def train(
     With `resume`, the run continues from the checkpoint in `out` (which `config` must match) and ends with
     the weights an uninterrupted run would have.
     """
+    run = begin(config, out, command, pool, resume)
+    builder = ThreadPoolExecutor(max_workers=1)  # pure Python, so it runs while torch's kernels drop the GIL
+    try:
+        plan = Plan(*run.progress.planned) if run.progress.planned else run.source.plan(run.progress, run.rng)
+        pending = builder.submit(run.source.batch, plan, run.vocabulary, run.ranks)
+        while not finished(run):
+            batch, replay = pending.result().to(run.device), plan.replay
+            plan = run.source.plan(run.progress, run.rng)  # the next step's cases, built while this one trains
+            run.progress.planned = list(astuple(plan))
+            pending = builder.submit(run.source.batch, plan, run.vocabulary, run.ranks)
+            parts = optimise(run, batch)
+            if not replay and run.pool is None:  # a level-up shows from the step after next: plans run one ahead
+                climb(run.progress, parts["accuracy"], config)
+            log_step(run, parts, report)
+            if run.progress.step % config.eval_every == 0:
+                save(run)
+                report({"validation": run.metrics})
+        builder.shutdown(cancel_futures=True)
+        if run.saved_at != run.progress.step or not run.metrics:  # unless the loop has just saved the last step
+            last = run.train_rows.flush(run.progress.step, config.levels[run.progress.level], run.minutes())
+            if last is not None and run.ranks.leader:
+                run.log.append(last)
+                log_to_tensorboard(run.board, last)
+            save(run)
+            report({"validation": run.metrics})
+    finally:
+        builder.shutdown(cancel_futures=True)
+        if run.board is not None:
+            run.board.close()
+        stop(run.ranks)
+    return run.metrics
+
+
+@dataclass
+class Run:
+    """One training run's parts, made once by `begin`; the loop's phases below read and advance them."""
+
+    config: TrainConfig
+    out: Path
+    command: str  # as typed, saved with every checkpoint
+    ranks: Ranks
+    device: torch.device
+    vocabulary: Vocabulary
+    model: Reader
+    net: nn.Module  # what a step calls: the model, or the model wrapped in DDP
+    optimizer: torch.optim.Optimizer
+    source: CaseSource
+    pool: list[Story] | None  # a fixed set of cases to train on (None: generated fresh, the recipe)
+    held_out: list[CaseTargets]  # validation cases (the leader's; empty on the other ranks)
+    rng: np.random.Generator  # draws every plan: which level, replay or not
+    progress: Progress
+    log: list[dict[str, Any]]  # the run log's rows so far (the leader's)
+    train_rows: TrainRows
+    board: Any  # a TensorBoard writer, or None
+    saved_at: int  # the step of the checkpoint in `out` (0: none yet)
+    metrics: dict[str, Any] = field(default_factory=dict)  # the last validation's, as the checkpoint holds them
+    started: float = field(default_factory=time.perf_counter)  # this session's start; progress.seconds is before it
+
+    def elapsed(self) -> float:
+        """Seconds of training, summed over resumed sessions."""
+        return self.progress.seconds + time.perf_counter() - self.started
+
+    def minutes(self) -> float:
+        return self.elapsed() / 60
+
+
+def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None, resume: bool) -> Run:
+    """Set up a run: ranks and device, the reader and its optimiser, the data, and with `resume` the state of
+    the checkpoint in `out` (the leader alone finishes a save a kill interrupted; the others wait for it)."""
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     ranks = launched_ranks()
@@ -252,153 +189,141 @@ def train(
         initialise_recurrent(model)
     model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    read = reading(model, ranks, device, config.truncate)
+    net = wrapped(model, ranks, device)
     held_out = validation_cases(config, vocabulary) if ranks.leader else []
     if pool is None and config.pool_cases:
         difficulty, generator = level_config(config.levels[-1])
         pool = list(generate_cases(config.seed, config.pool_cases, difficulty, generator))
     source = CaseSource(config, pool)
     rng = np.random.default_rng(config.seed)
-    if resume:  # the leader alone finishes an interrupted save; the others wait for it (an all-reduce)
+    progress = Progress()
+    if resume:
         if ranks.leader:
             recover(out)
-        ranks.total(torch.zeros(()))
-    progress = restore(out, model, optimizer, config) if resume else Progress()
-    if resume:
+        ranks.total(torch.zeros(()))  # an all-reduce: every rank waits here for the leader's recovery
+        progress = restore(out, model, optimizer, config)
         rng.bit_generator.state = progress.rng
-    log = resumed_log(out, progress.step) if resume and ranks.leader else []
-    train_rows = TrainRows(math.gcd(TRAIN_ROW_EVERY, config.eval_every))  # a periodic checkpoint ends a row
-    board = tensorboard_writer(out, progress.step) if ranks.leader else None
-    metrics: dict[str, float] = {}
-    session_start, seconds_before = time.perf_counter(), progress.seconds
-
-    def elapsed() -> float:
-        return seconds_before + time.perf_counter() - session_start
-
-    saved_at = progress.step  # the step of the checkpoint in `out` (0: none yet)
-
-    def checkpoint() -> None:
-        nonlocal metrics, saved_at
-        if not ranks.leader:
-            return
-        validation = validate(model, held_out, vocabulary)
-        row = validation_row(progress.step, config.levels[progress.level], validation, elapsed() / 60)
-        if log and log[-1]["kind"] == "validation" and log[-1]["step"] == progress.step:
-            log[-1] = row  # a finished run resumed: its last step validated again, not logged twice
-        else:
-            log.append(row)
-        log_to_tensorboard(board, row)
-        metrics = {
-            **{name: value for name, value in validation.items() if name != "recall_by_distance"},
-            "steps": progress.step,
-            "tokens": progress.tokens,
-            "minutes": round(elapsed() / 60, 2),
-            "level": config.levels[progress.level],
-            "ranks": ranks.world,
-        }
-        weights = {name: tensor.detach().cpu().numpy() for name, tensor in model.state_dict().items()}
-        progress.seconds, progress.rng = elapsed(), rng.bit_generator.state
-        state, state_meta = training_state(model, optimizer, progress)
-        save_checkpoint(
-            out,
-            weights,
-            {
-                "config": reader_config.to_dict(),
-                "vocabulary": list(vocabulary.words),
-                "lemmas": vocabulary.lemmas,
-                "training": {"command": command, **asdict(config)},
-                "metrics": metrics,
-            },
-            state,
-            state_meta,
-            encode_rows(log),
-        )
-        saved_at = progress.step
-        if board is not None:
-            board.flush()
-
-    def finished() -> bool:
-        if progress.step >= config.steps:
-            return True
-        if pool is not None and config.epochs and progress.drawn >= config.epochs * len(pool):
-            return True
-        out_of_time = torch.tensor(float(elapsed() / 60 >= config.minutes))
-        return bool(ranks.total(out_of_time) > 0)  # every rank stops at the same step
-
-    model.train()
-    builder = ThreadPoolExecutor(max_workers=1)  # pure Python, so it runs while torch's kernels drop the GIL
-    plan = Plan(*progress.planned) if progress.planned else source.plan(progress, rng)
-    pending = builder.submit(source.batch, plan, vocabulary, ranks)
-    while not finished():
-        batch, replay = pending.result().to(device), plan.replay
-        plan = source.plan(progress, rng)
-        progress.planned = list(astuple(plan))
-        pending = builder.submit(source.batch, plan, vocabulary, ranks)
-        for group in optimizer.param_groups:
-            group["lr"] = learning_rate(config, progress.step)
-        loss, parts = losses(model, batch, config, progress.step, read, ranks.total, ranks.world)
-        parts |= ranks.summed({name: parts[name] for name in SHARED_PARTS})  # the whole batch's, on every rank
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
-        if ranks.total(torch.tensor(float(not (torch.isfinite(loss) and torch.isfinite(norm))))) > 0:
-            builder.shutdown(cancel_futures=True)
-            if board is not None:
-                board.close()
-            stop(ranks)
-            raise TrainingDiverged(diverged(float(loss.detach()), float(norm), progress.step + 1, out, saved_at))
-        optimizer.step()
-        progress.step += 1
-        progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading
-        if not replay and pool is None:  # a level-up shows from the step after next: plans run one ahead
-            progress.recent = [*progress.recent[-24:], parts["accuracy"]]
-            progress.at_level += 1
-            ready = len(progress.recent) == 25 and np.mean(progress.recent) >= config.level_up_accuracy
-            ready = ready or 0 < config.level_steps <= progress.at_level
-            if ready and progress.level + 1 < len(config.levels):
-                progress.level, progress.recent, progress.at_level = progress.level + 1, [], 0
-        status = {
-            **parts,
-            "step": progress.step,
-            "steps": config.steps,
-            "minutes_limit": config.minutes,
-            "level": config.levels[progress.level],
-            "tokens_per_second": progress.tokens / max(elapsed(), 1e-9),
-            "learning_rate": optimizer.param_groups[0]["lr"],
-            "elapsed": elapsed(),
-        }
-        report(status)
-        row = train_rows.add(
-            progress.step,
-            status["level"],
-            {name: float(status[name]) for name in ("loss", "accuracy", "tokens_per_second", "learning_rate")},
-            elapsed() / 60,
-        )
-        if row is not None and ranks.leader:
-            log.append(row)
-            log_to_tensorboard(board, row)
-        if progress.step % config.eval_every == 0:
-            checkpoint()
-            report({"validation": metrics})
-    builder.shutdown(cancel_futures=True)
-    if saved_at != progress.step or not metrics:  # the last step's checkpoint, unless the loop just saved it
-        last = train_rows.flush(progress.step, config.levels[progress.level], elapsed() / 60)
-        if last is not None and ranks.leader:
-            log.append(last)
-            log_to_tensorboard(board, last)
-        checkpoint()
-        report({"validation": metrics})
-    if board is not None:
-        board.close()
-    stop(ranks)
-    return metrics
+    return Run(
+        config=config,
+        out=out,
+        command=command,
+        ranks=ranks,
+        device=device,
+        vocabulary=vocabulary,
+        model=model,
+        net=net,
+        optimizer=optimizer,
+        source=source,
+        pool=pool,
+        held_out=held_out,
+        rng=rng,
+        progress=progress,
+        log=resumed_log(out, progress.step) if resume and ranks.leader else [],
+        train_rows=TrainRows(math.gcd(TRAIN_ROW_EVERY, config.eval_every)),  # a periodic checkpoint ends a row
+        board=tensorboard_writer(out, progress.step) if ranks.leader else None,
+        saved_at=progress.step,
+    )
 
 
-def resumed_log(out: Path, step: int) -> list[dict[str, Any]]:
-    """The log rows of the checkpoint a run resumes from (none for a run from before the log existed)."""
-    if not (out / LOG).exists():
-        return []
-    try:
-        return read_rows(out, up_to_step=step)
-    except RunLogError as exc:
-        raise CheckpointError(str(exc)) from None
+def finished(run: Run) -> bool:
+    """Whether the run stops before another step: its steps done, its pool's epochs read, or its minutes up
+    (decided together, so that every rank stops at the same step)."""
+    config, progress = run.config, run.progress
+    if progress.step >= config.steps:
+        return True
+    if run.pool is not None and config.epochs and progress.drawn >= config.epochs * len(run.pool):
+        return True
+    out_of_time = torch.tensor(float(run.minutes() >= config.minutes))
+    return bool(run.ranks.total(out_of_time) > 0)
+
+
+def optimise(run: Run, batch: Batch) -> dict[str, float]:
+    """One step of AdamW on the objective, at the recipe's learning rate; the objective's parts for the whole
+    batch. A loss or gradient that is not finite stops the run before it touches the weights (TrainingDiverged)."""
+    config, progress, ranks = run.config, run.progress, run.ranks
+    for group in run.optimizer.param_groups:
+        group["lr"] = learning_rate(config, progress.step)
+    loss, parts = losses(run.net, batch, config, progress.step, ranks.total, ranks.world)
+    parts |= ranks.summed({name: parts[name] for name in SHARED_PARTS})  # the whole batch's, on every rank
+    run.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(run.model.parameters(), config.clip)
+    if ranks.total(torch.tensor(float(not (torch.isfinite(loss) and torch.isfinite(norm))))) > 0:
+        raise TrainingDiverged(diverged(float(loss.detach()), float(norm), progress.step + 1, run.out, run.saved_at))
+    run.optimizer.step()
+    progress.step += 1
+    progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading
+    return parts
+
+
+def climb(progress: Progress, accuracy: float, config: TrainConfig) -> None:
+    """The curriculum: move up a level once the batch accuracy, averaged over the last LEVEL_UP_WINDOW steps at
+    this level, reaches `level_up_accuracy`, or after `level_steps` steps at it (when set)."""
+    progress.recent = [*progress.recent[-(LEVEL_UP_WINDOW - 1) :], accuracy]
+    progress.at_level += 1
+    ready = len(progress.recent) == LEVEL_UP_WINDOW and np.mean(progress.recent) >= config.level_up_accuracy
+    ready = ready or 0 < config.level_steps <= progress.at_level
+    if ready and progress.level + 1 < len(config.levels):
+        progress.level, progress.recent, progress.at_level = progress.level + 1, [], 0
+
+
+def log_step(run: Run, parts: dict[str, float], report: Callable[[dict[str, Any]], None]) -> None:
+    """Tell the display how the step went, and add a row to the run log every TRAIN_ROW_EVERY steps."""
+    config, progress = run.config, run.progress
+    status = {
+        **parts,
+        "step": progress.step,
+        "steps": config.steps,
+        "minutes_limit": config.minutes,
+        "level": config.levels[progress.level],
+        "tokens_per_second": progress.tokens / max(run.elapsed(), 1e-9),
+        "learning_rate": run.optimizer.param_groups[0]["lr"],
+        "elapsed": run.elapsed(),
+    }
+    report(status)
+    row = run.train_rows.add(
+        progress.step,
+        status["level"],
+        {name: float(status[name]) for name in ("loss", "accuracy", "tokens_per_second", "learning_rate")},
+        run.minutes(),
+    )
+    if row is not None and run.ranks.leader:
+        run.log.append(row)
+        log_to_tensorboard(run.board, row)
+
+
+def save(run: Run) -> None:
+    """Validate on the held-out cases and write a checkpoint with everything a resume needs (the leader only)."""
+    if not run.ranks.leader:
+        return
+    config, progress = run.config, run.progress
+    validation = validate(run.model, run.held_out, run.vocabulary)
+    row = validation_row(progress.step, config.levels[progress.level], validation, run.minutes())
+    if run.log and run.log[-1]["kind"] == "validation" and run.log[-1]["step"] == progress.step:
+        run.log[-1] = row  # a finished run resumed: its last step validated again, not logged twice
+    else:
+        run.log.append(row)
+    log_to_tensorboard(run.board, row)
+    run.metrics = {
+        **{name: value for name, value in validation.items() if name != "recall_by_distance"},
+        "steps": progress.step,
+        "tokens": progress.tokens,
+        "minutes": round(run.minutes(), 2),
+        "level": config.levels[progress.level],
+        "ranks": run.ranks.world,
+    }
+    weights = {name: tensor.detach().cpu().numpy() for name, tensor in run.model.state_dict().items()}
+    progress.seconds, progress.rng = run.elapsed(), run.rng.bit_generator.state
+    run.started = time.perf_counter()  # progress.seconds now counts this session up to here
+    state, state_meta = training_state(run.model, run.optimizer, progress)
+    meta = {
+        "config": run.model.config.to_dict(),
+        "vocabulary": list(run.vocabulary.words),
+        "lemmas": run.vocabulary.lemmas,
+        "training": {"command": run.command, **asdict(config)},
+        "metrics": run.metrics,
+    }
+    save_checkpoint(run.out, weights, meta, state, state_meta, encode_rows(run.log))
+    run.saved_at = progress.step
+    if run.board is not None:
+        run.board.flush()

@@ -23,7 +23,7 @@ from story.traits import CATALOGUE, PRONOUNS
 from story.words import split_words
 
 if TYPE_CHECKING:
-    from model.train import Progress
+    from model.resume import Progress
 
 
 @functools.cache  # 2,400 generated cases, seeded: the same every call, and four seconds to build

@@ -613,7 +613,7 @@ PROGRESS_JSON = st.dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(document=PROGRESS_JSON)
 def test_fuzzed_progress_ends_in_a_progress_or_our_message(document: dict) -> None:
-    from model.train import checked_progress
+    from model.resume import checked_progress
 
     try:
         progress = checked_progress(document, RESUMABLE, Path("resume.json"))

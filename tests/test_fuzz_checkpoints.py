@@ -47,8 +47,8 @@ from model.checkpoint import (
 )
 from model.readers import Reader, ReaderConfig
 from model.recipe import TRAIN_PRESETS, check_training, stored_training
+from model.resume import Progress, restore, training_state
 from model.stream import StreamingReader
-from model.train import Progress, restore, training_state
 from tests.readers import vocabulary
 from tests.test_fuzz_saves import (
     FAST,
