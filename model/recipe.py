@@ -22,18 +22,19 @@ VALIDATION_RUN_SEED = 1_000_003  # validation and evaluation cases come from thi
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every knob of a training run; stored in the checkpoint."""
+    """Every knob of a training run; stored in the checkpoint. The first group is the recipe (docs/model.md says
+    how each default was found, with the experiments' figures); the second holds knobs for experiments, each
+    off in the recipe; the third, how and where a run runs, which does not change what it learns."""
 
+    # The recipe.
     kind: str = "lstm"  # lstm (the partner) or rnn (the rival)
     hidden: int = 0  # recurrent width; 0: the kind's own (HIDDEN), which gives both readers similar sizes
     embedding: int = 64  # word embedding width
     batch_cases: int = 16  # cases per step (each read once per suspect)
     learning_rate: float = 2e-3  # AdamW, peak; a cosine takes it to a tenth by the last step
     clip: float = 1.0  # gradient norm clipping
-    weight_decay: float = 0.1  # AdamW's decoupled weight decay: the rival 0.39 instead of 0.31, the partner unharmed
-    truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)
-    steps: int = 8000  # optimisation steps (5,000 left the ECE at 0.028); on the grown phrase banks the 60-minute
-    # cap ends the run first on 2 cores, near step 5,200 (the bundled partner: 62 minutes, step 5,220)
+    weight_decay: float = 0.1  # AdamW's decoupled weight decay, for long readings
+    steps: int = 8000  # optimisation steps; set them so that the cosine ends where the minutes do
     minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
@@ -41,38 +42,43 @@ class TrainConfig:
     level_steps: int = 0  # also move up after this many steps at a level, however it does (0: never)
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
-    culprit_weight: float = 0.0  # weight of the per-token cross-entropy against the culprit
     change_weight: float = 10.0  # extra weight at the token where a clue changes who is possible (the last
     # clue's evidence must be applied at once: the story ends one token later)
-    readout_weight: float = 2.0  # weight of the memory read-out loss (0.5 reached 0.92 where 2.0 reached 0.985)
+    readout_weight: float = 2.0  # weight of the memory read-out loss: supervising what is stored breaks the plateau
     unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
     unknown_share: float = 0.1  # share of plain words read as <unk> in training, so that the unknown words of
-    # an author's prose read as "some word" (an untrained embedding moved the partner 0.31 -> 0.89 on a flavour clue)
+    # an author's prose read as "some word" the reader has learned to pass over
     lemmas: bool = True  # read each word by its lemma (model/lemmas.py): "invited" is "invite", so one form taught
     # is every form known; checkpoints record it, and those without it read words as written
+    bfloat16_readout: bool = True  # compute the read-out head in bfloat16 where the device has it natively
+    # (readers.native_bfloat16: faster on a CPU with AVX512-BF16, slower where it is emulated); the
+    # recurrence, the "still possible" head and every loss stay float32
+
+    # For experiments: each is off (or neutral) in the recipe.
+    truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)
+    culprit_weight: float = 0.0  # weight of a per-token cross-entropy against the culprit
     activation_weight: float = 0.0  # activation regularisation: weight of the mean squared hidden state, which
     # keeps a tanh state out of saturation, where it can still be written (Merity et al. 2017)
     temporal_weight: float = 0.0  # temporal activation regularisation: weight of the mean squared change of the
     # hidden state from one token to the next, so that a word that says nothing writes nothing
-    readout_stride: int = 1  # supervise the read-out at every n-th token (4 is 6% faster but reached only 0.97)
-    bfloat16_readout: bool = True  # compute the read-out head in bfloat16 where the device has it natively
-    # (readers.native_bfloat16: 2.3x faster on a CPU with AVX512-BF16, slower where it is emulated); the
-    # recurrence, the "still possible" head and every loss stay float32
+    readout_stride: int = 1  # supervise the read-out at every n-th token only (faster per step)
+    orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
+    data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
+
+    # How and where it runs.
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
     eval_every: int = 250  # steps between validations and checkpoints (`whodunit train --checkpoint-every`)
-    orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
-    threads: int = 1  # torch threads (the machine has 2 cores; keep one for the generator and the rest)
+    threads: int = 1  # torch threads per process (one process per core: torchrun for more than one)
     device: str = "cpu"  # cpu, cuda or auto (cuda if there is one); shipped weights train on cpu
-    data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
 
 
 TRAIN_PRESETS = {
     "default": TrainConfig(),
     # About three minutes on 2 cores: proves the pipeline end to end, and learns the binding on tiny cases told in
-    # the banks' plainest phrasings (0.33 -> 0.77; on every phrasing this small reader stays near 0.41 in the same
-    # time). No weight decay: it is there for long readings, and holds a reader this small back (0.58 with it).
+    # the banks' plainest phrasings (on every phrasing a reader this small learns little in that time). No
+    # weight decay: it is there for long readings, and holds a reader this small back (docs/model.md).
     "tiny": TrainConfig(
         hidden=32,
         embedding=16,
