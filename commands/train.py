@@ -52,13 +52,20 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
                 recover(args.out)
             else:  # under torchrun: one rank moves files; the others wait, then read what it finished
                 wait_for_recovery(args.out)
-            stored = load_checkpoint(args.out).meta.get("training", {})
+            checkpoint = load_checkpoint(args.out)
             try:
-                config = stored_training(stored, str(args.out / META))
+                config = stored_training(checkpoint.meta.get("training", {}), str(args.out / META))
             except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
                 raise CheckpointError(str(exc)) from None
-            config = check_training(with_overrides(config, minutes=args.minutes))
-            shows.print(Text(f"resuming {args.out} from its last checkpoint (its own settings; --minutes may change)"))
+            at = checkpoint.meta.get("metrics", {}).get("steps", 0)
+            if args.steps is not None and args.steps <= at:
+                raise ValueError(f"--steps {args.steps}: the run in {args.out} is already at step {at}")
+            config = check_training(with_overrides(config, minutes=args.minutes, steps=args.steps))
+            shows.print(
+                Text(
+                    f"resuming {args.out} from its last checkpoint (its own settings; --minutes and --steps may change)"
+                )
+            )
         else:
             levels = None
             if args.difficulty:
@@ -147,7 +154,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     train.add_argument("--model", choices=("lstm", "rnn"), default="lstm", help="which reader (default lstm)")
     train.add_argument("--preset", choices=("default", "tiny"), default="default", help="recipe preset")
-    train.add_argument("--steps", type=arguments.positive, help="optimisation steps (default: the preset's)")
+    train.add_argument(
+        "--steps",
+        type=arguments.positive,
+        help="optimisation steps (default: the preset's); with --resume, the run's new total: the learning rate's "
+        "cosine then ends at it (the weights then differ from an uninterrupted run's)",
+    )
     train.add_argument("--minutes", type=arguments.positive_float, help="wall-clock cap; stops early with a checkpoint")
     train.add_argument("--seed", type=arguments.seed, default=0, help="training run seed (cases and initial weights)")
     train.add_argument(

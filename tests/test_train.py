@@ -38,6 +38,16 @@ def test_recipe_knobs_set_from_the_command_line_are_trained_with_and_recorded(tm
     assert main(["train", "--resume", "--set", "truncate=3", "--out", str(out)]) == 2  # a resumed run keeps its own
 
 
+def test_a_resumed_run_may_be_given_a_new_total_of_steps(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["train", "--preset", "tiny", "--steps", "2", "--out", str(out)]) == 0
+    assert main(["train", "--resume", "--steps", "2", "--out", str(out)]) == 2
+    assert "already at step 2" in capsys.readouterr().out
+    assert main(["train", "--resume", "--steps", "3", "--out", str(out)]) == 0
+    checkpoint = load_checkpoint(out)
+    assert (checkpoint.meta["metrics"]["steps"], checkpoint.meta["training"]["steps"]) == (3, 3)
+
+
 def test_a_tampered_checkpoint_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert main(["train", "--model", "rnn", "--preset", "tiny", "--steps", "1", "--out", str(out)]) == 0
