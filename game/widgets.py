@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
@@ -15,7 +17,7 @@ BAR_WIDTH = 10
 FORGET_DROP = 0.1  # a fall in the mean forget gate from one word to the next that the gate view marks
 
 
-def bar(probability: float, style: str, width: int = BAR_WIDTH) -> Text:
+def bar(probability: float, style: str | Style, width: int = BAR_WIDTH) -> Text:
     """A horizontal bar with eighth-block resolution and the percentage after it."""
     eighths = round(max(0.0, min(1.0, probability)) * width * 8)
     full, part = divmod(eighths, 8)
@@ -43,7 +45,16 @@ class CardView:
 
 
 class SuspectCard(Static):
-    """One suspect: who they are, what was said of them, both readers' beliefs and memories."""
+    """One suspect: who they are, what was said of them, both readers' beliefs and memories. The readers'
+    colours are component classes, styled in whodunit.tcss."""
+
+    COMPONENT_CLASSES = {
+        "suspect-card--partner",
+        "suspect-card--partner-memory",
+        "suspect-card--rival",
+        "suspect-card--rival-memory",
+        "suspect-card--not-guilty",
+    }
 
     class Selected(Message):
         def __init__(self, slot: int) -> None:
@@ -69,26 +80,28 @@ class SuspectCard(Static):
 
     def render_view(self) -> RenderableType:
         view = self.view
+        style = functools.partial(self.get_component_rich_style, partial=True)
+        partner, rival = style("suspect-card--partner"), style("suspect-card--rival")
         text = Text()  # wrapped at word boundaries: a trait cut short ("smokes ciga…") may hide the deciding one
         text.append(f"{view.slot + 1} {view.name}", style="bold")
         text.append(f", the {view.role}", style="dim")
         if view.mark:
             text.append(f"  [{view.mark}]", style="italic")
         if view.accused == "wrong":
-            text.append("  ✗ not guilty", style="red")
+            text.append("  ✗ not guilty", style=style("suspect-card--not-guilty"))
         elif view.accused == "rival":
-            text.append("  ← rival's pick", style="magenta")
+            text.append("  ← rival's pick", style=rival)
         text.append("\n  said ", style="dim")
         text.append(", ".join(view.said) or "nothing yet")
-        text.append("\n  partner ", style="green")
+        text.append("\n  partner ", style=partner)
         if view.partner is None:
             text.append("(hidden)".ljust(BAR_WIDTH + 5), style="dim")
         else:
-            text.append_text(bar(view.partner, "green"))
-            text.append("  " + (", ".join(view.partner_remembers) or "-"), style="green dim")
-        text.append("\n  rival   ", style="magenta")
-        text.append_text(bar(view.rival, "magenta"))
-        text.append("  " + (", ".join(view.rival_remembers) or "-"), style="magenta dim")
+            text.append_text(bar(view.partner, partner))
+            text.append("  " + (", ".join(view.partner_remembers) or "-"), style=style("suspect-card--partner-memory"))
+        text.append("\n  rival   ", style=rival)
+        text.append_text(bar(view.rival, rival))
+        text.append("  " + (", ".join(view.rival_remembers) or "-"), style=style("suspect-card--rival-memory"))
         return text
 
 

@@ -43,13 +43,19 @@ async def test_the_start_screen_lists_mysteries_and_opens_one(readers) -> None:
         assert isinstance(app.screen, PlayScreen)
 
 
+def told(screen: PlayScreen) -> str:
+    """The story as the player sees it now: the paragraphs (and the short-memory note) not hidden."""
+    shown = [widget for widget in screen.query("#faded, #story .paragraph") if not widget.has_class("-hidden")]
+    return "\n".join(str(widget.render()) for widget in shown)
+
+
 async def test_narration_accusation_and_debrief(readers) -> None:
     app = manor_app(readers)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         assert isinstance(screen, PlayScreen)
         await pilot.press("f", "f", "f")  # the intro and two clues
-        story = str(screen.query_one("#story-text", Static).render())
+        story = told(screen)
         assert "1. " in story and "2. " in story and "3. " not in story
         await pilot.press("a")
         await pilot.press(str(screen.match.story.culprit + 1))
@@ -194,7 +200,8 @@ async def test_toggles_gates_hard_mode_short_memory_and_help(readers) -> None:
         await pilot.press("right_square_bracket", "h", "m")
         assert screen.options.hard and screen.options.short_memory
         assert "(hidden)" in str(screen.query_one("#card-0", Static).render())
-        assert "faded" in str(screen.query_one("#story-text", Static).render())
+        assert "faded" in told(screen)
+        assert "1. " not in told(screen)  # short memory keeps the last clues only
         await pilot.press("question_mark")
         assert "How to play" in str(app.screen.query_one(Static).render())
         await pilot.press("escape")

@@ -3,10 +3,14 @@ right, the partner's advice under the story, and the gate view on demand. All ru
 
 from __future__ import annotations
 
+from typing import cast
+
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
@@ -24,6 +28,11 @@ SHORT_MEMORY_CLUES = 3  # clues kept in view in short-memory mode
 
 
 class PlayScreen(Screen):
+    """The table. Its state is reactive: the match (mutated by the rules, then `mutate_reactive`), the pause,
+    the options, the suspect the cards and gates follow, and whether the gates show; each watcher redraws what
+    depends on it."""
+
+    COMPONENT_CLASSES = {"play--rival", "play--murderer", "play--clue-number"}
     BINDINGS = [
         Binding("space", "pause", "Pause"),
         Binding("f,enter", "finish_clue", "Finish clue"),
@@ -41,26 +50,34 @@ class PlayScreen(Screen):
         Binding("q", "quit_game", "Quit"),
     ]
 
+    match: var[Match] = var(cast(Match, None), init=False, always_update=True)
+    paused: var[bool] = var(False, init=False)
+    options: var[Options] = var(Options(), init=False)
+    gate_slot: var[int | None] = var(None, init=False)  # None: follow the partner's favourite
+    show_gates: var[bool] = var(False, init=False)
+
     def __init__(
         self, match: Match, case: CaseRef, options: Options, paused: bool = False, campaign_rung: int | None = None
     ) -> None:
         super().__init__()
-        self.match = match
+        self.set_reactive(PlayScreen.match, match)
+        self.set_reactive(PlayScreen.options, options)
+        self.set_reactive(PlayScreen.paused, paused)
         self.case = case
-        self.options = options
         self.campaign_rung = campaign_rung
-        self.paused = paused
-        self.gate_slot: int | None = None  # None: follow the partner's favourite
         self.timer: Timer | None = None
         self.asked_final = False
         self.save_failed = False
+        self.told: dict[int, Text] = {}  # each paragraph's words narrated so far, by clue (-1: the intro)
+        self.narrated = 0  # words of the match already in `told`
+        self.arranged: tuple[int, bool, bool] | None = None  # (clue, short memory, all told) the story was laid out for
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="table"):
             with Vertical(id="left"):
                 with VerticalScroll(id="story"):
-                    yield Static(id="story-text")
+                    yield Static("(short memory: earlier clues have faded)", id="faded", classes="-hidden")
                 yield Static(id="advice")
                 yield Static(id="rival")
                 yield GateStrip(id="gates", classes="-hidden")
@@ -76,7 +93,33 @@ class PlayScreen(Screen):
             rung = RUNGS[self.campaign_rung]
             self.query_one("#story").border_title = f"Campaign, rung {self.campaign_rung + 1}: {rung.title}"
         self.start_timer()
-        self.refresh_table()
+        self.show_table()
+
+    # --- what changes, and what it redraws --------------------------------------------------------------------
+
+    def watch_match(self) -> None:
+        self.show_table()
+
+    def watch_paused(self) -> None:
+        self.show_status()
+
+    def watch_options(self, old: Options, new: Options) -> None:
+        if old.speed != new.speed:
+            self.start_timer()
+        self.arranged = None  # short memory may have changed what the story shows
+        self.show_table()
+
+    def watch_gate_slot(self) -> None:
+        self.show_cards()
+        self.show_gate_view()
+
+    def watch_show_gates(self, show: bool) -> None:
+        self.query_one("#gates", GateStrip).set_class(not show, "-hidden")
+        self.show_gate_view()
+
+    def changed(self) -> None:
+        """The rules changed the match (a word told, an accusation): redraw what shows it."""
+        self.mutate_reactive(PlayScreen.match)
 
     # --- the narration clock -------------------------------------------------------------------------------
 
@@ -92,7 +135,7 @@ class PlayScreen(Screen):
             self.ask_final()  # Esc there pauses: the player may leave, read back, or save, and come back
             return
         self.after_rival(self.match.advance())
-        self.refresh_table()
+        self.changed()
 
     def after_rival(self, accusation: Accusation | None) -> None:
         if accusation is None:
@@ -138,10 +181,18 @@ class PlayScreen(Screen):
     def followed_slot(self) -> int:
         return self.gate_slot if self.gate_slot is not None else int(self.match.partner.belief.argmax())
 
-    def refresh_table(self) -> None:
+    def show_table(self) -> None:
+        self.show_story()
+        self.show_status()
+        self.query_one("#rival", Static).update(self.rival_line())
+        murderer = Text("The murderer: ", style="bold")
+        murderer.append(", ".join(self.match.evidence()) or "nothing known yet", self.style_of("play--murderer"))
+        self.query_one("#evidence", Static).update(murderer)
+        self.show_cards()
+        self.show_gate_view()
+
+    def show_status(self) -> None:
         match = self.match
-        self.query_one("#story-text", Static).update(self.story_text())
-        self.query_one("#story", VerticalScroll).scroll_end(animate=False)
         advice = Text(match.advice() if not self.options.hard else "Hard mode: your partner keeps quiet.")
         speed = self.options.speed
         status = "paused" if self.paused else f"{speed:g} word{'' if speed == 1 else 's'}/s"
@@ -149,22 +200,24 @@ class PlayScreen(Screen):
         advice.append(f"\n{told} · {status} · ", style="dim")
         advice.append(f"your score {match.score.total}", style="bold")
         self.query_one("#advice", Static).update(advice)
-        self.query_one("#rival", Static).update(self.rival_line())
-        evidence = match.evidence()
-        self.query_one("#evidence", Static).update(
-            Text("The murderer: ", style="bold").append(", ".join(evidence) or "nothing known yet", style="yellow")
-        )
-        for slot in range(len(match.story.suspects)):
+
+    def show_cards(self) -> None:
+        for slot in range(len(self.match.story.suspects)):
             self.query_one(f"#card-{slot}", SuspectCard).show(self.card_view(slot))
-        gates = self.query_one("#gates", GateStrip)
-        if not gates.has_class("-hidden"):
-            name = match.story.suspects[self.followed_slot].name
-            gates.show(name, match.gate_columns(self.followed_slot), max(gates.size.width, 40))
+
+    def show_gate_view(self) -> None:
+        if self.show_gates:
+            gates = self.query_one("#gates", GateStrip)
+            name = self.match.story.suspects[self.followed_slot].name
+            gates.show(name, self.match.gate_columns(self.followed_slot), max(gates.size.width, 40))
+
+    def style_of(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
 
     def rival_line(self) -> Text:
         """The rival in plain sight: whom it leans to now, whom it has named, its score."""
         match = self.match
-        line = Text("Rival: ", style="bold magenta")
+        line = Text("Rival: ", style=self.style_of("play--rival"))
         pick = match.rival_pick()
         if pick is None:
             line.append("undecided")
@@ -177,38 +230,51 @@ class PlayScreen(Screen):
         line.append(f" · score {match.rival_score.total}")
         return line
 
-    def story_text(self) -> Text:
+    def show_story(self) -> None:
+        """Add the words told since the last call to their paragraphs, one Static per paragraph: per word, the
+        work is the current paragraph's, however long the story has grown."""
         match = self.match
-        paragraphs: dict[int, Text] = {}
-        for word in match.words[: match.position]:
-            paragraph = paragraphs.setdefault(word.clue, Text())
+        story = self.query_one("#story", VerticalScroll)
+        touched: set[int] = set()
+        for word in match.words[self.narrated : match.position]:
+            paragraph = self.told.get(word.clue)
+            if paragraph is None:
+                paragraph = self.told[word.clue] = Text()
+                story.mount(Static(classes="paragraph", id=f"paragraph-{word.clue + 1}"))
             if word.piece.spaced and paragraph.plain:
                 paragraph.append(" ")
             paragraph.append(word.piece.text)
-        text = Text()
-        shown = sorted(paragraphs)
+            touched.add(word.clue)
+        self.narrated = match.position
+        for clue in touched:
+            shown = Text(f"{clue + 1}. " if clue >= 0 else "", end="")
+            shown.stylize(self.style_of("play--clue-number"))  # the number only: a Text's own style would spread
+            self.query_one(f"#paragraph-{clue + 1}", Static).update(shown.append_text(self.told[clue]))
+        arrangement = (match.clue, self.options.short_memory, match.told_all)
+        if arrangement != self.arranged:  # a new clue, or short memory switched: which paragraphs show
+            self.arranged = arrangement
+            self.arrange_story()
+        if touched:
+            story.scroll_end(animate=False)
+
+    def arrange_story(self) -> None:
+        """Mark the paragraph being told, and in short-memory mode hide all but the last few clues."""
+        match = self.match
+        shown = sorted(self.told)
+        kept = shown
         if self.options.short_memory:
             clues = [clue for clue in shown if clue >= 0]
-            kept = clues[-SHORT_MEMORY_CLUES:]
-            if len(clues) > len(kept) or (-1 in shown and kept):
-                text.append("(short memory: earlier clues have faded)\n\n", style="dim italic")
-            shown = kept or shown
+            kept = clues[-SHORT_MEMORY_CLUES:] or shown
         for clue in shown:
-            current = clue == match.clue and not match.told_all
-            if clue >= 0:
-                text.append(f"{clue + 1}. ", style="dim")
-            paragraph = paragraphs[clue]
-            if current:
-                paragraph.stylize("bold")
-            text.append_text(paragraph)
-            text.append("\n\n")
-        return text
+            paragraph = self.query_one(f"#paragraph-{clue + 1}", Static)
+            paragraph.set_class(clue not in kept, "-hidden")
+            paragraph.set_class(clue == match.clue and not match.told_all, "-current")
+        self.query_one("#faded", Static).set_class(kept == shown, "-hidden")
 
     # --- actions --------------------------------------------------------------------------------------------
 
     def action_pause(self) -> None:
         self.paused = not self.paused
-        self.refresh_table()
 
     def action_faster(self) -> None:
         self.set_speed(1)
@@ -220,8 +286,6 @@ class PlayScreen(Screen):
         index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.options.speed))
         speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + direction))]
         self.options = Options(self.options.hard, self.options.short_memory, speed)
-        self.start_timer()
-        self.refresh_table()
 
     def action_finish_clue(self) -> None:
         if self.match.over:
@@ -231,7 +295,7 @@ class PlayScreen(Screen):
             return
         for accusation in self.match.finish_clue():
             self.after_rival(accusation)
-        self.refresh_table()
+        self.changed()
 
     def action_accuse(self) -> None:
         if not self.match.over:
@@ -242,13 +306,12 @@ class PlayScreen(Screen):
             if self.match.told_all:  # all is told: stay paused until the player resumes, then ask again
                 self.asked_final = False
                 self.paused = True
-                self.refresh_table()
             return
         accusation = self.match.accuse(slot)
         name = self.match.story.suspects[slot].name
         if not accusation.correct and not self.match.over:
             self.notify(f"{name} did not do it. That costs you {WRONG} points.", severity="error", markup=False)
-        self.refresh_table()
+        self.changed()
         if self.match.over:
             self.finish()
 
@@ -271,23 +334,20 @@ class PlayScreen(Screen):
         return CampaignStep(rung, match.player_solved, after)
 
     def action_notebook(self) -> None:
-        self.app.push_screen(NotebookScreen(self.match), lambda _: self.refresh_table())
+        self.app.push_screen(NotebookScreen(self.match), lambda _: self.changed())  # marks and notes
 
     def action_toggle_gates(self) -> None:
-        self.query_one("#gates", GateStrip).toggle_class("-hidden")
-        self.refresh_table()
+        self.show_gates = not self.show_gates
 
     def action_gate_suspect(self, direction: int) -> None:
         """Follow the previous or next suspect, bringing their card into view: with a large cast in a small
         window, [ and ] reach every card from the keyboard."""
         cast = len(self.match.story.suspects)
         self.gate_slot = (self.followed_slot + direction) % cast
-        self.refresh_table()
         self.query_one(f"#card-{self.gate_slot}", SuspectCard).scroll_visible(animate=False)
 
     def on_suspect_card_selected(self, message: SuspectCard.Selected) -> None:
         self.gate_slot = None if self.gate_slot == message.slot else message.slot
-        self.refresh_table()
 
     def action_toggle_hard(self) -> None:
         self.set_options(Options(not self.options.hard, self.options.short_memory, self.options.speed))
@@ -297,11 +357,10 @@ class PlayScreen(Screen):
 
     def set_options(self, options: Options) -> None:
         was = self.match.modes
-        self.options = options
         self.match.set_modes(options.hard, options.short_memory)
+        self.options = options
         if self.match.modes != was:
             self.notify("That mode is off now: its bonus is lost for this game.", markup=False)
-        self.refresh_table()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
