@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +14,7 @@ from game.cases import CaseRef, load_case
 from game.match import Match
 from game.saves import Options, SavedGame, SaveError, load_save, replay, saves_folder
 from game.scoring import Modes
+from game.screens.choices import CampaignChosen, CaseChosen, SaveChosen
 from game.screens.dialogs import HelpScreen
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
@@ -58,13 +59,20 @@ class WhodunitApp(App):
         else:
             self.push_screen(StartScreen())
 
-    def begin(self, ref: CaseRef) -> None:
+    @on(CaseChosen)
+    def begin(self, chosen: CaseChosen) -> None:
         try:
-            story = load_case(ref)
+            story = load_case(chosen.ref)
         except (StoryError, ValueError, OSError) as exc:
             self.notify(f"Cannot open that case: {exc}", severity="error", markup=False)
             return
-        self.play(ref, story, self.options)
+        self.back_to_start()
+        self.play(chosen.ref, story, chosen.options or self.options)
+
+    def back_to_start(self) -> None:
+        """A new game is played from the start screen: the debrief it may be chosen from goes."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
+            self.pop_screen()
 
     def play(
         self,
@@ -77,6 +85,7 @@ class WhodunitApp(App):
         match = match or Match(story, self.partner, self.rival, Modes(options.hard, options.short_memory))
         self.push_screen(PlayScreen(match, ref, options, paused=not self.autoplay, campaign_rung=campaign_rung))
 
+    @on(CampaignChosen)
     def play_campaign(self) -> None:
         """The next case of the campaign: the current rung's next attempt, or the top rung's once all are passed."""
         try:
@@ -92,11 +101,13 @@ class WhodunitApp(App):
             self.notify(f"Cannot open that case: {exc}", severity="error", markup=False)
             return
         self.notify(RUNGS[rung].teaches, title=f"Rung {rung + 1}: {RUNGS[rung].title}", timeout=12, markup=False)
+        self.back_to_start()
         self.play(ref, story, self.options, campaign_rung=rung)
 
-    def resume_from(self, path: str) -> None:
+    @on(SaveChosen)
+    def resume_from(self, chosen: SaveChosen) -> None:
         try:
-            self.resume(load_save(Path(path)))
+            self.resume(load_save(chosen.path))
         except SaveError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
 

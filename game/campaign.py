@@ -129,6 +129,15 @@ def save_progress(progress: Progress, path: Path) -> None:
     write_atomic(path, json.dumps({"format": FORMAT, "rungs": rungs}, indent=1))
 
 
+def record_result(saves: Path, rung: int, solved: bool, score: int, won_race: bool) -> Progress:
+    """Record one finished case in the campaign's progress beside `saves`; CampaignError or OSError if the
+    progress cannot be read or written (nothing is changed then)."""
+    path = progress_path(saves)
+    after = record(load_progress(path), rung, solved, score, won_race)
+    save_progress(after, path)
+    return after
+
+
 def load_progress(path: Path) -> Progress:
     """The progress in `path`; a fresh one if there is no file; CampaignError names the file and the fault."""
     if not path.exists() and not path.is_symlink():

@@ -90,6 +90,11 @@ def save_game(game: SavedGame, folder: Path | None = None) -> Path:
     return path
 
 
+def forget_save(case: CaseRef, folder: Path | None = None) -> None:
+    """A finished game's save goes: there is nothing left to resume."""
+    ((folder or saves_folder()) / f"{case.save_name}.json").unlink(missing_ok=True)
+
+
 def list_saves(folder: Path | None = None) -> list[Path]:
     folder = folder or saves_folder()
     if not folder.is_dir():

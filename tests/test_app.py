@@ -64,6 +64,9 @@ async def test_narration_accusation_and_debrief(readers) -> None:
         assert "Solved" in str(app.screen.query_one("#verdict", Static).render())
         await pilot.press("p")  # play again: the same case from its first word
         await pilot.pause()
+        again = app.screen
+        assert isinstance(again, PlayScreen) and again.match.position == 0 and again.case == screen.case
+        assert [type(each) for each in app.screen_stack[1:]] == [StartScreen, PlayScreen]  # the debrief went
         assert isinstance(app.screen, PlayScreen) and app.screen.match.position == 0
         assert app.screen.match.story.title == screen.match.story.title
         await pilot.press("a", str(app.screen.match.story.culprit + 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,11 +16,18 @@ from game.cases import CaseRef
 from game.match import Match
 from game.saves import Options
 from game.scoring import SOLVE, WRONG, Score
+from game.screens.choices import CampaignChosen, CaseChosen
 from game.widgets import culprit_chart
 from model.verdicts import named_suspect
 
+MEMORY_STYLES = ("partner", "rival", "true", "false")  # debrief--* component classes, styled in whodunit.tcss
+
 
 class DebriefScreen(Screen):
+    """How the case went: the verdict and scores, how each reader's belief in the culprit moved, what decided it,
+    and what each reader remembered; the readers' colours are component classes, styled in whodunit.tcss."""
+
+    COMPONENT_CLASSES = {f"debrief--{name}" for name in MEMORY_STYLES}
     BINDINGS = [
         Binding("p", "play_again", "Play again"),
         Binding("c", "choose", "Another case"),
@@ -31,6 +39,9 @@ class DebriefScreen(Screen):
         super().__init__()
         self.match, self.case, self.options = match, case, options
         self.climbed = climbed  # the campaign's step, when this case was one of its rungs
+
+    def style_of(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,7 +108,7 @@ class DebriefScreen(Screen):
     def explanation(self) -> Text:
         match = self.match
         analysis, story = match.analysis, match.story
-        text = memories_text(match)
+        text = memories_text(match, {name: self.style_of(f"debrief--{name}") for name in MEMORY_STYLES})
         text.append("\nWhat decided it\n", style="bold")
         if analysis.decided_at is None:
             text.append("The clues never narrowed it to one suspect.\n")
@@ -127,14 +138,12 @@ class DebriefScreen(Screen):
     @on(Button.Pressed, "#again")
     def action_play_again(self) -> None:
         """The same case from its first word, with the same options."""
-        self.app.pop_screen()
-        self.app.play(self.case, self.match.story, self.options)  # type: ignore[attr-defined]
+        self.post_message(CaseChosen(self.case, self.options))
 
     @on(Button.Pressed, "#next")
     def action_next_in_campaign(self) -> None:
         if self.climbed is not None:
-            self.app.pop_screen()
-            self.app.play_campaign()  # type: ignore[attr-defined]
+            self.post_message(CampaignChosen())
 
     @on(Button.Pressed, "#choose")
     def action_choose(self) -> None:
@@ -176,12 +185,13 @@ def campaign_text(step: CampaignStep) -> Text:
     return text
 
 
-def memories_text(match: Match) -> Text:
-    """What each reader held about each suspect at the end, every memory marked true or false against the clues."""
+def memories_text(match: Match, styles: dict[str, Style]) -> Text:
+    """What each reader held about each suspect at the end, every memory marked true or false against the clues;
+    `styles` by MEMORY_STYLES."""
     text = Text("\nWhat they remembered at the end\n", style="bold")
     lines = 0
     for slot, suspect in enumerate(match.story.suspects):
-        for detective, style in ((match.partner, "green"), (match.rival, "magenta")):
+        for detective, style in ((match.partner, styles["partner"]), (match.rival, styles["rival"])):
             checked = match.checked_memories(detective, slot)
             if not checked:
                 continue
@@ -190,7 +200,7 @@ def memories_text(match: Match) -> Text:
             for index, (phrase, true) in enumerate(checked):
                 text.append(", " if index else "")
                 text.append(phrase)
-                text.append(" ✓" if true else " ✗ never said", style="green" if true else "red")
+                text.append(" ✓" if true else " ✗ never said", style=styles["true" if true else "false"])
             text.append("\n")
     if not lines:
         text.append("  Neither reader held any trait with confidence.\n", style="dim")

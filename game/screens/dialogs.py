@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -65,6 +67,22 @@ class AccuseDialog(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+class MarkButton(Button):
+    """A suspect's mark in the notebook; pressing it moves to the next mark."""
+
+    def __init__(self, slot: int, label: str, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.slot = slot
+
+
+class NoteInput(Input):
+    """The player's note on a suspect."""
+
+    def __init__(self, slot: int, value: str, **kwargs) -> None:
+        super().__init__(value, max_length=200, **kwargs)
+        self.slot = slot
+
+
 class NotebookScreen(ModalScreen[None]):
     """Every clue told so far, and the player's own marks and notes per suspect."""
 
@@ -88,21 +106,23 @@ class NotebookScreen(ModalScreen[None]):
             with Grid(id="notebook-marks"):
                 for slot, suspect in enumerate(match.story.suspects):
                     yield Label(Text(f"{slot + 1} {suspect.name}"), classes="notebook-name")
-                    yield Button(self._mark_label(slot), id=f"mark-{slot}", classes="notebook-mark")
-                    yield Input(match.notes.get(slot, ""), placeholder="a note", id=f"note-{slot}", max_length=200)
+                    yield MarkButton(slot, self._mark_label(slot), id=f"mark-{slot}", classes="notebook-mark")
+                    yield NoteInput(slot, match.notes.get(slot, ""), placeholder="a note", id=f"note-{slot}")
 
     def _mark_label(self, slot: int) -> str:
         return self.match.marks.get(slot, "") or "no mark"
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, ".notebook-mark")
+    def next_mark(self, event: Button.Pressed) -> None:
         event.stop()
-        slot = int((event.button.id or "mark-0").removeprefix("mark-"))
+        slot = cast(MarkButton, event.button).slot
         current = self.match.marks.get(slot, "")
         self.match.mark(slot, MARKS[(MARKS.index(current) + 1) % len(MARKS)])
         event.button.label = self._mark_label(slot)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        slot = int((event.input.id or "note-0").removeprefix("note-"))
+    @on(Input.Changed)
+    def keep_note(self, event: Input.Changed) -> None:
+        slot = cast(NoteInput, event.input).slot
         if event.value.strip():
             self.match.notes[slot] = event.value
         else:

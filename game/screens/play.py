@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from game.campaign import RUNGS, CampaignError, CampaignStep, load_progress, progress_path, record, save_progress
+from game.campaign import RUNGS, CampaignError, CampaignStep, record_result
 from game.cases import CaseRef
 from game.match import Match
-from game.saves import Options, SavedGame, save_game, saves_folder
+from game.saves import Options, SavedGame, forget_save, save_game, saves_folder
 from game.scoring import WRONG, Accusation
 from game.screens.dialogs import AccuseDialog, HelpScreen, NotebookScreen
 from game.widgets import CardView, GateStrip, SuspectCard
@@ -318,16 +318,15 @@ class PlayScreen(Screen):
     def finish(self) -> None:
         from game.screens.debrief import DebriefScreen
 
-        (saves_folder() / f"{self.case.save_name}.json").unlink(missing_ok=True)
+        forget_save(self.case)
         climbed = self.record_campaign(self.campaign_rung) if self.campaign_rung is not None else None
         self.app.switch_screen(DebriefScreen(self.match, self.case, self.options, climbed))
 
     def record_campaign(self, rung: int) -> CampaignStep | None:
         """Write this case's result into the campaign's progress; None (and a message) if it cannot be."""
-        match, path = self.match, progress_path(saves_folder())
+        match = self.match
         try:
-            after = record(load_progress(path), rung, match.player_solved, match.score.total, match.won_race)
-            save_progress(after, path)
+            after = record_result(saves_folder(), rung, match.player_solved, match.score.total, match.won_race)
         except (CampaignError, OSError) as exc:
             self.notify(f"Could not record the campaign: {exc}", severity="error", timeout=10, markup=False)
             return None

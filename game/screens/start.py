@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 from game.campaign import RUNGS, CampaignError, load_progress, progress_path
 from game.cases import CaseRef, bundled_mysteries, load_case
 from game.saves import SavedGame, SaveError, list_saves, load_save, saves_folder
+from game.screens.choices import CampaignChosen, CaseChosen, SaveChosen
 from story import StoryError
 
 
@@ -68,15 +70,14 @@ class StartScreen(Screen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         kind, _, value = (event.option.id or "").partition(":")
-        app = self.app
         if kind == "campaign":
-            app.play_campaign()  # type: ignore[attr-defined]
+            self.post_message(CampaignChosen())
         elif kind == "bundled":
-            app.begin(CaseRef("bundled", name=value))  # type: ignore[attr-defined]
+            self.post_message(CaseChosen(CaseRef("bundled", name=value)))
         elif kind == "generated":
-            app.begin(CaseRef("generated", seed=random.randrange(1_000_000), difficulty=value))  # type: ignore[attr-defined]
+            self.post_message(CaseChosen(CaseRef("generated", seed=random.randrange(1_000_000), difficulty=value)))
         elif kind == "save":
-            app.resume_from(value)  # type: ignore[attr-defined]
+            self.post_message(SaveChosen(Path(value)))
 
 
 def saved_title(saved: SavedGame) -> str:
