@@ -8,6 +8,7 @@ import shlex
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,14 +17,16 @@ from rich.text import Text
 from commands import arguments
 from commands.train_display import TrainingDisplay, validation_line
 
+if TYPE_CHECKING:
+    from model.recipe import TrainConfig
+
 CURRICULUM = ("tiny", "easy", "default", "hard")  # --difficulty D trains along this order up to D
 REFUSAL_GRACE_S = 2.0  # under torchrun, how long a rank that refuses silently waits before it exits
 
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
-    from model.checkpoint import META, CheckpointError, load_checkpoint, recover, wait_for_recovery
+    from model.checkpoint import CheckpointError
     from model.distributed import launched_ranks
-    from model.recipe import TRAIN_PRESETS, check_training, configure_training, stored_training, with_overrides
     from model.train import TrainingDiverged, train
     from story import StoryError
     from story.jsonl import read_jsonl
@@ -46,44 +49,11 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         if args.difficulty and "levels" in knobs:
             raise ValueError("--difficulty and --set levels=... both set the curriculum; use one")
         if args.resume:
-            if args.out.exists():  # a missing folder is reported as a missing checkpoint, below
-                writable(args.out)  # a read-only folder with a leftover journal fails here, not at the first save
-            if ranks.leader:  # this run owns the folder: finish a save that a kill interrupted
-                recover(args.out)
-            else:  # under torchrun: one rank moves files; the others wait, then read what it finished
-                wait_for_recovery(args.out)
-            checkpoint = load_checkpoint(args.out)
-            try:
-                config = stored_training(checkpoint.meta.get("training", {}), str(args.out / META))
-            except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
-                raise CheckpointError(str(exc)) from None
-            at = checkpoint.meta.get("metrics", {}).get("steps", 0)
-            if args.steps is not None and args.steps <= at:
-                raise ValueError(f"--steps {args.steps}: the run in {args.out} is already at step {at}")
-            config = check_training(with_overrides(config, minutes=args.minutes, steps=args.steps))
-            shows.print(
-                Text(
-                    f"resuming {args.out} from its last checkpoint (its own settings; --minutes and --steps may change)"
-                )
-            )
+            config = resumed_config(args, ranks.leader)
+            said = f"resuming {args.out} from its last checkpoint (its own settings; --minutes and --steps may change)"
+            shows.print(Text(said))
         else:
-            levels = None
-            if args.difficulty:
-                levels = CURRICULUM[: CURRICULUM.index(args.difficulty) + 1]
-            config = with_overrides(
-                configure_training(TRAIN_PRESETS[args.preset], knobs),
-                kind=args.model,
-                seed=args.seed,
-                minutes=args.minutes,
-                steps=args.steps,
-                levels=levels,
-                pool_cases=args.cases,
-                epochs=args.epochs,
-                device=args.device,
-                eval_every=args.checkpoint_every,
-                data=str(args.data) if args.data else None,
-            )
-            config = check_training(config)
+            config = new_config(args, knobs)
         pool = list(read_jsonl(config.data)) if config.data else None
         writable(args.out)  # every setting checked; now the folder, before any training time is spent
     except CheckpointError as exc:
@@ -109,6 +79,50 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             return refuse(f"cannot write {args.out}: {exc.strerror or exc}", 1)
     shows.print(Text(f"wrote {args.out}: {validation_line(metrics, config.steps)}"), soft_wrap=True)
     return 0
+
+
+def resumed_config(args: argparse.Namespace, leader: bool) -> TrainConfig:
+    """The settings of the run whose checkpoint is in --out (finishing a save that a kill interrupted), with a new
+    --minutes or --steps if given; CheckpointError for a checkpoint that cannot be resumed, ValueError for flags."""
+    from model.checkpoint import META, CheckpointError, load_checkpoint, recover, wait_for_recovery
+    from model.recipe import check_training, stored_training, with_overrides
+
+    if args.out.exists():  # a missing folder is reported as a missing checkpoint, below
+        writable(args.out)  # a read-only folder with a leftover journal fails here, not at the first save
+    if leader:  # this run owns the folder: finish a save that a kill interrupted
+        recover(args.out)
+    else:  # under torchrun: one rank moves files; the others wait, then read what it finished
+        wait_for_recovery(args.out)
+    checkpoint = load_checkpoint(args.out)
+    try:
+        config = stored_training(checkpoint.meta.get("training", {}), str(args.out / META))
+    except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
+        raise CheckpointError(str(exc)) from None
+    at = checkpoint.meta.get("metrics", {}).get("steps", 0)
+    if args.steps is not None and args.steps <= at:
+        raise ValueError(f"--steps {args.steps}: the run in {args.out} is already at step {at}")
+    return check_training(with_overrides(config, minutes=args.minutes, steps=args.steps))
+
+
+def new_config(args: argparse.Namespace, knobs: dict[str, str]) -> TrainConfig:
+    """A new run's settings: the preset, its knobs set with --set, then the flags; ValueError says what is wrong."""
+    from model.recipe import TRAIN_PRESETS, check_training, configure_training, with_overrides
+
+    levels = CURRICULUM[: CURRICULUM.index(args.difficulty) + 1] if args.difficulty else None
+    config = with_overrides(
+        configure_training(TRAIN_PRESETS[args.preset], knobs),
+        kind=args.model,
+        seed=args.seed,
+        minutes=args.minutes,
+        steps=args.steps,
+        levels=levels,
+        pool_cases=args.cases,
+        epochs=args.epochs,
+        device=args.device,
+        eval_every=args.checkpoint_every,
+        data=str(args.data) if args.data else None,
+    )
+    return check_training(config)
 
 
 def earlier_rows(out: Path) -> list[dict]:

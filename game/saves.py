@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,30 +129,14 @@ def load_save(path: Path) -> SavedGame:
 
 
 def _checked(path: Path, document: Any) -> SavedGame:
+    """The SavedGame a save's JSON holds, checked field by field; SaveError names the file and the field."""
+
     def fail(where: str, what: str) -> SaveError:
         return SaveError(f"{path}: {where}: {what}")
 
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SaveError(f'{path}: not a whodunit save (expected "format": "{FORMAT}")')
-    case = document.get("case")
-    if not isinstance(case, dict) or case.get("kind") not in ("bundled", "file", "generated"):
-        raise fail("case", "expected an object with kind bundled, file or generated")
-    if case["kind"] == "generated":
-        if not _is_int(case.get("seed")) or case.get("difficulty") not in DIFFICULTIES:
-            raise fail("case", f"a generated case needs an integer seed and a difficulty ({', '.join(DIFFICULTIES)})")
-        if not isinstance(case.get("sha256"), str) or not case["sha256"]:
-            raise fail(
-                "case.sha256",
-                "missing: this generated case was saved before cases were pinned, and the case generator has "
-                "changed since, so its seed no longer tells the same story; start it afresh",
-            )
-        ref = CaseRef("generated", seed=case["seed"], difficulty=case["difficulty"], sha256=case["sha256"])
-    else:
-        if not isinstance(case.get("name"), str) or not case["name"]:
-            raise fail("case.name", "expected the story's file name")
-        if not isinstance(case.get("sha256", ""), str):
-            raise fail("case.sha256", "expected the story's checksum as text")
-        ref = CaseRef(case["kind"], name=case["name"], sha256=case.get("sha256", ""))
+    ref = _case_ref(document.get("case"), fail)
     position = document.get("position")
     if not _is_int(position) or position < 0:
         raise fail("position", "expected a whole number of words, 0 or more")
@@ -171,6 +156,39 @@ def _checked(path: Path, document: Any) -> SavedGame:
     for slot, note in notes.items():
         if len(note) > MAX_NOTE_CHARS:
             raise fail(f"notes.{slot}", f"longer than {MAX_NOTE_CHARS} characters")
+    options, modes = _options_and_modes(document, fail)
+    saved_at = document.get("saved_at", "")
+    if not isinstance(saved_at, str):
+        raise fail("saved_at", "expected a time as text")
+    rung = document.get("campaign_rung")
+    if rung is not None and (not _is_int(rung) or not 0 <= rung < len(RUNGS)):
+        raise fail("campaign_rung", f"expected null or a rung of the campaign, 0 to {len(RUNGS) - 1}")
+    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at, modes, rung)
+
+
+def _case_ref(case: Any, fail: Callable[[str, str], SaveError]) -> CaseRef:
+    """Which case a save plays: a generated one by seed, difficulty and checksum, else a story file by name."""
+    if not isinstance(case, dict) or case.get("kind") not in ("bundled", "file", "generated"):
+        raise fail("case", "expected an object with kind bundled, file or generated")
+    if case["kind"] == "generated":
+        if not _is_int(case.get("seed")) or case.get("difficulty") not in DIFFICULTIES:
+            raise fail("case", f"a generated case needs an integer seed and a difficulty ({', '.join(DIFFICULTIES)})")
+        if not isinstance(case.get("sha256"), str) or not case["sha256"]:
+            raise fail(
+                "case.sha256",
+                "missing: this generated case was saved before cases were pinned, and the case generator has "
+                "changed since, so its seed no longer tells the same story; start it afresh",
+            )
+        return CaseRef("generated", seed=case["seed"], difficulty=case["difficulty"], sha256=case["sha256"])
+    if not isinstance(case.get("name"), str) or not case["name"]:
+        raise fail("case.name", "expected the story's file name")
+    if not isinstance(case.get("sha256", ""), str):
+        raise fail("case.sha256", "expected the story's checksum as text")
+    return CaseRef(case["kind"], name=case["name"], sha256=case.get("sha256", ""))
+
+
+def _options_and_modes(document: dict, fail: Callable[[str, str], SaveError]) -> tuple[Options, Modes]:
+    """The options a game was played with, and the modes it is still scored for."""
     raw = document.get("options", {})
     if not isinstance(raw, dict):
         raise fail("options", "expected an object")
@@ -189,13 +207,7 @@ def _checked(path: Path, document: Any) -> SavedGame:
             raise fail(f"scored_modes.{name}", "expected true or false")
     # a mode earns its bonus only while it is on: a save cannot claim one its options have switched off
     modes = Modes(scored.get("hard", False), scored.get("short_memory", False)).kept(options.hard, options.short_memory)
-    saved_at = document.get("saved_at", "")
-    if not isinstance(saved_at, str):
-        raise fail("saved_at", "expected a time as text")
-    rung = document.get("campaign_rung")
-    if rung is not None and (not _is_int(rung) or not 0 <= rung < len(RUNGS)):
-        raise fail("campaign_rung", f"expected null or a rung of the campaign, 0 to {len(RUNGS) - 1}")
-    return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at, modes, rung)
+    return options, modes
 
 
 def _is_int(value: object) -> bool:

@@ -123,13 +123,11 @@ def score(
     distances = np.array([case.analysis.memory_distance for case in cases])
     third = -(-len(cases) // 3)  # rounded up
     longest_third = np.argsort(distances, kind="stable")[-third:]
-    is_word = word_mask(words)
     oracles = [oracle_posterior(case) for case in cases]
 
     decided_hits = decided_tokens = 0
     cleared_mass = brier = tv = 0.0
     confidences, hits = [], []
-    recall: dict[int, list[tuple[int, int]]] = {}
     for (case, trace), oracle in zip(pairs, oracles, strict=True):
         probabilities, possible = trace.probabilities, case.possible.T  # (T, K) each
         choice = probabilities.argmax(1)
@@ -143,20 +141,11 @@ def score(
         tv += float(0.5 * np.abs(probabilities - oracle).sum())
         confidences.append(probabilities.max(1))
         hits.append(choice == case.culprit)
-        if trace.readout is not None:
-            for band, correct in _recall(case, trace.readout, word_positions(case, is_word)):
-                recall.setdefault(band, []).append(correct)
 
     tokens = sum(len(case.ids) for case in cases)
     by_distance, by_distance_cases = accuracy_by_band(final_correct, distances)
     links = np.array([case.analysis.verdict_distance for case in cases])
     by_verdict_distance, by_verdict_distance_cases = accuracy_by_band(final_correct, links)
-    recall_by_distance = None
-    if recall:
-        recall_by_distance = tuple(
-            (band_label(band), round(sum(right for right, _ in counts) / sum(total for _, total in counts), 4))
-            for band, counts in sorted(recall.items())
-        )
     by_window = by_window_cases = None
     if windows is not None:
         known = np.array([window is not None for window in windows])
@@ -178,9 +167,26 @@ def score(
         brier=brier / tokens,
         oracle_tv=tv / tokens,
         excess_over_oracle=excess_over_oracle(cases, traces, oracles),
-        recall_by_distance=recall_by_distance,
+        recall_by_distance=recall_by_age(cases, traces, words),
         by_window=by_window,
         by_window_cases=by_window_cases,
+    )
+
+
+def recall_by_age(cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...]) -> Banded | None:
+    """Read-out recall of a stated trait by its age, the words since it became known, over every case; None for
+    a reader without a read-out."""
+    is_word = word_mask(words)
+    recall: dict[int, list[tuple[int, int]]] = {}
+    for case, trace in zip(cases, traces, strict=True):
+        if trace.readout is not None:
+            for band, correct in _recall(case, trace.readout, word_positions(case, is_word)):
+                recall.setdefault(band, []).append(correct)
+    if not recall:
+        return None
+    return tuple(
+        (band_label(band), round(sum(right for right, _ in counts) / sum(total for _, total in counts), 4))
+        for band, counts in sorted(recall.items())
     )
 
 

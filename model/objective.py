@@ -54,17 +54,48 @@ def losses(
     sample = slice(step % config.readout_stride, None, config.readout_stride)
     bfloat16 = config.bfloat16_readout and native_bfloat16(batch.views.device)
     reading = model(batch.views, truncate=config.truncate, readout_at=sample, bfloat16_readout=bfloat16)
-    possible_logits, states = reading.possible, reading.states  # (R, T), (R, T, H)
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     changed = torch.zeros_like(batch.possible, dtype=torch.bool)  # (R, T) tokens where the oracle's verdict flips
     changed[:, 1:] = batch.possible[:, 1:] != batch.possible[:, :-1]
+
     weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
     weight = weight * torch.where(changed, config.change_weight, 1.0)
-    bce = (F.binary_cross_entropy_with_logits(possible_logits, batch.possible, reduction="none") * weight).sum()
+    bce = (F.binary_cross_entropy_with_logits(reading.possible, batch.possible, reduction="none") * weight).sum()
     bce = bce * ranks / total(token_mask.sum())
+    logits = per_case(reading.possible, batch, float("-inf"))  # (B, K, T)
+    kl, culprit = belief_terms(logits, batch, changed, config, total, ranks)
+    readout = readout_term(reading.readout, batch.readout[:, sample], token_mask[:, sample], config, total, ranks)
+    activation, temporal = activation_penalties(reading.states, token_mask, config, total, ranks)
+    objective = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout + activation + temporal
 
-    logits = per_case(possible_logits, batch, float("-inf"))  # (B, K, T)
+    final = logits[torch.arange(len(batch.lengths), device=logits.device), :, batch.lengths - 1]
+    right = total((final.argmax(1) == batch.culprits).float().sum())
+    accuracy = (right / total(torch.tensor(float(len(batch.lengths)), device=right.device))).item()
+    return objective, {
+        "loss": objective.item() / ranks,
+        "bce": bce.item() / ranks,
+        "kl": kl.item() / ranks,
+        "culprit": culprit.item() / ranks,
+        "readout": readout.item() / ranks,
+        "activation": (activation + temporal).item() / ranks,
+        "accuracy": accuracy,
+    }
+
+
+def belief_terms(
+    logits: torch.Tensor,
+    batch: Batch,
+    changed: torch.Tensor,
+    config: TrainConfig,
+    total: Callable[[torch.Tensor], torch.Tensor] = _local,
+    ranks: int = 1,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The KL from the oracle's uniform posterior to the cast distribution (weighted up where someone is cleared
+    and where a clue changes who is possible), and the cross-entropy against the culprit, over every case token.
+
+    logits (B, K, T), -inf beyond each case's cast; changed (R, T), per reading.
+    """
     target = per_case(batch.possible, batch, 0.0)
     target = target / target.sum(1, keepdim=True).clamp_min(1e-9)  # the oracle's uniform posterior
     log_probs = logits.log_softmax(1).clamp_min(-1e4)
@@ -78,29 +109,24 @@ def losses(
     kl = (kl * case_weight).sum() * ranks / case_tokens
     on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
     culprit = -(on_culprit * case_mask).sum() * ranks / case_tokens
+    return kl, culprit
 
-    readout_logits = reading.readout  # (R, T / stride, cells, classes)
-    readout_targets = batch.readout[:, sample]
-    cells = cross_entropy(readout_logits.flatten(0, 2), readout_targets.flatten())
-    cell_weight = (
-        torch.where(readout_targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0) * token_mask[:, sample, None]
-    )
-    readout = (cells.view(readout_targets.shape) * cell_weight).sum() * ranks / total(cell_weight.sum())
 
-    final = logits[torch.arange(len(batch.lengths), device=logits.device), :, batch.lengths - 1]
-    right = total((final.argmax(1) == batch.culprits).float().sum())
-    accuracy = (right / total(torch.tensor(float(len(batch.lengths)), device=right.device))).item()
-    activation, temporal = activation_penalties(states, token_mask, config, total, ranks)
-    objective = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout + activation + temporal
-    return objective, {
-        "loss": objective.item() / ranks,
-        "bce": bce.item() / ranks,
-        "kl": kl.item() / ranks,
-        "culprit": culprit.item() / ranks,
-        "readout": readout.item() / ranks,
-        "activation": (activation + temporal).item() / ranks,
-        "accuracy": accuracy,
-    }
+def readout_term(
+    logits: torch.Tensor,
+    targets: torch.Tensor,
+    token_mask: torch.Tensor,
+    config: TrainConfig,
+    total: Callable[[torch.Tensor], torch.Tensor] = _local,
+    ranks: int = 1,
+) -> torch.Tensor:
+    """The read-out's cross-entropy over the supervised tokens, "unknown" cells weighted down.
+
+    logits (R, T', cells, classes), targets (R, T', cells), token_mask (R, T') at the same tokens.
+    """
+    cells = cross_entropy(logits.flatten(0, 2), targets.flatten())
+    weight = torch.where(targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0) * token_mask[:, :, None]
+    return (cells.view(targets.shape) * weight).sum() * ranks / total(weight.sum())
 
 
 def activation_penalties(
