@@ -11,16 +11,19 @@ import hashlib
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 from story import Story, check_text
 from story.generator import DIFFICULTIES, generate_case
 from story.loader import read_story_text
 from story.writer import story_to_json
 
+CaseKind = Literal["bundled", "file", "generated"]
+
 
 @dataclass(frozen=True)
 class CaseRef:
-    kind: str  # "bundled" | "file" | "generated"
+    kind: CaseKind
     name: str = ""  # bundled: the file name in story/mysteries; file: the absolute path
     sha256: str = ""  # file: the text's checksum when the game started; generated: the story's (story_checksum)
     seed: int = 0  # generated

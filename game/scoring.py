@@ -10,6 +10,7 @@ of a case that is proved late is as quick as one of a case proved early.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 SOLVE = 100  # naming the culprit once the clues prove it
 GUESS = 50  # naming the culprit before they do: the name was right, the reasoning could not have been
@@ -21,9 +22,12 @@ HARD_BONUS = 0.5  # share added to the points won when the partner's bars stay h
 SHORT_MEMORY_BONUS = 0.25  # share added when the story pane keeps only the last clues all game
 
 
+Accuser = Literal["player", "rival"]
+
+
 @dataclass(frozen=True)
 class Accusation:
-    by: str  # "player" or "rival"
+    by: Accuser
     suspect: int
     at: int  # words narrated when it was made
     correct: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Literal
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -39,8 +40,8 @@ class CardView:
     rival: float
     partner_remembers: tuple[str, ...]
     rival_remembers: tuple[str, ...]
-    mark: str = ""
-    accused: str = ""  # "wrong" once the player's accusation was wrong; "rival" once the rival named them
+    mark: Literal["", "cleared", "suspicious"] = ""  # the player's mark in the notebook
+    accused: Literal["", "wrong", "rival"] = ""  # wrong: the player named them, wrongly; rival: the rival named them
     selected: bool = False
 
 

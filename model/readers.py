@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import asdict, dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import torch
 from torch import nn
@@ -31,11 +31,14 @@ class Reading(NamedTuple):
     states: torch.Tensor  # (R, T, H) hidden states, for the activation penalties of experiments
 
 
+ReaderKind = Literal["lstm", "rnn"]
+
+
 @dataclass(frozen=True)
 class ReaderConfig:
     """The architecture; stored in every checkpoint's JSON."""
 
-    kind: str = "lstm"  # "lstm" (the partner) or "rnn" (the rival: tanh, short memory)
+    kind: ReaderKind = "lstm"  # the partner, or the rival (tanh, short memory)
     vocab_size: int = 0  # set from the vocabulary
     embedding: int = 64  # word embedding width
     hidden: int = 128  # recurrent state width

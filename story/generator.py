@@ -34,6 +34,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
+from typing import Literal
 
 from story import grammar
 from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
@@ -165,11 +166,14 @@ def generate_case(seed: int, difficulty: str = "default", config: GeneratorConfi
 # --- building -----------------------------------------------------------------------------------------------------
 
 
+UnitKind = Literal["statement", "false", "retract", "evidence", "alibi", "broken", "herring", "flavour"]
+
+
 @dataclass
 class _Unit:
     """One planned clue (two, for a statement with its own introduction)."""
 
-    kind: str  # statement | false | retract | evidence | alibi | broken | herring | flavour
+    kind: UnitKind
     suspect: int = -1
     trait: str = ""
     value: str = ""
