@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from textual.message import Message
 from textual.widgets import OptionList, Static
 
 import game.match
@@ -14,6 +15,7 @@ from commands.cli import main
 from game.app import WhodunitApp
 from game.cases import CaseRef, file_case, load_case
 from game.saves import SavedGame, list_saves, load_save, save_game
+from game.screens.choices import CaseChosen
 from game.screens.debrief import DebriefScreen
 from game.screens.dialogs import AccuseDialog
 from game.screens.play import PlayScreen
@@ -47,6 +49,25 @@ def told(screen: PlayScreen) -> str:
     """The story as the player sees it now: the paragraphs (and the short-memory note) not hidden."""
     shown = [widget for widget in screen.query("#faded, #story .paragraph") if not widget.has_class("-hidden")]
     return "\n".join(str(widget.render()) for widget in shown)
+
+
+async def test_the_start_screen_says_what_was_chosen_and_the_app_plays_it(readers) -> None:
+    """The start screen posts the player's choice (a message up to the app), which opens that case."""
+    posted: list[CaseChosen] = []
+    app = WhodunitApp(*readers, autoplay=False)
+
+    def hook(message: Message) -> None:
+        if isinstance(message, CaseChosen):
+            posted.append(message)
+
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index("bundled:manor.toml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert posted and all(message is posted[0] for message in posted)  # one message, seen on its way up
+        assert posted[0].ref == MANOR
+        assert isinstance(app.screen, PlayScreen) and app.screen.case == MANOR
 
 
 async def test_narration_accusation_and_debrief(readers) -> None:
