@@ -421,6 +421,7 @@ class _Renderer:
         self.suspects = suspects
         self.names = _name_forms(suspects, victim)
         self.last_named = -1
+        self.told: set[str] = set()  # the atmosphere and suspicion templates this case has used: none twice
 
     def render(self, units: list[_Unit]) -> tuple[Clue, ...]:
         clues: list[Clue] = []
@@ -449,10 +450,10 @@ class _Renderer:
         rng = self.rng
         if rng.random() >= self.config.paragraph_share:
             return clue
-        before = [self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1) for _ in range(rng.randint(0, 2))]
-        after = [self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1) for _ in range(rng.randint(0, 1))]
+        before = [self.atmosphere() for _ in range(rng.randint(0, 2))]
+        after = [self.atmosphere() for _ in range(rng.randint(0, 1))]
         if not before and not after:
-            before = [self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1)]
+            before = [self.atmosphere()]
         return Clue(" ".join([*before, clue.text, *after]), clue.facts)
 
     def alibis(self, first: _Unit, second: _Unit) -> Clue:
@@ -473,6 +474,18 @@ class _Renderer:
             TraitStated(second.suspect, second.trait, second.value),
         )
         return Clue(_capital(text), facts)
+
+    def atmosphere(self) -> str:
+        """A sentence of atmosphere, naming nobody."""
+        return self.sentence(self.untold(grammar.FLAVOUR), -1)
+
+    def untold(self, bank: tuple[str, ...]) -> str:
+        """A template of `bank` that this case has not used yet (any again once all are): a long case told the
+        same sentence twice."""
+        phrases = self.phrases(bank)
+        template = self.rng.choice([each for each in phrases if each not in self.told] or phrases)
+        self.told.add(template)
+        return template
 
     def phrases(self, bank: tuple[str, ...]) -> tuple[str, ...]:
         """The bank, or its first `phrasings` entries: the banks list their plainest phrasings first."""
@@ -516,9 +529,9 @@ class _Renderer:
                 fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
                 return Clue(self.sentence(rng.choice(self.phrases(templates)), unit.suspect), (fact,))
             case "herring":
-                return Clue(self.sentence(rng.choice(self.phrases(grammar.SUSPICIONS)), unit.suspect))
+                return Clue(self.sentence(self.untold(grammar.SUSPICIONS), unit.suspect))
             case _:
-                return Clue(self.sentence(rng.choice(self.phrases(grammar.FLAVOUR)), -1))
+                return Clue(self.atmosphere())
 
     def statement(self, unit: _Unit) -> Clue:
         rng = self.rng

@@ -296,3 +296,13 @@ def test_a_speaker_told_as_a_pronoun_reads_as_english() -> None:
     told = [clue.text for story in cases("hard", 300) for clue in story.clues if "'I" in clue.text]
     assert len(told) > 300
     assert not [text for text in told if wrong.search(text)]
+
+
+def test_a_case_never_tells_the_same_sentence_of_atmosphere_twice() -> None:
+    """A long case draws each sentence of atmosphere once (it told "Neon from the pawnshop sign ..." six times)."""
+    from story import grammar
+
+    plain = [template for template in grammar.FLAVOUR if "{" not in template]  # those printed as written
+    for story in cases("long", 40):
+        told = Counter({sentence: sum(clue.text.count(sentence) for clue in story.clues) for sentence in plain})
+        assert told.most_common(1)[0][1] <= 1, (story.seed, told.most_common(1))
