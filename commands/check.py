@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,35 @@ if TYPE_CHECKING:
     from model.verdicts import StoryVerdict
 
 
-def run_check(paths: list[Path], console: Console, trace: bool = False, readers: bool = False) -> int:
+@dataclass
+class Seats:
+    """The readers a check shows: the bundled ones, or the checkpoints given with --partner and --rival (a
+    learner's own readers on an author's story); loaded once, when first needed."""
+
+    partner: Path | None = None
+    rival: Path | None = None
+
+    @functools.cached_property
+    def readers(self) -> tuple[Checkpoint, Checkpoint] | None:
+        """(partner, rival); None when the bundled ones are missing. A checkpoint given by path that cannot be
+        used raises CheckpointError: the user asked for it."""
+        from commands.play import seat_reader
+        from model.checkpoint import CheckpointError
+
+        try:
+            return seat_reader(self.partner, "lstm"), seat_reader(self.rival, "rnn")
+        except CheckpointError:
+            if self.partner or self.rival:
+                raise
+            return None
+
+
+BUNDLED = Seats()
+
+
+def run_check(
+    paths: list[Path], console: Console, trace: bool = False, readers: bool = False, seats: Seats = BUNDLED
+) -> int:
     """Check every file; 0 when all are sound, 1 otherwise. `readers` adds the readers' clue-by-clue report."""
     failed = 0
     for number, path in enumerate(paths):
@@ -37,11 +66,11 @@ def run_check(paths: list[Path], console: Console, trace: bool = False, readers:
             continue
         for problem in checked.warnings:
             _print_problem(problem, console)
-        _print_summary(path, checked, console)
+        _print_summary(path, checked, console, seats)
         if trace:
             console.print(trace_table(checked))
         if readers:
-            readers_report(checked, console)
+            readers_report(checked, console, seats)
     if len(paths) > 1:
         console.print(f"\n{len(paths) - failed} of {len(paths)} files sound")
     return 1 if failed else 0
@@ -54,7 +83,7 @@ def _print_problem(problem: Problem, console: Console) -> None:
     console.print(f"{escape(location)}: [{colour}]{problem.severity}[/]: {escape(problem.message)}", emoji=False)
 
 
-def _print_summary(path: Path, checked: CheckedStory, console: Console) -> None:
+def _print_summary(path: Path, checked: CheckedStory, console: Console, seats: Seats) -> None:
     story, analysis = checked.story, checked.analysis
     words = analysis.word_ends[-1] if analysis.word_ends else 0
     console.print(f"[bold green]✓ {escape(str(path))}[/]: [bold]{escape(story.title)}[/] is sound", emoji=False)
@@ -68,36 +97,24 @@ def _print_summary(path: Path, checked: CheckedStory, console: Console) -> None:
         for index, clearance in enumerate(analysis.deciding):
             rows.append(("by" if index == 0 else "", clearance.explain(story)))
         rows.append(("memory", f"{analysis.memory_distance} words back"))
-    rows += _readers_rows(checked)
+    rows += _readers_rows(checked, seats)
     for label, value in rows:
         console.print(f"  [dim]{label:<9}[/] {escape(value)}", emoji=False)
 
 
-@functools.cache
-def _bundled_readers() -> tuple[Checkpoint, ...] | None:
-    """Both bundled readers, loaded (and their checksums verified) once for all the files checked."""
-    from model.checkpoint import CheckpointError
-    from model.shipped import KINDS, load_shipped
-
-    try:
-        return tuple(load_shipped(kind) for kind in KINDS)
-    except CheckpointError:
-        return None
-
-
-def _readers_rows(checked: CheckedStory) -> list[tuple[str, str]]:
-    """How the bundled readers fare on the story: whom each names at the end, and from which clue on."""
-    verdicts = _verdicts(checked)
+def _readers_rows(checked: CheckedStory, seats: Seats) -> list[tuple[str, str]]:
+    """How the readers fare on the story: whom each names at the end, and from which clue on."""
+    verdicts = _verdicts(checked, seats)
     if verdicts is None:
         return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
     return [(seat, verdict_line(checked.story, verdict)) for seat, verdict in verdicts.items()]
 
 
-def _verdicts(checked: CheckedStory) -> dict[str, StoryVerdict] | None:
-    """Each bundled reader's reading of the story, by seat ("partner", "rival"); None if they are missing."""
+def _verdicts(checked: CheckedStory, seats: Seats) -> dict[str, StoryVerdict] | None:
+    """Each reader's reading of the story, by seat ("partner", "rival"); None if the bundled ones are missing."""
     from model.verdicts import story_verdict
 
-    readers = _bundled_readers()
+    readers = seats.readers
     if readers is None:
         return None
     return {
@@ -122,9 +139,9 @@ def verdict_line(story: Story, verdict: StoryVerdict) -> str:
     return f"{line}, wrongly; it gives the culprit {culprit:.0%}"
 
 
-def readers_report(checked: CheckedStory, console: Console) -> None:
+def readers_report(checked: CheckedStory, console: Console, seats: Seats = BUNDLED) -> None:
     """For authors: each reader's belief after every clue, the words they do not know, and the rival in play."""
-    verdicts = _verdicts(checked)
+    verdicts = _verdicts(checked, seats)
     if verdicts is None:
         console.print("  readers: not shown: the bundled readers are missing (see whodunit eval)")
         return
@@ -146,7 +163,7 @@ def readers_report(checked: CheckedStory, console: Console) -> None:
         + (f": {escape(listed[:600])}{'…' if len(listed) > 600 else ''}" if listed else ""),
         emoji=False,
     )
-    console.print(f"  [dim]in play[/]   {escape(_rival_in_play(story))}", emoji=False)
+    console.print(f"  [dim]in play[/]   {escape(_rival_in_play(story, seats))}", emoji=False)
 
 
 def _belief_cell(names: list[str], belief, culprit: int) -> Text:
@@ -160,11 +177,11 @@ def _belief_cell(names: list[str], belief, culprit: int) -> Text:
     return Text(cell)  # names from the story file: never markup or emoji codes
 
 
-def _rival_in_play(story: Story) -> str:
+def _rival_in_play(story: Story, seats: Seats) -> str:
     """Whether and when the rival accuses, played through the game's own rules with nobody else accusing."""
     from game.match import RIVAL_THRESHOLD, Match
 
-    partner, rival = _bundled_readers() or ()
+    partner, rival = seats.readers or ()
     match = Match(story, partner, rival)
     made = []
     while not match.told_all and not match.rival_solved:
@@ -224,7 +241,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="show each reader's belief after every clue, the words they do not know, and when the rival accuses",
     )
+    check.add_argument("--partner", type=Path, metavar="DIR", help="an LSTM checkpoint (default: the bundled one)")
+    check.add_argument("--rival", type=Path, metavar="DIR", help="an RNN checkpoint (default: the bundled one)")
 
 
 def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
-    return run_check(args.files, console, trace=args.trace, readers=args.readers)
+    from model.checkpoint import CheckpointError
+
+    seats = Seats(args.partner, args.rival)
+    if args.partner or args.rival:
+        try:
+            _ = seats.readers  # loaded now: a checkpoint that cannot be used is refused before any file is read
+        except CheckpointError as exc:
+            console.print(Text(f"whodunit check: {exc}", style="red"))  # paths and file text: never markup
+            return 1
+    return run_check(args.files, console, trace=args.trace, readers=args.readers, seats=seats)

@@ -141,3 +141,20 @@ def test_check_readers_shows_beliefs_unknown_words_and_the_rival_in_play(capsys:
     assert rows == [str(clue) for clue in range(1, 16)]  # one row per clue
     assert re.search(r"unknown +\d+ of \d+ words \(\d+%\) are not in the readers' vocabulary", out)
     assert re.search(r"in play +the rival (\(accusing at 75%\) would accuse \w|never reaches 75%)", out)
+
+
+def test_check_readers_reads_with_the_checkpoints_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--partner and --rival put a learner's own readers on an author's story; a checkpoint of the wrong kind
+    for its seat is refused before any file is read."""
+    from tests.readers import write_random_checkpoint
+
+    partner = write_random_checkpoint(tmp_path / "lstm", "lstm", seed=3)
+    rival = write_random_checkpoint(tmp_path / "rnn", "rnn", seed=4)
+    manor = str(MYSTERIES / "manor.toml")
+    assert main(["check", "--readers", "--partner", str(partner), "--rival", str(rival), manor]) == 0
+    given = capsys.readouterr().out
+    assert main(["check", "--readers", manor]) == 0
+    assert given != capsys.readouterr().out  # other readers, other beliefs
+    assert main(["check", "--readers", "--partner", str(rival), manor]) == 1
+    out = capsys.readouterr().out
+    assert "holds a rnn reader; this seat needs a lstm" in out and "Traceback" not in out and "sound" not in out
