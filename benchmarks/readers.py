@@ -4,6 +4,7 @@
     python benchmarks/readers.py stream [--checkpoint DIR] [--repeats 30]
     python benchmarks/readers.py accuracy [--cases 1000]
     python benchmarks/readers.py authored [--folder benchmarks/authored] [--lstm DIR] [--rnn DIR]
+    python benchmarks/readers.py bundled [--lstm DIR] [--rnn DIR]
 
 speed: the training loop (cases generated, targets from the oracle, batches, every loss, Adam) against a bare
 nn.LSTM forward/backward/Adam loop on inputs of the same shapes, on one thread, in the same run; target >= 0.8.
@@ -16,8 +17,9 @@ the leak check.
 authored: the readers on mysteries written by hand (benchmarks/authored/, held out: no training run or grammar
 reads them), then on the bundled mysteries. Per mystery: the culprit, each reader's verdict and probability on the
 culprit at the end, the clue from which the partner names the culprit, cleared mass and the share of words the
-readers do not know; then the summary against the targets. A reader names someone only when its favourite leads
-the runner-up by 0.10 (model.verdicts.NAMING_MARGIN); otherwise it is undecided, which counts as a miss.
+readers do not know; then the summary against the targets. bundled: the bundled mysteries alone, the way to try
+a candidate reader on hand-written prose without reading the held-out set. A reader names someone only when its
+favourite leads the runner-up by 0.10 (model.verdicts.NAMING_MARGIN); otherwise it is undecided, which counts as a miss.
 """
 
 from __future__ import annotations
@@ -181,7 +183,8 @@ def accuracy(cases: int) -> None:
     print(f"  rnn shortest band ({shortest[0]} words, min_gap=0 cases) {shortest[1]:.3f} >= 0.8: {shortest[1] >= 0.8}")
 
 
-def authored(folder: Path, lstm: Path | None, rnn: Path | None) -> None:
+def authored(folder: Path | None, lstm: Path | None, rnn: Path | None) -> None:
+    """The authored set in `folder` (None: the bundled mysteries only), then the bundled mysteries."""
     from model.verdicts import story_verdict
     from story import analyze, load_story
 
@@ -190,8 +193,10 @@ def authored(folder: Path, lstm: Path | None, rnn: Path | None) -> None:
         "rnn": load_checkpoint(rnn) if rnn else load_shipped("rnn"),
     }
     bundled = Path(__file__).resolve().parent.parent / "story" / "mysteries"
-    for label, paths in (("authored", sorted(folder.glob("*.toml"))), ("bundled", sorted(bundled.glob("*.toml")))):
-        print(f"{label} mysteries ({len(paths)}, from {folder if label == 'authored' else bundled}):")
+    sets = [("bundled", bundled)] if folder is None else [("authored", folder), ("bundled", bundled)]
+    for label, where in sets:
+        paths = sorted(where.glob("*.toml"))
+        print(f"{label} mysteries ({len(paths)}, from {where}):")
         print(
             f"  {'mystery':<26} {'K':>1} {'words':>5} {'dist':>5}  {'culprit':<18} {'partner (LSTM)':<24} "
             f"{'from':>5} {'rival (RNN)':<24} {'cleared':>7} {'unknown':>7}"
@@ -260,6 +265,11 @@ def main() -> None:
     held_out.add_argument("--folder", type=Path, default=Path(__file__).resolve().parent / "authored")
     held_out.add_argument("--lstm", type=Path, help="a partner checkpoint (default: the bundled one)")
     held_out.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
+    mysteries = commands.add_parser(
+        "bundled", help="the bundled mysteries alone: a candidate, without the held-out set"
+    )
+    mysteries.add_argument("--lstm", type=Path, help="a partner checkpoint (default: the bundled one)")
+    mysteries.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}")
     if args.what == "speed":
@@ -268,6 +278,8 @@ def main() -> None:
         stream(args.checkpoint, args.repeats)
     elif args.what == "authored":
         authored(args.folder, args.lstm, args.rnn)
+    elif args.what == "bundled":
+        authored(None, args.lstm, args.rnn)
     else:
         accuracy(args.cases)
 
