@@ -99,7 +99,7 @@ def resumed_config(args: argparse.Namespace, leader: bool) -> TrainConfig:
     except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
         raise CheckpointError(str(exc)) from None
     at = checkpoint.meta.get("metrics", {}).get("steps", 0)
-    if args.steps is not None and args.steps <= at:
+    if args.steps is not None and args.steps < at:
         raise ValueError(f"--steps {args.steps}: the run in {args.out} is already at step {at}")
     return check_training(with_overrides(config, minutes=args.minutes, steps=args.steps))
 

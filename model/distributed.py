@@ -35,10 +35,15 @@ class Ranks:
         return self.rank == 0
 
     def total(self, value: torch.Tensor) -> torch.Tensor:
-        """`value` summed over every rank (itself, in one process)."""
+        """`value` summed over every rank (itself, in one process), on the device it came from. NCCL reduces GPU
+        tensors only, so under NCCL a CPU value (a flag, a count) travels through this rank's GPU and back."""
         if self.world > 1:
+            home = value.device
+            if home.type != "cuda" and dist.get_backend() == "nccl":
+                value = value.to(torch.device("cuda", self.local % torch.cuda.device_count()))
             value = value.clone()
             dist.all_reduce(value)
+            value = value.to(home)
         return value
 
     def summed(self, shares: dict[str, float]) -> dict[str, float]:

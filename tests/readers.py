@@ -27,7 +27,9 @@ def vocabulary() -> Vocabulary:
     return build_vocabulary([*stories, *(load_story(path) for path in sorted(MYSTERIES.glob("*.toml")))])
 
 
-def random_weights(kind: str, hidden: int = 16, embedding: int = 8, seed: int = 0) -> dict[str, np.ndarray]:
+def random_weights(
+    kind: str, hidden: int = 16, embedding: int = 8, seed: int = 0, possible_scale: float = 0.5
+) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     gates = 4 if kind == "lstm" else 1
     shapes = {
@@ -41,24 +43,35 @@ def random_weights(kind: str, hidden: int = 16, embedding: int = 8, seed: int = 
         "readout.weight": (READOUT_CELLS * READOUT_CLASSES, hidden),
         "readout.bias": (READOUT_CELLS * READOUT_CLASSES,),
     }
-    return {name: rng.normal(0, 0.5, shape).astype(np.float32) for name, shape in shapes.items()}
+    # Each tensor from its own stream: a vocabulary that grows with the generator's prose changes the embedding's
+    # rows for words, not the recurrent weights or the heads, so these readers' beliefs about a story stay put.
+    streams = rng.spawn(len(shapes))
+    # Recurrent weights with a spectral radius below one, as a trained reader's are: wider ones make a vanilla RNN
+    # chaotic, and then float32 and float64 readings of the same weights part ways within a case.
+    scale = {"possible.weight": possible_scale, "recurrent.weight_hh_l0": 0.8 / np.sqrt(hidden)}
+    return {
+        name: stream.normal(0, scale.get(name, 0.5), shape).astype(np.float32)
+        for stream, (name, shape) in zip(streams, shapes.items(), strict=True)
+    }
 
 
-def write_random_checkpoint(folder: Path, kind: str, seed: int = 0) -> Path:
+def write_random_checkpoint(folder: Path, kind: str, seed: int = 0, possible_scale: float = 0.5) -> Path:
     meta = {
         "config": {"kind": kind, "vocab_size": len(vocabulary()), "embedding": 8, "hidden": 16},
         "vocabulary": list(vocabulary().words),
         "training": {"command": "tests: random weights"},
         "metrics": {},
     }
-    save_checkpoint(folder, random_weights(kind, seed=seed), meta)
+    save_checkpoint(folder, random_weights(kind, seed=seed, possible_scale=possible_scale), meta)
     return folder
 
 
 def random_checkpoints(folder: Path) -> tuple[Checkpoint, Checkpoint]:
+    """The readers of the game's tests. Their "possible" head is drawn wide, so that a mention moves a belief
+    visibly: those tests need beliefs that move (the rival must reach its threshold and accuse)."""
     return (
-        load_checkpoint(write_random_checkpoint(folder / "lstm", "lstm", seed=1)),
-        load_checkpoint(write_random_checkpoint(folder / "rnn", "rnn", seed=2)),
+        load_checkpoint(write_random_checkpoint(folder / "lstm", "lstm", seed=1, possible_scale=10.0)),
+        load_checkpoint(write_random_checkpoint(folder / "rnn", "rnn", seed=2, possible_scale=10.0)),
     )
 
 
