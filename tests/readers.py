@@ -7,6 +7,7 @@ readers' quality is measured by benchmarks/readers.py, not here).
 
 from __future__ import annotations
 
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -43,16 +44,24 @@ def random_weights(
         "readout.weight": (READOUT_CELLS * READOUT_CLASSES, hidden),
         "readout.bias": (READOUT_CELLS * READOUT_CLASSES,),
     }
-    # Each tensor from its own stream: a vocabulary that grows with the generator's prose changes the embedding's
-    # rows for words, not the recurrent weights or the heads, so these readers' beliefs about a story stay put.
+    # Each tensor from its own stream, and each word's embedding from a stream of its own spelling: the vocabulary
+    # grows whenever the generator's prose or a bundled mystery gains a word, and these readers' beliefs about a
+    # story must not move with it (snapshots and the game's tests would change for nothing).
     streams = rng.spawn(len(shapes))
     # Recurrent weights with a spectral radius below one, as a trained reader's are: wider ones make a vanilla RNN
     # chaotic, and then float32 and float64 readings of the same weights part ways within a case.
     scale = {"possible.weight": possible_scale, "recurrent.weight_hh_l0": 0.8 / np.sqrt(hidden)}
-    return {
+    weights = {
         name: stream.normal(0, scale.get(name, 0.5), shape).astype(np.float32)
         for stream, (name, shape) in zip(streams, shapes.items(), strict=True)
     }
+    weights["embed.weight"] = np.stack(
+        [
+            np.random.default_rng([seed, zlib.crc32(word.encode())]).normal(0, 0.5, embedding)
+            for word in vocabulary().words
+        ]
+    ).astype(np.float32)
+    return weights
 
 
 def write_random_checkpoint(folder: Path, kind: str, seed: int = 0, possible_scale: float = 0.5) -> Path:
