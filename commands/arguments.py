@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 MAX_COUNT = 10_000_000  # generated cases in one run: about 30 GB of JSONL, hours of work
 MAX_SEED = 2**63 - 1  # torch's and numpy's seeds are 64-bit
@@ -58,3 +59,9 @@ def seed(text: str) -> int:
 def add_knobs(parser: argparse.ArgumentParser, help: str) -> None:
     """--set KNOB=VALUE, repeatable, collected in `args.knobs` (parsed by story.knobs.parse_knobs)."""
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", dest="knobs", help=help)
+
+
+def add_seats(parser: argparse.ArgumentParser) -> None:
+    """--partner and --rival: checkpoints to read with in place of the bundled readers."""
+    parser.add_argument("--partner", type=Path, metavar="DIR", help="an LSTM checkpoint (default: the bundled one)")
+    parser.add_argument("--rival", type=Path, metavar="DIR", help="an RNN checkpoint (default: the bundled one)")

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from commands import arguments
 from story import CheckedStory, Problem, StoryError, check_file
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
 
@@ -241,8 +242,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="show each reader's belief after every clue, the words they do not know, and when the rival accuses",
     )
-    check.add_argument("--partner", type=Path, metavar="DIR", help="an LSTM checkpoint (default: the bundled one)")
-    check.add_argument("--rival", type=Path, metavar="DIR", help="an RNN checkpoint (default: the bundled one)")
+    arguments.add_seats(check)
 
 
 def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from commands import arguments
 from game.cases import CaseRef, file_case
 from game.saves import Options, SaveError, list_saves, load_save, saves_folder
 from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
@@ -116,8 +117,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     play.add_argument("--resume", action="store_true", help="resume the saved game (of this case, or the latest)")
     play.add_argument("--hard", action="store_true", help="hard mode: your partner's bars are hidden")
     play.add_argument("--short-memory", action="store_true", help="the story pane keeps only the last few clues")
-    play.add_argument("--partner", type=Path, metavar="DIR", help="an LSTM checkpoint (default: the bundled one)")
-    play.add_argument("--rival", type=Path, metavar="DIR", help="an RNN checkpoint (default: the bundled one)")
+    arguments.add_seats(play)
 
 
 def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
