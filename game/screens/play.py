@@ -254,8 +254,8 @@ class PlayScreen(Screen):
         if arrangement != self.arranged:  # a new clue, or short memory switched: which paragraphs show
             self.arranged = arrangement
             self.arrange_story()
-        if touched:
-            story.scroll_end(animate=False)
+        if touched:  # after the refresh: a paragraph just mounted has no height until it is laid out
+            self.call_after_refresh(story.scroll_end, animate=False)
 
     def arrange_story(self) -> None:
         """Mark the paragraph being told, and in short-memory mode hide all but the last few clues."""
