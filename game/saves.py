@@ -73,7 +73,7 @@ def saves_folder() -> Path:
 def save_game(game: SavedGame, folder: Path | None = None) -> Path:
     folder = folder or saves_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{game.case.save_name}.json"
+    path = save_path(game.case, folder)
     document = {
         "format": FORMAT,
         "case": game.case.to_dict(),
@@ -91,9 +91,14 @@ def save_game(game: SavedGame, folder: Path | None = None) -> Path:
     return path
 
 
+def save_path(case: CaseRef, folder: Path | None = None) -> Path:
+    """Where a game of `case` is saved: one save per case."""
+    return (folder or saves_folder()) / f"{case.save_name}.json"
+
+
 def forget_save(case: CaseRef, folder: Path | None = None) -> None:
     """A finished game's save goes: there is nothing left to resume."""
-    ((folder or saves_folder()) / f"{case.save_name}.json").unlink(missing_ok=True)
+    save_path(case, folder).unlink(missing_ok=True)
 
 
 def list_saves(folder: Path | None = None) -> list[Path]:

@@ -10,6 +10,7 @@ from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from game.match import GateColumn
@@ -43,6 +44,11 @@ class CardView:
     mark: Literal["", "cleared", "suspicious"] = ""  # the player's mark in the notebook
     accused: Literal["", "wrong", "rival"] = ""  # wrong: the player named them, wrongly; rival: the rival named them
     selected: bool = False
+
+
+def component_style(widget: Widget, component: str) -> Style:
+    """The rich style of one of `widget`'s component classes, as whodunit.tcss sets it."""
+    return widget.get_component_rich_style(component, partial=True)
 
 
 class SuspectCard(Static):
@@ -81,7 +87,7 @@ class SuspectCard(Static):
 
     def render_view(self) -> RenderableType:
         view = self.view
-        style = functools.partial(self.get_component_rich_style, partial=True)
+        style = functools.partial(component_style, self)
         partner, rival = style("suspect-card--partner"), style("suspect-card--rival")
         text = Text()  # wrapped at word boundaries: a trait cut short ("smokes ciga…") may hide the deciding one
         text.append(f"{view.slot + 1} {view.name}", style="bold")

@@ -40,7 +40,7 @@ class Ranks:
         if self.world > 1:
             home = value.device
             if home.type != "cuda" and dist.get_backend() == "nccl":
-                value = value.to(torch.device("cuda", self.local % torch.cuda.device_count()))
+                value = value.to(resolve_device("cuda", self))
             value = value.clone()
             dist.all_reduce(value)
             value = value.to(home)

@@ -17,7 +17,7 @@ from game.match import Match
 from game.saves import Options
 from game.scoring import SOLVE, WRONG, Score
 from game.screens.choices import CampaignChosen, CaseChosen
-from game.widgets import culprit_chart
+from game.widgets import component_style, culprit_chart
 from model.verdicts import named_suspect
 
 MEMORY_STYLES = ("partner", "rival", "true", "false")  # debrief--* component classes, styled in whodunit.tcss
@@ -39,9 +39,6 @@ class DebriefScreen(Screen):
         super().__init__()
         self.match, self.case, self.options = match, case, options
         self.climbed = climbed  # the campaign's step, when this case was one of its rungs
-
-    def style_of(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,7 +105,7 @@ class DebriefScreen(Screen):
     def explanation(self) -> Text:
         match = self.match
         analysis, story = match.analysis, match.story
-        text = memories_text(match, {name: self.style_of(f"debrief--{name}") for name in MEMORY_STYLES})
+        text = memories_text(match, {name: component_style(self, f"debrief--{name}") for name in MEMORY_STYLES})
         text.append("\nWhat decided it\n", style="bold")
         if analysis.decided_at is None:
             text.append("The clues never narrowed it to one suspect.\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +20,7 @@ from game.match import Match
 from game.saves import Options, SavedGame, forget_save, save_game, saves_folder
 from game.scoring import WRONG, Accusation
 from game.screens.dialogs import AccuseDialog, HelpScreen, NotebookScreen
-from game.widgets import CardView, GateStrip, SuspectCard
+from game.widgets import CardView, GateStrip, SuspectCard, component_style
 
 SPEEDS = (1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 14.0, 20.0, 30.0, 50.0)  # words per second
 SHORT_MEMORY_CLUES = 3  # clues kept in view in short-memory mode
@@ -186,7 +185,9 @@ class PlayScreen(Screen):
         self.show_status()
         self.query_one("#rival", Static).update(self.rival_line())
         murderer = Text("The murderer: ", style="bold")
-        murderer.append(", ".join(self.match.evidence()) or "nothing known yet", self.style_of("play--murderer"))
+        murderer.append(
+            ", ".join(self.match.evidence()) or "nothing known yet", component_style(self, "play--murderer")
+        )
         self.query_one("#evidence", Static).update(murderer)
         self.show_cards()
         self.show_gate_view()
@@ -211,13 +212,10 @@ class PlayScreen(Screen):
             name = self.match.story.suspects[self.followed_slot].name
             gates.show(name, self.match.gate_columns(self.followed_slot), max(gates.size.width, 40))
 
-    def style_of(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True)
-
     def rival_line(self) -> Text:
         """The rival in plain sight: whom it leans to now, whom it has named, its score."""
         match = self.match
-        line = Text("Rival: ", style=self.style_of("play--rival"))
+        line = Text("Rival: ", style=component_style(self, "play--rival"))
         pick = match.rival_pick()
         if pick is None:
             line.append("undecided")
@@ -248,7 +246,9 @@ class PlayScreen(Screen):
         self.narrated = match.position
         for clue in touched:
             shown = Text(f"{clue + 1}. " if clue >= 0 else "", end="")
-            shown.stylize(self.style_of("play--clue-number"))  # the number only: a Text's own style would spread
+            shown.stylize(
+                component_style(self, "play--clue-number")
+            )  # the number only: a Text's own style would spread
             self.query_one(f"#paragraph-{clue + 1}", Static).update(shown.append_text(self.told[clue]))
         arrangement = (match.clue, self.options.short_memory, match.told_all)
         if arrangement != self.arranged:  # a new clue, or short memory switched: which paragraphs show
