@@ -95,10 +95,10 @@ def serving(home: Path) -> Iterator[tuple[int, list[str]]]:
 def test_serve_plays_a_game_per_tab_on_localhost_and_stops_cleanly(tmp_path: Path) -> None:
     with serving(tmp_path) as (port, printed):
         # The start screen (the title, the bundled mysteries), then, after down (past the campaign) and enter, the
-        # first bundled mystery's suspects.
+        # first bundled mystery's suspects (the lesson in forgetting).
         keys = "\x1b[B\r"
-        seen = asyncio.run(screen_text(port, keys, [b"Harrowgate", b"Agatha, the architect", b"Mabel, the nurse"]))
-        assert b"whodunit" in seen and b"Ashcombe" in seen and b"Mabel, the nurse" in seen
+        seen = asyncio.run(screen_text(port, keys, [b"Harrowgate", b"Martin, the grocer", b"Oliver, the baker"]))
+        assert b"whodunit" in seen and b"Ashcombe" in seen and b"Oliver, the baker" in seen
     assert f"http://127.0.0.1:{port}" in printed[0]
 
 
@@ -133,11 +133,11 @@ def test_the_game_in_headless_chromium(tmp_path: Path) -> None:
         page.goto(f"http://127.0.0.1:{port}/")
         page.wait_for_function("window.whodunitScreen().includes('Harrowgate')", timeout=60_000)
         page.focus(".xterm-helper-textarea")  # keys go to the terminal, as a player's do after a click
-        page.keyboard.press("ArrowDown")  # past the campaign, to the first bundled mystery
+        page.keyboard.press("ArrowDown")  # past the campaign, to the first bundled mystery (the lesson)
         page.keyboard.press("Enter")
-        page.wait_for_function("window.whodunitScreen().includes('Mabel, the nurse')", timeout=60_000)
+        page.wait_for_function("window.whodunitScreen().includes('Oliver, the baker')", timeout=60_000)
         screen = re.sub(r"\x1b\[[0-9;?$]*[A-Za-z]|\x1b\][^\x07]*\x07", "", page.evaluate("window.whodunitScreen()"))
-        assert "whodunit" in screen and "Harrowgate Abbey" in screen and "Agatha" in screen, screen
+        assert "whodunit" in screen and "Harrowgate Abbey" in screen and "Jennifer" in screen, screen
         page.screenshot(path=str(tmp_path / "browser.png"))
         if os.environ.get("WHODUNIT_BROWSER_SCREENSHOT"):  # for the README: docs/browser.png
             page.screenshot(path=os.environ["WHODUNIT_BROWSER_SCREENSHOT"])
