@@ -1,0 +1,96 @@
+"""What a reader writes wrong: each stated fact's read-out a few words after its clue, by kind of error and clue shape.
+
+    PYTHONPATH=. python docs/research/write_errors.py [--checkpoint DIR] [--cases 150] [--difficulty default]
+
+Not part of the package (docs/model.md, "Reading prose people write"). For one reader (the bundled partner by
+default) on held-out generated cases, every TraitStated fact is checked in its suspect's reading `AFTER` tokens
+after the clue's last token (the age at which `whodunit eval`'s memory curve starts), and each miss is sorted:
+- "left unknown": nothing was written;
+- "another suspect's value": the value some other suspect was said to have for that trait, earlier in the case
+  or in the same clue: a binding error, a statement about someone else written into this reading;
+- "its own earlier value": an earlier statement of this suspect's that the new one should have replaced;
+- "another value": none of these (a misread value word: "size 8" as 6).
+Then the share right by the clue's shape: told in dialogue or narrated, how many suspects the clue names, whether
+it names the suspect at all (or only a pronoun does), and by trait.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from model.checkpoint import load_checkpoint
+from model.evaluate import EVAL_RUN_SEED, checkpoint_traces
+from model.readout import TRAITS, UNKNOWN_CLASS, value_class
+from model.shipped import load_shipped
+from model.targets import case_targets
+from model.tokenizer import read_story
+from story import Story, TraitStated
+from story.generator import PRESETS, generate_cases
+
+AFTER = 8  # tokens after the clue's last one: the fact is known, and nothing later has had room to change it
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", type=Path)
+    parser.add_argument("--cases", type=int, default=150)
+    parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
+    args = parser.parse_args()
+    checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
+    stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
+    cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
+    traces = checkpoint_traces(checkpoint, cases)
+    errors: Counter[str] = Counter()
+    shapes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for story, case, trace in zip(stories, cases, traces, strict=True):
+        assert trace.readout is not None, "a reader with a read-out"
+        reading = read_story(story)
+        for index, clue in enumerate(story.clues):
+            start = reading.clue_ends[index - 1] if index else reading.intro_length
+            at = min(reading.clue_ends[index] - 1 + AFTER, len(case.ids) - 1)
+            slots = {token for token in reading.tokens[start : reading.clue_ends[index]] if token.startswith("<s")}
+            dialogue = "'" in clue.text or '"' in clue.text
+            for fact in (fact for fact in clue.facts if isinstance(fact, TraitStated)):
+                cell = TRAITS.index(fact.trait)
+                wanted, written = case.stated[fact.suspect, at, cell], trace.readout[fact.suspect, at, cell]
+                right = int(wanted == written)
+                errors["right" if right else miss_kind(story, index, fact, int(written))] += 1
+                for shape in (
+                    "all",
+                    "dialogue" if dialogue else "narrated",
+                    f"suspects named in the clue: {len(slots)}",
+                    f"the suspect named in the clue: {'yes' if f'<s{fact.suspect}>' in slots else 'no'}",
+                    f"trait: {fact.trait}",
+                ):
+                    shapes[shape][0] += right
+                    shapes[shape][1] += 1
+    total = sum(errors.values())
+    print(f"{total} stated facts in {len(stories)} {args.difficulty} cases, read {AFTER} tokens after their clue")
+    for kind, count in errors.most_common():
+        print(f"  {kind:28s} {count / total:6.3f}  ({count})")
+    print("share right, by the clue's shape")
+    for shape, (right, count) in sorted(shapes.items()):
+        print(f"  {shape:40s} {right / count:6.3f}  ({count})")
+
+
+def miss_kind(story: Story, clue_index: int, fact: TraitStated, written: int) -> str:
+    """Why a read-out cell is wrong: nothing written, someone else's value, its own old value, or another one."""
+    if written == UNKNOWN_CLASS:
+        return "left unknown"
+    told = [
+        other
+        for clue in story.clues[: clue_index + 1]
+        for other in clue.facts
+        if isinstance(other, TraitStated) and other.trait == fact.trait and other is not fact
+    ]
+    if any(value_class(fact.trait, other.value) == written and other.suspect != fact.suspect for other in told):
+        return "another suspect's value"
+    if any(value_class(fact.trait, other.value) == written and other.suspect == fact.suspect for other in told):
+        return "its own earlier value"
+    return "another value"
+
+
+if __name__ == "__main__":
+    main()
