@@ -11,7 +11,7 @@ after the clue's last token (the age at which `whodunit eval`'s memory curve sta
 - "its own earlier value": an earlier statement of this suspect's that the new one should have replaced;
 - "another value": none of these (a misread value word: "size 8" as 6).
 Then the share right by the clue's shape: told in dialogue or narrated, how many suspects the clue names, whether
-it names the suspect at all (or only a pronoun does), and by trait.
+it names the suspect at all (or only a pronoun does), by trait, and by where in the case the clue is told.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ def main() -> None:
                     f"suspects named in the clue: {len(slots)}",
                     f"the suspect named in the clue: {'yes' if f'<s{fact.suspect}>' in slots else 'no'}",
                     f"trait: {fact.trait}",
+                    f"fifth of the clues: {1 + 5 * index // len(story.clues)}/5",
                 ):
                     shapes[shape][0] += right
                     shapes[shape][1] += 1
