@@ -1,6 +1,6 @@
 """What a reader writes wrong: each stated fact's read-out a few words after its clue, by kind of error and clue shape.
 
-    PYTHONPATH=. python docs/research/write_errors.py [--checkpoint DIR] [--cases 150] [--difficulty default]
+    PYTHONPATH=. python docs/research/write_errors.py [--checkpoint DIR] [--cases 150] [--difficulty D] [--reverse]
 
 Not part of the package (docs/model.md, "Reading prose people write"). For one reader (the bundled partner by
 default) on held-out generated cases, every TraitStated fact is checked in its suspect's reading `AFTER` tokens
@@ -12,12 +12,15 @@ after the clue's last token (the age at which `whodunit eval`'s memory curve sta
 - "another value": none of these (a misread value word: "size 8" as 6).
 Then the share right by the clue's shape: told in dialogue or narrated, how many suspects the clue names, whether
 it names the suspect at all (or only a pronoun does), by trait, and by where in the case the clue is told.
+With --reverse, each case's clues are told last first (the intro stays first), and "fifth of the clues" is still
+the fifth in which the clue was written: it separates where a statement is told from what it says.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from model.checkpoint import load_checkpoint
@@ -37,9 +40,12 @@ def main() -> None:
     parser.add_argument("--checkpoint", type=Path)
     parser.add_argument("--cases", type=int, default=150)
     parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
+    parser.add_argument("--reverse", action="store_true", help="tell each case's clues last first")
     args = parser.parse_args()
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
     stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
+    if args.reverse:
+        stories = [replace(story, clues=story.clues[::-1]) for story in stories]
     cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
     traces = checkpoint_traces(checkpoint, cases)
     errors: Counter[str] = Counter()
@@ -52,6 +58,7 @@ def main() -> None:
             at = min(reading.clue_ends[index] - 1 + AFTER, len(case.ids) - 1)
             slots = {token for token in reading.tokens[start : reading.clue_ends[index]] if token.startswith("<s")}
             dialogue = "'" in clue.text or '"' in clue.text
+            fifth = 1 + 5 * written_at(index, len(story.clues), args.reverse) // len(story.clues)
             for fact in (fact for fact in clue.facts if isinstance(fact, TraitStated)):
                 cell = TRAITS.index(fact.trait)
                 wanted, written = case.stated[fact.suspect, at, cell], trace.readout[fact.suspect, at, cell]
@@ -63,7 +70,7 @@ def main() -> None:
                     f"suspects named in the clue: {len(slots)}",
                     f"the suspect named in the clue: {'yes' if f'<s{fact.suspect}>' in slots else 'no'}",
                     f"trait: {fact.trait}",
-                    f"fifth of the clues: {1 + 5 * index // len(story.clues)}/5",
+                    f"fifth of the clues: {fifth}/5",
                 ):
                     shapes[shape][0] += right
                     shapes[shape][1] += 1
@@ -74,6 +81,11 @@ def main() -> None:
     print("share right, by the clue's shape")
     for shape, (right, count) in sorted(shapes.items()):
         print(f"  {shape:40s} {right / count:6.3f}  ({count})")
+
+
+def written_at(index: int, clues: int, reverse: bool) -> int:
+    """Where clue `index` of the story as read stood in the case as written."""
+    return clues - 1 - index if reverse else index
 
 
 def miss_kind(story: Story, clue_index: int, fact: TraitStated, written: int) -> str:
