@@ -54,6 +54,8 @@ def random_weights(
     weights = {
         name: stream.normal(0, scale.get(name, 0.5), shape).astype(np.float32)
         for stream, (name, shape) in zip(streams, shapes.items(), strict=True)
+        # The embedding's rows come from the words, below; its stream stays spawned, so the others keep theirs.
+        if name != "embed.weight"
     }
     weights["embed.weight"] = np.stack(
         [

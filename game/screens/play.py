@@ -246,9 +246,8 @@ class PlayScreen(Screen):
         self.narrated = match.position
         for clue in touched:
             shown = Text(f"{clue + 1}. " if clue >= 0 else "", end="")
-            shown.stylize(
-                component_style(self, "play--clue-number")
-            )  # the number only: a Text's own style would spread
+            # The number only: a Text's own style would spread to the clue appended after it.
+            shown.stylize(component_style(self, "play--clue-number"))
             self.query_one(f"#paragraph-{clue + 1}", Static).update(shown.append_text(self.told[clue]))
         arrangement = (match.clue, self.options.short_memory, match.told_all)
         if arrangement != self.arranged:  # a new clue, or short memory switched: which paragraphs show
