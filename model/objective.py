@@ -65,7 +65,10 @@ def losses(
     bce = bce * ranks / total(token_mask.sum())
     logits = per_case(reading.possible, batch, float("-inf"))  # (B, K, T)
     kl, culprit = belief_terms(logits, batch, changed, config, total, ranks)
-    readout = readout_term(reading.readout, batch.readout[:, sample], token_mask[:, sample], config, total, ranks)
+    writes = recent_writes(batch.readout, config.write_window)[:, sample] if config.write_weight else None
+    readout = readout_term(
+        reading.readout, batch.readout[:, sample], token_mask[:, sample], config, total, ranks, writes
+    )
     activation, temporal = activation_penalties(reading.states, token_mask, config, total, ranks)
     objective = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout + activation + temporal
 
@@ -119,14 +122,29 @@ def readout_term(
     config: TrainConfig,
     total: Callable[[torch.Tensor], torch.Tensor] = _local,
     ranks: int = 1,
+    writes: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """The read-out's cross-entropy over the supervised tokens, "unknown" cells weighted down.
+    """The read-out's cross-entropy over the supervised tokens, "unknown" cells weighted down, and the cells
+    being written (`writes`, from `recent_writes`) weighted up by `write_weight`.
 
     logits (R, T', cells, classes), targets (R, T', cells), token_mask (R, T') at the same tokens.
     """
     cells = cross_entropy(logits.flatten(0, 2), targets.flatten())
-    weight = torch.where(targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0) * token_mask[:, :, None]
+    weight = torch.where(targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0)
+    if writes is not None:
+        weight = weight + config.write_weight * writes
+    weight = weight * token_mask[:, :, None]
     return (cells.view(targets.shape) * weight).sum() * ranks / total(weight.sum())
+
+
+def recent_writes(targets: torch.Tensor, window: int) -> torch.Tensor:
+    """Read-out targets (R, T, cells) -> where a known cell is within `window` tokens of the token at which its
+    answer last changed (R, T, cells): the moments a statement is written, wherever in the case it is told."""
+    positions = torch.arange(targets.shape[1], device=targets.device)[None, :, None]
+    changed = torch.zeros_like(targets, dtype=torch.bool)
+    changed[:, 1:] = targets[:, 1:] != targets[:, :-1]
+    last_change = torch.where(changed, positions, -window).cummax(1).values  # -window: never changed yet
+    return (positions - last_change < window) & (targets != UNKNOWN_CLASS)
 
 
 def activation_penalties(

@@ -63,6 +63,10 @@ class TrainConfig:
     # hidden state from one token to the next, so that a word that says nothing writes nothing
     readout_stride: int = 1  # supervise the read-out at every n-th token only (faster per step)
     orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
+    write_weight: float = 0.0  # extra read-out weight on a known cell in the `write_window` tokens after its
+    # answer changes. A cell is supervised at every token until the case ends, so a statement told early teaches
+    # its write far more than one told late; this gives every write the same extra teaching wherever it is told
+    write_window: int = 16  # tokens after a read-out answer changes that count as its write (see write_weight)
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
@@ -126,7 +130,16 @@ FLAGGED = {
     "eval_every": "--checkpoint-every",
 }
 SHARES = ("level_up_accuracy", "replay_share", "unknown_share")  # probabilities: 0 to 1
-AT_LEAST_ONE = ("embedding", "batch_cases", "readout_stride", "eval_cases", "eval_every", "threads", "steps")
+AT_LEAST_ONE = (
+    "embedding",
+    "batch_cases",
+    "readout_stride",
+    "write_window",
+    "eval_cases",
+    "eval_every",
+    "threads",
+    "steps",
+)
 # Upper bounds: past them a run would not fit in memory, or would write weights no checkpoint may hold (64 MiB).
 MOST = {
     "embedding": 1024,
@@ -137,6 +150,7 @@ MOST = {
     "steps": 1_000_000_000,
     "eval_every": 1_000_000_000,
     "readout_stride": 1_000_000,
+    "write_window": 1_000_000,
     "pool_cases": 10_000_000,
     "epochs": 1_000_000,
     "seed": 2**63 - 1,  # torch's and numpy's seeds are 64-bit

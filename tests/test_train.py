@@ -231,3 +231,39 @@ def test_activation_penalties_average_over_real_tokens_and_are_free_when_off() -
     # mean squared state per token: 1, 0 | 0.25, 0.25, 0 -> 1.5 / 5; changes: 1 (pad pair skipped) | 0.5, 0.25
     assert activation.item() == pytest.approx(2.0 * 1.5 / 5)
     assert temporal.item() == pytest.approx(3.0 * (1.0 + 0.5 + 0.25) / 3)
+
+
+def test_a_write_is_the_window_after_a_known_answer_changes_wherever_it_is_told() -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model.objective import readout_term, recent_writes
+    from model.readout import UNKNOWN_CLASS
+    from model.recipe import TRAIN_PRESETS
+
+    unknown = UNKNOWN_CLASS
+    # one reading, two cells: cell 0 is told at token 1 and again, differently, at token 6; cell 1 is told at
+    # token 4 and retracted (back to unknown) at token 7
+    targets = torch.tensor([[[unknown, unknown], [2, unknown], [2, unknown], [2, unknown], [2, 5]]])
+    targets = torch.cat([targets, torch.tensor([[[2, 5], [3, 5], [3, unknown], [3, unknown]]])], dim=1)
+    writes = recent_writes(targets, window=2)
+    assert writes[0, :, 0].tolist() == [False, True, True, False, False, False, True, True, False]
+    assert writes[0, :, 1].tolist() == [False, False, False, False, True, True, False, False, False]
+
+    # the write weight puts the teaching on those cells: a wrong answer there costs more, one elsewhere less
+    config = TRAIN_PRESETS["default"]
+    logits = torch.zeros(1, 9, 2, unknown + 1)
+    logits[..., 0] = 5.0  # class 0 everywhere: every known cell is wrong
+    mask = torch.ones(1, 9)
+    plain = readout_term(logits, targets, mask, config)
+    assert readout_term(logits, targets, mask, config, writes=writes) == plain  # write_weight 0: as before
+    weighted = replace(config, write_weight=10.0)
+    fixed = logits.clone()
+    fixed[0, writes[0, :, 0], 0, :] = 0.0  # the writes of cell 0 made less wrong
+    gain_plain = plain - readout_term(fixed, targets, mask, config)
+    gain_weighted = readout_term(logits, targets, mask, weighted, writes=writes) - readout_term(
+        fixed, targets, mask, weighted, writes=writes
+    )
+    # 4 of the 11 known cell-tokens are cell 0's writes: 0.36 of the weight plain, 44 / 71 = 0.62 weighted
+    assert gain_weighted / gain_plain == pytest.approx((44 / 71.14) / (4 / 11.14), rel=1e-3)
