@@ -65,7 +65,8 @@ class TrainConfig:
     orthogonal_init: bool = False  # orthogonal recurrent weights (and LSTM forget bias 1) at the start
     write_weight: float = 0.0  # extra read-out weight on a known cell in the `write_window` tokens after its
     # answer changes. A cell is supervised at every token until the case ends, so a statement told early teaches
-    # its write far more than one told late; this gives every write the same extra teaching wherever it is told
+    # its write far more than one told late; this gives every write the same extra teaching wherever it is told.
+    # It counts in the read-out's weighted mean, so it also lowers the share that teaches holding
     write_window: int = 16  # tokens after a read-out answer changes that count as its write (see write_weight)
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
