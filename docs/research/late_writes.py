@@ -25,7 +25,6 @@ import torch
 
 from model.checkpoint import load_checkpoint
 from model.evaluate import EVAL_RUN_SEED
-from model.numpy_traces import _run
 from model.readout import READOUT_CELLS, READOUT_CLASSES, TRAITS
 from model.shipped import load_shipped
 from model.stream import input_table, lstm_step
@@ -58,11 +57,11 @@ def main() -> None:
         case = case_targets(story, checkpoint.vocabulary)
         reading = read_story(story)
         views = np.stack([tables[slot][case.ids] for slot in range(case.cast_size)])  # (K, T)
-        hidden = _run(checkpoint.kind, projections, w_hh_t, views)  # (K, T, H)
-        if checkpoint.kind == "lstm":
-            for fifth, size, largest in cell_magnitudes(projections, w_hh_t, views):
-                cell_sizes[fifth].append(size)
-                cell_largest[fifth] = max(cell_largest[fifth], largest)
+        hidden, sizes, largest = read_all(checkpoint.kind, projections, w_hh_t, views)  # (K, T, H), (T,), (T,)
+        for fifth in FIFTHS:
+            tokens = slice(fifth * len(sizes) // 5, (fifth + 1) * len(sizes) // 5)
+            cell_sizes[fifth].extend(sizes[tokens])
+            cell_largest[fifth] = max(cell_largest[fifth], float(largest[tokens].max()))
         for index, clue in enumerate(story.clues):
             told = reading.clue_ends[index] - 1
             at = min(told + AFTER, len(case.ids) - 1)
@@ -100,14 +99,23 @@ def main() -> None:
         print(f"  |cell| largest       {row(cell_largest, '{:6.1f}')}")
 
 
-def cell_magnitudes(projections: np.ndarray, w_hh_t: np.ndarray, views: np.ndarray):
-    """(fifth of the reading's tokens, mean |cell|, largest |cell|) at every token of every reading in `views`."""
+def read_all(kind: str, projections: np.ndarray, w_hh_t: np.ndarray, views: np.ndarray):
+    """Every reading in `views` (K, T) at once: hidden states (K, T, H), and per token the mean and largest
+    magnitude of the LSTM's cell state over the readings (zeros for an RNN, which has none)."""
     rows, length = views.shape
     hidden = np.zeros((rows, w_hh_t.shape[0]), np.float32)
     cell = np.zeros_like(hidden)
+    states = np.empty((rows, length, hidden.shape[1]), np.float32)
+    sizes, largest = np.zeros(length), np.zeros(length)
     for t in range(length):
-        hidden, cell, *_ = lstm_step(projections[views[:, t]] + hidden @ w_hh_t, cell)
-        yield 5 * t // length, float(np.abs(cell).mean()), float(np.abs(cell).max())
+        pre = projections[views[:, t]] + hidden @ w_hh_t
+        if kind == "lstm":
+            hidden, cell, *_ = lstm_step(pre, cell)
+            sizes[t], largest[t] = np.abs(cell).mean(), np.abs(cell).max()
+        else:
+            hidden = np.tanh(pre)
+        states[:, t] = hidden
+    return states, sizes, largest
 
 
 def refit_probe(states: np.ndarray, targets: np.ndarray, cells: np.ndarray, train: np.ndarray) -> np.ndarray:
