@@ -56,8 +56,7 @@ def losses(
     reading = model(batch.views, truncate=config.truncate, readout_at=sample, bfloat16_readout=bfloat16)
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
-    changed = torch.zeros_like(batch.possible, dtype=torch.bool)  # (R, T) tokens where the oracle's verdict flips
-    changed[:, 1:] = batch.possible[:, 1:] != batch.possible[:, :-1]
+    changed = changes(batch.possible)  # (R, T) tokens where the oracle's verdict flips
 
     weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
     weight = weight * torch.where(changed, config.change_weight, 1.0)
@@ -137,13 +136,18 @@ def readout_term(
     return (cells.view(targets.shape) * weight).sum() * ranks / total(weight.sum())
 
 
+def changes(values: torch.Tensor) -> torch.Tensor:
+    """values (R, T, ...) -> where a value differs from the token before (bool, same shape; never at token 0)."""
+    changed = torch.zeros_like(values, dtype=torch.bool)
+    changed[:, 1:] = values[:, 1:] != values[:, :-1]
+    return changed
+
+
 def recent_writes(targets: torch.Tensor, window: int) -> torch.Tensor:
     """Read-out targets (R, T, cells) -> where a known cell is within `window` tokens of the token at which its
     answer last changed (R, T, cells): the moments a statement is written, wherever in the case it is told."""
     positions = torch.arange(targets.shape[1], device=targets.device)[None, :, None]
-    changed = torch.zeros_like(targets, dtype=torch.bool)
-    changed[:, 1:] = targets[:, 1:] != targets[:, :-1]
-    last_change = torch.where(changed, positions, -window).cummax(1).values  # -window: never changed yet
+    last_change = torch.where(changes(targets), positions, -window).cummax(1).values  # -window: never changed yet
     return (positions - last_change < window) & (targets != UNKNOWN_CLASS)
 
 
