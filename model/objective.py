@@ -64,7 +64,8 @@ def losses(
     bce = bce * ranks / total(token_mask.sum())
     logits = per_case(reading.possible, batch, float("-inf"))  # (B, K, T)
     kl, culprit = belief_terms(logits, batch, changed, config, total, ranks)
-    writes = recent_writes(batch.readout, config.write_window)[:, sample] if config.write_weight else None
+    weighted_writes = config.write_weight or config.write_bonus
+    writes = recent_writes(batch.readout, config.write_window)[:, sample] if weighted_writes else None
     readout = readout_term(
         reading.readout, batch.readout[:, sample], token_mask[:, sample], config, total, ranks, writes
     )
@@ -124,16 +125,21 @@ def readout_term(
     writes: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """The read-out's cross-entropy over the supervised tokens, "unknown" cells weighted down, and the cells
-    being written (`writes`, from `recent_writes`) weighted up by `write_weight`.
+    being written (`writes`, from `recent_writes`) weighted up: by `write_weight` inside the weighted mean (so
+    holding gets a smaller share), by `write_bonus` on top of it (divided by the total without the bonus, so
+    holding is taught as hard as without it).
 
     logits (R, T', cells, classes), targets (R, T', cells), token_mask (R, T') at the same tokens.
     """
-    cells = cross_entropy(logits.flatten(0, 2), targets.flatten())
+    cells = cross_entropy(logits.flatten(0, 2), targets.flatten()).view(targets.shape)
     weight = torch.where(targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0)
+    bonus = torch.zeros_like(weight)
     if writes is not None:
         weight = weight + config.write_weight * writes
+        bonus = config.write_bonus * writes
     weight = weight * token_mask[:, :, None]
-    return (cells.view(targets.shape) * weight).sum() * ranks / total(weight.sum())
+    bonus = bonus * token_mask[:, :, None]
+    return (cells * (weight + bonus)).sum() * ranks / total(weight.sum())
 
 
 def changes(values: torch.Tensor) -> torch.Tensor:

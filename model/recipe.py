@@ -68,6 +68,8 @@ class TrainConfig:
     # its write far more than one told late; this gives every write the same extra teaching wherever it is told.
     # It counts in the read-out's weighted mean, so it also lowers the share that teaches holding
     write_window: int = 16  # tokens after a read-out answer changes that count as its write (see write_weight)
+    write_bonus: float = 0.0  # as write_weight, but added on top of the read-out's mean (divided by the same
+    # total as without it), so holding is taught exactly as hard as in the recipe and the writes on top
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)

@@ -267,3 +267,41 @@ def test_a_write_is_the_window_after_a_known_answer_changes_wherever_it_is_told(
     )
     # 4 of the 11 known cell-tokens are cell 0's writes: 0.36 of the weight plain, 44 / 71 = 0.62 weighted
     assert gain_weighted / gain_plain == pytest.approx((44 / 71.14) / (4 / 11.14), rel=1e-3)
+
+
+def test_the_write_bonus_adds_to_the_read_out_without_diluting_what_teaches_holding() -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model.objective import readout_term, recent_writes
+    from model.readout import UNKNOWN_CLASS
+    from model.recipe import TRAIN_PRESETS
+
+    # one reading, one cell told at token 1 and held to token 5; a window of 2 makes tokens 1-2 its write
+    targets = torch.tensor([[[UNKNOWN_CLASS], [2], [2], [2], [2], [2]]])
+    writes = recent_writes(targets, window=2)
+    logits = torch.zeros(1, 6, 1, UNKNOWN_CLASS + 1)
+    mask = torch.ones(1, 6)
+    config = TRAIN_PRESETS["default"]
+    held = logits.clone()
+    held[0, 3:, 0, 2] = 3.0  # the holding tokens made right, the write left wrong
+    plain_gain = readout_term(logits, targets, mask, config) - readout_term(held, targets, mask, config)
+    bonus = replace(config, write_bonus=10.0)
+    bonus_gain = readout_term(logits, targets, mask, bonus, writes=writes) - readout_term(
+        held, targets, mask, bonus, writes=writes
+    )
+    assert bonus_gain == pytest.approx(plain_gain.item())  # holding is taught exactly as without the bonus
+    diluted = replace(config, write_weight=10.0)
+    diluted_gain = readout_term(logits, targets, mask, diluted, writes=writes) - readout_term(
+        held, targets, mask, diluted, writes=writes
+    )
+    assert diluted_gain < plain_gain / 2  # the write weight, counted in the mean, teaches holding less
+
+    written = logits.clone()
+    written[0, 1:3, 0, 2] = 3.0  # the write made right, holding left wrong: the bonus pays for it 11-fold
+    write_gain = readout_term(logits, targets, mask, bonus, writes=writes) - readout_term(
+        written, targets, mask, bonus, writes=writes
+    )
+    plain_write_gain = readout_term(logits, targets, mask, config) - readout_term(written, targets, mask, config)
+    assert write_gain / plain_write_gain == pytest.approx(11.0)
