@@ -20,7 +20,8 @@ def modules_loaded_by(code: str) -> set[str]:
 @pytest.mark.parametrize(
     "code",
     [
-        "import story, story.generator, story.writer, story.oracle, story.loader, story.grammar, story.jsonl",
+        "import story, story.generator, story.narration, story.case_config, story.writer, story.oracle, story.loader,"
+        " story.grammar, story.jsonl",
         "import model.tokenizer, model.stream, model.readout, model.checkpoint, model.metrics, model.targets",
         "import model.shipped, game.match, game.saves, game.cases",
         "from commands.cli import main; main(['check', 'story/mysteries/manor.toml'])",

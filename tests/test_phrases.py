@@ -11,8 +11,9 @@ import tomllib
 from pathlib import Path
 
 from story import grammar
-from story.generator import PRESETS, _Renderer, _Unit, generate_case
+from story.generator import PRESETS, generate_case
 from story.grammar import BANKS, TEMPLATE_SLOTS, phrase_problems, read_phrase_files
+from story.narration import Narrator, PlannedClue
 from story.traits import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,15 +94,15 @@ def test_the_banks_the_generator_draws_from_are_the_files_contents() -> None:
 def test_every_template_renders_with_what_the_generator_fills() -> None:
     """Each template of each bank is filled the way the generator fills it, for every trait and value."""
     story = generate_case(1, "default")
-    renderer = _Renderer(random.Random(0), PRESETS["default"], story.suspects)
-    fill = renderer.fill
+    narrator = Narrator(random.Random(0), PRESETS["default"], story.suspects)
+    fill = narrator.fill
     for trait, entry in CATALOGUE.items():
         for value in entry.generated_values:
             for named in (True, False):
-                words = renderer.value_words(_Unit("statement", 0, trait, value), True)
+                words = narrator.value_words(PlannedClue("statement", 0, trait, value), True)
                 for template in grammar.STATEMENTS[trait]:
                     assert "{" not in fill(template, 0, named=named, **words), template
-            words = renderer.value_words(_Unit("evidence", -1, trait, value), False)
+            words = narrator.value_words(PlannedClue("evidence", -1, trait, value), False)
             for template in grammar.EVIDENCE[trait]:
                 assert "{" not in fill(template, -1, **words), template
         for template in grammar.RETRACTIONS:

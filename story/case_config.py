@@ -1,0 +1,151 @@
+"""The generator's knobs (GeneratorConfig), its difficulty presets, and knobs set from text with their checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from story.knobs import unknown_knob
+from story.traits import CATALOGUE
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """Knobs of the generator. Counts are per case; shares are probabilities."""
+
+    cast_size: tuple[int, int] = (5, 6)  # suspects, inclusive range, uniform
+    evidence_traits: int = 2  # traits the evidence names; their combination identifies the culprit
+    distractor_traits: int = 1  # traits stated for some suspects that no evidence ever names
+    distractor_share: float = 0.5  # chance that a suspect's distractor trait is stated
+    min_gap: int = 9  # at least this many clues between a trait's last statement and its evidence
+    standing_alibis: int = 1  # innocents cleared by an alibi that stands (at most cast - 2)
+    broken_alibis: int = 1  # alibis broken later, on any suspect: the "forget" case
+    false_testimonies: int = 1  # false trait statements retracted before the true one is stated
+    red_herrings: int = 2  # suspicious-sounding clues about a random suspect, with no fact
+    flavour: int = 4  # atmosphere, no suspect, no fact
+    pronoun_share: float = 0.3  # share of statements told with a pronoun after naming the suspect
+    role_share: float = 0.25  # share of mentions that use the role ("the butler") instead of the name
+    testimony_share: float = 0.15  # share of true statements framed as a witness's claim, like false ones
+    apposition_share: float = 0.2  # share of named subjects written "Martin, the butler," as authors do
+    suspect_witness_share: float = 0.3  # share of witnesses to a statement who are other suspects
+    placed_evidence_share: float = 0.25  # share of evidence found among a suspect's things (any suspect, uniformly)
+    full_name_share: float = 0.5  # share of suspects with a surname and often a title ("Dr Ingrid Halvorsen"),
+    # called by it, by title and surname, first name, surname or rank alone ("the Colonel"), as authors do
+    title_share: float = 0.6  # share of those full names that open with a title ("Dr", "Colonel", "Mrs")
+    dialogue_share: float = 0.15  # share of true statements the suspect says of themself: "'I am left-handed,'
+    # said Martin." (or "he said", after the suspect was named)
+    joined_share: float = 0.35  # chance that two neighbouring statements about two suspects share one clue
+    paired_alibi_share: float = 0.3  # chance that two alibis are one clue: "Martin and Cora played cards all night"
+    paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
+    # around them, as authors bury a fact in a description
+    min_clues: int = 0  # pad with flavour up to at least this many planned clues
+    phrasings: int = 0  # draw only each phrase bank's first N entries (0: all of them): a narrow grammar for a
+    # curriculum's first level; names, roles, rooms and witnesses are not limited
+
+
+PRESETS: dict[str, GeneratorConfig] = {
+    # The smallest case that still needs binding: for tests, demos and the first curriculum levels.
+    "tiny": GeneratorConfig(
+        cast_size=(3, 3),
+        evidence_traits=1,
+        distractor_traits=0,
+        min_gap=1,
+        standing_alibis=0,
+        broken_alibis=0,
+        false_testimonies=0,
+        red_herrings=0,
+        flavour=1,
+        pronoun_share=0.0,
+        dialogue_share=0.0,
+        joined_share=0.0,
+        paragraph_share=0.0,
+        paired_alibi_share=0.0,
+    ),
+    "easy": GeneratorConfig(
+        cast_size=(4, 4),
+        evidence_traits=1,
+        distractor_traits=1,
+        min_gap=3,
+        broken_alibis=0,
+        false_testimonies=0,
+        red_herrings=1,
+        flavour=2,
+        pronoun_share=0.2,
+    ),
+    "default": GeneratorConfig(),
+    "hard": GeneratorConfig(
+        cast_size=(6, 7),
+        evidence_traits=3,
+        distractor_traits=2,
+        min_gap=10,
+        broken_alibis=2,
+        false_testimonies=2,
+        red_herrings=3,
+        flavour=6,
+        pronoun_share=0.4,
+    ),
+    # The length of a short story as people write them: 7-8 suspects and about 1,100-1,900 words (mean ~1,460;
+    # 45-80 clues, shorter than an author's): more to hold at once, for longer, more of it buried in paragraphs.
+    "long": GeneratorConfig(
+        cast_size=(7, 8),
+        evidence_traits=3,
+        distractor_traits=1,
+        distractor_share=0.4,
+        min_gap=12,
+        broken_alibis=2,
+        false_testimonies=2,
+        red_herrings=3,
+        flavour=2,
+        pronoun_share=0.4,
+        paragraph_share=0.3,
+    ),
+}
+DIFFICULTIES = tuple(PRESETS)
+
+
+def configure(base: GeneratorConfig, overrides: dict[str, str]) -> GeneratorConfig:
+    """`base` with knobs set from text ("cast_size" -> "5,6", "min_gap" -> "8"); ValueError says what is wrong."""
+    known = {field.name: field for field in fields(GeneratorConfig)}
+    changes: dict[str, object] = {}
+    for key, text in overrides.items():
+        if key not in known:
+            raise unknown_knob("generator", key, known)
+        current = getattr(base, key)
+        try:
+            if isinstance(current, tuple):
+                low, _, high = text.partition(",")
+                changes[key] = (int(low), int(high or low))
+            else:
+                changes[key] = type(current)(text)
+        except ValueError:
+            wanted = {tuple: "two integers such as 5,6", int: "an integer", float: "a number"}[type(current)]
+            raise ValueError(f"knob '{key}' takes {wanted}, not '{text}'") from None
+    config = replace(base, **changes)  # type: ignore[arg-type]
+    _check(config)
+    return config
+
+
+def _check(config: GeneratorConfig) -> None:
+    low, high = config.cast_size
+    if not 3 <= low <= high <= 8:
+        raise ValueError("cast_size must be two integers with 3 <= low <= high <= 8")
+    if not 1 <= config.evidence_traits <= 3 or config.evidence_traits + config.distractor_traits > len(CATALOGUE):
+        raise ValueError(f"evidence_traits must be 1 to 3, and with distractor_traits at most {len(CATALOGUE)}")
+    if config.evidence_traits == 1 and high > max(len(t.generated_values) for t in CATALOGUE.values()) - 1:
+        raise ValueError("with one evidence trait, the cast must be small enough for its values to tell it apart")
+    counts = (
+        "distractor_traits",
+        "min_gap",
+        "standing_alibis",
+        "broken_alibis",
+        "false_testimonies",
+        "red_herrings",
+        "flavour",
+        "min_clues",
+        "phrasings",
+    )
+    for name in counts:
+        if not 0 <= getattr(config, name) <= 100:
+            raise ValueError(f"{name} must be between 0 and 100")
+    for name in (field.name for field in fields(GeneratorConfig) if field.name.endswith("_share")):
+        if not 0.0 <= getattr(config, name) <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1")

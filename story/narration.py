@@ -1,0 +1,294 @@
+"""Tells a planned case in prose: each planned clue becomes a Clue whose text says its facts as authors do.
+
+The generator (story/generator.py) decides what each clue says and in what order; this module decides only how
+it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). What the prose does, and why:
+- Some statements are told with a pronoun right after the suspect is named ("Martin came in from the garden.
+  He smokes a pipe."), sometimes across a neutral clue, so a reader must remember who the current subject is.
+- Prose is written the way authors write it, so that the readers can follow hand-written mysteries too: facts
+  told through what a suspect does ("signed the register with her left hand"), "Martin, the butler," as one
+  subject, the murderer under several names, and other suspects as witnesses ("Cora swears that the butler
+  smokes cigars", "Cora takes it back: that was someone else"). A witness is any other suspect, uniformly, so
+  being one says nothing about guilt; a clue that names two suspects is never followed by a pronoun. Evidence
+  is sometimes found among a suspect's things ("In the butler's room, ..."), any suspect's, uniformly.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from story import grammar
+from story.case_config import GeneratorConfig
+from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Suspect, TraitStated
+from story.mentions import RANKS
+from story.traits import CATALOGUE
+
+ClueKind = Literal["statement", "false", "retract", "evidence", "alibi", "broken", "herring", "flavour"]
+
+
+@dataclass
+class PlannedClue:
+    """One planned clue (two, for a statement with its own introduction)."""
+
+    kind: ClueKind
+    suspect: int = -1
+    trait: str = ""
+    value: str = ""
+    fact_id: str | None = None
+    witness: int = -1  # for a false testimony and its retraction: another suspect's slot, or -1 (a bystander)
+    bystander: str = ""  # the bystander witness, when there is one
+    pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
+    joined: bool = False  # a statement told in one clue with the next unit, a statement about someone else
+
+
+class Narrator:
+    """Turns planned clues into Clues, tracking who was named last so that pronouns stay unambiguous."""
+
+    def __init__(
+        self, rng: random.Random, config: GeneratorConfig, suspects: tuple[Suspect, ...], victim: str = ""
+    ) -> None:
+        self.rng = rng
+        self.config = config
+        self.suspects = suspects
+        self.names = _name_forms(suspects, victim)
+        self.last_named = -1
+        self.told: set[str] = set()  # the atmosphere and suspicion templates this case has used: none twice
+
+    def render(self, units: list[PlannedClue]) -> tuple[Clue, ...]:
+        clues: list[Clue] = []
+        units = iter(units)
+        for unit in units:
+            if unit.joined:
+                pair = unit, next(units)
+                clues.append(self.paragraph(self.joined(*pair) if unit.kind == "statement" else self.alibis(*pair)))
+                continue
+            if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
+                intro = self.sentence(self.rng.choice(self.phrases(grammar.SUBJECT_INTROS)), unit.suspect)
+                if self.rng.random() < 0.5:
+                    clues.append(self.paragraph(Clue(intro)))
+                    if self.rng.random() < 0.5:
+                        clues.append(Clue(self.rng.choice(self.phrases(grammar.BRIDGES))))
+                else:
+                    fact = self.statement(unit)
+                    clues.append(self.paragraph(Clue(f"{intro} {fact.text}", fact.facts)))
+                    continue
+            clues.append(self.paragraph(self.clue(unit)))
+        return tuple(clues)
+
+    def paragraph(self, clue: Clue) -> Clue:
+        """The clue, or at `paragraph_share` the clue among one or two sentences of atmosphere, which name nobody
+        (so a pronoun after it still means the suspect named last)."""
+        rng = self.rng
+        if rng.random() >= self.config.paragraph_share:
+            return clue
+        before = [self.atmosphere() for _ in range(rng.randint(0, 2))]
+        after = [self.atmosphere() for _ in range(rng.randint(0, 1))]
+        if not before and not after:
+            before = [self.atmosphere()]
+        return Clue(" ".join([*before, clue.text, *after]), clue.facts)
+
+    def alibis(self, first: PlannedClue, second: PlannedClue) -> Clue:
+        """Two suspects' alibis in one sentence ("Martin and the cook played cards"); no pronoun may follow it."""
+        template = self.rng.choice(self.phrases(grammar.PAIRED_ALIBIS))
+        text = self.fill(template, -1, a=self.mention(first.suspect), b=self.mention(second.suspect))
+        self.last_named = -1
+        return Clue(_capital(text), (Alibi(first.suspect), Alibi(second.suspect)))
+
+    def joined(self, first: PlannedClue, second: PlannedClue) -> Clue:
+        """Two statements about two suspects in one sentence; no pronoun may follow it."""
+        text = self.rng.choice(self.phrases(grammar.JOINERS)).format(
+            a=self.clause(first, named=True), b=self.clause(second, named=True)
+        )
+        self.last_named = -1
+        facts = (
+            TraitStated(first.suspect, first.trait, first.value),
+            TraitStated(second.suspect, second.trait, second.value),
+        )
+        return Clue(_capital(text), facts)
+
+    def atmosphere(self) -> str:
+        """A sentence of atmosphere, naming nobody."""
+        return self.sentence(self.untold(grammar.FLAVOUR), -1)
+
+    def untold(self, bank: tuple[str, ...]) -> str:
+        """A template of `bank` that this case has not used yet (any again once all are): a long case told the
+        same sentence twice."""
+        phrases = self.phrases(bank)
+        template = self.rng.choice([each for each in phrases if each not in self.told] or phrases)
+        self.told.add(template)
+        return template
+
+    def phrases(self, bank: tuple[str, ...]) -> tuple[str, ...]:
+        """The bank, or its first `phrasings` entries: the banks list their plainest phrasings first."""
+        limit = self.config.phrasings
+        return bank[:limit] if limit else bank
+
+    def clue(self, unit: PlannedClue) -> Clue:
+        rng = self.rng
+        match unit.kind:
+            case "statement":
+                return self.statement(unit)
+            case "false":
+                frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
+                clause = self.clause(unit, named=True)
+                text = self.sentence(frame, -1, c=clause, w=self.witness(unit.witness, unit.bystander))
+                return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value, unit.fact_id),))
+            case "retract":
+                text = self.sentence(
+                    rng.choice(self.phrases(grammar.RETRACTIONS)),
+                    unit.suspect,
+                    w=self.witness(unit.witness, unit.bystander),
+                    noun=CATALOGUE[unit.trait].noun,
+                )
+                if unit.witness >= 0:
+                    self.last_named = -1  # the witness was named before the subject, which fill() then recorded
+                return Clue(text, (Retraction(unit.fact_id or ""),))
+            case "evidence":
+                clause = self.fill(
+                    rng.choice(self.phrases(grammar.EVIDENCE[unit.trait])), -1, **self.value_words(unit, False)
+                )
+                if rng.random() < self.config.placed_evidence_share:
+                    owner = self.mention(rng.randrange(len(self.suspects)))
+                    text = _capital(
+                        rng.choice(self.phrases(grammar.EVIDENCE_FRAMES_PLACED)).format(c=clause, xp=f"{owner}'s")
+                    )
+                else:
+                    text = _capital(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause))
+                return Clue(text, (Evidence(unit.trait, unit.value),))
+            case "alibi" | "broken":
+                templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
+                fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
+                return Clue(self.sentence(rng.choice(self.phrases(templates)), unit.suspect), (fact,))
+            case "herring":
+                return Clue(self.sentence(self.untold(grammar.SUSPICIONS), unit.suspect))
+            case _:
+                return Clue(self.atmosphere())
+
+    def statement(self, unit: PlannedClue) -> Clue:
+        rng = self.rng
+        pronoun = unit.pronoun and self.last_named == unit.suspect
+        if rng.random() < self.config.dialogue_share:
+            return self.dialogue(unit, pronoun)
+        clause = self.clause(unit, named=not pronoun)
+        if not pronoun and rng.random() < self.config.testimony_share:
+            frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
+        else:
+            frames = self.phrases(grammar.STATEMENT_FRAMES)
+            frame = rng.choice(frames if pronoun else frames + self.phrases(grammar.STATEMENT_FRAMES_NAMED))
+        if "{w}" in frame:
+            suspect = rng.random() < self.config.suspect_witness_share
+            witness = other_suspect(rng, len(self.suspects), unit.suspect) if suspect else -1
+            text = _capital(frame.format(c=clause, w=self.witness(witness, rng.choice(grammar.WITNESSES))))
+        else:
+            text = _capital(frame.format(c=clause))
+        return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+
+    def dialogue(self, unit: PlannedClue, pronoun: bool) -> Clue:
+        """A statement in the suspect's own words: "'I am left-handed,' said Martin." (or "he said")."""
+        rng = self.rng
+        words = self.value_words(unit, True)
+        first_person = grammar.FIRST_PERSON_WORDS.get(unit.trait)
+        if first_person:
+            words["v"] = rng.choice(self.phrases(first_person[unit.value]))
+        quote = _capital(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
+        frames = self.phrases(grammar.DIALOGUE_FRAMES)
+        if pronoun:  # "he shrugged", "'...,' he said"; never "said he" or "the statement of she"
+            frames = tuple(frame for frame in frames if _PRONOUN_SPEAKER.search(frame)) or frames
+        text = self.sentence(rng.choice(frames), unit.suspect, not pronoun, q=quote)
+        return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+
+    def witness(self, slot: int, bystander: str) -> str:
+        """The witness's words: another suspect, by name or role, or a bystander."""
+        return f"the {bystander}" if slot < 0 else self.mention(slot)
+
+    def mention(self, slot: int) -> str:
+        """A suspect by name or, at `role_share`, by role ("the butler").
+
+        A suspect named anywhere but as the subject (a witness, an evidence owner) leaves no pronoun a single
+        referent, so no pronoun may follow; `fill` records its subject after this.
+        """
+        self.last_named = -1
+        if self.rng.random() < self.config.role_share:
+            return f"the {self.suspects[slot].role}"
+        return self.rng.choice(self.names[slot])
+
+    def clause(self, unit: PlannedClue, named: bool) -> str:
+        template = self.rng.choice(self.phrases(grammar.STATEMENTS[unit.trait]))
+        return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True))
+
+    def value_words(self, unit: PlannedClue, statement: bool) -> dict[str, str]:
+        choose = self.rng.choice
+        words = {
+            "v": choose(self.phrases(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
+            "vp": choose(self.phrases(grammar.PAST_VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
+        }
+        items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
+        if items:
+            words["item"] = choose(self.phrases(items[unit.value]))
+        return words
+
+    def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
+        return _capital(self.fill(template, slot, named=named, **slots))
+
+    def fill(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
+        """Fill a template about suspect `slot` (-1: nobody); the subject is a name or role unless not `named`."""
+        rng = self.rng
+        if slot >= 0:
+            suspect = self.suspects[slot]
+            pronoun, object_pronoun, possessive = suspect.pronouns
+            subject = pronoun
+            if named:
+                subject = self.mention(slot)
+                possessive_subject = f"{subject}'s"
+                if template.startswith("{s} ") and rng.random() < self.config.apposition_share:
+                    subject = f"{suspect.name}, the {suspect.role},"
+            else:
+                possessive_subject = possessive
+            slots.update(s=subject, sp=possessive_subject, p=possessive, sub=pronoun, obj=object_pronoun)
+            self.last_named = slot
+        if "{w}" in template and "w" not in slots:
+            slots["w"] = f"the {rng.choice(grammar.WITNESSES)}"
+        if "{k}" in template:
+            slots["k"] = rng.choice(self.phrases(grammar.KILLERS))
+        if "{room}" in template:
+            slots["room"] = rng.choice(grammar.ROOMS)
+        return template.format(**slots)
+
+
+def other_suspect(rng: random.Random, size: int, slot: int) -> int:
+    """Another suspect than `slot`, uniformly: witnesses say nothing about guilt."""
+    return rng.choice([other for other in range(size) if other != slot])
+
+
+def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, ...]]:
+    """Per suspect, the ways the prose may call them by name. A full name "Dr Ingrid Halvorsen" gives it,
+    "Ingrid", "Dr Halvorsen" ("Sir Hugh" for a knight), "Halvorsen" when untitled, and a rank alone ("the
+    Colonel") when no other suspect holds it and the victim does not: the forms story/mentions.py resolves."""
+    titles = set(grammar.MALE_TITLES + grammar.FEMALE_TITLES)
+    held = [suspect.name.split()[0] for suspect in suspects if suspect.name.split()[0] in titles]
+    forms = []
+    for suspect in suspects:
+        parts = suspect.name.split()
+        if len(parts) == 1:
+            forms.append((suspect.name,))
+            continue
+        title, first, surname = parts if len(parts) == 3 else ("", *parts)
+        if not title:
+            forms.append((suspect.name, first, surname))
+            continue
+        short = f"{title} {first}" if title in ("Sir", "Lady") else f"{title} {surname}"
+        found = [suspect.name, first, short, short]  # title and surname twice: the way authors call them most
+        if title.lower() in RANKS and held.count(title) == 1 and title not in victim.split():
+            found.append(f"the {title}")
+        forms.append(tuple(found))
+    return forms
+
+
+# Where a dialogue frame's speaker may be a pronoun: opening the sentence, or after ", ", "as " or a quotation.
+_PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
