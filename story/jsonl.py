@@ -12,10 +12,10 @@ from pathlib import Path as FilePath
 
 from story.data import Story
 from story.files import open_regular
-from story.loader import MAX_FILE_BYTES, story_from_data
 from story.locate import Locations
 from story.oracle import analyze
 from story.problems import Problem, StoryError
+from story.shape import MAX_FILE_BYTES, story_from_data
 
 
 def parse_story_data(data: object, source: str = "<data>", line: int = 1) -> Story:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
-from story.loader import FORMAT_VERSION
+from story.shape import FORMAT_VERSION
 
 
 def fact_to_dict(fact: Fact, story: Story) -> dict[str, str]:

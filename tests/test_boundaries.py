@@ -21,7 +21,7 @@ def modules_loaded_by(code: str) -> set[str]:
     "code",
     [
         "import story, story.generator, story.narration, story.case_config, story.writer, story.oracle, story.loader,"
-        " story.grammar, story.jsonl",
+        " story.shape, story.grammar, story.jsonl",
         "import model.tokenizer, model.stream, model.readout, model.checkpoint, model.metrics, model.targets",
         "import model.shipped, game.match, game.saves, game.cases",
         "from commands.cli import main; main(['check', 'story/mysteries/manor.toml'])",

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import story
 from story.data import FACT_KINDS
-from story.loader import CLUE_KEYS, FACT_KEYS, SOLUTION_KEYS, SUSPECT_KEYS, TOP_KEYS
 from story.locate import locate
 from story.problems import StoryError
+from story.shape import CLUE_KEYS, FACT_KEYS, SOLUTION_KEYS, SUSPECT_KEYS, TOP_KEYS
 from story.traits import CATALOGUE
 
 STORY_FILES = sorted(

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import story
-from story.loader import MAX_CLUES, MAX_FILE_BYTES, check_file, check_text, read_story_text
+from story.loader import check_file, check_text, read_story_text
 from story.locate import Locations, locate
 from story.problems import Problem, StoryError, did_you_mean
+from story.shape import MAX_CLUES, MAX_FILE_BYTES
 
 DATA = Path(__file__).parent / "data" / "stories"
 VALID = sorted((DATA / "valid").glob("*.toml"))

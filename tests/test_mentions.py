@@ -10,9 +10,10 @@ import pytest
 from model.tokenizer import read_story
 from story import Clue, Story, Suspect
 from story.generator import generate_case
-from story.loader import SUSPECT_KEYS, check_file, check_text
+from story.loader import check_file, check_text
 from story.mentions import find_mentions, mention_matcher
 from story.problems import StoryError
+from story.shape import SUSPECT_KEYS
 from story.traits import CATALOGUE, trait_value
 
 ROOT = Path(__file__).resolve().parent.parent
