@@ -127,19 +127,19 @@ def readout_term(
     """The read-out's cross-entropy over the supervised tokens, "unknown" cells weighted down, and the cells
     being written (`writes`, from `recent_writes`) weighted up: by `write_weight` inside the weighted mean (so
     holding gets a smaller share), by `write_bonus` on top of it (divided by the total without the bonus, so
-    holding is taught as hard as without it).
+    holding's gradient in the objective is what it is without it).
 
     logits (R, T', cells, classes), targets (R, T', cells), token_mask (R, T') at the same tokens.
     """
     cells = cross_entropy(logits.flatten(0, 2), targets.flatten()).view(targets.shape)
     weight = torch.where(targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0)
-    bonus = torch.zeros_like(weight)
-    if writes is not None:
+    if writes is not None and config.write_weight:
         weight = weight + config.write_weight * writes
-        bonus = config.write_bonus * writes
     weight = weight * token_mask[:, :, None]
-    bonus = bonus * token_mask[:, :, None]
-    return (cells * (weight + bonus)).sum() * ranks / total(weight.sum())
+    taught = weight
+    if writes is not None and config.write_bonus:
+        taught = weight + config.write_bonus * writes * token_mask[:, :, None]
+    return (cells * taught).sum() * ranks / total(weight.sum())
 
 
 def changes(values: torch.Tensor) -> torch.Tensor:

@@ -67,9 +67,11 @@ class TrainConfig:
     # answer changes. A cell is supervised at every token until the case ends, so a statement told early teaches
     # its write far more than one told late; this gives every write the same extra teaching wherever it is told.
     # It counts in the read-out's weighted mean, so it also lowers the share that teaches holding
-    write_window: int = 16  # tokens after a read-out answer changes that count as its write (see write_weight)
+    write_window: int = 16  # tokens after a read-out answer changes that count as its write (write_weight and
+    # write_bonus)
     write_bonus: float = 0.0  # as write_weight, but added on top of the read-out's mean (divided by the same
-    # total as without it), so holding is taught exactly as hard as in the recipe and the writes on top
+    # total as without it): holding keeps its gradient in the objective and the writes get more. (Clipping and
+    # AdamW's step sizes still see the larger total gradient, so the update can still shift toward the writes)
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)

@@ -30,7 +30,8 @@ ClueKind = Literal["statement", "false", "retract", "evidence", "alibi", "broken
 
 @dataclass
 class PlannedClue:
-    """One planned clue (two, for a statement with its own introduction)."""
+    """One planned unit of the story: usually one clue; two for a statement with its own introduction, and half of
+    one when `joined` tells it in one clue with the next."""
 
     kind: ClueKind
     suspect: int = -1

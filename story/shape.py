@@ -1,5 +1,6 @@
-"""A story file's shape: the parsed TOML tree checked key by key (types, names, catalogue values, caps) and turned
-into a Story, or every problem found, each located at its line and column.
+"""A story's shape: parsed story data (a TOML file, or a JSONL record of generated cases) checked key by key
+(types, names, catalogue values, caps) and turned into a Story, or every problem found, each located at its line
+and column.
 
 story/loader.py reads the text and parses the TOML; this module judges what was parsed; story/oracle.py then
 judges the logic (consistency, a unique culprit).

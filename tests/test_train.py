@@ -305,3 +305,23 @@ def test_the_write_bonus_adds_to_the_read_out_without_diluting_what_teaches_hold
     )
     plain_write_gain = readout_term(logits, targets, mask, config) - readout_term(written, targets, mask, config)
     assert write_gain / plain_write_gain == pytest.approx(11.0)
+
+    masked = mask.clone()
+    masked[0, 1] = 0.0  # a write token outside the reading (padding) is taught nothing, bonus or not
+    outside = logits.clone()
+    outside[0, 1, 0, 2] = 3.0
+    assert readout_term(logits, targets, masked, bonus, writes=writes) == pytest.approx(
+        readout_term(outside, targets, masked, bonus, writes=writes).item()
+    )
+
+
+def test_the_training_objective_reads_the_write_bonus() -> None:
+    from dataclasses import replace
+
+    from model.objective import losses
+
+    model, batch, config = _small_batch(2)
+    config = replace(config, bfloat16_readout=False)
+    _, plain = losses(model, batch, config)
+    _, bonus = losses(model, batch, replace(config, write_bonus=10.0))
+    assert bonus["readout"] > plain["readout"] and bonus["bce"] == plain["bce"]
