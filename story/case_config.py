@@ -40,6 +40,9 @@ class GeneratorConfig:
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
     phrasings: int = 0  # draw only each phrase bank's first N entries (0: all of them): a narrow grammar for a
     # curriculum's first level; names, roles, rooms and witnesses are not limited
+    unreadable_share: float = 0.0  # share of true statements whose value is told in a made-up word no reader
+    # knows ("Martin smokes vrozq"), the clue then carrying no fact: a reader is taught that a clue it cannot
+    # read changes nothing. For training only: such a case may end undecided, so it is not a story to play
 
 
 PRESETS: dict[str, GeneratorConfig] = {

@@ -170,9 +170,12 @@ class Narrator:
     def statement(self, unit: PlannedClue) -> Clue:
         rng = self.rng
         pronoun = unit.pronoun and self.last_named == unit.suspect
+        share = self.config.unreadable_share
+        hidden = bool(share) and rng.random() < share  # no draw when off: the same seeds, the same cases
+        facts = () if hidden else (TraitStated(unit.suspect, unit.trait, unit.value),)
         if rng.random() < self.config.dialogue_share:
-            return self.dialogue(unit, pronoun)
-        clause = self.clause(unit, named=not pronoun)
+            return Clue(self.dialogue(unit, pronoun, hidden), facts)
+        clause = self.clause(unit, named=not pronoun, hidden=hidden)
         if not pronoun and rng.random() < self.config.testimony_share:
             frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
         else:
@@ -184,21 +187,20 @@ class Narrator:
             text = _capital(frame.format(c=clause, w=self.witness(witness, rng.choice(grammar.WITNESSES))))
         else:
             text = _capital(frame.format(c=clause))
-        return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+        return Clue(text, facts)
 
-    def dialogue(self, unit: PlannedClue, pronoun: bool) -> Clue:
+    def dialogue(self, unit: PlannedClue, pronoun: bool, hidden: bool = False) -> str:
         """A statement in the suspect's own words: "'I am left-handed,' said Martin." (or "he said")."""
         rng = self.rng
-        words = self.value_words(unit, True)
+        words = self.value_words(unit, True, hidden)
         first_person = grammar.FIRST_PERSON_WORDS.get(unit.trait)
-        if first_person:
+        if first_person and not hidden:
             words["v"] = rng.choice(self.phrases(first_person[unit.value]))
         quote = _capital(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
         frames = self.phrases(grammar.DIALOGUE_FRAMES)
         if pronoun:  # "he shrugged", "'...,' he said"; never "said he" or "the statement of she"
             frames = tuple(frame for frame in frames if _PRONOUN_SPEAKER.search(frame)) or frames
-        text = self.sentence(rng.choice(frames), unit.suspect, not pronoun, q=quote)
-        return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value),))
+        return self.sentence(rng.choice(frames), unit.suspect, not pronoun, q=quote)
 
     def witness(self, slot: int, bystander: str) -> str:
         """The witness's words: another suspect, by name or role, or a bystander."""
@@ -215,12 +217,16 @@ class Narrator:
             return f"the {self.suspects[slot].role}"
         return self.rng.choice(self.names[slot])
 
-    def clause(self, unit: PlannedClue, named: bool) -> str:
+    def clause(self, unit: PlannedClue, named: bool, hidden: bool = False) -> str:
         template = self.rng.choice(self.phrases(grammar.STATEMENTS[unit.trait]))
-        return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True))
+        return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True, hidden))
 
-    def value_words(self, unit: PlannedClue, statement: bool) -> dict[str, str]:
+    def value_words(self, unit: PlannedClue, statement: bool, hidden: bool = False) -> dict[str, str]:
+        """The words for a value's slots; `hidden`: one made-up word in each (`unreadable_share`)."""
         choose = self.rng.choice
+        if hidden:
+            made_up = "".join(choose(_NONSENSE_SYLLABLES) for _ in range(2))
+            return {"v": made_up, "vp": made_up, "item": made_up}
         words = {
             "v": choose(self.phrases(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
             "vp": choose(self.phrases(grammar.PAST_VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
@@ -286,6 +292,10 @@ def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, .
         forms.append(tuple(found))
     return forms
 
+
+# Syllables of the made-up value words of `unreadable_share` ("vrozq", "kexthw"): letter pairs no English word
+# has, so no phrase bank, name or vocabulary can hold one.
+_NONSENSE_SYLLABLES = ("vro", "zq", "kex", "thw", "yzz", "pjo", "grk", "ulq")
 
 # Where a dialogue frame's speaker may be a pronoun: opening the sentence, or after ", ", "as " or a quotation.
 _PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")

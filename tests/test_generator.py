@@ -306,3 +306,26 @@ def test_a_case_never_tells_the_same_sentence_of_atmosphere_twice() -> None:
     for story in cases("long", 40):
         told = Counter({sentence: sum(clue.text.count(sentence) for clue in story.clues) for sentence in plain})
         assert told.most_common(1)[0][1] <= 1, (story.seed, told.most_common(1))
+
+
+def test_an_unreadable_statement_is_told_in_a_made_up_word_and_carries_no_fact() -> None:
+    """`unreadable_share` tells a true statement's value in a made-up word and drops its fact, so that a reader
+    trained on it learns that a clue it cannot read changes nothing."""
+    from story import grammar
+    from story.narration import _NONSENSE_SYLLABLES
+
+    bank_words = grammar.phrase_words()
+    config = configure(PRESETS["default"], {"unreadable_share": "0.5"})
+    hidden = kept = 0
+    for index in range(40):
+        story = generate_case(case_seed(5, index), "default", config)
+        for clue in story.clues:
+            made_up = [
+                word for word in split_words(clue.text.lower()) if any(part in word for part in _NONSENSE_SYLLABLES[:4])
+            ]
+            if made_up:
+                hidden += 1
+                assert not any(isinstance(fact, TraitStated) for fact in clue.facts), clue.text
+                assert not set(made_up) & bank_words  # no phrase bank holds it: every reader reads it as unknown
+            kept += sum(isinstance(fact, TraitStated) for fact in clue.facts)
+    assert 0.3 < hidden / (hidden + kept) < 0.6  # about half the true statements, fewer of all (joined ones stay)
