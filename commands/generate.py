@@ -43,6 +43,13 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
             )
         )
         return 2
+    if fmt == "toml" and config.unreadable_share:
+        message = (
+            "whodunit generate: unreadable_share drops the facts of statements no reader can read, so its cases"
+            " may end undecided: they are training data, not stories to play; write them to a .jsonl file"
+        )
+        console.print(Text(message, style="red"))
+        return 2
     target_folder = fmt == "toml" and not (out.suffix == ".toml" and args.count == 1)
     if (target_folder and out.exists() and not out.is_dir()) or (not target_folder and out.is_dir()):
         wanted = "a folder" if target_folder else "a file"

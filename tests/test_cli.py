@@ -89,6 +89,7 @@ def test_generate_toml_writes_story_files_that_check(tmp_path: Path) -> None:
         ),
         (["generate", "--set", "min_gap", "--out", "x.jsonl"], "--set takes KNOB=VALUE"),
         (["generate", "--format", "toml", "--out", "x.jsonl"], "does not match"),
+        (["generate", "--set", "unreadable_share=0.1", "--out", "cases"], "not stories to play"),
     ],
 )
 def test_generate_rejects_bad_flags_clearly(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
