@@ -10,6 +10,8 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
   smokes cigars", "Cora takes it back: that was someone else"). A witness is any other suspect, uniformly, so
   being one says nothing about guilt; a clue that names two suspects is never followed by a pronoun. Evidence
   is sometimes found among a suspect's things ("In the butler's room, ..."), any suspect's, uniformly.
+- For training only (`unreadable_share`, off in every preset): a true statement may be told in a made-up word
+  and carry no fact, so that a reader learns that a clue it cannot read changes nothing.
 """
 
 from __future__ import annotations
