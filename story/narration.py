@@ -227,7 +227,7 @@ class Narrator:
         """The words for a value's slots; `hidden`: one made-up word in each (`unreadable_share`)."""
         choose = self.rng.choice
         if hidden:
-            made_up = "".join(choose(_NONSENSE_SYLLABLES) for _ in range(2))
+            made_up = "".join(choose(NONSENSE_SYLLABLES) for _ in range(2))
             return {"v": made_up, "vp": made_up, "item": made_up}
         words = {
             "v": choose(self.phrases(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
@@ -297,7 +297,7 @@ def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, .
 
 # Syllables of the made-up value words of `unreadable_share` ("vrozq", "kexthw"): letter pairs no English word
 # has, so no phrase bank, name or vocabulary can hold one.
-_NONSENSE_SYLLABLES = ("vro", "zq", "kex", "thw", "yzz", "pjo", "grk", "ulq")
+NONSENSE_SYLLABLES = ("vro", "zq", "kex", "thw", "yzz", "pjo", "grk", "ulq")
 
 # Where a dialogue frame's speaker may be a pronoun: opening the sentence, or after ", ", "as " or a quotation.
 _PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")
