@@ -35,6 +35,9 @@ class GeneratorConfig:
     # said Martin." (or "he said", after the suspect was named)
     joined_share: float = 0.35  # chance that two neighbouring statements about two suspects share one clue
     paired_alibi_share: float = 0.3  # chance that two alibis are one clue: "Martin and Cora played cards all night"
+    shared_value_share: float = 0.0  # chance that a statement is told with a later one of the same value about
+    # another suspect, in one clue: "Martin and the cook both smoke cigars", as authors list suspects who share a
+    # trait (off in every preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues

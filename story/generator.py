@@ -201,6 +201,7 @@ class _Builder:
             units.insert(rng.randint(0, len(units)), filler)
         self.join_alibis(units, evidence)
         self.join_statements(units, evidence)
+        self.share_values(units, evidence)
         return units
 
     def join_alibis(self, units: list[PlannedClue], evidence: list[str]) -> None:
@@ -236,6 +237,46 @@ class _Builder:
                     continue
                 first.joined = False
             index += 1
+
+    def share_values(self, units: list[PlannedClue], evidence: list[str]) -> None:
+        """At `shared_value_share`, tell a statement together with the next statement of the same trait and value
+        about another suspect, moved up to it: one clue, "Martin and the cook both smoke cigars". Earlier is safe
+        for a statement (its evidence comes after both), but not for one a false testimony is about, whose true
+        value must come after the retraction; and the evidence must still stand `min_gap` clues after."""
+        share = self.config.shared_value_share
+        if not share:  # no draw when off: the same seeds, the same cases
+            return
+        testified = {(unit.suspect, unit.trait) for unit in units if unit.kind == "false"}
+
+        def alone(index: int) -> bool:
+            unit = units[index]
+            return (
+                unit.kind == "statement"
+                and not unit.pronoun
+                and not unit.joined
+                and not (index and units[index - 1].joined)
+                and (unit.suspect, unit.trait) not in testified
+            )
+
+        for index in range(len(units)):
+            if not alone(index):
+                continue
+            first = units[index]
+            later = next(
+                (
+                    at
+                    for at in range(index + 1, len(units))
+                    if alone(at) and units[at].trait == first.trait and units[at].value == first.value
+                ),
+                None,
+            )
+            if later is None or units[later].suspect == first.suspect or self.rng.random() >= share:
+                continue
+            units.insert(index + 1, units.pop(later))
+            first.joined = first.shared = True
+            if not _gaps_hold(units, evidence, self.config.min_gap):
+                first.joined = first.shared = False
+                units.insert(later, units.pop(index + 1))
 
     def widen_gaps(self, units: list[PlannedClue], evidence: list[str], fillers: list[PlannedClue]) -> None:
         """Move fillers in front of each piece of evidence until it stands `min_gap` clues after its statements."""

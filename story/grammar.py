@@ -84,6 +84,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "past_value_words": "words by value",
         "items": "words by value",
         "statement_items": "words by value",
+        "shared_value_words": "words by value",
     },
     "statements": {
         "statement_frames": "templates",
@@ -91,6 +92,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "testimony_frames": "templates",
         "retractions": "templates",
         "statements": "templates by trait",
+        "shared_statements": "templates by trait",
     },
     "evidence": {
         "killers": "words",
@@ -112,6 +114,7 @@ _SUBJECT = "s sp p sub obj"
 TEMPLATE_SLOTS: dict[str, Slots] = {
     "statements": _slots(f"{_SUBJECT} v vp item room", "s sp", "v vp item"),  # may be told with a pronoun
     "evidence": _slots("k v vp item w room", "v vp item"),
+    "shared_statements": _slots("a b v room", "a", "b", "v"),  # two suspects named, one value
     "statement_frames": _slots("c", "c"),  # wraps pronoun subjects too, so names no witness
     "statement_frames_named": _slots("c w", "c", "w"),
     "testimony_frames": _slots("c w", "c", "w"),
@@ -135,7 +138,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
 # Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
 ITEM_TABLES = {"statements": "statement_items", "evidence": "items", "first_person": "statement_items"}
 # Value tables that must list every value the generator draws for each trait they list (no plain fallback).
-COMPLETE_TABLES = (*ITEM_TABLES.values(), "first_person_words")
+COMPLETE_TABLES = (*ITEM_TABLES.values(), "first_person_words", "shared_value_words")
 
 
 def read_phrase_files() -> dict[str, dict[str, Any]]:
@@ -314,6 +317,10 @@ ITEMS = _by_value("values", "items")
 STATEMENT_ITEMS = _by_value("values", "statement_items")
 # Per trait: clause templates stating a suspect's value, plain or told through something the suspect does.
 STATEMENTS = _by_trait("statements", "statements")
+# Per trait: clause templates stating that two suspects, {a} and {b}, share one value ("both smoke cigars"); {v}
+# for tobacco is a shared_value_words entry, said of two ("smoke cigars").
+SHARED_STATEMENTS = _by_trait("statements", "shared_statements")
+SHARED_VALUE_WORDS = _by_value("values", "shared_value_words")
 # Sentence frames around a clause {c}; frames with a witness {w} never wrap a pronoun subject.
 STATEMENT_FRAMES = _bank("statements", "statement_frames")
 STATEMENT_FRAMES_NAMED = _bank("statements", "statement_frames_named")

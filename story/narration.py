@@ -10,6 +10,8 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
   smokes cigars", "Cora takes it back: that was someone else"). A witness is any other suspect, uniformly, so
   being one says nothing about guilt; a clue that names two suspects is never followed by a pronoun. Evidence
   is sometimes found among a suspect's things ("In the butler's room, ..."), any suspect's, uniformly.
+- Two suspects who share a value may be told of in one clue ("Martin and the cook both smoke cigars";
+  `shared_value_share`, off in every preset), as authors list them; the planner (story/generator.py) pairs them.
 - For training only (`unreadable_share`, off in every preset): a true statement may be told in a made-up word
   and carry no fact, so that a reader learns that a clue it cannot read changes nothing.
 """
@@ -44,6 +46,7 @@ class PlannedClue:
     bystander: str = ""  # the bystander witness, when there is one
     pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
     joined: bool = False  # a statement told in one clue with the next unit, a statement about someone else
+    shared: bool = False  # with `joined`: the next unit states the same value, told as one ("both smoke cigars")
 
 
 class Narrator:
@@ -65,7 +68,12 @@ class Narrator:
         for unit in units:
             if unit.joined:
                 pair = unit, next(units)
-                clues.append(self.paragraph(self.joined(*pair) if unit.kind == "statement" else self.alibis(*pair)))
+                if unit.shared:
+                    clues.append(self.paragraph(self.shared(*pair)))
+                elif unit.kind == "statement":
+                    clues.append(self.paragraph(self.joined(*pair)))
+                else:
+                    clues.append(self.paragraph(self.alibis(*pair)))
                 continue
             if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
                 intro = self.sentence(self.rng.choice(self.phrases(grammar.SUBJECT_INTROS)), unit.suspect)
@@ -110,6 +118,22 @@ class Narrator:
             TraitStated(second.suspect, second.trait, second.value),
         )
         return Clue(_capital(text), facts)
+
+    def shared(self, first: PlannedClue, second: PlannedClue) -> Clue:
+        """Two suspects' statements of one value in one sentence ("Martin and the cook both smoke cigars"), in a
+        statement frame; no pronoun may follow it."""
+        rng = self.rng
+        clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
+        words = grammar.SHARED_VALUE_WORDS.get(first.trait, {}).get(first.value)
+        value = rng.choice(self.phrases(words)) if words else first.value
+        clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
+        text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
+        self.last_named = -1
+        facts = (
+            TraitStated(first.suspect, first.trait, first.value),
+            TraitStated(second.suspect, second.trait, second.value),
+        )
+        return Clue(text, facts)
 
     def atmosphere(self) -> str:
         """A sentence of atmosphere, naming nobody."""

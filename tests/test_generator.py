@@ -91,18 +91,23 @@ def test_default_cases_hold_long_memory_distances() -> None:
 def test_evidence_stands_min_gap_clues_after_its_statements_with_joined_clues_counted_once(difficulty: str) -> None:
     config = PRESETS[difficulty]
     for story in cases(difficulty, 100):
-        for trait in {f.trait for clue in story.clues for f in clue.facts if isinstance(f, Evidence)}:
-            at = next(
-                i
-                for i, c in enumerate(story.clues)
-                if any(isinstance(f, Evidence) and f.trait == trait for f in c.facts)
-            )
-            said = [
-                i
-                for i, c in enumerate(story.clues[:at])
-                if any(isinstance(f, TraitStated) and f.trait == trait for f in c.facts)
-            ]
-            assert at - max(said) - 1 >= config.min_gap, (story.seed, trait)
+        assert min(evidence_gaps(story)) >= config.min_gap, story.seed
+
+
+def evidence_gaps(story: Story) -> list[int]:
+    """Per piece of evidence, the clues between it and the last statement of its trait."""
+    gaps = []
+    for trait in {f.trait for clue in story.clues for f in clue.facts if isinstance(f, Evidence)}:
+        at = next(
+            i for i, c in enumerate(story.clues) if any(isinstance(f, Evidence) and f.trait == trait for f in c.facts)
+        )
+        said = [
+            i
+            for i, c in enumerate(story.clues[:at])
+            if any(isinstance(f, TraitStated) and f.trait == trait for f in c.facts)
+        ]
+        gaps.append(at - max(said) - 1)
+    return gaps
 
 
 def test_default_cases_tell_facts_as_authors_do() -> None:
@@ -331,3 +336,27 @@ def test_an_unreadable_statement_is_told_in_a_made_up_word_and_carries_no_fact()
                 assert not set(made_up) & bank_words  # no phrase bank holds it: every reader reads it as unknown
             kept += sum(isinstance(fact, TraitStated) for fact in clue.facts)
     assert 0.3 < hidden / (hidden + kept) < 0.6  # about half the true statements, fewer of all (joined ones stay)
+
+
+def test_two_suspects_who_share_a_value_can_be_told_in_one_clue() -> None:
+    """`shared_value_share` tells a statement with a later one of the same value about another suspect, moved up
+    to it ("Martin and the cook both smoke cigars"): the clue names both, the case states the same facts and
+    stays sound, and the evidence still stands `min_gap` clues after its statements."""
+    on = configure(PRESETS["default"], {"shared_value_share": "1"})
+    shared = 0
+    for index in range(60):
+        seed = case_seed(11, index)
+        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
+        mentioned = [{m.slot for m in find_mentions(clue.text, mention_matcher(story))} for clue in story.clues]
+        for clue, named in zip(story.clues, mentioned, strict=True):
+            stated = [fact for fact in clue.facts if isinstance(fact, TraitStated)]
+            if len(stated) == 2 and stated[0].trait == stated[1].trait and stated[0].value == stated[1].value:
+                shared += 1
+                assert {stated[0].suspect, stated[1].suspect} <= named, clue.text
+        assert Counter(f for c in story.clues for f in c.facts) == Counter(f for c in plain.clues for f in c.facts)
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, (seed, analysis.findings)
+        assert not [f for f in analysis.findings if f.severity == "warning"], (seed, analysis.findings)
+        assert story.culprit == plain.culprit
+        assert min(evidence_gaps(story)) >= on.min_gap, seed
+    assert shared >= 60  # about two a case: most evidence values are shared by two suspects or more
