@@ -251,8 +251,9 @@ if _problems := phrase_problems(_PHRASES):
 
 
 def phrase_words() -> set[str]:
-    """Every word the phrase banks can write, as the readers split words, placeholders left out; suspects' names
-    are not among them (the readers see a suspect as a slot token, never by name)."""
+    """Every word the phrase banks can write, as the readers split words, placeholders left out (with the words
+    they are part of: "{v}-haired" gives no word here, "red-haired" comes from the generated cases); suspects'
+    names are not among them (the readers see a suspect as a slot token, never by name)."""
     found: set[str] = set()
     stack: list[Any] = [banks for name, banks in _PHRASES.items() if name != "cast"]
     stack.append({key: bank for key, bank in _PHRASES["cast"].items() if key in ("roles", "witnesses")})
@@ -264,7 +265,7 @@ def phrase_words() -> set[str]:
             stack += item
         elif isinstance(item, dict):
             stack += item.values()
-    return found - {_PLACEHOLDER.lower()}
+    return {word for word in found if _PLACEHOLDER.lower() not in word}
 
 
 _PLACEHOLDER = "Placeholder"

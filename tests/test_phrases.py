@@ -107,6 +107,10 @@ def test_every_template_renders_with_what_the_generator_fills() -> None:
                 assert "{" not in fill(template, -1, **words), template
         for template in grammar.RETRACTIONS:
             assert "{" not in fill(template, 0, w="the vicar", noun=entry.noun), template
+        for value in entry.generated_values:
+            for said in grammar.SHARED_VALUE_WORDS.get(trait, {}).get(value, (value,)):
+                for template in grammar.SHARED_STATEMENTS[trait]:
+                    assert "{" not in fill(template, -1, a="Martin", b="the cook", v=said), template
     for bank in (grammar.ALIBIS, grammar.BROKEN_ALIBIS, grammar.SUSPICIONS, grammar.SUBJECT_INTROS):
         for template in bank:
             assert "{" not in fill(template, 0), template
@@ -120,6 +124,14 @@ def test_every_template_renders_with_what_the_generator_fills() -> None:
     for bank, slots in frames:
         for template in bank:
             assert "{" not in template.format(**slots), template
+
+
+def test_the_words_of_the_banks_are_words_the_prose_can_hold() -> None:
+    """phrase_words feeds the readers' vocabulary: no word in it may be a placeholder's stand-in ("{v}-haired"
+    must not become a word of its own), and the plain words of the banks are there."""
+    words = grammar.phrase_words()
+    assert not [word for word in words if "placeholder" in word]
+    assert {"both", "cigars", "constable"} <= words
 
 
 def test_every_bank_of_templates_has_its_slots_declared() -> None:
