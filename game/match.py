@@ -87,10 +87,6 @@ class Detective:
                 held.append((trait, values[value]))
         return tuple(held)
 
-    def remembers(self, suspect: int) -> tuple[str, ...]:
-        """What this reader remembers of a suspect, as card phrases."""
-        return tuple(CATALOGUE[trait].describe(value) for trait, value in self.remembered(suspect))
-
 
 class Match:
     """A game in progress. Advance the narration word by word; accuse; read the result."""
@@ -261,12 +257,26 @@ class Match:
 
     def checked_memories(self, detective: Detective, suspect: int) -> tuple[tuple[str, bool], ...]:
         """What `detective` remembers of a suspect, each phrase with whether the clues told said it: the
-        debrief marks a false memory as false."""
+        debrief marks a false memory as false.
+
+        Only traits the clues told have stated of the suspect count, whatever value the reader holds for them:
+        training teaches a read-out cell only once a statement fills it (a cell whose answer is "unknown" weighs
+        0.02), so what a reader holds for a trait never stated is noise, not memory. Counting every cell, the
+        bundled rival claimed five traits of every suspect during an intro, and its cards' memories were 19%
+        true (the partner's 56%); counting stated traits only, 70% (the partner's 98%): what is left false is
+        the rival misreading or losing what it was told, the memory the game is about."""
         said = set(self.analysis.steps[self.clues_told - 1].stated) if self.clues_told else set()
+        stated = {trait for slot, trait, _ in said if slot == suspect}
         return tuple(
             (CATALOGUE[trait].describe(value), (suspect, trait, value) in said)
             for trait, value in detective.remembered(suspect)
+            if trait in stated
         )
+
+    def memories(self, detective: Detective, suspect: int) -> tuple[str, ...]:
+        """What `detective` remembers of a suspect, as card phrases (`checked_memories`, unmarked: during play a
+        card does not say which memories are true)."""
+        return tuple(phrase for phrase, _ in self.checked_memories(detective, suspect))
 
     def evidence(self) -> tuple[str, ...]:
         """What the evidence told so far says of the murderer."""

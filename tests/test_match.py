@@ -173,18 +173,30 @@ def test_an_oversized_save_is_refused_unread(tmp_path: Path) -> None:
 
 
 def test_a_memory_is_checked_against_what_the_clues_said(match: Match) -> None:
+    """A card shows what a reader holds of the traits the clues stated of a suspect, right or wrong (the debrief
+    marks the wrong ones), and nothing of a trait never stated, however sure the read-out is there."""
     while not match.told_all:
         match.advance()
-    slot, trait, value = match.analysis.steps[-1].stated[0]  # something the story did say
+    stated = match.analysis.steps[-1].stated
+    slot, trait, value = stated[0]  # something the story did say
     classes = CATALOGUE[trait].generated_values
     other = next(v for v in classes if v != value)
     readout = np.zeros_like(match.partner.readout)
     readout[..., UNKNOWN_CLASS] = 1.0
+    readout[slot, :, UNKNOWN_CLASS] = 0.0
+    readout[slot, :, 0] = 1.0  # a sure first value for every trait of this suspect: most were never stated
     index = TRAITS.index(trait)
-    readout[slot, index, UNKNOWN_CLASS], readout[slot, index, classes.index(value)] = 0.0, 1.0
-    neighbour = (slot + 1) % len(match.story.suspects)
-    readout[neighbour, index, UNKNOWN_CLASS], readout[neighbour, index, classes.index(other)] = 0.0, 1.0
+    readout[slot, index, 0], readout[slot, index, classes.index(value)] = 0.0, 1.0
     match.partner.readout = readout
-    assert match.checked_memories(match.partner, slot) == ((CATALOGUE[trait].describe(value), True),)
-    said_of_neighbour = (neighbour, trait, other) in match.analysis.steps[-1].stated
-    assert match.checked_memories(match.partner, neighbour) == ((CATALOGUE[trait].describe(other), said_of_neighbour),)
+    held = {t: CATALOGUE[t].generated_values[0] for t in TRAITS} | {trait: value}
+    stated_traits = {t for s, t, _ in stated if s == slot}
+    assert len(stated_traits) < len(TRAITS)  # some traits of this suspect were never stated: they must not show
+    expected = tuple(
+        (CATALOGUE[t].describe(held[t]), (slot, t, held[t]) in stated) for t in TRAITS if t in stated_traits
+    )
+    assert match.checked_memories(match.partner, slot) == expected
+    assert (CATALOGUE[trait].describe(value), True) in expected
+    assert match.memories(match.partner, slot) == tuple(phrase for phrase, _ in expected)
+
+    readout[slot, index, classes.index(value)], readout[slot, index, classes.index(other)] = 0.0, 1.0
+    assert (CATALOGUE[trait].describe(other), False) in match.checked_memories(match.partner, slot)  # misread

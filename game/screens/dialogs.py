@@ -139,7 +139,7 @@ HELP = f"""\
 The clues are told word by word. Beside them, two readers say who they think did it: [green]your partner[/green], \
 an LSTM that keeps what matters and forgets what no longer applies, and [magenta]the rival[/magenta], a plain RNN \
 whose memory is short. It accuses once {RIVAL_THRESHOLD:.0%} sure. The partner advises but never accuses. After \
-each bar, the traits that reader holds with confidence.
+each bar, what that reader holds with confidence of the traits the clues have stated.
 
 [b]Scoring[/b] (the rival is scored the same way)
 Naming the murderer once the clues prove it: {SOLVE}, and up to {SPEED} more for speed, falling to nothing \
