@@ -61,7 +61,9 @@ class Checkpoint:
 
     @property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary(tuple(self.meta["vocabulary"]), self.meta.get("lemmas") is True)
+        """The reader's vocabulary; with lemmas, the stored table of forms (`lemma_forms`) where there is one, so
+        that reading needs no lemmatiser."""
+        return Vocabulary(tuple(self.meta["vocabulary"]), self.meta.get("lemmas") is True, self.meta.get("lemma_forms"))
 
 
 def save_checkpoint(
@@ -296,6 +298,11 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
         seen.add(word)
     if len(vocabulary) != config["vocab_size"]:
         raise fail(f"config.vocab_size is {config['vocab_size']}, but the vocabulary lists {len(vocabulary)} words")
+    forms = meta.get("lemma_forms")
+    if forms is not None and (
+        not isinstance(forms, dict) or not all(isinstance(value, str) for value in forms.values())
+    ):
+        raise fail("'lemma_forms' must be an object of words and their lemmas, as strings")
     weights_path = folder / WEIGHTS
     shapes = expected_shapes(config)
     extra = sorted(set(weights) - set(shapes))

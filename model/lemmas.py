@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from lemminflect import getAllLemmas
+from lemminflect import Lemmatizer, getAllLemmas
 
 from story.mentions import RANKS, TITLES
 from story.traits import CATALOGUE, PRONOUNS
@@ -46,3 +46,23 @@ def lemma(word: str) -> str:
         if tag in readings:
             return readings[tag][0]
     return word
+
+
+@functools.cache
+def lemma_forms(vocabulary: tuple[str, ...]) -> dict[str, str]:
+    """Every word whose lemma differs from it and matters to `vocabulary` (its lemma is there, or the word itself
+    is), with that lemma: looking a word up here, and reading it as written when it is not here, gives the same
+    id as `lemma` for every word. `lemma` changes only words in lemminflect's dictionaries (getAllLemmas reads
+    nothing else) and the number words, so those are all the words there are to check.
+
+    A checkpoint stores this table (model/checkpoint.py), so that the game reads without loading lemminflect,
+    whose dictionaries take about half a second to load: most of the game's start (docs/benchmarks.md)."""
+    known = set(vocabulary)
+    lemmatizer = Lemmatizer()
+    words = {*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS}  # lemminflect 0.2.3's tables
+    table = {}
+    for word in sorted(words):
+        found = lemma(word)
+        if found != word and (found in known or word in known):
+            table[word] = found
+    return table

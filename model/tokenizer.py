@@ -10,8 +10,8 @@ This module is pure Python (no torch), so the game's numpy reader tokenizes exac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from story.data import Story
 from story.mentions import Matcher, find_mentions, mention_matcher
@@ -111,12 +111,19 @@ class Vocabulary:
 
     words: tuple[str, ...]
     lemmas: bool = False
+    # With `lemmas`, the checkpoint's table of the forms whose lemma matters to `words` (model.lemmas.lemma_forms):
+    # the same ids as the lemmatiser, without loading it. None: the lemmatiser is loaded.
+    forms: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.words[: len(SPECIALS)] != SPECIALS or len(set(self.words)) != len(self.words):
             raise ValueError("a vocabulary starts with the special tokens and lists each word once")
         object.__setattr__(self, "_ids", {word: index for index, word in enumerate(self.words)})
-        object.__setattr__(self, "_key", _lemma_function() if self.lemmas else None)
+        key = None
+        if self.lemmas:
+            forms = self.forms
+            key = _lemma_function() if forms is None else lambda word: forms.get(word, word)
+        object.__setattr__(self, "_key", key)
         # For each slot, every id as that suspect's reading sees it (SPECIALS fixes where the tokens sit).
         first, self_id, other_id = SPECIALS.index(SLOTS[0]), SPECIALS.index(SELF), SPECIALS.index(OTHER)
         tables = tuple(

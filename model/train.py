@@ -30,6 +30,7 @@ from model.batch import Batch
 from model.checkpoint import recover, save_checkpoint
 from model.distributed import Ranks, launched_ranks, resolve_device, start, stop, wrapped
 from model.evaluate import reader_traces
+from model.lemmas import lemma_forms
 from model.metrics import score
 from model.objective import losses
 from model.readers import Reader, ReaderConfig, initialise_recurrent
@@ -320,6 +321,7 @@ def save(run: Run) -> None:
         "config": run.model.config.to_dict(),
         "vocabulary": list(run.vocabulary.words),
         "lemmas": run.vocabulary.lemmas,
+        **({"lemma_forms": lemma_forms(run.vocabulary.words)} if run.vocabulary.lemmas else {}),
         "training": {"command": run.command, **asdict(config)},
         "metrics": run.metrics,
     }

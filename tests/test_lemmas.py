@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from model.checkpoint import Checkpoint
 from model.lemmas import lemma
 from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary
+
+MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 
 
 @pytest.mark.parametrize(
@@ -51,3 +55,53 @@ def test_a_run_recorded_before_lemmas_existed_resumes_reading_words_as_written()
 
     assert stored_training({"kind": "lstm"}, "old run").lemmas is False
     assert stored_training({"kind": "lstm", "lemmas": True}, "new run").lemmas is True
+
+
+@pytest.mark.parametrize("reader", ["lstm", "rnn"])
+def test_a_bundled_readers_table_of_forms_reads_every_word_as_the_lemmatiser_does(reader: str) -> None:
+    """The table a checkpoint stores (lemma_forms) gives every word the id the lemmatiser gives it: every word
+    lemminflect knows, the number words, and every word of the bundled mysteries and of generated cases."""
+    from lemminflect import Lemmatizer
+
+    from model.lemmas import NUMBERS, lemma_forms
+    from model.shipped import load_shipped
+    from model.tokenizer import read_story
+    from story.generator import generate_cases
+    from story.loader import load_story
+
+    checkpoint = load_shipped(reader)
+    stored = checkpoint.vocabulary
+    assert stored.forms is not None and stored.forms == lemma_forms(stored.words)  # as training would store it
+    lemmatised = Vocabulary(stored.words, lemmas=True)
+    lemmatizer = Lemmatizer()
+    words = [*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS]
+    for story in [*map(load_story, MYSTERIES.glob("*.toml")), *generate_cases(3, 20, "default")]:
+        words += read_story(story).tokens
+    assert stored.encode(words) == lemmatised.encode(words)
+
+
+def test_reading_with_a_stored_table_does_not_load_the_lemmatiser() -> None:
+    """The game's start: reading on the bundled readers needs no lemminflect (half a second to load)."""
+    from tests.test_boundaries import modules_loaded_by
+
+    code = (
+        "from model.shipped import load_shipped; from game.match import Match; from story.loader import load_story;"
+        " m = Match(load_story('story/mysteries/manor.toml'), load_shipped('lstm'), load_shipped('rnn'));"
+        " [m.advance() for _ in range(200)]"
+    )
+    assert "lemminflect" not in modules_loaded_by(code)
+
+
+def test_a_table_of_forms_must_map_words_to_words(tmp_path) -> None:
+    from model.checkpoint import CheckpointError, check_whole
+
+    meta = {"config": {}, "vocabulary": [*SPECIALS], "lemma_forms": {"invited": 3}}
+    with pytest.raises(CheckpointError, match="lemma_forms"):
+        check_whole(tmp_path, {**meta, "config": _config(len(SPECIALS))}, {})
+
+
+def _config(size: int) -> dict:
+    from model.checkpoint import CONFIG_KEYS
+
+    values = {"kind": "lstm", "vocab_size": size, "embedding": 4, "hidden": 4}
+    return {key: values.get(key, 4) for key in CONFIG_KEYS}
