@@ -21,6 +21,7 @@ def test_train_a_few_steps_then_stream_the_checkpoint(tmp_path: Path) -> None:
     checkpoint = load_checkpoint(out)
     assert checkpoint.meta["metrics"]["steps"] == 3
     assert checkpoint.meta["training"]["command"].startswith("whodunit train --model lstm")
+    assert checkpoint.meta["lemmas"] and checkpoint.vocabulary.forms  # the game reads it without lemminflect
     story = generate_case(5, "tiny")
     stream = StreamingReader(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, len(story.suspects))
     for token in read_story(story).tokens:
