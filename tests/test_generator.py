@@ -15,7 +15,7 @@ from story import Evidence, TraitStated, analyze, check_text
 from story.data import Story
 from story.generator import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure, generate_case
 from story.jsonl import parse_story_data
-from story.mentions import find_mentions, mention_matcher
+from story.mentions import find_mentions, mention_matcher, mentioned_slots
 from story.words import split_words
 from story.writer import story_to_dict, story_to_json, story_to_toml
 
@@ -347,8 +347,7 @@ def test_two_suspects_who_share_a_value_can_be_told_in_one_clue() -> None:
     for index in range(60):
         seed = case_seed(11, index)
         story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
-        mentioned = [{m.slot for m in find_mentions(clue.text, mention_matcher(story))} for clue in story.clues]
-        for clue, named in zip(story.clues, mentioned, strict=True):
+        for clue, named in zip(story.clues, mentioned_slots(story), strict=True):
             stated = [fact for fact in clue.facts if isinstance(fact, TraitStated)]
             if len(stated) == 2 and stated[0].trait == stated[1].trait and stated[0].value == stated[1].value:
                 shared += 1

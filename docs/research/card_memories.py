@@ -15,26 +15,13 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from game.match import REMEMBERED, TRAITS, UNKNOWN_CLASS, Detective, Match
+from game.match import Match
 from model.checkpoint import load_checkpoint
 from story.data import Story
 from story.generator import case_seed, generate_case
 from story.loader import load_story
-from story.traits import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def held(detective: Detective, suspect: int) -> list[tuple[str, str]]:
-    """Every (trait, value) the reader's read-out holds of a suspect at REMEMBERED or more."""
-    found = []
-    for index, trait in enumerate(TRAITS):
-        cell = detective.readout[suspect, index]
-        value = int(cell.argmax())
-        values = CATALOGUE[trait].generated_values
-        if value != UNKNOWN_CLASS and value < len(values) and cell[value] >= REMEMBERED:
-            found.append((trait, values[value]))
-    return found
 
 
 def count(stories: list[Story], partner_dir: str, rival_dir: str) -> dict[tuple[str, str], Counter]:
@@ -52,7 +39,7 @@ def count(stories: list[Story], partner_dir: str, rival_dir: str) -> dict[tuple[
             for who, detective in (("partner", match.partner), ("rival", match.rival)):
                 for suspect in range(len(story.suspects)):
                     stated = {trait for slot, trait, _ in said if slot == suspect}
-                    for trait, value in held(detective, suspect):
+                    for trait, value in detective.remembered(suspect):
                         truth = "true" if (suspect, trait, value) in said else "false"
                         counts[(who, "every cell")][truth] += 1
                         if trait in stated:
