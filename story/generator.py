@@ -262,15 +262,16 @@ class _Builder:
             if not alone(index):
                 continue
             first = units[index]
+            same = (first.trait, first.value)
             later = next(
                 (
                     at
                     for at in range(index + 1, len(units))
-                    if alone(at) and units[at].trait == first.trait and units[at].value == first.value
+                    if alone(at) and (units[at].trait, units[at].value) == same and units[at].suspect != first.suspect
                 ),
                 None,
             )
-            if later is None or units[later].suspect == first.suspect or self.rng.random() >= share:
+            if later is None or self.rng.random() >= share:
                 continue
             units.insert(index + 1, units.pop(later))
             first.joined = first.shared = True

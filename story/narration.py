@@ -113,11 +113,7 @@ class Narrator:
             a=self.clause(first, named=True), b=self.clause(second, named=True)
         )
         self.last_named = -1
-        facts = (
-            TraitStated(first.suspect, first.trait, first.value),
-            TraitStated(second.suspect, second.trait, second.value),
-        )
-        return Clue(_capital(text), facts)
+        return Clue(_capital(text), (_stated(first), _stated(second)))
 
     def shared(self, first: PlannedClue, second: PlannedClue) -> Clue:
         """Two suspects' statements of one value in one sentence ("Martin and the cook both smoke cigars"), in a
@@ -129,11 +125,7 @@ class Narrator:
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
-        facts = (
-            TraitStated(first.suspect, first.trait, first.value),
-            TraitStated(second.suspect, second.trait, second.value),
-        )
-        return Clue(text, facts)
+        return Clue(text, (_stated(first), _stated(second)))
 
     def atmosphere(self) -> str:
         """A sentence of atmosphere, naming nobody."""
@@ -198,7 +190,7 @@ class Narrator:
         pronoun = unit.pronoun and self.last_named == unit.suspect
         share = self.config.unreadable_share
         hidden = bool(share) and rng.random() < share  # no draw when off: the same seeds, the same cases
-        facts = () if hidden else (TraitStated(unit.suspect, unit.trait, unit.value),)
+        facts = () if hidden else (_stated(unit),)
         if rng.random() < self.config.dialogue_share:
             return Clue(self.dialogue(unit, pronoun, hidden), facts)
         clause = self.clause(unit, named=not pronoun, hidden=hidden)
@@ -288,6 +280,11 @@ class Narrator:
         if "{room}" in template:
             slots["room"] = rng.choice(grammar.ROOMS)
         return template.format(**slots)
+
+
+def _stated(unit: PlannedClue) -> TraitStated:
+    """The fact a planned true statement tells."""
+    return TraitStated(unit.suspect, unit.trait, unit.value)
 
 
 def other_suspect(rng: random.Random, size: int, slot: int) -> int:
