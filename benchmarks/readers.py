@@ -5,6 +5,7 @@
     python benchmarks/readers.py accuracy [--cases 1000]
     python benchmarks/readers.py authored [--folder benchmarks/authored] [--lstm DIR] [--rnn DIR]
     python benchmarks/readers.py bundled [--lstm DIR] [--rnn DIR]
+    python benchmarks/readers.py dev [--lstm DIR] [--rnn DIR]
 
 speed: the training loop (cases generated, targets from the oracle, batches, every loss, Adam) against a bare
 nn.LSTM forward/backward/Adam loop on inputs of the same shapes, on one thread, in the same run; target >= 0.8.
@@ -18,7 +19,9 @@ authored: the readers on mysteries written by hand (benchmarks/authored/, held o
 reads them), then on the bundled mysteries. Per mystery: the culprit, each reader's verdict and probability on the
 culprit at the end, the clue from which the partner names the culprit, cleared mass and the share of words the
 readers do not know; then the summary against the targets. bundled: the bundled mysteries alone, the way to try
-a candidate reader on hand-written prose without reading the held-out set. A reader names someone only when its
+a candidate reader on hand-written prose without reading the held-out set. dev: the development mysteries
+(benchmarks/dev/, written by hand to be read while tuning: which shapes of sentence a reader misreads), then the
+bundled ones. A reader names someone only when its
 favourite leads the runner-up by 0.10 (model.verdicts.NAMING_MARGIN); otherwise it is undecided, which counts as a miss.
 """
 
@@ -183,8 +186,8 @@ def accuracy(cases: int) -> None:
     print(f"  rnn shortest band ({shortest[0]} words, min_gap=0 cases) {shortest[1]:.3f} >= 0.8: {shortest[1] >= 0.8}")
 
 
-def authored(folder: Path | None, lstm: Path | None, rnn: Path | None) -> None:
-    """The authored set in `folder` (None: the bundled mysteries only), then the bundled mysteries."""
+def authored(folder: Path | None, lstm: Path | None, rnn: Path | None, label: str = "authored") -> None:
+    """The mysteries in `folder`, called `label` (None: the bundled mysteries only), then the bundled mysteries."""
     from model.verdicts import story_verdict
     from story import analyze, load_story
 
@@ -193,7 +196,7 @@ def authored(folder: Path | None, lstm: Path | None, rnn: Path | None) -> None:
         "rnn": load_checkpoint(rnn) if rnn else load_shipped("rnn"),
     }
     bundled = Path(__file__).resolve().parent.parent / "story" / "mysteries"
-    sets = [("bundled", bundled)] if folder is None else [("authored", folder), ("bundled", bundled)]
+    sets = [("bundled", bundled)] if folder is None else [(label, folder), ("bundled", bundled)]
     for label, where in sets:
         paths = sorted(where.glob("*.toml"))
         print(f"{label} mysteries ({len(paths)}, from {where}):")
@@ -263,13 +266,13 @@ def main() -> None:
     commands.add_parser("accuracy").add_argument("--cases", type=int, default=1000)
     held_out = commands.add_parser("authored")
     held_out.add_argument("--folder", type=Path, default=Path(__file__).resolve().parent / "authored")
-    held_out.add_argument("--lstm", type=Path, help="a partner checkpoint (default: the bundled one)")
-    held_out.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
     mysteries = commands.add_parser(
         "bundled", help="the bundled mysteries alone: a candidate, without the held-out set"
     )
-    mysteries.add_argument("--lstm", type=Path, help="a partner checkpoint (default: the bundled one)")
-    mysteries.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
+    development = commands.add_parser("dev", help="the development mysteries, then the bundled ones")
+    for command in (held_out, mysteries, development):
+        command.add_argument("--lstm", type=Path, help="a partner checkpoint (default: the bundled one)")
+        command.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}")
     if args.what == "speed":
@@ -280,6 +283,8 @@ def main() -> None:
         authored(args.folder, args.lstm, args.rnn)
     elif args.what == "bundled":
         authored(None, args.lstm, args.rnn)
+    elif args.what == "dev":
+        authored(Path(__file__).resolve().parent / "dev", args.lstm, args.rnn, label="dev")
     else:
         accuracy(args.cases)
 

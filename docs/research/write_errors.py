@@ -1,6 +1,7 @@
 """What a reader writes wrong: each stated fact's read-out a few words after its clue, by kind of error and clue shape.
 
     PYTHONPATH=. python docs/research/write_errors.py [--checkpoint DIR] [--cases 150] [--difficulty D] [--reverse]
+    PYTHONPATH=. python docs/research/write_errors.py [--checkpoint DIR] --story FILE [FILE ...]
 
 Not part of the package (docs/model.md, "Reading prose people write"). For one reader (the bundled partner by
 default) on held-out generated cases, every TraitStated fact is checked in its suspect's reading `AFTER` tokens
@@ -14,6 +15,9 @@ Then the share right by the clue's shape: told in dialogue or narrated, how many
 it names the suspect at all (or only a pronoun does), by trait, and by where in the case the clue is told.
 With --reverse, each case's clues are told last first (the intro stays first), and "fifth of the clues" is still
 the fifth in which the clue was written: it separates where a statement is told from what it says.
+With --story, the cases are those story files (hand-written mysteries: never the held-out benchmarks/authored/),
+and each miss is also printed with its clue's text and what was written instead, for a person to read what
+shapes of sentence the reader misreads.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from model.readout import TRAITS, UNKNOWN_CLASS, value_class
 from model.shipped import load_shipped
 from model.targets import case_targets
 from model.tokenizer import read_story
-from story import Story, TraitStated
+from story import Story, TraitStated, load_story
 from story.generator import PRESETS, generate_cases
+from story.traits import CATALOGUE
 
 AFTER = 8  # tokens after the clue's last one: the fact is known, and nothing later has had room to change it
 
@@ -41,9 +46,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=150)
     parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
     parser.add_argument("--reverse", action="store_true", help="tell each case's clues last first")
+    parser.add_argument("--story", type=Path, nargs="+", help="read these story files instead, printing each miss")
     args = parser.parse_args()
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
-    stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
+    if args.story:
+        stories = [load_story(path) for path in args.story]
+    else:
+        stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
     if args.reverse:
         stories = [replace(story, clues=story.clues[::-1]) for story in stories]
     cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
@@ -64,6 +73,8 @@ def main() -> None:
                 wanted, written = case.stated[fact.suspect, at, cell], trace.readout[fact.suspect, at, cell]
                 right = int(wanted == written)
                 errors["right" if right else miss_kind(story, index, fact, int(written))] += 1
+                if args.story and not right:
+                    print(miss_line(story, index, fact, int(written)))
                 for shape in (
                     "all",
                     "dialogue" if dialogue else "narrated",
@@ -75,7 +86,8 @@ def main() -> None:
                     shapes[shape][0] += right
                     shapes[shape][1] += 1
     total = sum(errors.values())
-    print(f"{total} stated facts in {len(stories)} {args.difficulty} cases, read {AFTER} tokens after their clue")
+    source = "story files" if args.story else f"{args.difficulty} cases"
+    print(f"{total} stated facts in {len(stories)} {source}, read {AFTER} tokens after their clue")
     for kind, count in errors.most_common():
         print(f"  {kind:28s} {count / total:6.3f}  ({count})")
     print("share right, by the clue's shape")
@@ -86,6 +98,16 @@ def main() -> None:
 def written_at(index: int, clues: int, reverse: bool) -> int:
     """Where clue `index` of the story as read stood in the case as written."""
     return clues - 1 - index if reverse else index
+
+
+def miss_line(story: Story, clue_index: int, fact: TraitStated, written: int) -> str:
+    """One miss as a person reads it: where, the fact, what was written instead, and the clue's text."""
+    suspect = story.suspects[fact.suspect].name
+    instead = "unknown" if written == UNKNOWN_CLASS else CATALOGUE[fact.trait].generated_values[written]
+    return (
+        f"{story.title}, clue {clue_index + 1}: {suspect} {fact.trait}={fact.value}, written {instead} "
+        f"({miss_kind(story, clue_index, fact, written)})\n    {story.clues[clue_index].text}"
+    )
 
 
 def miss_kind(story: Story, clue_index: int, fact: TraitStated, written: int) -> str:
