@@ -6,8 +6,9 @@ word is looked up once per process.
 
 Words whose exact form carries a fact are kept as written: every catalogue value and its spellings ("left" is a
 hand, not the past of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her"
-depends on the form), and the words of a name's title. Number words from six to twelve read as digits, the
-way the catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots").
+depends on the form), and the words of a name's title. Number words from six to twelve, and their plurals, read
+as digits, the way the catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots", "she takes
+nines" as "she takes 9").
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ KEPT = frozenset(
 )
 
 
-NUMBERS = {"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+_NUMBER_WORDS = {"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+NUMBERS = _NUMBER_WORDS | {("sixes" if word == "six" else f"{word}s"): digits for word, digits in _NUMBER_WORDS.items()}
 
 
 @functools.cache

@@ -38,6 +38,11 @@ class GeneratorConfig:
     shared_value_share: float = 0.0  # chance that a statement is told with a later one of the same value about
     # another suspect, in one clue: "Martin and the cook both smoke cigars", as authors list suspects who share a
     # trait (off in every preset until a reader is trained on it)
+    listed_share: float = 0.0  # chance that a statement is told with the next two of the same trait about two other
+    # suspects, in one clue: "Martin smokes a pipe, the cook cigarettes and Ada snuff", as authors list a trait
+    # across the cast (off in every preset until a reader is trained on it)
+    spoken_size_share: float = 0.0  # share of shoe sizes said in words as authors say them: "a size nine shoe",
+    # "she takes a nine", "his boots are elevens" (off in every preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Literal
 
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, configure
@@ -201,7 +202,10 @@ class _Builder:
             units.insert(rng.randint(0, len(units)), filler)
         self.join_alibis(units, evidence)
         self.join_statements(units, evidence)
-        self.share_values(units, evidence)
+        # Two suspects who share a value in one clue: "Martin and the cook both smoke cigars".
+        self.gather_statements(units, evidence, config.shared_value_share, 1, "shared", _same_value)
+        # Three suspects' values of a trait as a list: "Martin smokes a pipe, the cook cigarettes and Ada snuff".
+        self.gather_statements(units, evidence, config.listed_share, 2, "listed", _same_trait)
         return units
 
     def join_alibis(self, units: list[PlannedClue], evidence: list[str]) -> None:
@@ -238,46 +242,44 @@ class _Builder:
                 first.joined = False
             index += 1
 
-    def share_values(self, units: list[PlannedClue], evidence: list[str]) -> None:
-        """At `shared_value_share`, tell a statement together with the next statement of the same trait and value
-        about another suspect, moved up to it: one clue, "Martin and the cook both smoke cigars". Earlier is safe
-        for a statement (its evidence comes after both), but not for one a false testimony is about, whose true
-        value must come after the retraction; and the evidence must still stand `min_gap` clues after."""
-        share = self.config.shared_value_share
+    def gather_statements(
+        self,
+        units: list[PlannedClue],
+        evidence: list[str],
+        share: float,
+        count: int,
+        kind: Literal["shared", "listed"],
+        belongs: Callable[[PlannedClue, PlannedClue], bool],
+    ) -> None:
+        """At `share`, tell a statement together with the next `count` statements that belong with it, each about
+        another suspect, moved up to it: one clue, told as `kind` says (the narrator's PlannedClue flag). Earlier
+        is safe for a statement (its evidence comes after both), but not for one a false testimony is about, whose
+        true value must come after the retraction; and the evidence must still stand `min_gap` clues after."""
         if not share:  # no draw when off: the same seeds, the same cases
             return
-        testified = {(unit.suspect, unit.trait) for unit in units if unit.kind == "false"}
-
-        def alone(index: int) -> bool:
-            unit = units[index]
-            return (
-                unit.kind == "statement"
-                and not unit.pronoun
-                and not unit.joined
-                and not (index and units[index - 1].joined)
-                and (unit.suspect, unit.trait) not in testified
-            )
-
+        alone = _movable_statements(units)
         for index in range(len(units)):
             if not alone(index):
                 continue
-            first = units[index]
-            same = (first.trait, first.value)
-            later = next(
-                (
-                    at
-                    for at in range(index + 1, len(units))
-                    if alone(at) and (units[at].trait, units[at].value) == same and units[at].suspect != first.suspect
-                ),
-                None,
-            )
-            if later is None or self.rng.random() >= share:
+            first, picked = units[index], []
+            for at in range(index + 1, len(units)):
+                named = {first.suspect, *(units[other].suspect for other in picked)}
+                if alone(at) and belongs(first, units[at]) and units[at].suspect not in named:
+                    picked.append(at)
+                    if len(picked) == count:
+                        break
+            if len(picked) < count or self.rng.random() >= share:
                 continue
-            units.insert(index + 1, units.pop(later))
-            first.joined = first.shared = True
+            moved = [units[at] for at in picked]
+            for at in reversed(picked):
+                units.pop(at)
+            units[index + 1 : index + 1] = moved
+            _tell_together([first, *moved], kind, True)
             if not _gaps_hold(units, evidence, self.config.min_gap):
-                first.joined = first.shared = False
-                units.insert(later, units.pop(index + 1))
+                _tell_together([first, *moved], kind, False)
+                del units[index + 1 : index + 1 + count]
+                for at, unit in zip(picked, moved, strict=True):  # in ascending order: each lands where it was
+                    units.insert(at, unit)
 
     def widen_gaps(self, units: list[PlannedClue], evidence: list[str], fillers: list[PlannedClue]) -> None:
         """Move fillers in front of each piece of evidence until it stands `min_gap` clues after its statements."""
@@ -288,6 +290,40 @@ class _Builder:
                 if at - last - 1 >= self.config.min_gap:
                     break
                 units.insert(at, fillers.pop() if fillers else PlannedClue("flavour"))
+
+
+def _movable_statements(units: list[PlannedClue]) -> Callable[[int], bool]:
+    """Whether the unit at an index is a statement that may be moved earlier and told with others in one clue:
+    not told with a pronoun, not already told with another, and not about a trait a false testimony is about
+    (whose true value must come after the retraction)."""
+    testified = {(unit.suspect, unit.trait) for unit in units if unit.kind == "false"}
+
+    def alone(index: int) -> bool:
+        unit = units[index]
+        return (
+            unit.kind == "statement"
+            and not unit.pronoun
+            and not unit.joined
+            and not (index and units[index - 1].joined)
+            and (unit.suspect, unit.trait) not in testified
+        )
+
+    return alone
+
+
+def _tell_together(group: list[PlannedClue], kind: Literal["shared", "listed"], together: bool) -> None:
+    """Mark a group of statements to be told as one clue (each but the last joined to the next), or not."""
+    for unit in group[:-1]:
+        unit.joined = together
+        setattr(unit, kind, together)
+
+
+def _same_value(first: PlannedClue, unit: PlannedClue) -> bool:
+    return (unit.trait, unit.value) == (first.trait, first.value)
+
+
+def _same_trait(first: PlannedClue, unit: PlannedClue) -> bool:
+    return unit.trait == first.trait
 
 
 def _gaps_hold(units: list[PlannedClue], evidence: list[str], min_gap: int) -> bool:

@@ -85,6 +85,9 @@ BANKS: dict[str, dict[str, Shape]] = {
         "items": "words by value",
         "statement_items": "words by value",
         "shared_value_words": "words by value",
+        "listed_value_words": "words by value",
+        "spoken_value_words": "words by value",
+        "spoken_plural_words": "words by value",
     },
     "statements": {
         "statement_frames": "templates",
@@ -93,6 +96,8 @@ BANKS: dict[str, dict[str, Shape]] = {
         "retractions": "templates",
         "statements": "templates by trait",
         "shared_statements": "templates by trait",
+        "spoken_statements": "templates by trait",
+        "listed_statements": "templates by trait",
     },
     "evidence": {
         "killers": "words",
@@ -115,6 +120,9 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "statements": _slots(f"{_SUBJECT} v vp item room", "s sp", "v vp item"),  # may be told with a pronoun
     "evidence": _slots("k v vp item w room", "v vp item"),
     "shared_statements": _slots("a b v room", "a", "b", "v"),  # two suspects named, one value
+    "spoken_statements": _slots(f"{_SUBJECT} v vp vs room", "s sp", "v vs"),  # a value in words: "takes a nine"
+    # three suspects named, each with a value: "Martin smokes a pipe, the cook cigarettes and Ada snuff"
+    "listed_statements": _slots("a va b vb c vc w room", "a", "b", "c", "va", "vb", "vc"),
     "statement_frames": _slots("c", "c"),  # wraps pronoun subjects too, so names no witness
     "statement_frames_named": _slots("c w", "c", "w"),
     "testimony_frames": _slots("c w", "c", "w"),
@@ -137,8 +145,17 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
 }
 # Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
 ITEM_TABLES = {"statements": "statement_items", "evidence": "items", "first_person": "statement_items"}
+# Template banks by trait that only some traits have: exactly the traits of the value table named.
+PARTIAL_TRAIT_BANKS = {"spoken_statements": "spoken_value_words"}
 # Value tables that must list every value the generator draws for each trait they list (no plain fallback).
-COMPLETE_TABLES = (*ITEM_TABLES.values(), "first_person_words", "shared_value_words")
+COMPLETE_TABLES = (
+    *ITEM_TABLES.values(),
+    "first_person_words",
+    "shared_value_words",
+    "listed_value_words",
+    "spoken_value_words",
+    "spoken_plural_words",
+)
 
 
 def read_phrase_files() -> dict[str, dict[str, Any]]:
@@ -203,7 +220,10 @@ def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, A
         f"{key}: unknown trait '{trait}'; traits: {', '.join(CATALOGUE)}" for trait in raw if trait not in CATALOGUE
     ]
     if shape == "templates by trait":
-        problems += [f"{key}: no bank for trait '{trait}'" for trait in CATALOGUE if trait not in raw]
+        partial = PARTIAL_TRAIT_BANKS.get(key)
+        needed = data.get("values", {}).get(partial, {}) if partial else CATALOGUE
+        problems += [f"{key}: no bank for trait '{trait}'" for trait in needed if trait not in raw]
+        problems += [f"{key}.{trait}: the trait has no {partial}" for trait in raw if partial and trait not in needed]
         with_items = data.get("values", {}).get(ITEM_TABLES.get(key, ""), {})
         slots = TEMPLATE_SLOTS[key]
         for trait, templates in raw.items():
@@ -322,6 +342,15 @@ STATEMENTS = _by_trait("statements", "statements")
 # for tobacco is a shared_value_words entry, said of two ("smoke cigars").
 SHARED_STATEMENTS = _by_trait("statements", "shared_statements")
 SHARED_VALUE_WORDS = _by_value("values", "shared_value_words")
+# Three suspects' values of one trait in one clause ("Martin smokes a pipe, the cook cigarettes and Ada snuff"),
+# at `listed_share`; for tobacco the values are listed_value_words, said as nouns.
+LISTED_STATEMENTS = _by_trait("statements", "listed_statements")
+LISTED_VALUE_WORDS = _by_value("values", "listed_value_words")
+# A value said in words ("a size nine", "she takes nines"): {v} and {vs} of spoken_statements, and {v} of every
+# other template at `spoken_size_share`.
+SPOKEN_STATEMENTS = _by_trait("statements", "spoken_statements")
+SPOKEN_VALUE_WORDS = _by_value("values", "spoken_value_words")
+SPOKEN_PLURAL_WORDS = _by_value("values", "spoken_plural_words")
 # Sentence frames around a clause {c}; frames with a witness {w} never wrap a pronoun subject.
 STATEMENT_FRAMES = _bank("statements", "statement_frames")
 STATEMENT_FRAMES_NAMED = _bank("statements", "statement_frames_named")

@@ -12,6 +12,10 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
   is sometimes found among a suspect's things ("In the butler's room, ..."), any suspect's, uniformly.
 - Two suspects who share a value may be told of in one clue ("Martin and the cook both smoke cigars";
   `shared_value_share`, off in every preset), as authors list them; the planner (story/generator.py) pairs them.
+- Three suspects' values of one trait may be told as a list ("Martin smokes a pipe, the cook cigarettes and Ada
+  snuff"; `listed_share`, off in every preset), as authors list a trait across the cast.
+- A shoe size may be said in words ("a size nine", "she takes a nine", "his boots are elevens";
+  `spoken_size_share`, off in every preset), as authors say it.
 - For training only (`unreadable_share`, off in every preset): a true statement may be told in a made-up word
   and carry no fact, so that a reader learns that a clue it cannot read changes nothing.
 """
@@ -47,6 +51,8 @@ class PlannedClue:
     pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
     joined: bool = False  # a statement told in one clue with the next unit, a statement about someone else
     shared: bool = False  # with `joined`: the next unit states the same value, told as one ("both smoke cigars")
+    listed: bool = False  # with `joined`: one of three statements of a trait told as a list ("Martin smokes a
+    # pipe, the cook cigarettes and Ada snuff"); the first two of the three are joined and listed
 
 
 class Narrator:
@@ -67,13 +73,17 @@ class Narrator:
         units = iter(units)
         for unit in units:
             if unit.joined:
-                pair = unit, next(units)
-                if unit.shared:
-                    clues.append(self.paragraph(self.shared(*pair)))
+                group = [unit]
+                while group[-1].joined:
+                    group.append(next(units))
+                if unit.listed:
+                    clues.append(self.paragraph(self.listed(group)))
+                elif unit.shared:
+                    clues.append(self.paragraph(self.shared(*group)))
                 elif unit.kind == "statement":
-                    clues.append(self.paragraph(self.joined(*pair)))
+                    clues.append(self.paragraph(self.joined(*group)))
                 else:
-                    clues.append(self.paragraph(self.alibis(*pair)))
+                    clues.append(self.paragraph(self.alibis(*group)))
                 continue
             if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
                 intro = self.sentence(self.rng.choice(self.phrases(grammar.SUBJECT_INTROS)), unit.suspect)
@@ -122,10 +132,32 @@ class Narrator:
         clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
         words = grammar.SHARED_VALUE_WORDS.get(first.trait, {}).get(first.value)
         value = rng.choice(self.phrases(words)) if words else first.value
+        if self.spoken(first):
+            value = rng.choice(grammar.SPOKEN_VALUE_WORDS[first.trait][first.value])
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
         return Clue(text, (_stated(first), _stated(second)))
+
+    def listed(self, group: list[PlannedClue]) -> Clue:
+        """Three suspects' statements of one trait as a list ("Martin smokes a pipe, the cook cigarettes and Ada
+        snuff"), in a statement frame; no pronoun may follow it."""
+        rng = self.rng
+        trait = group[0].trait
+        spoken = self.spoken(group[0])  # a list says its shoe sizes all in words or all in digits
+        clause = rng.choice(self.phrases(grammar.LISTED_STATEMENTS[trait]))
+        slots = {}
+        for key, unit in zip("abc", group, strict=True):
+            words = grammar.LISTED_VALUE_WORDS.get(trait, {}).get(unit.value)
+            value = rng.choice(self.phrases(words)) if words else unit.value
+            if spoken:
+                value = rng.choice(grammar.SPOKEN_VALUE_WORDS[trait][unit.value])
+            slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
+        # A plain list ("Martin smokes a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
+        frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
+        text = _capital(frame.format(c=self.fill(clause, -1, **slots)))
+        self.last_named = -1
+        return Clue(text, tuple(_stated(unit) for unit in group))
 
     def atmosphere(self) -> str:
         """A sentence of atmosphere, naming nobody."""
@@ -165,9 +197,9 @@ class Narrator:
                     self.last_named = -1  # the witness was named before the subject, which fill() then recorded
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "evidence":
-                clause = self.fill(
-                    rng.choice(self.phrases(grammar.EVIDENCE[unit.trait])), -1, **self.value_words(unit, False)
-                )
+                spoken = self.spoken(unit)
+                template = rng.choice(self.phrases(grammar.EVIDENCE[unit.trait]))
+                clause = self.fill(template, -1, **self.value_words(unit, False, spoken=spoken))
                 if rng.random() < self.config.placed_evidence_share:
                     owner = self.mention(rng.randrange(len(self.suspects)))
                     text = _capital(
@@ -210,7 +242,7 @@ class Narrator:
     def dialogue(self, unit: PlannedClue, pronoun: bool, hidden: bool = False) -> str:
         """A statement in the suspect's own words: "'I am left-handed,' said Martin." (or "he said")."""
         rng = self.rng
-        words = self.value_words(unit, True, hidden)
+        words = self.value_words(unit, True, hidden, spoken=not hidden and self.spoken(unit))
         first_person = grammar.FIRST_PERSON_WORDS.get(unit.trait)
         if first_person and not hidden:
             words["v"] = rng.choice(self.phrases(first_person[unit.value]))
@@ -236,11 +268,24 @@ class Narrator:
         return self.rng.choice(self.names[slot])
 
     def clause(self, unit: PlannedClue, named: bool, hidden: bool = False) -> str:
-        template = self.rng.choice(self.phrases(grammar.STATEMENTS[unit.trait]))
-        return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True, hidden))
+        spoken = not hidden and self.spoken(unit)
+        bank = self.phrases(grammar.STATEMENTS[unit.trait])
+        if spoken:
+            bank += self.phrases(grammar.SPOKEN_STATEMENTS[unit.trait])
+        template = self.rng.choice(bank)
+        return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True, hidden, spoken))
 
-    def value_words(self, unit: PlannedClue, statement: bool, hidden: bool = False) -> dict[str, str]:
-        """The words for a value's slots; `hidden`: one made-up word in each (`unreadable_share`)."""
+    def spoken(self, unit: PlannedClue) -> bool:
+        """Whether this value is said in words ("a size nine"), at `spoken_size_share`; no draw when it is off or
+        the trait has no such words, so that cases stay the same."""
+        share = self.config.spoken_size_share
+        return bool(share) and unit.trait in grammar.SPOKEN_VALUE_WORDS and self.rng.random() < share
+
+    def value_words(
+        self, unit: PlannedClue, statement: bool, hidden: bool = False, spoken: bool = False
+    ) -> dict[str, str]:
+        """The words for a value's slots; `hidden`: one made-up word in each (`unreadable_share`); `spoken`: the
+        value said in words, with its plural for {vs} (`spoken_size_share`)."""
         choose = self.rng.choice
         if hidden:
             made_up = "".join(choose(NONSENSE_SYLLABLES) for _ in range(2))
@@ -252,6 +297,9 @@ class Narrator:
         items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
         if items:
             words["item"] = choose(self.phrases(items[unit.value]))
+        if spoken:
+            words["v"] = words["vp"] = choose(grammar.SPOKEN_VALUE_WORDS[unit.trait][unit.value])
+            words["vs"] = choose(grammar.SPOKEN_PLURAL_WORDS[unit.trait][unit.value])
         return words
 
     def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:

@@ -338,24 +338,65 @@ def test_an_unreadable_statement_is_told_in_a_made_up_word_and_carries_no_fact()
     assert 0.3 < hidden / (hidden + kept) < 0.6  # about half the true statements, fewer of all (joined ones stay)
 
 
-def test_two_suspects_who_share_a_value_can_be_told_in_one_clue() -> None:
-    """`shared_value_share` tells a statement with a later one of the same value about another suspect, moved up
-    to it ("Martin and the cook both smoke cigars"): the clue names both, the case states the same facts and
-    stays sound, and the evidence still stands `min_gap` clues after its statements."""
-    on = configure(PRESETS["default"], {"shared_value_share": "1"})
-    shared = 0
+@pytest.mark.parametrize(
+    ("knob", "told", "values"),
+    [
+        # "Martin and the cook both smoke cigars": a statement with a later one of the same value
+        ("shared_value_share", 2, 1),
+        # "Martin smokes a pipe, the cook cigarettes and Ada snuff": with the next two of its trait
+        ("listed_share", 3, None),
+    ],
+)
+def test_statements_about_several_suspects_can_be_told_in_one_clue(knob: str, told: int, values: int | None) -> None:
+    """A knob that moves later statements of a trait about other suspects up to one, told as one clue: the clue
+    names them all, and the case is the same case told otherwise (same facts, sound, gaps kept)."""
+    on = configure(PRESETS["default"], {knob: "1"})
+    together = 0
     for index in range(60):
         seed = case_seed(11, index)
         story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
         for clue, named in zip(story.clues, mentioned_slots(story), strict=True):
             stated = [fact for fact in clue.facts if isinstance(fact, TraitStated)]
-            if len(stated) == 2 and stated[0].trait == stated[1].trait and stated[0].value == stated[1].value:
-                shared += 1
-                assert {stated[0].suspect, stated[1].suspect} <= named, clue.text
-        assert Counter(f for c in story.clues for f in c.facts) == Counter(f for c in plain.clues for f in c.facts)
-        analysis = analyze(story)
-        assert analysis.sound and analysis.decided_at is not None, (seed, analysis.findings)
-        assert not [f for f in analysis.findings if f.severity == "warning"], (seed, analysis.findings)
-        assert story.culprit == plain.culprit
-        assert min(evidence_gaps(story)) >= on.min_gap, seed
-    assert shared >= 60  # about two a case: most evidence values are shared by two suspects or more
+            if len(stated) == told and len({fact.trait for fact in stated}) == 1:
+                if values is not None and len({fact.value for fact in stated}) != values:
+                    continue  # two statements joined for another reason ("Martin is fair, and so is the cook")
+                together += 1
+                suspects = {fact.suspect for fact in stated}
+                assert len(suspects) == told and suspects <= named, clue.text
+        assert_the_same_case_told_otherwise(story, plain, on)
+    assert together >= 60  # one or two a case
+
+
+def assert_the_same_case_told_otherwise(story: Story, plain: Story, config: GeneratorConfig) -> None:
+    """`story` states the facts of `plain` (the same seed without the knob), is sound, decided and unwarned,
+    names the same culprit, and its evidence stands `min_gap` clues after its statements."""
+    assert Counter(f for c in story.clues for f in c.facts) == Counter(f for c in plain.clues for f in c.facts)
+    analysis = analyze(story)
+    assert analysis.sound and analysis.decided_at is not None, (story.seed, analysis.findings)
+    assert not [f for f in analysis.findings if f.severity == "warning"], (story.seed, analysis.findings)
+    assert story.culprit == plain.culprit
+    assert min(evidence_gaps(story)) >= config.min_gap, story.seed
+
+
+def test_a_shoe_size_can_be_said_in_words() -> None:
+    """`spoken_size_share` says shoe sizes as authors say them ("a size nine", "takes a nine", "elevens"): the
+    case states the same facts, and a reader reads the word as the size's digits."""
+    from model.lemmas import lemma
+    from story import grammar
+
+    on = configure(PRESETS["default"], {"spoken_size_share": "1"})
+    spoken = {word: value for value, words in grammar.SPOKEN_VALUE_WORDS["shoe_size"].items() for word in words}
+    spoken |= {word: value for value, words in grammar.SPOKEN_PLURAL_WORDS["shoe_size"].items() for word in words}
+    said = 0
+    for index in range(40):
+        seed = case_seed(13, index)
+        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
+        assert_the_same_case_told_otherwise(story, plain, on)
+        for clue in story.clues:
+            sizes = {f.value for f in clue.facts if isinstance(f, (TraitStated, Evidence)) and f.trait == "shoe_size"}
+            if len(sizes) == 1:  # a clue of two statements may hold two sizes; one is enough to match words
+                words = [word for word in split_words(clue.text.lower()) if word in spoken]
+                assert words and {spoken[word] for word in words} == sizes, clue.text
+                assert {lemma(word) for word in words} == sizes  # read as the digits a size is taught in
+                said += 1
+    assert said >= 20

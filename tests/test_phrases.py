@@ -107,10 +107,18 @@ def test_every_template_renders_with_what_the_generator_fills() -> None:
                 assert "{" not in fill(template, -1, **words), template
         for template in grammar.RETRACTIONS:
             assert "{" not in fill(template, 0, w="the vicar", noun=entry.noun), template
+        for value in grammar.SPOKEN_VALUE_WORDS.get(trait, {}):
+            words = narrator.value_words(PlannedClue("statement", 0, trait, value), True, spoken=True)
+            for template in grammar.STATEMENTS[trait] + grammar.SPOKEN_STATEMENTS[trait]:
+                assert "{" not in fill(template, 0, **words), template
         for value in entry.generated_values:
             for said in grammar.SHARED_VALUE_WORDS.get(trait, {}).get(value, (value,)):
                 for template in grammar.SHARED_STATEMENTS[trait]:
                     assert "{" not in fill(template, -1, a="Martin", b="the cook", v=said), template
+            for said in grammar.LISTED_VALUE_WORDS.get(trait, {}).get(value, (value,)):
+                three = {"a": "Martin", "b": "the cook", "c": "Ada", "va": said, "vb": said, "vc": said}
+                for template in grammar.LISTED_STATEMENTS[trait]:
+                    assert "{" not in fill(template, -1, **three), template
     for bank in (grammar.ALIBIS, grammar.BROKEN_ALIBIS, grammar.SUSPICIONS, grammar.SUBJECT_INTROS):
         for template in bank:
             assert "{" not in fill(template, 0), template
@@ -156,6 +164,7 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
     del data["scenery"]["flavour"]
     del data["values"]["items"]["tobacco"]["snuff"]
     data["values"]["value_words"]["hair"] = {"ginger": ["ginger"]}
+    data["statements"]["spoken_statements"]["coat"] = ["{s} wears {v}"]  # coats have no spoken words
     assert phrase_problems(data) == [
         f"story/phrases/cast.toml: roles[{roles}]: 'butler' is listed twice, so it would be drawn twice as often",
         "story/phrases/values.toml: value_words.hair: unknown value 'ginger'",
@@ -168,6 +177,7 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
         "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
         "story/phrases/statements.toml: statements.coat[0]: placeholder {v} has a format or conversion; write it "
         "plain, {v}",
+        "story/phrases/statements.toml: spoken_statements.coat: the trait has no spoken_value_words",
         f"story/phrases/evidence.toml: evidence.hair[{hair}]: needs {{item}} or {{v}} or {{vp}}",
         f"story/phrases/evidence.toml: evidence.drink[{drink}]: expected '}}' before end of string; "
         "a brace meant as text is written {{ or }}",
