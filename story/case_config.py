@@ -41,6 +41,8 @@ class GeneratorConfig:
     listed_share: float = 0.0  # chance that a statement is told with the next two of the same trait about two other
     # suspects, in one clue: "Martin smokes a pipe, the cook cigarettes and Ada snuff", as authors list a trait
     # across the cast (off in every preset until a reader is trained on it)
+    synonym_share: float = 0.0  # share of hair and coat colours called by another name, as authors call them:
+    # "auburn" hair, a "navy" coat (off in every preset until a reader is trained on it)
     spoken_size_share: float = 0.0  # share of shoe sizes said in words as authors say them: "a size nine shoe",
     # "she takes a nine", "his boots are elevens" (off in every preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere

@@ -86,6 +86,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "statement_items": "words by value",
         "shared_value_words": "words by value",
         "listed_value_words": "words by value",
+        "synonym_value_words": "words by value",
         "spoken_value_words": "words by value",
         "spoken_plural_words": "words by value",
     },
@@ -346,6 +347,8 @@ SHARED_VALUE_WORDS = _by_value("values", "shared_value_words")
 # at `listed_share`; for tobacco the values are listed_value_words, said as nouns.
 LISTED_STATEMENTS = _by_trait("statements", "listed_statements")
 LISTED_VALUE_WORDS = _by_value("values", "listed_value_words")
+# A colour by another name ("auburn" hair, a "navy" coat), for {v} and {vp} at `synonym_share`.
+SYNONYM_VALUE_WORDS = _by_value("values", "synonym_value_words")
 # A value said in words ("a size nine", "she takes nines"): {v} and {vs} of spoken_statements, and {v} of every
 # other template at `spoken_size_share`.
 SPOKEN_STATEMENTS = _by_trait("statements", "spoken_statements")

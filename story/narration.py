@@ -14,6 +14,7 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
   `shared_value_share`, off in every preset), as authors list them; the planner (story/generator.py) pairs them.
 - Three suspects' values of one trait may be told as a list ("Martin smokes a pipe, the cook cigarettes and Ada
   snuff"; `listed_share`, off in every preset), as authors list a trait across the cast.
+- A hair or coat colour may be called by another name ("auburn", "navy"; `synonym_share`, off in every preset).
 - A shoe size may be said in words ("a size nine", "she takes a nine", "his boots are elevens";
   `spoken_size_share`, off in every preset), as authors say it.
 - For training only (`unreadable_share`, off in every preset): a true statement may be told in a made-up word
@@ -134,6 +135,8 @@ class Narrator:
         value = rng.choice(self.phrases(words)) if words else first.value
         if self.spoken(first):
             value = rng.choice(grammar.SPOKEN_VALUE_WORDS[first.trait][first.value])
+        elif synonyms := self.synonyms(first):
+            value = rng.choice(synonyms)
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
@@ -152,6 +155,8 @@ class Narrator:
             value = rng.choice(self.phrases(words)) if words else unit.value
             if spoken:
                 value = rng.choice(grammar.SPOKEN_VALUE_WORDS[trait][unit.value])
+            elif synonyms := self.synonyms(unit):
+                value = rng.choice(synonyms)
             slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
         # A plain list ("Martin smokes a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
@@ -300,7 +305,16 @@ class Narrator:
         if spoken:
             words["v"] = words["vp"] = choose(grammar.SPOKEN_VALUE_WORDS[unit.trait][unit.value])
             words["vs"] = choose(grammar.SPOKEN_PLURAL_WORDS[unit.trait][unit.value])
+        elif not hidden and (synonyms := self.synonyms(unit)):
+            words["v"] = words["vp"] = choose(synonyms)
         return words
+
+    def synonyms(self, unit: PlannedClue) -> tuple[str, ...]:
+        """Other names for the value ("auburn" for red hair) when it is to be called by one, at `synonym_share`;
+        no draw when that is off or the value has none, so that cases stay the same."""
+        share = self.config.synonym_share
+        names = grammar.SYNONYM_VALUE_WORDS.get(unit.trait, {}).get(unit.value, ())
+        return names if share and names and self.rng.random() < share else ()
 
     def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
         return _capital(self.fill(template, slot, named=named, **slots))
