@@ -132,11 +132,7 @@ class Narrator:
         rng = self.rng
         clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
         words = grammar.SHARED_VALUE_WORDS.get(first.trait, {}).get(first.value)
-        value = rng.choice(self.phrases(words)) if words else first.value
-        if self.spoken(first):
-            value = rng.choice(grammar.SPOKEN_VALUE_WORDS[first.trait][first.value])
-        elif synonyms := self.synonyms(first):
-            value = rng.choice(synonyms)
+        value = self.said(first, self.spoken(first), rng.choice(self.phrases(words)) if words else first.value)
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
@@ -152,17 +148,21 @@ class Narrator:
         slots = {}
         for key, unit in zip("abc", group, strict=True):
             words = grammar.LISTED_VALUE_WORDS.get(trait, {}).get(unit.value)
-            value = rng.choice(self.phrases(words)) if words else unit.value
-            if spoken:
-                value = rng.choice(grammar.SPOKEN_VALUE_WORDS[trait][unit.value])
-            elif synonyms := self.synonyms(unit):
-                value = rng.choice(synonyms)
+            value = self.said(unit, spoken, rng.choice(self.phrases(words)) if words else unit.value)
             slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
         # A plain list ("Martin smokes a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
         text = _capital(frame.format(c=self.fill(clause, -1, **slots)))
         self.last_named = -1
         return Clue(text, tuple(_stated(unit) for unit in group))
+
+    def said(self, unit: PlannedClue, spoken: bool, plain: str) -> str:
+        """A value's word in a clause about several suspects: in words when `spoken` ("nine"), else by another
+        name at `synonym_share` ("auburn"), else `plain`."""
+        if spoken:
+            return self.rng.choice(grammar.SPOKEN_VALUE_WORDS[unit.trait][unit.value])
+        synonyms = self.synonyms(unit)
+        return self.rng.choice(synonyms) if synonyms else plain
 
     def atmosphere(self) -> str:
         """A sentence of atmosphere, naming nobody."""
@@ -290,7 +290,8 @@ class Narrator:
         self, unit: PlannedClue, statement: bool, hidden: bool = False, spoken: bool = False
     ) -> dict[str, str]:
         """The words for a value's slots; `hidden`: one made-up word in each (`unreadable_share`); `spoken`: the
-        value said in words, with its plural for {vs} (`spoken_size_share`)."""
+        value said in words, with its plural for {vs} (`spoken_size_share`); else, at `synonym_share`, a colour
+        by another name."""
         choose = self.rng.choice
         if hidden:
             made_up = "".join(choose(NONSENSE_SYLLABLES) for _ in range(2))
