@@ -197,9 +197,9 @@ def authored(folder: Path | None, lstm: Path | None, rnn: Path | None, label: st
     }
     bundled = Path(__file__).resolve().parent.parent / "story" / "mysteries"
     sets = [("bundled", bundled)] if folder is None else [(label, folder), ("bundled", bundled)]
-    for label, where in sets:
+    for name, where in sets:
         paths = sorted(where.glob("*.toml"))
-        print(f"{label} mysteries ({len(paths)}, from {where}):")
+        print(f"{name} mysteries ({len(paths)}, from {where}):")
         print(
             f"  {'mystery':<26} {'K':>1} {'words':>5} {'dist':>5}  {'culprit':<18} {'partner (LSTM)':<24} "
             f"{'from':>5} {'rival (RNN)':<24} {'cleared':>7} {'unknown':>7}"
@@ -220,7 +220,7 @@ def authored(folder: Path | None, lstm: Path | None, rnn: Path | None, label: st
                 f"{start:>5} {verdict_cell(story, rival):<24} {partner.mean_cleared_mass:>7.3f} "
                 f"{partner.unknown_share:>7.1%}"
             )
-        summarise(label, rows)
+        summarise(name, rows)
 
 
 def verdict_cell(story, verdict) -> str:

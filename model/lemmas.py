@@ -33,6 +33,8 @@ KEPT = frozenset(
 
 
 _NUMBER_WORDS = {"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+# Read as digits wherever they stand, as the number words are ("ten o'clock" as "10 o'clock", "tens of thousands"
+# as "10 of thousands"): the digit is a size only where the words around it make it one, which a reader learns.
 NUMBERS = _NUMBER_WORDS | {("sixes" if word == "six" else f"{word}s"): digits for word, digits in _NUMBER_WORDS.items()}
 
 

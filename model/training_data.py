@@ -55,8 +55,19 @@ def plain_words(vocabulary: Vocabulary) -> np.ndarray:
     kept = set(SPECIALS) | {word for pronouns in PRONOUNS.values() for word in pronouns} | FIRST_PERSON
     for trait in CATALOGUE.values():
         kept.update(trait.values)
-    tables = (grammar.VALUE_WORDS, grammar.PAST_VALUE_WORDS, grammar.ITEMS, grammar.STATEMENT_ITEMS)
-    for table in (*tables, grammar.FIRST_PERSON_WORDS):
+    tables = (
+        grammar.VALUE_WORDS,
+        grammar.PAST_VALUE_WORDS,
+        grammar.ITEMS,
+        grammar.STATEMENT_ITEMS,
+        grammar.FIRST_PERSON_WORDS,
+        grammar.SHARED_VALUE_WORDS,
+        grammar.LISTED_VALUE_WORDS,
+        grammar.SYNONYM_VALUE_WORDS,  # "auburn" says red: hidden, the target would ask for what the text hides
+        grammar.SPOKEN_VALUE_WORDS,
+        grammar.SPOKEN_PLURAL_WORDS,
+    )
+    for table in tables:
         for phrases in table.values():
             kept.update(word for choices in phrases.values() for phrase in choices for word in split_words(phrase))
     if vocabulary.lemmas:  # the vocabulary holds lemmas: keep the lemmas of the kept words

@@ -39,7 +39,7 @@ class GeneratorConfig:
     # another suspect, in one clue: "Martin and the cook both smoke cigars", as authors list suspects who share a
     # trait (off in every preset until a reader is trained on it)
     listed_share: float = 0.0  # chance that a statement is told with the next two of the same trait about two other
-    # suspects, in one clue: "Martin smokes a pipe, the cook cigarettes and Ada snuff", as authors list a trait
+    # suspects, in one clue: "Martin favours a pipe, the cook cigarettes and Ada snuff", as authors list a trait
     # across the cast (off in every preset until a reader is trained on it)
     synonym_share: float = 0.0  # share of hair and coat colours called by another name, as authors call them:
     # "auburn" hair, a "navy" coat (off in every preset until a reader is trained on it)

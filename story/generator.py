@@ -204,7 +204,7 @@ class _Builder:
         self.join_statements(units, evidence)
         # Two suspects who share a value in one clue: "Martin and the cook both smoke cigars".
         self.gather_statements(units, evidence, config.shared_value_share, 1, "shared", _same_value)
-        # Three suspects' values of a trait as a list: "Martin smokes a pipe, the cook cigarettes and Ada snuff".
+        # Three suspects' values of a trait as a list: "Martin favours a pipe, the cook cigarettes and Ada snuff".
         self.gather_statements(units, evidence, config.listed_share, 2, "listed", _same_trait)
         return units
 

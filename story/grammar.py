@@ -122,7 +122,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "evidence": _slots("k v vp item w room", "v vp item"),
     "shared_statements": _slots("a b v room", "a", "b", "v"),  # two suspects named, one value
     "spoken_statements": _slots(f"{_SUBJECT} v vp vs room", "s sp", "v vs"),  # a value in words: "takes a nine"
-    # three suspects named, each with a value: "Martin smokes a pipe, the cook cigarettes and Ada snuff"
+    # three suspects named, each with a value: "Martin favours a pipe, the cook cigarettes and Ada snuff"
     "listed_statements": _slots("a va b vb c vc w room", "a", "b", "c", "va", "vb", "vc"),
     "statement_frames": _slots("c", "c"),  # wraps pronoun subjects too, so names no witness
     "statement_frames_named": _slots("c w", "c", "w"),
@@ -146,8 +146,9 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
 }
 # Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
 ITEM_TABLES = {"statements": "statement_items", "evidence": "items", "first_person": "statement_items"}
-# Template banks by trait that only some traits have: exactly the traits of the value table named.
-PARTIAL_TRAIT_BANKS = {"spoken_statements": "spoken_value_words"}
+# Banks that only some traits have: exactly the traits of the value table named (spoken sizes have a template
+# bank and a plural for each word).
+PARTIAL_TRAIT_BANKS = {"spoken_statements": "spoken_value_words", "spoken_plural_words": "spoken_value_words"}
 # Value tables that must list every value the generator draws for each trait they list (no plain fallback).
 COMPLETE_TABLES = (
     *ITEM_TABLES.values(),
@@ -220,11 +221,12 @@ def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, A
     problems = [
         f"{key}: unknown trait '{trait}'; traits: {', '.join(CATALOGUE)}" for trait in raw if trait not in CATALOGUE
     ]
-    if shape == "templates by trait":
-        partial = PARTIAL_TRAIT_BANKS.get(key)
+    partial = PARTIAL_TRAIT_BANKS.get(key)
+    if partial or shape == "templates by trait":  # every trait has a bank, or each trait of `partial` does
         needed = data.get("values", {}).get(partial, {}) if partial else CATALOGUE
         problems += [f"{key}: no bank for trait '{trait}'" for trait in needed if trait not in raw]
         problems += [f"{key}.{trait}: the trait has no {partial}" for trait in raw if partial and trait not in needed]
+    if shape == "templates by trait":
         with_items = data.get("values", {}).get(ITEM_TABLES.get(key, ""), {})
         slots = TEMPLATE_SLOTS[key]
         for trait, templates in raw.items():
@@ -343,7 +345,7 @@ STATEMENTS = _by_trait("statements", "statements")
 # for tobacco is a shared_value_words entry, said of two ("smoke cigars").
 SHARED_STATEMENTS = _by_trait("statements", "shared_statements")
 SHARED_VALUE_WORDS = _by_value("values", "shared_value_words")
-# Three suspects' values of one trait in one clause ("Martin smokes a pipe, the cook cigarettes and Ada snuff"),
+# Three suspects' values of one trait in one clause ("Martin favours a pipe, the cook cigarettes and Ada snuff"),
 # at `listed_share`; for tobacco the values are listed_value_words, said as nouns.
 LISTED_STATEMENTS = _by_trait("statements", "listed_statements")
 LISTED_VALUE_WORDS = _by_value("values", "listed_value_words")

@@ -12,8 +12,8 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
   is sometimes found among a suspect's things ("In the butler's room, ..."), any suspect's, uniformly.
 - Two suspects who share a value may be told of in one clue ("Martin and the cook both smoke cigars";
   `shared_value_share`, off in every preset), as authors list them; the planner (story/generator.py) pairs them.
-- Three suspects' values of one trait may be told as a list ("Martin smokes a pipe, the cook cigarettes and Ada
-  snuff"; `listed_share`, off in every preset), as authors list a trait across the cast.
+- Three suspects' values of one trait may be told as a list ("Martin favours a pipe, the cook cigarettes and
+  Ada snuff"; `listed_share`, off in every preset), as authors list a trait across the cast.
 - A hair or coat colour may be called by another name ("auburn", "navy"; `synonym_share`, off in every preset).
 - A shoe size may be said in words ("a size nine", "she takes a nine", "his boots are elevens";
   `spoken_size_share`, off in every preset), as authors say it.
@@ -132,14 +132,15 @@ class Narrator:
         rng = self.rng
         clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
         words = grammar.SHARED_VALUE_WORDS.get(first.trait, {}).get(first.value)
-        value = self.said(first, self.spoken(first), rng.choice(self.phrases(words)) if words else first.value)
+        plain = rng.choice(self.phrases(words)) if words else first.value
+        value = self.said_otherwise(first, self.spoken(first)) or plain
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
         return Clue(text, (_stated(first), _stated(second)))
 
     def listed(self, group: list[PlannedClue]) -> Clue:
-        """Three suspects' statements of one trait as a list ("Martin smokes a pipe, the cook cigarettes and Ada
+        """Three suspects' statements of one trait as a list ("Martin favours a pipe, the cook cigarettes and Ada
         snuff"), in a statement frame; no pronoun may follow it."""
         rng = self.rng
         trait = group[0].trait
@@ -148,7 +149,8 @@ class Narrator:
         slots = {}
         for key, unit in zip("abc", group, strict=True):
             words = grammar.LISTED_VALUE_WORDS.get(trait, {}).get(unit.value)
-            value = self.said(unit, spoken, rng.choice(self.phrases(words)) if words else unit.value)
+            plain = rng.choice(self.phrases(words)) if words else unit.value
+            value = self.said_otherwise(unit, spoken) or plain
             slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
         # A plain list ("Martin smokes a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
@@ -156,13 +158,13 @@ class Narrator:
         self.last_named = -1
         return Clue(text, tuple(_stated(unit) for unit in group))
 
-    def said(self, unit: PlannedClue, spoken: bool, plain: str) -> str:
-        """A value's word in a clause about several suspects: in words when `spoken` ("nine"), else by another
-        name at `synonym_share` ("auburn"), else `plain`."""
+    def said_otherwise(self, unit: PlannedClue, spoken: bool) -> str:
+        """The value as authors often say it: in words when `spoken` ("nine"), else by another name at
+        `synonym_share` ("auburn"); "" when neither."""
         if spoken:
             return self.rng.choice(grammar.SPOKEN_VALUE_WORDS[unit.trait][unit.value])
         synonyms = self.synonyms(unit)
-        return self.rng.choice(synonyms) if synonyms else plain
+        return self.rng.choice(synonyms) if synonyms else ""
 
     def atmosphere(self) -> str:
         """A sentence of atmosphere, naming nobody."""
@@ -303,11 +305,10 @@ class Narrator:
         items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
         if items:
             words["item"] = choose(self.phrases(items[unit.value]))
+        if otherwise := self.said_otherwise(unit, spoken):
+            words["v"] = words["vp"] = otherwise
         if spoken:
-            words["v"] = words["vp"] = choose(grammar.SPOKEN_VALUE_WORDS[unit.trait][unit.value])
             words["vs"] = choose(grammar.SPOKEN_PLURAL_WORDS[unit.trait][unit.value])
-        elif not hidden and (synonyms := self.synonyms(unit)):
-            words["v"] = words["vp"] = choose(synonyms)
         return words
 
     def synonyms(self, unit: PlannedClue) -> tuple[str, ...]:
@@ -342,7 +343,7 @@ class Narrator:
             slots["k"] = rng.choice(self.phrases(grammar.KILLERS))
         if "{room}" in template:
             slots["room"] = rng.choice(grammar.ROOMS)
-        return template.format(**slots)
+        return _with_articles(template, slots).format(**slots)
 
 
 def _stated(unit: PlannedClue) -> TraitStated:
@@ -385,6 +386,21 @@ NONSENSE_SYLLABLES = ("vro", "zq", "kex", "thw", "yzz", "pjo", "grk", "ulq")
 
 # Where a dialogue frame's speaker may be a pronoun: opening the sentence, or after ", ", "as " or a quotation.
 _PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")
+
+
+_ARTICLE_BEFORE_VALUE = re.compile(r"\b([Aa]) \{(v|vp|va|vb|vc)\}")
+
+
+def _with_articles(template: str, slots: dict[str, str]) -> str:
+    """The template with "a {v}" as "an {v}" where the value is said with a vowel sound: "an auburn hair", "an
+    eleven", "an 8". (No catalogue value begins so; only the words of `synonym_share` and `spoken_size_share`.)"""
+
+    def article(match: re.Match[str]) -> str:
+        word = slots.get(match[2], "").lower()
+        vowel = word[:1] in ("a", "e", "i", "o") or re.match(r"(8|11|18)\b", word) is not None
+        return f"{match[1]}n {{{match[2]}}}" if vowel else match[0]
+
+    return _ARTICLE_BEFORE_VALUE.sub(article, template)
 
 
 def _capital(text: str) -> str:

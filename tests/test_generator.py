@@ -342,7 +342,7 @@ def test_an_unreadable_statement_is_told_in_a_made_up_word_and_carries_no_fact()
     [
         # "Martin and the cook both smoke cigars": a statement with a later one of the same value
         ("shared_value_share", 2, 1),
-        # "Martin smokes a pipe, the cook cigarettes and Ada snuff": with the next two of its trait
+        # "Martin favours a pipe, the cook cigarettes and Ada snuff": with the next two of its trait
         ("listed_share", 3, None),
     ],
 )

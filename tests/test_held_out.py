@@ -70,10 +70,10 @@ def test_training_opens_no_authored_file(tmp_path: Path) -> None:
     assert not [name for name in files if "benchmarks/authored" in name.replace("\\", "/")]
 
 
-@pytest.mark.parametrize("folder", [AUTHORED, DEVELOPMENT], ids=["authored", "dev"])
-def test_the_generators_prose_shares_no_sentence_with_hand_written_sets(folder: Path) -> None:
+@pytest.mark.parametrize(("folder", "runs"), [(AUTHORED, 10_000), (DEVELOPMENT, 3_000)], ids=["authored", "dev"])
+def test_the_generators_prose_shares_no_sentence_with_hand_written_sets(folder: Path, runs: int) -> None:
     hand_written = prose_of(folder)
-    assert len(hand_written) > 3_000
+    assert len(hand_written) > runs  # the set is all there
     grammar_sources = [*(ROOT / "story").glob("*.py"), *(ROOT / "story").rglob("*.toml")]
     for path in grammar_sources:
         if "mysteries" not in path.parts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import random
+import re
 import string
 import tomllib
 from pathlib import Path
@@ -165,10 +166,12 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
     del data["values"]["items"]["tobacco"]["snuff"]
     data["values"]["value_words"]["hair"] = {"ginger": ["ginger"]}
     data["statements"]["spoken_statements"]["coat"] = ["{s} wears {v}"]  # coats have no spoken words
+    del data["values"]["spoken_plural_words"]["shoe_size"]  # each spoken word has its plural
     assert phrase_problems(data) == [
         f"story/phrases/cast.toml: roles[{roles}]: 'butler' is listed twice, so it would be drawn twice as often",
         "story/phrases/values.toml: value_words.hair: unknown value 'ginger'",
         "story/phrases/values.toml: items.tobacco: no bank for value 'snuff'",
+        "story/phrases/values.toml: spoken_plural_words: no bank for trait 'shoe_size'",
         f"story/phrases/statements.toml: statement_frames[{frames}]: unknown placeholder {{w}}; this bank takes {{c}}",
         "story/phrases/statements.toml: statements.hair[0]: unknown placeholder {colour}; this bank takes {obj}, "
         "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
@@ -198,3 +201,34 @@ def test_an_installed_wheel_ships_the_phrase_files() -> None:
 def test_names_and_roles_suffice_for_the_largest_cast() -> None:
     """The generator draws a cast's names (per pronoun) and roles without repeats; a cast has up to 8 suspects."""
     assert min(len(grammar.MALE_NAMES), len(grammar.FEMALE_NAMES), len(grammar.ROLES)) >= 8
+
+
+def test_a_value_said_otherwise_takes_the_right_article() -> None:
+    """Every template that writes "a {v}", filled with every word of `synonym_share` and `spoken_size_share`
+    (and every size in digits), says "an auburn hair", "an eleven", "an 8", never "a olive coat"."""
+    story = generate_case(1, "default")
+    narrator = Narrator(random.Random(0), PRESETS["default"], story.suspects)
+    wrong = re.compile(r"\b[Aa] (?:[aeio][\w-]*|8|11|18)\b")
+    tables = (grammar.SYNONYM_VALUE_WORDS, grammar.SPOKEN_VALUE_WORDS, grammar.SPOKEN_PLURAL_WORDS)
+    checked = 0
+    for trait, entry in CATALOGUE.items():
+        words = {word for table in tables for choices in table.get(trait, {}).values() for word in choices}
+        words |= set(entry.generated_values)
+        banks = (
+            grammar.STATEMENTS[trait],
+            grammar.SPOKEN_STATEMENTS.get(trait, ()),
+            grammar.EVIDENCE[trait],
+            grammar.FIRST_PERSON[trait],
+        )
+        for word in words:
+            slots = {"v": word, "vp": word, "vs": word, "item": "case", "w": "the vicar", "k": "the killer"}
+            for template in (template for bank in banks for template in bank):
+                text = narrator.fill(template, 0, **slots)
+                assert not wrong.search(text), text
+                checked += "{v}" in template
+            three = {"a": "Martin", "b": "the cook", "c": "Ada", "va": word, "vb": word, "vc": word}
+            for template in grammar.LISTED_STATEMENTS[trait]:
+                assert not wrong.search(narrator.fill(template, -1, **three)), template
+            for template in grammar.SHARED_STATEMENTS[trait]:
+                assert not wrong.search(narrator.fill(template, -1, a="Martin", b="the cook", v=word)), template
+    assert checked > 1_000

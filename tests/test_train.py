@@ -199,6 +199,7 @@ def test_training_reads_a_share_of_plain_words_as_unknown_and_never_a_fact() -> 
     plain = plain_words(vocabulary)
     kept = {word for word, hidden in zip(vocabulary.words, plain, strict=True) if not hidden}
     assert {"left", "red", "9", "cigars", "snuff", "he", "her", ",", "<s0>", "<self>"} <= kept
+    assert {"auburn", "navy", "twelves"} <= kept  # a value by another name, or in words, says the value too
     assert {"storm", "inspector", "claims", "admits"} <= set(vocabulary.words) - kept
 
     config = replace(TRAIN_PRESETS["tiny"], levels=("default",), batch_cases=8, unknown_share=0.5)

@@ -103,7 +103,8 @@ def written_at(index: int, clues: int, reverse: bool) -> int:
 def miss_line(story: Story, clue_index: int, fact: TraitStated, written: int) -> str:
     """One miss as a person reads it: where, the fact, what was written instead, and the clue's text."""
     suspect = story.suspects[fact.suspect].name
-    instead = "unknown" if written == UNKNOWN_CLASS else CATALOGUE[fact.trait].generated_values[written]
+    values = CATALOGUE[fact.trait].generated_values
+    instead = values[written] if written < len(values) else "unknown" if written == UNKNOWN_CLASS else f"class {written}"
     return (
         f"{story.title}, clue {clue_index + 1}: {suspect} {fact.trait}={fact.value}, written {instead} "
         f"({miss_kind(story, clue_index, fact, written)})\n    {story.clues[clue_index].text}"
