@@ -21,8 +21,8 @@ culprit at the end, the clue from which the partner names the culprit, cleared m
 readers do not know; then the summary against the targets. bundled: the bundled mysteries alone, the way to try
 a candidate reader on hand-written prose without reading the held-out set. dev: the development mysteries
 (benchmarks/dev/, written by hand to be read while tuning: which shapes of sentence a reader misreads), then the
-bundled ones. A reader names someone only when its
-favourite leads the runner-up by 0.10 (model.verdicts.NAMING_MARGIN); otherwise it is undecided, which counts as a miss.
+bundled ones. A reader names someone only when its favourite leads the runner-up by 0.10
+(model.verdicts.NAMING_MARGIN); otherwise it is undecided, which counts as a miss.
 """
 
 from __future__ import annotations
