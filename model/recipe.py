@@ -39,7 +39,8 @@ class TrainConfig:
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
     level_up_accuracy: float = 0.9  # move up when final accuracy over the last LEVEL_UP_WINDOW steps reaches this
-    level_steps: int = 0  # also move up after this many steps at a level, however it does (0: never)
+    level_steps: int = 0  # also move up after this many steps at a level, however it does (0: never); replayed
+    # batches of earlier levels do not count, so from the second level on it takes ~1/(1 - replay_share) as many
     replay_share: float = 0.2  # share of batches drawn from earlier levels once moved up
     cleared_weight: float = 5.0  # weight of cleared cells and cleared-tokens in the BCE and KL terms
     change_weight: float = 10.0  # extra weight at the token where a clue changes who is possible (the last
