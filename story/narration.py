@@ -52,7 +52,7 @@ class PlannedClue:
     pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
     joined: bool = False  # a statement told in one clue with the next unit, a statement about someone else
     shared: bool = False  # with `joined`: the next unit states the same value, told as one ("both smoke cigars")
-    listed: bool = False  # with `joined`: one of three statements of a trait told as a list ("Martin smokes a
+    listed: bool = False  # with `joined`: one of three statements of a trait told as a list ("Martin favours a
     # pipe, the cook cigarettes and Ada snuff"); the first two of the three are joined and listed
 
 
@@ -152,7 +152,7 @@ class Narrator:
             plain = rng.choice(self.phrases(words)) if words else unit.value
             value = self.said_otherwise(unit, spoken) or plain
             slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
-        # A plain list ("Martin smokes a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
+        # A plain list ("Martin favours a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
         text = _capital(frame.format(c=self.fill(clause, -1, **slots)))
         self.last_named = -1
