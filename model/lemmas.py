@@ -4,11 +4,12 @@ A reader taught "invites" then knows "invited" and "inviting" too, so an author'
 never seen. The dictionaries are lemminflect's (shipped inside the package: no download, numpy only), and each
 word is looked up once per process.
 
-Words whose exact form carries a fact are kept as written: every catalogue value and its spellings ("left" is a
-hand, not the past of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her"
+Words whose exact form carries a fact are kept as written: every catalogue value ("left" is a hand, not the past
+of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her"
 depends on the form), and the words of a name's title. Number words from six to twelve, and their plurals, read
 as digits, the way the catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots", "she takes
-nines" as "she takes 9").
+nines" as "she takes 9"). A value's other names in the catalogue read as the value ("auburn" as "red", a "navy"
+coat as "blue"): the words a story file may use for it are the words a reader reads as it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from story.traits import CATALOGUE, PRONOUNS
 _PRIORITY = ("VERB", "NOUN", "ADJ", "ADV", "AUX", "PROPN")
 
 KEPT = frozenset(
-    {value for trait in CATALOGUE.values() for value in (*trait.values, *trait.spellings)}
+    {value for trait in CATALOGUE.values() for value in trait.values}
     | {form for forms in PRONOUNS.values() for form in forms}
     | {"hers", "himself", "herself", "themselves", "theirs", "its", "it"}
     | TITLES
@@ -38,11 +39,18 @@ _NUMBER_WORDS = {"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10
 NUMBERS = _NUMBER_WORDS | {("sixes" if word == "six" else f"{word}s"): digits for word, digits in _NUMBER_WORDS.items()}
 
 
+# Each trait's other names for its values (story.traits: "blond" -> "fair", "navy" -> "blue"); no word names two
+# values (tests/test_mentions.py), so one table serves every trait.
+SPELLINGS = {word: value for trait in CATALOGUE.values() for word, value in trait.spellings.items()}
+
+
 @functools.cache
 def lemma(word: str) -> str:
     """The word's lemma, or the word itself when it is kept, not a plain lower-case word, or not in the dictionary."""
     if word in NUMBERS:
         return NUMBERS[word]
+    if word in SPELLINGS:
+        return SPELLINGS[word]
     if word in KEPT or not word.isalpha() or not word.islower():
         return word
     readings = getAllLemmas(word)
@@ -57,13 +65,14 @@ def lemma_forms(vocabulary: tuple[str, ...]) -> dict[str, str]:
     """Every word whose lemma differs from it and matters to `vocabulary` (its lemma is there, or the word itself
     is), with that lemma: looking a word up here, and reading it as written when it is not here, gives the same
     id as `lemma` for every word. `lemma` changes only words in lemminflect's dictionaries (getAllLemmas reads
-    nothing else) and the number words, so those are all the words there are to check.
+    nothing else), the number words and the values' other names, so those are all the words there are to check.
 
     A checkpoint stores this table (model/checkpoint.py), so that the game reads without loading lemminflect,
     whose dictionaries take about half a second to load: most of the game's start (docs/benchmarks.md)."""
     known = set(vocabulary)
     lemmatizer = Lemmatizer()
-    words = {*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS}  # lemminflect 0.2.3's tables
+    # lemminflect 0.2.3's tables, then ours
+    words = {*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS, *SPELLINGS}
     table = {}
     for word in sorted(words):
         found = lemma(word)

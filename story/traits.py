@@ -40,6 +40,21 @@ _SHOE_SIZES = ("6", "7", "8", "9", "10", "11", "12")
 # exactly, so "large" evidence never matches a suspect said to take a 12 (`check` warns of a story that mixes).
 _FEET = ("small", "medium", "large")
 
+# Other names authors give a colour, where the word is first of all that colour in English. The readers read each
+# as its value (model/lemmas.py), in every sentence, so words with a common other sense are left out: "dark" (in
+# the dark), "white" (white wine), "silver" and "copper" (the spoons, the constable), "chestnut", "camel",
+# "olive", "charcoal". The generator's `synonym_share` also tells those (story/phrases/values.toml), for a reader
+# to learn from their context.
+_HAIR_NAMES = {
+    "blond": "fair",
+    "blonde": "fair",
+    "flaxen": "fair",
+    "auburn": "red",
+    "ginger": "red",
+    "carroty": "red",
+    "mousy": "brown",
+}
+
 CATALOGUE: dict[str, Trait] = {
     trait.name: trait
     for trait in (
@@ -49,7 +64,7 @@ CATALOGUE: dict[str, Trait] = {
             "hair",
             ("black", "brown", "red", "fair", "grey"),
             _same(("black", "brown", "red", "fair", "grey"), "{v} hair"),
-            spellings={"blond": "fair", "blonde": "fair"},
+            spellings=_HAIR_NAMES,
         ),
         Trait(
             "shoe_size",
@@ -76,6 +91,7 @@ CATALOGUE: dict[str, Trait] = {
             "coat",
             ("black", "brown", "grey", "green", "blue"),
             _same(("black", "brown", "grey", "green", "blue"), "{v} coat"),
+            spellings={"navy": "blue"},
         ),
         Trait(
             "scent",

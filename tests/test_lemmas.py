@@ -27,6 +27,10 @@ MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
         ("eleven", "11"),  # shoe sizes are digits in the catalogue
         ("elevens", "11"),  # "his boots are elevens"
         ("sixes", "6"),
+        ("auburn", "red"),  # a value's other names in the catalogue read as the value
+        ("navy", "blue"),
+        ("blond", "fair"),
+        ("dark", "dark"),  # "in the dark": a word with another common sense is not a colour's other name
         ("<s3>", "<s3>"),
         ("'s", "'s"),
         ("left-handed", "left-handed"),
@@ -65,7 +69,7 @@ def test_a_bundled_readers_table_of_forms_reads_every_word_as_the_lemmatiser_doe
     lemminflect knows, the number words, and every word of the bundled mysteries and of generated cases."""
     from lemminflect import Lemmatizer
 
-    from model.lemmas import NUMBERS, lemma_forms
+    from model.lemmas import NUMBERS, SPELLINGS, lemma_forms
     from model.shipped import load_shipped
     from model.tokenizer import read_story
     from story.generator import generate_cases
@@ -76,7 +80,7 @@ def test_a_bundled_readers_table_of_forms_reads_every_word_as_the_lemmatiser_doe
     assert stored.forms is not None and stored.forms == lemma_forms(stored.words)  # as training would store it
     lemmatised = Vocabulary(stored.words, lemmas=True)
     lemmatizer = Lemmatizer()
-    words = [*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS]
+    words = [*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS, *SPELLINGS]
     for story in [*map(load_story, MYSTERIES.glob("*.toml")), *generate_cases(3, 20, "default")]:
         words += read_story(story).tokens
     assert stored.encode(words) == lemmatised.encode(words)

@@ -87,10 +87,24 @@ def test_an_alias_taken_by_another_suspect_is_an_error() -> None:
 
 def test_catalogue_spellings_and_author_only_values() -> None:
     assert trait_value("hair", "Blonde") == "fair"
+    assert trait_value("hair", "auburn") == "red"
+    assert trait_value("coat", "navy") == "blue"
+    assert trait_value("hair", "navy") is None  # each trait's own other names
     assert trait_value("tobacco", "none") == "none"
     assert "none" not in CATALOGUE["tobacco"].generated_values
     drawn = {generate_case(seed).suspects[slot].traits.get("tobacco") for seed in range(300) for slot in range(3)}
     assert "none" not in drawn
+
+
+def test_no_word_names_two_values() -> None:
+    """The readers read a value's other name as the value in any sentence (model/lemmas.py), so no word may be
+    one value's other name and another value, or two values' other names."""
+    values = {value for trait in CATALOGUE.values() for value in trait.values}
+    named: dict[str, str] = {}
+    for trait in CATALOGUE.values():
+        for word, value in trait.spellings.items():
+            assert word not in values, word
+            assert named.setdefault(word, value) == value, word
 
 
 def test_the_schema_lists_the_loaders_keys_and_the_catalogue() -> None:
