@@ -18,6 +18,7 @@ the game can load one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -59,10 +60,11 @@ class Checkpoint:
     def kind(self) -> str:
         return str(self.meta["config"]["kind"])
 
-    @property
+    @functools.cached_property
     def vocabulary(self) -> Vocabulary:
         """The reader's vocabulary; with lemmas, the stored table of forms (`lemma_forms`) where there is one, so
-        that reading needs no lemmatiser."""
+        that reading needs no lemmatiser. Built once: a match reads it for each reader and for the oracle's
+        targets."""
         return Vocabulary(tuple(self.meta["vocabulary"]), self.meta.get("lemmas") is True, self.meta.get("lemma_forms"))
 
 

@@ -126,14 +126,14 @@ class Vocabulary:
         object.__setattr__(self, "_key", key)
         # For each slot, every id as that suspect's reading sees it (SPECIALS fixes where the tokens sit).
         first, self_id, other_id = SPECIALS.index(SLOTS[0]), SPECIALS.index(SELF), SPECIALS.index(OTHER)
-        tables = tuple(
-            tuple(
-                self_id if i == first + slot else other_id if first <= i < first + MAX_SLOTS else i
-                for i in range(len(self.words))
-            )
-            for slot in range(MAX_SLOTS)
-        )
-        object.__setattr__(self, "_views", tables)
+        others = list(range(len(self.words)))
+        others[first : first + MAX_SLOTS] = [other_id] * MAX_SLOTS
+        tables = []
+        for slot in range(MAX_SLOTS):
+            table = others.copy()  # a list copy, not a loop over every word: the game builds these at its start
+            table[first + slot] = self_id
+            tables.append(tuple(table))
+        object.__setattr__(self, "_views", tuple(tables))
 
     def __len__(self) -> int:
         return len(self.words)

@@ -45,6 +45,32 @@ async def test_the_start_screen_lists_mysteries_and_opens_one(readers) -> None:
         assert isinstance(app.screen, PlayScreen)
 
 
+async def test_the_start_screen_lists_the_saves_there_are_when_it_is_shown(readers) -> None:
+    """A save resumed and finished from the start screen is gone from its list when the player comes back to it
+    (the list is made each time the screen is shown, not once when the app starts)."""
+    save_game(SavedGame(MANOR, 10))
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one(OptionList)
+        resume = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        resume = [option for option in resume if option and option.startswith("save:")]
+        assert len(resume) == 1
+        options.highlighted = options.get_option_index(resume[0])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.match.position == 10
+        await pilot.press("a", str(app.screen.match.story.culprit + 1))
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen) and not list_saves()
+        await pilot.press("c")  # another case
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id or "" for i in range(options.option_count)]
+        assert not [option for option in ids if option.startswith("save:")], ids
+        assert options.highlighted is not None and not options.get_option_at_index(options.highlighted).disabled
+
+
 def told(screen: PlayScreen) -> str:
     """The story as the player sees it now: the paragraphs (and the short-memory note) not hidden."""
     shown = [widget for widget in screen.query("#faded, #story .paragraph") if not widget.has_class("-hidden")]

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.campaign import RUNGS, CampaignError, load_progress, progress_path
 from game.cases import CaseRef, bundled_mysteries, load_case
@@ -34,8 +34,22 @@ class StartScreen(Screen):
                 ),
                 id="start-title",
             )
-            yield OptionList(*self.options(), id="cases")
+            yield OptionList(id="cases")
         yield Footer()
+
+    def on_screen_resume(self) -> None:
+        """List the cases each time the screen is shown, not when it is built: a game started from the command
+        line builds this screen beneath its own and need not wait for the list (every bundled mystery read and
+        checked, every save opened), and a game saved since the list was last made appears in it."""
+        if self.app.screen is not self:  # resumed on the way to a screen pushed over it at once
+            return
+        cases = self.query_one("#cases", OptionList)
+        highlighted = cases.highlighted_option.id if cases.highlighted_option is not None else None
+        cases.set_options(self.options())
+        try:
+            cases.highlighted = cases.get_option_index(highlighted or "")
+        except OptionDoesNotExist:  # the first showing, or a save finished since: the first case that can be played
+            cases.action_first()
 
     def options(self) -> list[Option | None]:
         entries: list[Option | None] = [campaign_entry(), None]
