@@ -15,8 +15,8 @@ from pathlib import Path
 
 from game.cases import CaseRef
 from story.atomic import write_atomic
+from story.case_config import case_seed
 from story.files import NotRegularFile, read_regular
-from story.generator import case_seed
 
 FORMAT = "whodunit-campaign/1"
 MAX_BYTES = 64 * 1024

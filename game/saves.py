@@ -23,8 +23,8 @@ from game.cases import CaseRef
 from game.match import Match
 from game.scoring import Modes
 from story.atomic import write_atomic
+from story.case_config import DIFFICULTIES
 from story.files import NotRegularFile, read_regular
-from story.generator import DIFFICULTIES
 
 FORMAT = "whodunit-save/1"
 MAX_SAVE_BYTES = 256 * 1024

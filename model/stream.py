@@ -33,9 +33,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def input_table(weights: Mapping[str, np.ndarray], dtype: type = np.float64) -> np.ndarray:
     """Each word's input projection, embedding through the input weights plus both biases: (V, 4H) or (V, H).
     A word's projection never changes, so a reader looks it up instead of computing it per token."""
-    get = {name: np.asarray(weights[name], dtype=dtype) for name in weights}
-    bias = get["recurrent.bias_ih_l0"] + get["recurrent.bias_hh_l0"]
-    return get["embed.weight"] @ get["recurrent.weight_ih_l0"].T + bias
+
+    def get(name: str) -> np.ndarray:
+        return np.asarray(weights[name], dtype=dtype)
+
+    bias = get("recurrent.bias_ih_l0") + get("recurrent.bias_hh_l0")
+    return get("embed.weight") @ get("recurrent.weight_ih_l0").T + bias
 
 
 def lstm_step(pre: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, ...]:

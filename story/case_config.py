@@ -1,7 +1,10 @@
-"""The generator's knobs (GeneratorConfig), its difficulty presets, and knobs set from text with their checks."""
+"""The generator's knobs (GeneratorConfig), its difficulty presets, knobs set from text with their checks, and
+the seed of each case of a run. Light to import (the phrase banks are not loaded), so that the game can name a
+generated case and check a save's without loading the generator."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields, replace
 
 from story.knobs import unknown_knob
@@ -113,6 +116,12 @@ PRESETS: dict[str, GeneratorConfig] = {
     ),
 }
 DIFFICULTIES = tuple(PRESETS)
+
+
+def case_seed(run_seed: int, index: int) -> int:
+    """The seed of case `index` in a run seeded `run_seed`; runs with different seeds never share a case."""
+    digest = hashlib.blake2b(f"whodunit:{run_seed}:{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 def configure(base: GeneratorConfig, overrides: dict[str, str]) -> GeneratorConfig:

@@ -23,26 +23,19 @@ How a case is built (and why):
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Literal
 
 from story import grammar
-from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, configure
+from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
 from story.data import Story, Suspect
 from story.narration import Narrator, PlannedClue, other_suspect
 from story.traits import CATALOGUE
 
 # The generator's public face: a case from a seed, and the knobs and presets that shape it.
 __all__ = ["DIFFICULTIES", "PRESETS", "GeneratorConfig", "case_seed", "configure", "generate_case", "generate_cases"]
-
-
-def case_seed(run_seed: int, index: int) -> int:
-    """The seed of case `index` in a run seeded `run_seed`; runs with different seeds never share a case."""
-    digest = hashlib.blake2b(f"whodunit:{run_seed}:{index}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
 
 
 def generate_cases(
