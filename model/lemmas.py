@@ -5,11 +5,11 @@ never seen. The dictionaries are lemminflect's (shipped inside the package: no d
 word is looked up once per process.
 
 Words whose exact form carries a fact are kept as written: every catalogue value ("left" is a hand, not the past
-of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her"
-depends on the form), and the words of a name's title. Number words from six to twelve, and their plurals, read
-as digits, the way the catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots", "she takes
-nines" as "she takes 9"). A value's other names in the catalogue read as the value ("auburn" as "red", a "navy"
-coat as "blue"): the words a story file may use for it are the words a reader reads as it.
+of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her" depends on the form),
+and the words of a name's title. Number words from six to twelve, and their plurals, read as digits, the way the
+catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots", "she takes nines" as "she takes 9").
+A value's other names in the catalogue, and their forms, read as the value ("auburn" as "red", a "navy" coat as
+"blue", "blondes" as "fair"): the words a story file may use for a value are the words a reader reads as it.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def lemma(word: str) -> str:
     readings = getAllLemmas(word)
     for tag in _PRIORITY:
         if tag in readings:
-            return readings[tag][0]
+            found = readings[tag][0]
+            return SPELLINGS.get(found, found)  # "blondes" -> "blonde" -> "fair"
     return word
 
 

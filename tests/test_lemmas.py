@@ -30,6 +30,7 @@ MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
         ("auburn", "red"),  # a value's other names in the catalogue read as the value
         ("navy", "blue"),
         ("blond", "fair"),
+        ("blondes", "fair"),  # a form of another name: the lemma's own value
         ("dark", "dark"),  # "in the dark": a word with another common sense is not a colour's other name
         ("<s3>", "<s3>"),
         ("'s", "'s"),
