@@ -43,7 +43,7 @@ def test_the_authored_set_is_there_and_large_enough() -> None:
 
 
 def test_the_development_set_is_there() -> None:
-    assert len(list(DEVELOPMENT.glob("*.toml"))) >= 6
+    assert len(list(DEVELOPMENT.glob("*.toml"))) >= 12
 
 
 opened: list[str] | None = None
