@@ -174,7 +174,7 @@ def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_jso
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    from story.generator import DIFFICULTIES
+    from story.case_config import DIFFICULTIES
 
     evaluate = commands.add_parser(
         "eval",

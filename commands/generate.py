@@ -14,8 +14,8 @@ from rich.text import Text
 
 from commands import arguments
 from story.atomic import atomic_writer, write_atomic
+from story.case_config import PRESETS, configure
 from story.data import Story
-from story.generator import PRESETS, configure, generate_cases
 from story.knobs import parse_knobs
 from story.writer import story_to_json, story_to_toml
 
@@ -23,6 +23,8 @@ PROGRESS_FROM = 500  # show a progress bar from this many cases on
 
 
 def run_generate(args: argparse.Namespace, console: Console) -> int:
+    from story.generator import generate_cases  # here, so that no other command's start loads the phrase banks
+
     try:
         overrides = parse_knobs(args.knobs)
         config = configure(PRESETS[args.difficulty], overrides)
@@ -124,7 +126,7 @@ def _write_toml(out: Path, cases: Iterator[Story], count: int, label: str) -> No
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    from story.generator import DIFFICULTIES
+    from story.case_config import DIFFICULTIES
 
     generate = commands.add_parser(
         "generate",

@@ -99,7 +99,7 @@ def _saves_of_an_earlier_text(case: CaseRef, saves: list[Path]) -> list[Path]:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    from story.generator import DIFFICULTIES
+    from story.case_config import DIFFICULTIES
 
     play = commands.add_parser(
         "play",

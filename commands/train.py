@@ -159,7 +159,7 @@ TORCH_INSTALL = (
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    from story.generator import DIFFICULTIES
+    from story.case_config import DIFFICULTIES
 
     train = commands.add_parser(
         "train",

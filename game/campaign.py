@@ -20,7 +20,7 @@ from story.files import NotRegularFile, read_regular
 
 FORMAT = "whodunit-campaign/1"
 MAX_BYTES = 64 * 1024
-CAMPAIGN_RUN_SEED = 20_261_201  # the campaign's cases come from this run seed (story.generator.case_seed)
+CAMPAIGN_RUN_SEED = 20_261_201  # the campaign's cases come from this run seed (story.case_config.case_seed)
 
 
 @dataclass(frozen=True)
