@@ -94,6 +94,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "statement_frames": "templates",
         "statement_frames_named": "templates",
         "testimony_frames": "templates",
+        "quoted_testimony_frames": "templates",
         "retractions": "templates",
         "statements": "templates by trait",
         "shared_statements": "templates by trait",
@@ -127,6 +128,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "statement_frames": _slots("c", "c"),  # wraps pronoun subjects too, so names no witness
     "statement_frames_named": _slots("c w", "c", "w"),
     "testimony_frames": _slots("c w", "c", "w"),
+    "quoted_testimony_frames": _slots("q c w", "q c", "w"),  # {q}: the clause capitalised, to open a quotation
     "retractions": _slots(f"{_SUBJECT} w noun k room", "s sp", "w"),
     "evidence_frames": _slots("c", "c"),
     "evidence_frames_placed": _slots("c xp", "c", "xp"),
@@ -360,6 +362,8 @@ SPOKEN_PLURAL_WORDS = _by_value("values", "spoken_plural_words")
 STATEMENT_FRAMES = _bank("statements", "statement_frames")
 STATEMENT_FRAMES_NAMED = _bank("statements", "statement_frames_named")
 TESTIMONY_FRAMES = _bank("statements", "testimony_frames")
+# A witness's claim in their own words, at `quoted_testimony_share`: "'Martin smokes a pipe,' said the cook."
+QUOTED_TESTIMONY_FRAMES = _bank("statements", "quoted_testimony_frames")
 RETRACTIONS = _bank("statements", "retractions")
 # Per trait: clause templates saying what the culprit's value is. {k} is the culprit, unnamed: "the killer".
 EVIDENCE = _by_trait("evidence", "evidence")

@@ -17,6 +17,8 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
 - A hair or coat colour may be called by another name ("auburn", "navy"; `synonym_share`, off in every preset).
 - A shoe size may be said in words ("a size nine", "she takes a nine", "his boots are elevens";
   `spoken_size_share`, off in every preset), as authors say it.
+- A witness's claim may be quoted in the witness's own words ("'Martin smokes a pipe, I would swear to it,' said
+  the cook."; `quoted_testimony_share`, off in every preset), as authors let characters talk about each other.
 - For training only (`unreadable_share`, off in every preset): a true statement may be told in a made-up word
   and carry no fact, so that a reader learns that a clue it cannot read changes nothing.
 """
@@ -191,7 +193,8 @@ class Narrator:
             case "false":
                 frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
                 clause = self.clause(unit, named=True)
-                text = self.sentence(frame, -1, c=clause, w=self.witness(unit.witness, unit.bystander))
+                witness = self.witness(unit.witness, unit.bystander)
+                text = self.quoted(clause, witness) or self.sentence(frame, -1, c=clause, w=witness)
                 return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value, unit.fact_id),))
             case "retract":
                 text = self.sentence(
@@ -233,18 +236,29 @@ class Narrator:
         if rng.random() < self.config.dialogue_share:
             return Clue(self.dialogue(unit, pronoun, hidden), facts)
         clause = self.clause(unit, named=not pronoun, hidden=hidden)
-        if not pronoun and rng.random() < self.config.testimony_share:
+        testimony = not pronoun and rng.random() < self.config.testimony_share
+        if testimony:
             frame = rng.choice(self.phrases(grammar.TESTIMONY_FRAMES))
         else:
             frames = self.phrases(grammar.STATEMENT_FRAMES)
             frame = rng.choice(frames if pronoun else frames + self.phrases(grammar.STATEMENT_FRAMES_NAMED))
         if "{w}" in frame:
             suspect = rng.random() < self.config.suspect_witness_share
-            witness = other_suspect(rng, len(self.suspects), unit.suspect) if suspect else -1
-            text = _capital(frame.format(c=clause, w=self.witness(witness, rng.choice(grammar.WITNESSES))))
+            slot = other_suspect(rng, len(self.suspects), unit.suspect) if suspect else -1
+            witness = self.witness(slot, rng.choice(grammar.WITNESSES))
+            text = (testimony and self.quoted(clause, witness)) or _capital(frame.format(c=clause, w=witness))
         else:
             text = _capital(frame.format(c=clause))
         return Clue(text, facts)
+
+    def quoted(self, clause: str, witness: str) -> str:
+        """A witness's claim in their own words ("'Martin smokes a pipe,' said the cook."), at
+        `quoted_testimony_share`; "" otherwise. No draw when the knob is off, so that cases stay the same."""
+        share = self.config.quoted_testimony_share
+        if not share or self.rng.random() >= share:
+            return ""
+        frame = self.rng.choice(self.phrases(grammar.QUOTED_TESTIMONY_FRAMES))
+        return _capital(frame.format(q=_capital(clause), c=clause, w=witness))
 
     def dialogue(self, unit: PlannedClue, pronoun: bool, hidden: bool = False) -> str:
         """A statement in the suspect's own words: "'I am left-handed,' said Martin." (or "he said")."""

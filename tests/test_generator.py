@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from story import Evidence, TraitStated, analyze, check_text
+from story import Evidence, Retraction, TraitStated, analyze, check_text
 from story.data import Story
 from story.generator import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure, generate_case
 from story.jsonl import parse_story_data
@@ -364,6 +364,39 @@ def test_statements_about_several_suspects_can_be_told_in_one_clue(knob: str, to
                 assert len(suspects) == told and suspects <= named, clue.text
         assert_the_same_case_told_otherwise(story, plain, on)
     assert together >= 60  # one or two a case
+
+
+def test_a_witness_may_be_quoted_in_their_own_words() -> None:
+    """`quoted_testimony_share` tells witnesses' claims, true and false, in the witness's own words ("'Martin
+    smokes a pipe,' said the cook."): the claim's subject is named inside the quotation, and the case is the same
+    case told otherwise."""
+    from story import grammar
+
+    # Every statement a witness's claim about a suspect named, alone in its clue, and quoted.
+    knobs = {"quoted_testimony_share": "1", "testimony_share": "1", "dialogue_share": "0", "pronoun_share": "0"}
+    on = configure(PRESETS["default"], knobs | {"paragraph_share": "0", "joined_share": "0"})
+    holes = {"{q}": "(?P<q>.+)", "{c}": "(?P<q>.+)", "{w}": ".+"}
+    shapes = [
+        re.compile("".join(holes.get(part, re.escape(part)) for part in re.split(r"(\{[qcw]\})", frame)))
+        for frame in grammar.QUOTED_TESTIMONY_FRAMES
+    ]
+    quoted = retracted = 0
+    for index in range(30):
+        seed = case_seed(23, index)
+        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
+        assert_the_same_case_told_otherwise(story, plain, on)
+        withdrawn = {fact.fact_id for clue in story.clues for fact in clue.facts if isinstance(fact, Retraction)}
+        matcher = mention_matcher(story)
+        for clue in story.clues:
+            stated = [fact for fact in clue.facts if isinstance(fact, TraitStated)]
+            if len(stated) != 1:
+                continue
+            found = [m for shape in shapes if (m := shape.fullmatch(clue.text))]
+            named = {mention.slot for m in found for mention in find_mentions(m.group("q"), matcher)}
+            assert stated[0].suspect in named, clue.text
+            quoted += 1
+            retracted += stated[0].id in withdrawn
+    assert quoted >= 200 and retracted >= 20, (quoted, retracted)
 
 
 def assert_the_same_case_told_otherwise(story: Story, plain: Story, config: GeneratorConfig) -> None:
