@@ -8,8 +8,8 @@ Words whose exact form carries a fact are kept as written: every catalogue value
 of "leave"; "rose" a scent, not the past of "rise"), pronouns (which reader resolves "her" depends on the form),
 and the words of a name's title. Number words from six to twelve, and their plurals, read as digits, the way the
 catalogue writes shoe sizes ("size eleven boots" reads as "size 11 boots", "she takes nines" as "she takes 9").
-A value's other names in the catalogue, and their forms, read as the value ("auburn" as "red", a "navy" coat as
-"blue", "blondes" as "fair"): the words a story file may use for a value are the words a reader reads as it.
+A value's other names in the catalogue, their forms and compounds read as the value ("auburn" as "red", "blondes"
+as "fair", "auburn-haired" as "red-haired"), except the names that prose often uses in another sense ("navy").
 """
 
 from __future__ import annotations
@@ -39,9 +39,14 @@ _NUMBER_WORDS = {"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10
 NUMBERS = _NUMBER_WORDS | {("sixes" if word == "six" else f"{word}s"): digits for word, digits in _NUMBER_WORDS.items()}
 
 
-# Each trait's other names for its values (story.traits: "blond" -> "fair", "navy" -> "blue"); no word names two
-# values (tests/test_mentions.py), so one table serves every trait.
-SPELLINGS = {word: value for trait in CATALOGUE.values() for word, value in trait.spellings.items()}
+# Other names a story file may use for a value that prose often uses in another sense: "in the navy", ginger beer,
+# "a mousy little woman". A reader reads them as words, to be read in context, not as the value.
+_OTHER_SENSES = frozenset({"navy", "ginger", "mousy"})
+# Each trait's other names for its values, read as the value (story.traits: "blond" -> "fair", "auburn" -> "red");
+# no word names two values (tests/test_mentions.py), so one table serves every trait.
+SPELLINGS = {
+    word: value for trait in CATALOGUE.values() for word, value in trait.spellings.items() if word not in _OTHER_SENSES
+}
 
 
 @functools.cache
@@ -51,6 +56,9 @@ def lemma(word: str) -> str:
         return NUMBERS[word]
     if word in SPELLINGS:
         return SPELLINGS[word]
+    head, dash, tail = word.partition("-")
+    if dash and head in SPELLINGS:  # "auburn-haired" as "red-haired", the catalogue's compound
+        return f"{SPELLINGS[head]}-{tail}"
     if word in KEPT or not word.isalpha() or not word.islower():
         return word
     readings = getAllLemmas(word)
@@ -61,12 +69,28 @@ def lemma(word: str) -> str:
     return word
 
 
+def spelled_compounds(vocabulary: tuple[str, ...]) -> set[str]:
+    """The compounds of a value's other names that read as a word of `vocabulary`: "auburn-haired" for
+    "red-haired". `lemma` changes a hyphenated word only where its first part is such a name."""
+    by_value: dict[str, list[str]] = {}
+    for word, value in SPELLINGS.items():
+        by_value.setdefault(value, []).append(word)
+    return {
+        f"{other}-{tail}"
+        for word in vocabulary
+        for head, dash, tail in [word.partition("-")]
+        if dash
+        for other in by_value.get(head, ())
+    }
+
+
 @functools.cache
 def lemma_forms(vocabulary: tuple[str, ...]) -> dict[str, str]:
     """Every word whose lemma differs from it and matters to `vocabulary` (its lemma is there, or the word itself
     is), with that lemma: looking a word up here, and reading it as written when it is not here, gives the same
     id as `lemma` for every word. `lemma` changes only words in lemminflect's dictionaries (getAllLemmas reads
-    nothing else), the number words and the values' other names, so those are all the words there are to check.
+    nothing else), the number words, the values' other names and their compounds, so those are all the words
+    there are to check.
 
     A checkpoint stores this table (model/checkpoint.py), so that the game reads without loading lemminflect,
     whose dictionaries take about half a second to load: most of the game's start (docs/benchmarks.md)."""
@@ -74,6 +98,7 @@ def lemma_forms(vocabulary: tuple[str, ...]) -> dict[str, str]:
     lemmatizer = Lemmatizer()
     # lemminflect 0.2.3's tables, then ours
     words = {*lemmatizer._getLemmaDict(), *lemmatizer._getOverridesDict(), *NUMBERS, *SPELLINGS}
+    words |= spelled_compounds(vocabulary)
     table = {}
     for word in sorted(words):
         found = lemma(word)

@@ -10,6 +10,7 @@ This module is pure Python (no torch), so the game's numpy reader tokenizes exac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -122,7 +123,7 @@ class Vocabulary:
         key = None
         if self.lemmas:
             forms = self.forms
-            key = _lemma_function() if forms is None else lambda word: forms.get(word, word)
+            key = _lemma_function() if forms is None else functools.partial(_stored_form, forms)
         object.__setattr__(self, "_key", key)
         # For each slot, every id as that suspect's reading sees it (SPECIALS fixes where the tokens sit).
         first, self_id, other_id = SPECIALS.index(SLOTS[0]), SPECIALS.index(SELF), SPECIALS.index(OTHER)
@@ -157,6 +158,12 @@ class Vocabulary:
             key = _lemma_function()
             words = {key(word) for word in words}
         return cls(SPECIALS + tuple(sorted(set(words) - set(SPECIALS))), lemmas)
+
+
+def _stored_form(forms: Mapping[str, str], word: str) -> str:
+    """A word's lemma from a checkpoint's table: the word itself where the table has none (a named function, not a
+    lambda, so that a vocabulary, and a checkpoint that has built one, can be pickled)."""
+    return forms.get(word, word)
 
 
 def _lemma_function():

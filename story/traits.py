@@ -40,11 +40,11 @@ _SHOE_SIZES = ("6", "7", "8", "9", "10", "11", "12")
 # exactly, so "large" evidence never matches a suspect said to take a 12 (`check` warns of a story that mixes).
 _FEET = ("small", "medium", "large")
 
-# Other names authors give a colour, where the word is first of all that colour in English. The readers read each
-# as its value (model/lemmas.py), in every sentence, so words with a common other sense are left out: "dark" (in
-# the dark), "white" (white wine), "silver" and "copper" (the spoons, the constable), "chestnut", "camel",
-# "olive", "charcoal". The generator's `synonym_share` also tells those (story/phrases/values.toml), for a reader
-# to learn from their context.
+# Other names authors give a colour, which a story file may use as the value. Words that are more often something
+# else are not among them: "dark" (in the dark), "white" (white wine), "silver" and "copper" (the spoons, the
+# constable), "chestnut", "camel", "olive", "charcoal". The readers read most of these as the value in every
+# sentence (model/lemmas.py); the generator's `synonym_share` tells the rest too, for a reader to learn from
+# their context (story/phrases/values.toml).
 _HAIR_NAMES = {
     "blond": "fair",
     "blonde": "fair",
