@@ -71,6 +71,25 @@ async def test_the_start_screen_lists_the_saves_there_are_when_it_is_shown(reade
         assert options.highlighted is not None and not options.get_option_at_index(options.highlighted).disabled
 
 
+async def test_help_over_the_start_screen_does_not_make_the_list_again(readers, monkeypatch) -> None:
+    """The list reads every bundled mystery and opens every save: made when the screen is first shown and when
+    a game has been played, not when a dialog over it closes."""
+    made = []
+    options = StartScreen.options
+    monkeypatch.setattr(StartScreen, "options", lambda self: made.append(1) or options(self))
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert len(made) == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not isinstance(app.screen, StartScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen) and len(made) == 1
+        assert app.screen.query_one(OptionList).highlighted == 0
+
+
 def told(screen: PlayScreen) -> str:
     """The story as the player sees it now: the paragraphs (and the short-memory note) not hidden."""
     shown = [widget for widget in screen.query("#faded, #story .paragraph") if not widget.has_class("-hidden")]

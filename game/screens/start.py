@@ -23,6 +23,7 @@ from story import StoryError
 
 class StartScreen(Screen):
     BINDINGS = [Binding("q,escape", "app.quit", "Quit"), Binding("question_mark,f1", "app.help", "Help")]
+    _stale = True  # the list of cases must be made again before it is shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,12 +38,17 @@ class StartScreen(Screen):
             yield OptionList(id="cases")
         yield Footer()
 
+    def on_screen_suspend(self) -> None:
+        # A game may save or finish before the player is back; help or the command palette over the list cannot.
+        self._stale = self._stale or not self.app.screen.is_modal
+
     def on_screen_resume(self) -> None:
-        """List the cases each time the screen is shown, not when it is built: a game started from the command
-        line builds this screen beneath its own and need not wait for the list (every bundled mystery read and
-        checked, every save opened), and a game saved since the list was last made appears in it."""
-        if self.app.screen is not self:  # resumed on the way to a screen pushed over it at once
+        """List the cases when the screen is shown, not when it is built: a game started from the command line
+        builds this screen beneath its own and need not wait for the list (every bundled mystery read and
+        checked, every save opened), and a game saved or finished since the list was made is shown as it is now."""
+        if self.app.screen is not self or not self._stale:  # pushed over at once, or back from a dialog
             return
+        self._stale = False
         cases = self.query_one("#cases", OptionList)
         highlighted = cases.highlighted_option.id if cases.highlighted_option is not None else None
         cases.set_options(self.options())
