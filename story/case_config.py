@@ -49,7 +49,7 @@ class GeneratorConfig:
     spoken_size_share: float = 0.0  # share of shoe sizes said in words as authors say them: "a size nine shoe",
     # "she takes a nine", "his boots are elevens" (off in every preset until a reader is trained on it)
     quoted_testimony_share: float = 0.0  # share of witnesses' claims, true or false, quoted in their own words:
-    # "'Martin smokes a pipe, I'd swear to it,' said the cook." (off in every preset until a reader is trained on it)
+    # "'Martin smokes a pipe, I would swear to it,' said the cook." (off in every preset until a reader learns it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
