@@ -44,6 +44,9 @@ class GeneratorConfig:
     listed_share: float = 0.0  # chance that a statement is told with the next two of the same trait about two other
     # suspects, in one clue: "Martin favours a pipe, the cook cigarettes and Ada snuff", as authors list a trait
     # across the cast (off in every preset until a reader is trained on it)
+    sketch_share: float = 0.0  # chance that a statement is told with the same suspect's next statement of another
+    # trait, in one clue, as a sketch without verbs: "Martin: red hair cut short, and a green coat.", as authors
+    # sketch a character (off in every preset until a reader is trained on it)
     synonym_share: float = 0.0  # share of hair and coat colours called by another name, as authors call them:
     # "auburn" hair, a "navy" coat (off in every preset until a reader is trained on it)
     spoken_size_share: float = 0.0  # share of shoe sizes said in words as authors say them: "a size nine shoe",

@@ -26,12 +26,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Literal
 
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
 from story.data import Story, Suspect
-from story.narration import Narrator, PlannedClue, other_suspect
+from story.narration import Narrator, PlannedClue, Together, other_suspect
 from story.traits import CATALOGUE
 
 # The generator's public face: a case from a seed, and the knobs and presets that shape it.
@@ -199,6 +198,8 @@ class _Builder:
         self.gather_statements(units, evidence, config.shared_value_share, 1, "shared", _same_value)
         # Three suspects' values of a trait as a list: "Martin favours a pipe, the cook cigarettes and Ada snuff".
         self.gather_statements(units, evidence, config.listed_share, 2, "listed", _same_trait)
+        # One suspect's values of two traits as a sketch: "Martin: red hair cut short, and a green coat."
+        self.gather_statements(units, evidence, config.sketch_share, 1, "sketched", _same_suspect)
         return units
 
     def join_alibis(self, units: list[PlannedClue], evidence: list[str]) -> None:
@@ -241,13 +242,14 @@ class _Builder:
         evidence: list[str],
         share: float,
         count: int,
-        kind: Literal["shared", "listed"],
-        belongs: Callable[[PlannedClue, PlannedClue], bool],
+        kind: Together,
+        belongs: Callable[[list[PlannedClue], PlannedClue], bool],
     ) -> None:
-        """At `share`, tell a statement together with the next `count` statements that belong with it, each about
-        another suspect, moved up to it: one clue, told as `kind` says (the narrator's PlannedClue flag). Earlier
-        is safe for a statement (its evidence comes after both), but not for one a false testimony is about, whose
-        true value must come after the retraction; and the evidence must still stand `min_gap` clues after."""
+        """At `share`, tell a statement together with the next `count` statements that belong with it (`belongs`:
+        given the group so far and a statement), moved up to it: one clue, told as `kind` says (the narrator's
+        PlannedClue flag). Earlier is safe for a statement (its evidence comes after both), but not for one a
+        false testimony is about, whose true value must come after the retraction; and the evidence must still
+        stand `min_gap` clues after."""
         if not share:  # no draw when off: the same seeds, the same cases
             return
         alone = _movable_statements(units)
@@ -256,8 +258,7 @@ class _Builder:
                 continue
             first, picked = units[index], []
             for at in range(index + 1, len(units)):
-                named = {first.suspect, *(units[other].suspect for other in picked)}
-                if alone(at) and belongs(first, units[at]) and units[at].suspect not in named:
+                if alone(at) and belongs([first, *(units[other] for other in picked)], units[at]):
                     picked.append(at)
                     if len(picked) == count:
                         break
@@ -304,19 +305,30 @@ def _movable_statements(units: list[PlannedClue]) -> Callable[[int], bool]:
     return alone
 
 
-def _tell_together(group: list[PlannedClue], kind: Literal["shared", "listed"], together: bool) -> None:
+def _tell_together(group: list[PlannedClue], kind: Together, together: bool) -> None:
     """Mark a group of statements to be told as one clue (each but the last joined to the next), or not."""
     for unit in group[:-1]:
         unit.joined = together
         setattr(unit, kind, together)
 
 
-def _same_value(first: PlannedClue, unit: PlannedClue) -> bool:
-    return (unit.trait, unit.value) == (first.trait, first.value)
+def _same_value(group: list[PlannedClue], unit: PlannedClue) -> bool:
+    """Another suspect with the group's value: "Martin and the cook both smoke cigars"."""
+    return _another_suspect(group, unit) and (unit.trait, unit.value) == (group[0].trait, group[0].value)
 
 
-def _same_trait(first: PlannedClue, unit: PlannedClue) -> bool:
-    return unit.trait == first.trait
+def _same_trait(group: list[PlannedClue], unit: PlannedClue) -> bool:
+    """Another suspect's value of the group's trait: "Martin favours a pipe, the cook cigarettes and Ada snuff"."""
+    return _another_suspect(group, unit) and unit.trait == group[0].trait
+
+
+def _same_suspect(group: list[PlannedClue], unit: PlannedClue) -> bool:
+    """The group's suspect, on a trait the group has not told: "Martin: red hair, and a green coat"."""
+    return unit.suspect == group[0].suspect and unit.trait not in {told.trait for told in group}
+
+
+def _another_suspect(group: list[PlannedClue], unit: PlannedClue) -> bool:
+    return unit.suspect not in {told.suspect for told in group}
 
 
 def _gaps_hold(units: list[PlannedClue], evidence: list[str], min_gap: int) -> bool:

@@ -95,11 +95,13 @@ BANKS: dict[str, dict[str, Shape]] = {
         "statement_frames_named": "templates",
         "testimony_frames": "templates",
         "quoted_testimony_frames": "templates",
+        "sketch_frames": "templates",
         "retractions": "templates",
         "statements": "templates by trait",
         "shared_statements": "templates by trait",
         "spoken_statements": "templates by trait",
         "listed_statements": "templates by trait",
+        "sketches": "templates by trait",
     },
     "evidence": {
         "killers": "words",
@@ -125,6 +127,10 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "spoken_statements": _slots(f"{_SUBJECT} v vp vs room", "s sp", "v vs"),  # a value in words: "takes a nine"
     # three suspects named, each with a value: "Martin favours a pipe, the cook cigarettes and Ada snuff"
     "listed_statements": _slots("a va b vb c vc w room", "a", "b", "c", "va", "vb", "vc"),
+    # a fragment without a main verb: "{v} hair cut short", "the smell of {v} about {obj}"; names nobody
+    "sketches": _slots("p sub obj v", "v"),
+    # a sketch's sentence around two fragments {f} ("{F}" opening it), naming its suspect: "{s}: {f}."
+    "sketch_frames": _slots(f"{_SUBJECT} f F", "s sp", "f F"),
     "statement_frames": _slots("c", "c"),  # wraps pronoun subjects too, so names no witness
     "statement_frames_named": _slots("c w", "c", "w"),
     "testimony_frames": _slots("c w", "c", "w"),
@@ -351,6 +357,10 @@ SHARED_VALUE_WORDS = _by_value("values", "shared_value_words")
 # at `listed_share`; for tobacco the values are listed_value_words, said as nouns.
 LISTED_STATEMENTS = _by_trait("statements", "listed_statements")
 LISTED_VALUE_WORDS = _by_value("values", "listed_value_words")
+# One suspect's values of two traits as a sketch without verbs ("Martin: red hair cut short, and a green coat."),
+# at `sketch_share`; for tobacco the values are listed_value_words, said as nouns.
+SKETCHES = _by_trait("statements", "sketches")
+SKETCH_FRAMES = _bank("statements", "sketch_frames")
 # A colour by another name ("auburn" hair, a "navy" coat), for {v} and {vp} at `synonym_share`.
 SYNONYM_VALUE_WORDS = _by_value("values", "synonym_value_words")
 # A value said in words ("a size nine", "she takes nines"): {v} and {vs} of spoken_statements, and {v} of every

@@ -14,6 +14,8 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
   `shared_value_share`, off in every preset), as authors list them; the planner (story/generator.py) pairs them.
 - Three suspects' values of one trait may be told as a list ("Martin favours a pipe, the cook cigarettes and
   Ada snuff"; `listed_share`, off in every preset), as authors list a trait across the cast.
+- One suspect's values of two traits may be told as a sketch without verbs ("Martin: red hair cut short, and a
+  green coat."; `sketch_share`, off in every preset), as authors sketch a character.
 - A hair or coat colour may be called by another name ("auburn", "navy"; `synonym_share`, off in every preset).
 - A shoe size may be said in words ("a size nine", "she takes a nine", "his boots are elevens";
   `spoken_size_share`, off in every preset), as authors say it.
@@ -37,6 +39,9 @@ from story.mentions import RANKS
 from story.traits import CATALOGUE
 
 ClueKind = Literal["statement", "false", "retract", "evidence", "alibi", "broken", "herring", "flavour"]
+# How statements gathered into one clue are told (PlannedClue's flag of that name): of one value, of one trait, of
+# one suspect.
+Together = Literal["shared", "listed", "sketched"]
 
 
 @dataclass
@@ -56,6 +61,8 @@ class PlannedClue:
     shared: bool = False  # with `joined`: the next unit states the same value, told as one ("both smoke cigars")
     listed: bool = False  # with `joined`: one of three statements of a trait told as a list ("Martin favours a
     # pipe, the cook cigarettes and Ada snuff"); the first two of the three are joined and listed
+    sketched: bool = False  # with `joined`: the next unit states another trait of the same suspect, told as a
+    # sketch without verbs ("Martin: red hair cut short, and a green coat.")
 
 
 class Narrator:
@@ -79,7 +86,9 @@ class Narrator:
                 group = [unit]
                 while group[-1].joined:
                     group.append(next(units))
-                if unit.listed:
+                if unit.sketched:
+                    clues.append(self.paragraph(self.sketch(group)))
+                elif unit.listed:
                     clues.append(self.paragraph(self.listed(group)))
                 elif unit.shared:
                     clues.append(self.paragraph(self.shared(*group)))
@@ -158,6 +167,22 @@ class Narrator:
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
         text = _capital(frame.format(c=self.fill(clause, -1, **slots)))
         self.last_named = -1
+        return Clue(text, tuple(_stated(unit) for unit in group))
+
+    def sketch(self, group: list[PlannedClue]) -> Clue:
+        """One suspect's values of two traits as a sketch without verbs ("Martin: red hair cut short, and a green
+        coat."); it names nobody else, so a pronoun may follow it."""
+        rng = self.rng
+        slot = group[0].suspect
+        fragments = []
+        for unit in group:
+            words = grammar.LISTED_VALUE_WORDS.get(unit.trait, {}).get(unit.value)
+            plain = rng.choice(self.phrases(words)) if words else unit.value
+            value = self.said_otherwise(unit, self.spoken(unit)) or plain
+            template = rng.choice(self.phrases(grammar.SKETCHES[unit.trait]))
+            fragments.append(self.fill(template, slot, named=False, v=value))
+        both = rng.choice(_FRAGMENT_JOINERS).join(fragments)
+        text = self.sentence(rng.choice(self.phrases(grammar.SKETCH_FRAMES)), slot, f=both, F=_capital(both))
         return Clue(text, tuple(_stated(unit) for unit in group))
 
     def said_otherwise(self, unit: PlannedClue, spoken: bool) -> str:
@@ -397,6 +422,9 @@ def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, .
 # Syllables of the made-up value words of `unreadable_share` ("vrozq", "kexthw"): letter pairs no English word
 # has, so no phrase bank, name or vocabulary can hold one.
 NONSENSE_SYLLABLES = ("vro", "zq", "kex", "thw", "yzz", "pjo", "grk", "ulq")
+
+# Between the two fragments of a sketch: "red hair cut short, and a green coat".
+_FRAGMENT_JOINERS = (", ", ", and ", "; ")
 
 # Where a dialogue frame's speaker may be a pronoun: opening the sentence, or after ", ", "as " or a quotation.
 _PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")

@@ -392,6 +392,32 @@ def test_statements_about_several_suspects_can_be_told_in_one_clue(knob: str, to
     assert together >= 60  # one or two a case
 
 
+def test_a_suspect_can_be_sketched_in_one_clue_without_verbs() -> None:
+    """`sketch_share` moves a later statement of another trait about the same suspect up to one, told as a sketch
+    ("Martin: red hair cut short, and a green coat."): the clue names that suspect and nobody else, so a pronoun
+    may follow, and the case is the same case told otherwise."""
+    from story import grammar
+
+    on = configure(PRESETS["default"], {"sketch_share": "1", "paragraph_share": "0"})
+    shapes = [
+        re.compile("".join(".+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{\w+\})", frame)))
+        for frame in grammar.SKETCH_FRAMES
+    ]
+    sketched = 0
+    for index in range(40):
+        seed = case_seed(13, index)
+        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
+        assert_the_same_case_told_otherwise(story, plain, on)
+        for clue, named in zip(story.clues, mentioned_slots(story), strict=True):
+            stated = [fact for fact in clue.facts if isinstance(fact, TraitStated)]
+            if len(stated) == 2 and stated[0].suspect == stated[1].suspect:
+                assert stated[0].trait != stated[1].trait, clue.text
+                assert named == {stated[0].suspect}, clue.text
+                assert any(shape.fullmatch(clue.text) for shape in shapes), clue.text
+                sketched += 1
+    assert sketched >= 60, sketched  # one or two a case
+
+
 def test_a_witness_may_be_quoted_in_their_own_words() -> None:
     """`quoted_testimony_share` tells witnesses' claims, true and false, in the witness's own words ("'Martin
     smokes a pipe,' said the cook."): the claim's subject is named inside the quotation, and the case is the same
