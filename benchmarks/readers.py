@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.checkpoint import load_checkpoint
+from model.checkpoint import CheckpointError, load_checkpoint
 from model.metrics import Scores
 from model.shipped import load_shipped
 
@@ -275,6 +275,13 @@ def main() -> None:
         command.add_argument("--rnn", type=Path, help="a rival checkpoint (default: the bundled one)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}")
+    try:
+        run(args)
+    except CheckpointError as exc:  # a folder that is not a checkpoint: say which and why, as the CLI does
+        raise SystemExit(f"readers.py {args.what}: {exc}") from None
+
+
+def run(args: argparse.Namespace) -> None:
     if args.what == "speed":
         speed(args.steps, args.stride)
     elif args.what == "stream":

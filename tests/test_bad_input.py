@@ -191,6 +191,18 @@ def test_eval_and_play_refuse_a_disagreeing_checkpoint_with_its_reason(
         assert len(re.findall(message, output)) == 1, output
 
 
+def test_the_readers_benchmark_refuses_a_folder_that_is_no_checkpoint(tmp_path: Path) -> None:
+    """benchmarks/readers.py takes candidate readers from the command line (`bundled --lstm DIR`): a wrong
+    folder gets the checkpoint's own message, not a traceback."""
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "readers.py"
+    for what in ("bundled", "dev"):
+        done = subprocess.run(
+            [sys.executable, str(script), what, "--lstm", str(tmp_path)], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 1
+        assert f"readers.py {what}: {tmp_path}" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
 # train --resume over a tampered checkpoint ------------------------------------------------------------------
 
 RESUMABLE = replace(TRAIN_PRESETS["tiny"], steps=2, eval_every=2, eval_cases=4, batch_cases=4)
