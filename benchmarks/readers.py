@@ -97,7 +97,8 @@ def speed(steps: int, stride: int = 0) -> None:
             rates[name].append(loop())
     best = {name: max(values) for name, values in rates.items()}
     for name, rate in best.items():
-        print(f"{name:>16}: {rate:,.0f} padded tokens/s (best of 3; {steps} steps of 16 default cases, one thread)")
+        shown = f"best of 3; {steps} steps of {config.batch_cases} default cases, one thread"
+        print(f"{name:>16}: {rate:,.0f} padded tokens/s ({shown})")
     bare_rate = best["bare nn.LSTM"]
     from model.readers import native_bfloat16
 
