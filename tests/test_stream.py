@@ -15,7 +15,7 @@ from story.generator import generate_cases
 
 
 @pytest.mark.parametrize("kind", ["lstm", "rnn"])
-def test_streaming_matches_torch_to_1e5_on_random_cases(kind: str) -> None:
+def test_streaming_matches_torch_on_random_cases(kind: str) -> None:
     torch.manual_seed(0)
     stories = list(generate_cases(11, 4, "default"))
     vocabulary = build_vocabulary(stories)
@@ -28,15 +28,19 @@ def test_streaming_matches_torch_to_1e5_on_random_cases(kind: str) -> None:
         ids = vocabulary.encode(read_story(story).tokens)
         views = torch.tensor([[vocabulary.view_table(slot)[i] for i in ids] for slot in range(cast)])[None]  # (1, K, T)
         with torch.no_grad():
-            possible = model(views[0]).possible[None]  # (1, K, T)
-            expected = cast_distribution(possible, torch.tensor([cast]))[0].double().numpy()  # (T, K)
-            # Read-out logits are unbounded (float32 rounding alone reaches 1e-5 on long readings with these
-            # large weights): the same model in float64 shows that the algorithm, not the precision, matches.
-            readout = copy.deepcopy(model).double()(views[0]).readout[None]  # (1, K, T, cells, classes)
+            # float32 rounding alone reaches 1e-5 on long readings with these large weights, and how far depends
+            # on the CPU's kernels (an AVX512 machine's RNN differed by 1.1e-5): the same model in float64 shows
+            # that the algorithm, not the precision, matches; the float32 model, the one training runs, agrees to
+            # 1e-4.
+            wide = copy.deepcopy(model).double()(views[0])
+            expected = cast_distribution(wide.possible[None], torch.tensor([cast]))[0].numpy()  # (T, K)
+            readout = wide.readout[None]  # (1, K, T, cells, classes)
+            single = cast_distribution(model(views[0]).possible[None], torch.tensor([cast]))[0].double().numpy()
         stream = StreamingReader(kind, weights, vocabulary, cast)
         for position, token in enumerate(read_story(story).tokens):
             step = stream.step(token)
-            np.testing.assert_allclose(step.probabilities, expected[position], atol=1e-5)
+            np.testing.assert_allclose(step.probabilities, expected[position], atol=1e-9)
+            np.testing.assert_allclose(step.probabilities, single[position], atol=1e-4)
             np.testing.assert_allclose(step.readout, readout[0, :, position].numpy(), atol=1e-9)
             assert (step.gates is not None) == (kind == "lstm")
 
