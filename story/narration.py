@@ -142,9 +142,7 @@ class Narrator:
         statement frame; no pronoun may follow it."""
         rng = self.rng
         clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
-        words = grammar.SHARED_VALUE_WORDS.get(first.trait, {}).get(first.value)
-        plain = rng.choice(self.phrases(words)) if words else first.value
-        value = self.said_otherwise(first, self.spoken(first)) or plain
+        value = self.value_told(first, grammar.SHARED_VALUE_WORDS)
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
@@ -159,9 +157,7 @@ class Narrator:
         clause = rng.choice(self.phrases(grammar.LISTED_STATEMENTS[trait]))
         slots = {}
         for key, unit in zip("abc", group, strict=True):
-            words = grammar.LISTED_VALUE_WORDS.get(trait, {}).get(unit.value)
-            plain = rng.choice(self.phrases(words)) if words else unit.value
-            value = self.said_otherwise(unit, spoken) or plain
+            value = self.value_told(unit, grammar.LISTED_VALUE_WORDS, spoken)
             slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
         # A plain list ("Martin favours a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
@@ -176,14 +172,22 @@ class Narrator:
         slot = group[0].suspect
         fragments = []
         for unit in group:
-            words = grammar.LISTED_VALUE_WORDS.get(unit.trait, {}).get(unit.value)
-            plain = rng.choice(self.phrases(words)) if words else unit.value
-            value = self.said_otherwise(unit, self.spoken(unit)) or plain
+            value = self.value_told(unit, grammar.LISTED_VALUE_WORDS)
             template = rng.choice(self.phrases(grammar.SKETCHES[unit.trait]))
             fragments.append(self.fill(template, slot, named=False, v=value))
         both = rng.choice(_FRAGMENT_JOINERS).join(fragments)
         text = self.sentence(rng.choice(self.phrases(grammar.SKETCH_FRAMES)), slot, f=both, F=_capital(both))
         return Clue(text, tuple(_stated(unit) for unit in group))
+
+    def value_told(
+        self, unit: PlannedClue, table: dict[str, dict[str, tuple[str, ...]]], spoken: bool | None = None
+    ) -> str:
+        """The value as a clause about several suspects, or a sketch, tells it: in words or by another name
+        (`said_otherwise`), else an entry of `table` ("smoke cigars", "a pipe"), else the value itself. `spoken`
+        None: this value decides for itself, after its entry is drawn (the order of draws keeps cases the same)."""
+        words = table.get(unit.trait, {}).get(unit.value)
+        plain = self.rng.choice(self.phrases(words)) if words else unit.value
+        return self.said_otherwise(unit, self.spoken(unit) if spoken is None else spoken) or plain
 
     def said_otherwise(self, unit: PlannedClue, spoken: bool) -> str:
         """The value as authors often say it: in words when `spoken` ("nine"), else by another name at
