@@ -53,6 +53,10 @@ class GeneratorConfig:
     # "she takes a nine", "his boots are elevens" (off in every preset until a reader is trained on it)
     quoted_testimony_share: float = 0.0  # share of witnesses' claims, true or false, quoted in their own words:
     # "'Martin smokes a pipe, I would swear to it,' said the cook." (off in every preset until a reader learns it)
+    late_statement_share: float = 0.0  # share of the statements of an evidence trait told after its evidence, as
+    # authors tell the evidence first and who fits it later ("a pinch of snuff on the rail", then "Hed takes
+    # snuff"): the reader must hold the evidence and clear each suspect as their value is told (off in every
+    # preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues

@@ -8,7 +8,9 @@ How a case is built (and why):
 - For each evidence trait, every suspect's value is stated before the evidence about it, at least `min_gap`
   clues earlier. The statements are latent (they change nothing when read) and interleaved across traits, so a
   reader holds many (suspect, trait, value) bindings at once over hundreds of words; the evidence then clears
-  every suspect whose remembered value differs.
+  every suspect whose remembered value differs. With `late_statement_share`, some statements (of uniformly
+  chosen suspects, the culprit's as likely as any) come after their evidence instead, as authors often tell
+  them: then the evidence is what must be held, and each such statement clears its suspect when it differs.
 - Standing alibis go to a uniformly chosen subset of innocents. Broken alibis ("the suspect is back in play")
   fall on any suspect without a standing alibi, the culprit included, with the same probability, and are broken
   before the first evidence; a retracted false testimony falls on any suspect and is withdrawn before that
@@ -142,16 +144,22 @@ class _Builder:
     ) -> list[PlannedClue]:
         rng, config = self.rng, self.config
         # Interleave each evidence trait's statements (in random order) followed by its evidence.
+        # At `late_statement_share`, the last few statements of a chain (a random order's last: uniform suspects)
+        # come after its evidence.
         chains = []
         for trait in evidence:
             order = rng.sample(range(size), size)
             chain = [PlannedClue("statement", slot, trait, values[slot][trait]) for slot in order]
-            chains.append([*chain, PlannedClue("evidence", -1, trait, values[culprit][trait])])
+            share = config.late_statement_share
+            early = size - sum(rng.random() < share for _ in order) if share else size  # no draw when off
+            found = PlannedClue("evidence", -1, trait, values[culprit][trait])
+            chains.append([*chain[:early], found, *chain[early:]])
         units = _random_merge(rng, chains)
         for unit in units:
             unit.pronoun = unit.kind == "statement" and rng.random() < config.pronoun_share
 
-        # A false testimony stands for a while and is retracted before the suspect's true value is stated.
+        # A false testimony stands for a while and is retracted before the suspect's true value is stated, and
+        # before its trait's evidence (a false value standing then could clear the culprit, perhaps last of all).
         statements = [unit for unit in units if unit.kind == "statement"]
         targets = rng.sample(statements, min(config.false_testimonies, len(statements)))
         for number, target in enumerate(targets):
@@ -159,7 +167,7 @@ class _Builder:
             witness = other_suspect(rng, size, target.suspect) if rng.random() < config.suspect_witness_share else -1
             bystander = rng.choice(grammar.WITNESSES)
             fact_id = f"testimony-{number + 1}"
-            end = units.index(target)
+            end = min(units.index(target), _evidence_at(units, target.trait))
             first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
             said = {"fact_id": fact_id, "witness": witness, "bystander": bystander}
             units.insert(second, PlannedClue("retract", target.suspect, target.trait, **said))
@@ -279,9 +287,9 @@ class _Builder:
         """Move fillers in front of each piece of evidence until it stands `min_gap` clues after its statements."""
         for trait in evidence:
             while True:
-                at = next(i for i, unit in enumerate(units) if unit.kind == "evidence" and unit.trait == trait)
-                last = max(i for i, unit in enumerate(units[:at]) if unit.kind == "statement" and unit.trait == trait)
-                if at - last - 1 >= self.config.min_gap:
+                at = _evidence_at(units, trait)
+                last = _last_statement_before(units, at, trait)
+                if last is None or at - last - 1 >= self.config.min_gap:
                     break
                 units.insert(at, fillers.pop() if fillers else PlannedClue("flavour"))
 
@@ -339,11 +347,21 @@ def _gaps_hold(units: list[PlannedClue], evidence: list[str], min_gap: int) -> b
         clue += not (index and units[index - 1].joined)
         clue_of.append(clue)
     for trait in evidence:
-        at = next(i for i, unit in enumerate(units) if unit.kind == "evidence" and unit.trait == trait)
-        last = max(i for i, unit in enumerate(units[:at]) if unit.kind == "statement" and unit.trait == trait)
-        if clue_of[at] - clue_of[last] - 1 < min_gap:
+        at = _evidence_at(units, trait)
+        last = _last_statement_before(units, at, trait)
+        if last is not None and clue_of[at] - clue_of[last] - 1 < min_gap:
             return False
     return True
+
+
+def _evidence_at(units: list[PlannedClue], trait: str) -> int:
+    return next(index for index, unit in enumerate(units) if unit.kind == "evidence" and unit.trait == trait)
+
+
+def _last_statement_before(units: list[PlannedClue], at: int, trait: str) -> int | None:
+    """The index of the last statement of `trait` before index `at`; None if all come after (late statements)."""
+    told = [index for index, unit in enumerate(units[:at]) if unit.kind == "statement" and unit.trait == trait]
+    return told[-1] if told else None
 
 
 def _first(units: list[PlannedClue], kind: str) -> int:

@@ -418,6 +418,34 @@ def test_a_suspect_can_be_sketched_in_one_clue_without_verbs() -> None:
     assert sketched >= 60, sketched  # one or two a case
 
 
+def test_statements_may_come_after_their_evidence() -> None:
+    """`late_statement_share` tells some statements of an evidence trait after its evidence, as authors tell the
+    evidence first and who fits it later: every case stays sound and decided by its last clue, a late statement
+    clears its suspect at once when it differs from the evidence, and the culprit is told late as often as anyone
+    (whose statement comes late says nothing about guilt)."""
+    on = configure(PRESETS["default"], {"late_statement_share": "0.5"})
+    late = {"culprit": [0, 0], "innocent": [0, 0]}  # [told late, told] per role
+    cleared_late = 0
+    for story in generate_cases(17, 400, "default", on):
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, story.title
+        found: set[str] = set()
+        for index, clue in enumerate(story.clues):
+            found |= {fact.trait for fact in clue.facts if isinstance(fact, Evidence)}
+            for fact in clue.facts:
+                if isinstance(fact, TraitStated) and fact.trait in {trait for trait, _ in analysis.steps[-1].evidence}:
+                    role = "culprit" if fact.suspect == story.culprit else "innocent"
+                    late[role][0] += fact.trait in found
+                    late[role][1] += 1
+                    clearance = analysis.steps[index].cleared[fact.suspect]
+                    if fact.trait in found and clearance is not None and clearance.clue == index:
+                        cleared_late += 1
+    shares = {role: told_late / told for role, (told_late, told) in late.items()}
+    assert 0.35 < shares["innocent"] < 0.65, shares
+    assert abs(shares["culprit"] - shares["innocent"]) < 0.06, shares
+    assert cleared_late > 300
+
+
 def test_a_witness_may_be_quoted_in_their_own_words() -> None:
     """`quoted_testimony_share` tells witnesses' claims, true and false, in the witness's own words ("'Martin
     smokes a pipe,' said the cook."): the claim's subject is named inside the quotation, and the case is the same
