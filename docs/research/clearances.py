@@ -1,0 +1,87 @@
+"""How a reader takes each change in who is possible: by the kind of change, the share it applies at once.
+
+    PYTHONPATH=. python docs/research/clearances.py [--checkpoint DIR] [--cases 150] [--difficulty D] [--set K=V]
+    PYTHONPATH=. python docs/research/clearances.py [--checkpoint DIR] --story FILE [FILE ...]
+
+Not part of the package (docs/model.md, "Reading prose people write"). For one reader (the bundled partner by
+default), every suspect the oracle clears at a clue counts as applied when the reader's probability on them
+`AFTER` tokens after the clue's last token is under half of what it was before the clue; every suspect brought
+back (an alibi broken, a word taken back) when it is over one and a half times. Each change is sorted by why:
+- "cleared: alibi";
+- "cleared: trait, at the evidence": the evidence met a value told earlier (what every generated case does);
+- "cleared: trait, at the statement": a value told after its evidence (`late_statement_share`);
+- "brought back, before / after the first evidence".
+Then "evidence written": each piece of evidence's read-out cell `AFTER` tokens after its clue.
+Generated cases show what the reader learned; hand-written ones (`--story`: never the held-out
+benchmarks/authored/) show which kinds of change their prose and their order of telling lose.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+from model.checkpoint import load_checkpoint
+from model.evaluate import EVAL_RUN_SEED, checkpoint_traces
+from model.readout import TRAITS, UNKNOWN_CLASS
+from model.shipped import load_shipped
+from model.targets import case_targets
+from story import Evidence, load_story
+from story.generator import PRESETS, configure, generate_cases
+
+AFTER = 8  # tokens after the clue's last one, as docs/research/write_errors.py reads the read-out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", type=Path)
+    parser.add_argument("--cases", type=int, default=150)
+    parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
+    parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", help="a generator knob")
+    parser.add_argument("--story", type=Path, nargs="+", help="read these story files instead")
+    args = parser.parse_args()
+    checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
+    if args.story:
+        stories = [load_story(path) for path in args.story]
+    else:
+        knobs = dict(item.split("=", 1) for item in args.set)
+        config = configure(PRESETS[args.difficulty], knobs) if knobs else None
+        stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty, config))
+    cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [applied, seen]
+    for story, case, trace in zip(stories, cases, checkpoint_traces(checkpoint, cases), strict=True):
+        assert trace.readout is not None, "a reader with a read-out"
+        steps = case.analysis.steps
+        for index, step in enumerate(steps):
+            end = case.clue_ends[index] - 1
+            before = case.clue_ends[index - 1] - 1 if index else end - 1
+            at = min(end + AFTER, len(case.ids) - 1)
+            evidence_told = any(isinstance(fact, Evidence) for clue in story.clues[:index] for fact in clue.facts)
+            evidence_here = any(isinstance(fact, Evidence) for fact in story.clues[index].facts)
+            was = set(steps[index - 1].possible) if index else set(range(case.cast_size))
+            for slot in was - set(step.possible):
+                clearance = step.cleared[slot]
+                assert clearance is not None
+                kind = "cleared: alibi"
+                if clearance.reason == "trait":
+                    kind = f"cleared: trait, at the {'evidence' if evidence_here else 'statement'}"
+                tally[kind][0] += trace.probabilities[at, slot] < 0.5 * trace.probabilities[before, slot]
+                tally[kind][1] += 1
+            for slot in set(step.possible) - was:
+                kind = f"brought back, {'after' if evidence_told else 'before'} the first evidence"
+                tally[kind][0] += trace.probabilities[at, slot] > 1.5 * trace.probabilities[before, slot]
+                tally[kind][1] += 1
+            for cell in range(len(TRAITS)):
+                wanted = case.evidence[at, cell]
+                if wanted != UNKNOWN_CLASS and (index == 0 or case.evidence[before, cell] != wanted):
+                    tally["evidence written"][0] += int(trace.readout[0, at, len(TRAITS) + cell] == wanted)
+                    tally["evidence written"][1] += 1
+    source = "story files" if args.story else f"{args.difficulty} cases"
+    print(f"changes in who is possible in {len(stories)} {source}, applied {AFTER} tokens after their clue")
+    for kind, (applied, seen) in sorted(tally.items()):
+        print(f"  {kind:40s} {applied / seen:6.3f}  ({seen})")
+
+
+if __name__ == "__main__":
+    main()
