@@ -57,6 +57,10 @@ class GeneratorConfig:
     # authors tell the evidence first and who fits it later ("a pinch of snuff on the rail", then "Hed takes
     # snuff"): the reader must hold the evidence and clear each suspect as their value is told (off in every
     # preset until a reader is trained on it)
+    late_break_share: float = 0.0  # share of broken alibis broken after the first evidence, as authors break them
+    # (the suspect is back in play, and the reader must check them against evidence it holds); another suspect's
+    # evidence statements then come after the break, so someone is possible while the alibi stands (off in every
+    # preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues

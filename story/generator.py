@@ -13,8 +13,10 @@ How a case is built (and why):
   them: then the evidence is what must be held, and each such statement clears its suspect when it differs.
 - Standing alibis go to a uniformly chosen subset of innocents. Broken alibis ("the suspect is back in play")
   fall on any suspect without a standing alibi, the culprit included, with the same probability, and are broken
-  before the first evidence; a retracted false testimony falls on any suspect and is withdrawn before that
-  suspect's true value is stated. Red herrings and flavour name suspects uniformly. So mention counts and
+  before the first evidence (with `late_break_share`, some after it: then a suspect chosen uniformly among the
+  others without an alibi has all their evidence statements told after the break, so that someone is possible
+  while the alibi stands, whoever is guilty); a retracted false testimony falls on any suspect and is withdrawn
+  before that suspect's true value is stated. Red herrings and flavour name suspects uniformly. So mention counts and
   positions carry no information about the culprit beyond what the logic says (a test checks simple
   heuristics against a uniform guess). One window is by design not exact: while an alibi that will be broken
   stands, the oracle believes it and clears that suspect, who may be the culprit; that is the forgetting a
@@ -179,12 +181,19 @@ class _Builder:
         free = [slot for slot in range(size) if slot not in standing]
         for slot in standing:
             units.insert(rng.randint(0, _first(units, "evidence")), PlannedClue("alibi", slot))
-        for slot in rng.sample(free, min(config.broken_alibis, len(free))):
-            first, second = sorted(
-                (rng.randint(0, _first(units, "evidence")), rng.randint(0, _first(units, "evidence")))
-            )
+        broken = rng.sample(free, min(config.broken_alibis, len(free)))
+        for slot in broken:
+            start = _first(units, "evidence")
+            keeper = [other for other in free if other not in broken]  # who stays possible while a late alibi stands
+            if config.late_break_share and keeper and rng.random() < config.late_break_share:  # no draw when off
+                first, second = rng.randint(0, start), rng.randint(start + 1, len(units))
+            else:
+                first, second = sorted((rng.randint(0, start), rng.randint(0, start)))
+                keeper = []
             units.insert(second, PlannedClue("broken", slot))
             units.insert(first, PlannedClue("alibi", slot))
+            if keeper:
+                self.tell_after(units, second + 1, rng.choice(keeper), evidence)  # the break is at second + 1
 
         fillers = [
             PlannedClue("statement", slot, trait, values[slot][trait])
@@ -209,6 +218,17 @@ class _Builder:
         # One suspect's values of two traits as a sketch: "Martin: red hair cut short, and a green coat."
         self.gather_statements(units, evidence, config.sketch_share, 1, "sketched", _same_suspect)
         return units
+
+    def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
+        """Move `slot`'s statements of the evidence traits that come before index `at` to random places after it,
+        pinned there: while an alibi broken at `at` stands, that suspect is possible, since nothing told yet can
+        clear them (a false testimony is withdrawn before its trait's evidence, and they have no alibi)."""
+        early = [unit for unit in units[:at] if unit.kind == "statement" and unit.suspect == slot]
+        for unit in (unit for unit in early if unit.trait in evidence):
+            units.pop(next(index for index, other in enumerate(units) if other is unit))
+            at -= 1
+            units.insert(self.rng.randint(at + 1, len(units)), unit)
+            unit.pinned = True
 
     def join_alibis(self, units: list[PlannedClue], evidence: list[str]) -> None:
         """At `paired_alibi_share`, tell two alibis (standing or to be broken) as one clue, at the first one's
@@ -306,6 +326,7 @@ def _movable_statements(units: list[PlannedClue]) -> Callable[[int], bool]:
             unit.kind == "statement"
             and not unit.pronoun
             and not unit.joined
+            and not unit.pinned
             and not (index and units[index - 1].joined)
             and (unit.suspect, unit.trait) not in testified
         )

@@ -63,6 +63,8 @@ class PlannedClue:
     # pipe, the cook cigarettes and Ada snuff"); the first two of the three are joined and listed
     sketched: bool = False  # with `joined`: the next unit states another trait of the same suspect, told as a
     # sketch without verbs ("Martin: red hair cut short, and a green coat.")
+    pinned: bool = False  # a statement that must stay where it is: one moved after a late broken alibi, so that
+    # its suspect is still possible while the alibi stands (the generator's gathering moves statements earlier)
 
 
 class Narrator:

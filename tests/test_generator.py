@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from story import Evidence, Retraction, TraitStated, analyze, check_text
+from story import AlibiBroken, Evidence, Retraction, TraitStated, analyze, check_text
 from story.data import Story
 from story.generator import (
     DIFFICULTIES,
@@ -444,6 +444,31 @@ def test_statements_may_come_after_their_evidence() -> None:
     assert 0.35 < shares["innocent"] < 0.65, shares
     assert abs(shares["culprit"] - shares["innocent"]) < 0.06, shares
     assert cleared_late > 300
+
+
+@pytest.mark.parametrize("difficulty", ["default", "hard"])
+def test_alibis_may_break_after_the_evidence(difficulty: str) -> None:
+    """`late_break_share` breaks alibis after the first evidence, as authors do: every case stays sound (someone is
+    possible while the alibi stands, whoever is guilty) and decided, suspects come back into play after the
+    evidence, and the culprit's alibi breaks late as often as it breaks at all without the knob."""
+    on = configure(PRESETS[difficulty], {"late_break_share": "1"})
+    breaks = {"on": Counter(), "off": Counter()}
+    brought_back = 0
+    for knobs, config in (("on", on), ("off", None)):
+        for story in generate_cases(19, 300, difficulty, config):
+            analysis = analyze(story)
+            assert analysis.sound and analysis.decided_at is not None, story.title
+            found = False
+            for index, clue in enumerate(story.clues):
+                found |= any(isinstance(fact, Evidence) for fact in clue.facts)
+                for fact in (fact for fact in clue.facts if isinstance(fact, AlibiBroken)):
+                    assert found or knobs == "off", (story.title, index)
+                    breaks[knobs][fact.suspect == story.culprit] += 1
+                    if knobs == "on" and fact.suspect in analysis.steps[index].possible:
+                        brought_back += 1
+    on_culprit = {knobs: count[True] / sum(count.values()) for knobs, count in breaks.items()}
+    assert abs(on_culprit["on"] - on_culprit["off"]) < 0.06, on_culprit
+    assert brought_back > 50
 
 
 def test_a_witness_may_be_quoted_in_their_own_words() -> None:
