@@ -61,6 +61,9 @@ class GeneratorConfig:
     # (the suspect is back in play, and the reader must check them against evidence it holds); another suspect's
     # evidence statements then come after the break, so someone is possible while the alibi stands (off in every
     # preset until a reader is trained on it)
+    alibi_witness_share: float = 0.0  # share of alibis (and broken alibis) whose witness is another suspect, who is
+    # not cleared by it: "Ned says he was in the loft all night, and Tom Kitto was with him", as authors let
+    # suspects vouch for each other (off in every preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     min_clues: int = 0  # pad with flavour up to at least this many planned clues

@@ -252,7 +252,14 @@ class Narrator:
             case "alibi" | "broken":
                 templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
                 fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
-                return Clue(self.sentence(rng.choice(self.phrases(templates)), unit.suspect), (fact,))
+                template = rng.choice(self.phrases(templates))
+                share = self.config.alibi_witness_share
+                if share and "{w}" in template and rng.random() < share:  # no draw when off: the same cases
+                    witness = self.mention(other_suspect(rng, len(self.suspects), unit.suspect))
+                    text = self.sentence(template, unit.suspect, w=witness)
+                    self.last_named = -1  # two suspects named: no pronoun may follow
+                    return Clue(text, (fact,))
+                return Clue(self.sentence(template, unit.suspect), (fact,))
             case "herring":
                 return Clue(self.sentence(self.untold(grammar.SUSPICIONS), unit.suspect))
             case _:

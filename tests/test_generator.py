@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from story import AlibiBroken, Evidence, Retraction, TraitStated, analyze, check_text
+from story import Alibi, AlibiBroken, Evidence, Retraction, TraitStated, analyze, check_text
 from story.data import Story
 from story.generator import (
     DIFFICULTIES,
@@ -218,8 +218,9 @@ def test_culprit_is_independent_of_where_and_how_often_suspects_are_mentioned() 
         assert count / trials < expected / trials + 4 * standard_error, (name, count / trials, expected / trials)
 
 
-def test_pronouns_refer_to_the_suspect_named_last() -> None:
-    config = replace(PRESETS["default"], pronoun_share=1.0)
+@pytest.mark.parametrize("knobs", [{}, {"alibi_witness_share": 1.0}])
+def test_pronouns_refer_to_the_suspect_named_last(knobs: dict[str, float]) -> None:
+    config = replace(PRESETS["default"], pronoun_share=1.0, **knobs)
     pronoun_statements = 0
     for seed in range(300):
         story = generate_case(seed, "default", config)
@@ -469,6 +470,23 @@ def test_alibis_may_break_after_the_evidence(difficulty: str) -> None:
     on_culprit = {knobs: count[True] / sum(count.values()) for knobs, count in breaks.items()}
     assert abs(on_culprit["on"] - on_culprit["off"]) < 0.06, on_culprit
     assert brought_back > 50
+
+
+def test_a_suspect_may_vouch_for_another() -> None:
+    """`alibi_witness_share` lets another suspect vouch for an alibi (or break it): the clue names both, the fact is
+    the subject's alone, and the case is the same case told otherwise."""
+    on = configure(PRESETS["default"], {"alibi_witness_share": "1", "paragraph_share": "0"})
+    vouched = 0
+    for index in range(60):
+        seed = case_seed(23, index)
+        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
+        assert_the_same_case_told_otherwise(story, plain, on)
+        for clue, named in zip(story.clues, mentioned_slots(story), strict=True):
+            alibis = [fact for fact in clue.facts if isinstance(fact, (Alibi, AlibiBroken))]
+            if len(alibis) == 1 and len(named) == 2:
+                assert alibis[0].suspect in named, clue.text
+                vouched += 1
+    assert vouched >= 60, vouched  # most alibi templates have a witness
 
 
 def test_a_witness_may_be_quoted_in_their_own_words() -> None:
