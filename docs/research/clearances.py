@@ -11,7 +11,9 @@ back (an alibi broken, a word taken back) when it is over one and a half times. 
 - "cleared: trait, at the evidence": the evidence met a value told earlier (what every generated case does);
 - "cleared: trait, at the statement": a value told after its evidence (`late_statement_share`);
 - "brought back, before / after the first evidence".
-Then "evidence written": each piece of evidence's read-out cell `AFTER` tokens after its clue.
+Then "evidence written": each piece of evidence's read-out cell `AFTER` tokens after its clue; and "values held
+when their evidence comes": each suspect's value of that trait, told earlier, in the read-out just before the
+evidence's clue (a clearance at the evidence needs both).
 Generated cases show what the reader learned; hand-written ones (`--story`: never the held-out
 benchmarks/authored/) show which kinds of change their prose and their order of telling lose.
 """
@@ -66,12 +68,27 @@ def main() -> None:
                 kind = "cleared: alibi"
                 if clearance.reason == "trait":
                     kind = f"cleared: trait, at the {'evidence' if evidence_here else 'statement'}"
-                tally[kind][0] += trace.probabilities[at, slot] < 0.5 * trace.probabilities[before, slot]
+                applied = trace.probabilities[at, slot] < 0.5 * trace.probabilities[before, slot]
+                tally[kind][0] += applied
                 tally[kind][1] += 1
+                if clearance.reason == "trait" and evidence_here:  # was what it needed in its read-out?
+                    cell = TRAITS.index(clearance.trait)
+                    known = trace.readout[slot, before, cell] == case.stated[slot, before, cell]
+                    known &= trace.readout[slot, at, len(TRAITS) + cell] == case.evidence[at, cell]
+                    tally[f"{kind}, value and evidence read out right: {'yes' if known else 'no'}"][0] += applied
+                    tally[f"{kind}, value and evidence read out right: {'yes' if known else 'no'}"][1] += 1
             for slot in set(step.possible) - was:
                 kind = f"brought back, {'after' if evidence_told else 'before'} the first evidence"
                 tally[kind][0] += trace.probabilities[at, slot] > 1.5 * trace.probabilities[before, slot]
                 tally[kind][1] += 1
+            for cell in (TRAITS.index(fact.trait) for fact in story.clues[index].facts if isinstance(fact, Evidence)):
+                for slot in range(case.cast_size):  # what it holds of each value told earlier, as the evidence comes
+                    wanted = case.stated[slot, before, cell]
+                    if wanted != UNKNOWN_CLASS:
+                        tally["values held when their evidence comes"][0] += int(
+                            trace.readout[slot, before, cell] == wanted
+                        )
+                        tally["values held when their evidence comes"][1] += 1
             for cell in range(len(TRAITS)):
                 wanted = case.evidence[at, cell]
                 if wanted != UNKNOWN_CLASS and (index == 0 or case.evidence[before, cell] != wanted):
