@@ -16,11 +16,11 @@ How a case is built (and why):
   before the first evidence (with `late_break_share`, some after it: then a suspect chosen uniformly among the
   others without an alibi has all their evidence statements told after the break, so that someone is possible
   while the alibi stands, whoever is guilty); a retracted false testimony falls on any suspect and is withdrawn
-  before that suspect's true value is stated. Red herrings and flavour name suspects uniformly. So mention counts and
-  positions carry no information about the culprit beyond what the logic says (a test checks simple
-  heuristics against a uniform guess). One window is by design not exact: while an alibi that will be broken
-  stands, the oracle believes it and clears that suspect, who may be the culprit; that is the forgetting a
-  reader must do when the alibi falls.
+  before that suspect's true value is stated and before its trait's evidence. Red herrings and flavour name
+  suspects uniformly. So mention counts and positions carry no information about the culprit beyond what the
+  logic says (a test checks simple heuristics against a uniform guess). One window is by design not exact: while
+  an alibi that will be broken stands, the oracle believes it and clears that suspect, who may be the culprit;
+  that is the forgetting a reader must do when the alibi falls.
 - The plan (which clue says what, in what order) is built here; story/narration.py tells it in prose, and
   story/case_config.py holds the knobs and presets.
 """
