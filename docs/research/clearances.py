@@ -75,8 +75,9 @@ def main() -> None:
                     cell = TRAITS.index(clearance.trait)
                     known = trace.readout[slot, before, cell] == case.stated[slot, before, cell]
                     known &= trace.readout[slot, at, len(TRAITS) + cell] == case.evidence[at, cell]
-                    tally[f"{kind}, value and evidence read out right: {'yes' if known else 'no'}"][0] += applied
-                    tally[f"{kind}, value and evidence read out right: {'yes' if known else 'no'}"][1] += 1
+                    split = tally[f"{kind}, value and evidence read out right: {'yes' if known else 'no'}"]
+                    split[0] += applied
+                    split[1] += 1
             for slot in set(step.possible) - was:
                 kind = f"brought back, {'after' if evidence_told else 'before'} the first evidence"
                 tally[kind][0] += trace.probabilities[at, slot] > 1.5 * trace.probabilities[before, slot]
