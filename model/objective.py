@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -40,6 +41,7 @@ def losses(
     step: int = 0,
     total: Callable[[torch.Tensor], torch.Tensor] = _local,
     ranks: int = 1,
+    rank: int = 0,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """The training objective for one batch, and its parts as numbers for the progress display.
 
@@ -67,7 +69,14 @@ def losses(
     weighted_writes = config.write_weight or config.write_bonus
     writes = recent_writes(batch.readout, config.write_window)[:, sample] if weighted_writes else None
     readout = readout_term(
-        reading.readout, batch.readout[:, sample], token_mask[:, sample], config, total, ranks, writes
+        reading.readout,
+        batch.readout[:, sample],
+        token_mask[:, sample],
+        config,
+        total,
+        ranks,
+        writes,
+        readout_sampler(config, step, rank),
     )
     activation, temporal = activation_penalties(reading.states, token_mask, config, total, ranks)
     objective = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout + activation + temporal
@@ -123,23 +132,43 @@ def readout_term(
     total: Callable[[torch.Tensor], torch.Tensor] = _local,
     ranks: int = 1,
     writes: torch.Tensor | None = None,
+    sampler: torch.Generator | None = None,
 ) -> torch.Tensor:
     """The read-out's cross-entropy over the supervised tokens, "unknown" cells weighted down, and the cells
     being written (`writes`, from `recent_writes`) weighted up: by `write_weight` inside the weighted mean (so
     holding gets a smaller share), by `write_bonus` on top of it (divided by the total without the bonus, so
     holding's gradient in the objective is what it is without it).
 
+    With `unknown_readout_sample` below 1, a random share of the "unknown" cells (drawn from `sampler`) is
+    supervised, weighted up by its inverse, and the cross-entropy is computed on the supervised cells only.
+
     logits (R, T', cells, classes), targets (R, T', cells), token_mask (R, T') at the same tokens.
     """
-    cells = cross_entropy(logits.flatten(0, 2), targets.flatten()).view(targets.shape)
-    weight = torch.where(targets == UNKNOWN_CLASS, config.unknown_readout_weight, 1.0)
+    unknown = targets == UNKNOWN_CLASS
+    unknown_weight = config.unknown_readout_weight
+    if config.unknown_readout_sample < 1.0:  # a random share of the unknown cells, weighted up by its inverse
+        unknown_weight = torch.where(
+            torch.rand(targets.shape, generator=sampler).to(targets.device) < config.unknown_readout_sample,
+            config.unknown_readout_weight / config.unknown_readout_sample,
+            0.0,
+        )
+    weight = torch.where(unknown, unknown_weight, 1.0)
     if writes is not None and config.write_weight:
         weight = weight + config.write_weight * writes
     weight = weight * token_mask[:, :, None]
     taught = weight
     if writes is not None and config.write_bonus:
         taught = weight + config.write_bonus * writes * token_mask[:, :, None]
-    return (cells * taught).sum() * ranks / total(weight.sum())
+    rows = taught.flatten().nonzero()[:, 0]  # only the supervised cells: padding and unsampled cells cost nothing
+    cells = cross_entropy(logits.flatten(0, 2)[rows], targets.flatten()[rows])
+    return (cells * taught.flatten()[rows]).sum() * ranks / total(weight.sum())
+
+
+def readout_sampler(config: TrainConfig, step: int, rank: int) -> torch.Generator:
+    """The random source of one step's sample of "unknown" read-out cells, fixed by the run's seed, the step and
+    the rank: a resumed run draws what an uninterrupted one would, and each rank draws its own."""
+    seed = np.random.SeedSequence([config.seed, step, rank]).generate_state(1)[0]
+    return torch.Generator().manual_seed(int(seed))
 
 
 def changes(values: torch.Tensor) -> torch.Tensor:

@@ -244,7 +244,7 @@ def optimise(run: Run, batch: Batch) -> dict[str, float]:
     config, progress, ranks = run.config, run.progress, run.ranks
     for group in run.optimizer.param_groups:
         group["lr"] = learning_rate(config, progress.step)
-    loss, parts = losses(run.net, batch, config, progress.step, ranks.total, ranks.world)
+    loss, parts = losses(run.net, batch, config, progress.step, ranks.total, ranks.world, ranks.rank)
     parts |= ranks.summed({name: parts[name] for name in SHARED_PARTS})  # the whole batch's, on every rank
     run.optimizer.zero_grad(set_to_none=True)
     loss.backward()

@@ -1,7 +1,7 @@
 """Two data-parallel ranks on localhost train what one process trains on the same global batch: the same loss
 at every step, and the same weights to within the rounding docs/training.md states for each read-out head; a
-two-rank run interrupted and resumed ends with exactly the weights of an uninterrupted two-rank run; and a run
-the ranks refuse says why once, from rank 0, ahead of torchrun's own report."""
+two-rank run interrupted and resumed (each rank sampling its read-out cells) ends with exactly the weights of an
+uninterrupted two-rank run; and a run the ranks refuse says why once, from rank 0, ahead of torchrun's own report."""
 
 from __future__ import annotations
 
@@ -45,8 +45,9 @@ def _free_port() -> int:
 
 
 def configured(head: str):
-    """CONFIG with the read-out head in `head`."""
-    return replace(CONFIG, bfloat16_readout=head == "bfloat16")
+    """CONFIG with the read-out head in `head`, every read-out cell supervised: a sample of the "unknown" cells is
+    drawn per rank, so two ranks would not supervise the cells one process does."""
+    return replace(CONFIG, bfloat16_readout=head == "bfloat16", unknown_readout_sample=1.0)
 
 
 def _everywhere(device: object) -> bool:

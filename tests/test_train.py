@@ -254,7 +254,7 @@ def test_a_write_is_the_window_after_a_known_answer_changes_wherever_it_is_told(
     assert writes[0, :, 1].tolist() == [False, False, False, False, True, True, False, False, False]
 
     # the write weight puts the teaching on those cells: a wrong answer there costs more, one elsewhere less
-    config = TRAIN_PRESETS["default"]
+    config = replace(TRAIN_PRESETS["default"], unknown_readout_sample=1.0)  # every cell, so the sums are exact
     logits = torch.zeros(1, 9, 2, unknown + 1)
     logits[..., 0] = 5.0  # class 0 everywhere: every known cell is wrong
     mask = torch.ones(1, 9)
@@ -285,7 +285,7 @@ def test_the_write_bonus_adds_to_the_read_out_without_diluting_what_teaches_hold
     writes = recent_writes(targets, window=2)
     logits = torch.zeros(1, 6, 1, UNKNOWN_CLASS + 1)
     mask = torch.ones(1, 6)
-    config = TRAIN_PRESETS["default"]
+    config = replace(TRAIN_PRESETS["default"], unknown_readout_sample=1.0)  # every cell, so the sums are exact
     held = logits.clone()
     held[0, 3:, 0, 2] = 3.0  # the holding tokens made right, the write left wrong
     plain_gain = readout_term(logits, targets, mask, config) - readout_term(held, targets, mask, config)
@@ -327,3 +327,46 @@ def test_the_training_objective_reads_the_write_bonus() -> None:
     _, plain = losses(model, batch, config)
     _, bonus = losses(model, batch, replace(config, write_bonus=10.0))
     assert bonus["readout"] > plain["readout"] and bonus["bce"] == plain["bce"]
+
+
+def test_sampling_the_unknown_read_out_cells_keeps_the_expected_loss_and_every_known_cell() -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model.objective import readout_term
+    from model.readout import READOUT_CLASSES, UNKNOWN_CLASS
+    from model.recipe import TRAIN_PRESETS
+
+    generator = torch.Generator().manual_seed(0)
+    targets = torch.full((4, 50, 14), UNKNOWN_CLASS)
+    targets[:, 10:, 3] = 2  # one known cell per reading from token 10 on
+    logits = torch.randn(4, 50, 14, READOUT_CLASSES, generator=generator)
+    mask = torch.ones(4, 50)
+    mask[3, 30:] = 0.0  # padding
+    every = replace(TRAIN_PRESETS["default"], unknown_readout_sample=1.0)
+    full = readout_term(logits, targets, mask, every).item()
+    sampled = replace(every, unknown_readout_sample=0.1)
+    torch.manual_seed(1)
+    draws = [readout_term(logits, targets, mask, sampled).item() for _ in range(400)]
+    assert sum(draws) / len(draws) == pytest.approx(full, rel=0.02)  # the same loss in expectation
+    assert len(set(draws)) > 100  # and a different sample each step
+
+    # the known cells are taught whatever the sample: with the unknown cells perfect, only they cost anything
+    perfect_unknown = logits.clone()
+    perfect_unknown[..., UNKNOWN_CLASS] = 50.0
+    known_only = readout_term(perfect_unknown, targets, mask, sampled).item()
+    assert known_only == pytest.approx(readout_term(perfect_unknown, targets, mask, every).item(), rel=0.05)
+    assert known_only > 1.0
+
+    # padding is never taught: garbage there changes nothing
+    garbage = logits.clone()
+    garbage[3, 30:] = 1e4 * torch.randn(20, 14, READOUT_CLASSES, generator=generator)
+    assert readout_term(garbage, targets, mask, every).item() == pytest.approx(full)
+
+
+def test_a_run_recorded_before_the_read_out_sample_resumes_supervising_every_cell() -> None:
+    from model.recipe import stored_training
+
+    assert stored_training({"kind": "lstm"}, "old run").unknown_readout_sample == 1.0
+    assert stored_training({"kind": "lstm", "unknown_readout_sample": 0.1}, "new run").unknown_readout_sample == 0.1
