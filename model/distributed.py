@@ -11,6 +11,7 @@ over gloo, CUDA ranks over NCCL, one GPU each (LOCAL_RANK).
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 
@@ -79,7 +80,10 @@ def start(ranks: Ranks, device: torch.device) -> None:
 
 
 def stop(ranks: Ranks) -> None:
+    """Leave the process group; DDP wrappers freed but still in a reference cycle are collected first, so that
+    the group's last reference goes with it, now, on every rank alike."""
     if ranks.world > 1 and dist.is_initialized():
+        gc.collect()
         dist.destroy_process_group()
 
 

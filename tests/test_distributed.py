@@ -5,12 +5,14 @@ uninterrupted two-rank run; and a run the ranks refuse says why once, from rank 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,9 +41,28 @@ class Interrupted(Exception):
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return _free_ports(1)[0]
+
+
+def _free_ports(count: int) -> list[int]:
+    """`count` different free ports (each probe stays bound until all are drawn, so none is drawn twice)."""
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+
+
+def _spawn_ranks(function, world: int, *args, limit_s: float = 240.0) -> None:
+    """function(rank, world, *args) in `world` processes; a rank that hangs (a collective left waiting) fails the
+    test after `limit_s` instead of holding the suite until gloo's half-hour timeout."""
+    ranks = mp.spawn(function, args=(world, *args), nprocs=world, join=False)
+    deadline = time.monotonic() + limit_s
+    while not ranks.join(timeout=5):  # raises as soon as a rank fails
+        if time.monotonic() > deadline:
+            for process in ranks.processes:
+                process.kill()
+            pytest.fail(f"{world} ranks still running after {limit_s:.0f} s: a collective hung")
 
 
 def configured(head: str):
@@ -75,7 +96,7 @@ def test_two_ranks_equal_one_process_on_the_same_global_batch(
     monkeypatch.setattr(model.objective, "native_bfloat16", _everywhere)
     reports: list[dict] = []
     train(configured(head), tmp_path / "one", "test: 1 process", reports.append)
-    mp.spawn(_rank, args=(2, _free_port(), str(tmp_path / "two"), head), nprocs=2, join=True)
+    _spawn_ranks(_rank, 2, _free_port(), str(tmp_path / "two"), head)
     one, two = load_checkpoint(tmp_path / "one"), load_checkpoint(tmp_path / "two")
     assert two.meta["metrics"]["steps"] == one.meta["metrics"]["steps"] == 4
     assert (one.meta["metrics"]["ranks"], two.meta["metrics"]["ranks"]) == (1, 2)
@@ -103,11 +124,14 @@ def _interrupted_rank(rank: int, world: int, ports: list[int], out: str) -> None
     os.environ["MASTER_PORT"] = str(ports[1])
     with pytest.raises(Interrupted):  # every rank stops after step 5, the last checkpoint at step 3
         train(config, Path(out) / "cut", "test: 2 ranks", _stop_after(5))
-    train(config, Path(out) / "cut", "test: 2 ranks", resume=True)  # in the process group the cut run left
+    # The resumed run meets on a port of its own, as a new torchrun would: a group formed again on the cut run's
+    # port could read the keys that run left in the store there (it failed with "Connection reset by peer").
+    os.environ["MASTER_PORT"] = str(ports[2])
+    train(config, Path(out) / "cut", "test: 2 ranks", resume=True)
 
 
 def test_two_ranks_interrupted_and_resumed_equal_two_ranks_uninterrupted(tmp_path: Path) -> None:
-    mp.spawn(_interrupted_rank, args=(2, [_free_port(), _free_port()], str(tmp_path)), nprocs=2, join=True)
+    _spawn_ranks(_interrupted_rank, 2, _free_ports(3), str(tmp_path))
     whole, cut = load_checkpoint(tmp_path / "whole"), load_checkpoint(tmp_path / "cut")
     assert cut.meta["metrics"]["steps"] == whole.meta["metrics"]["steps"] == 6
     for name, array in whole.weights.items():
