@@ -123,7 +123,7 @@ def stream(checkpoint_dir: Path | None, repeats: int) -> None:
     cast = 6
     times = np.zeros((repeats, len(tokens)))
     for repeat in range(repeats):
-        reader = StreamingReader(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, cast)
+        reader = StreamingReader.of(checkpoint, cast)
         for index, token in enumerate(tokens):
             started = time.perf_counter()
             reader.step(token)

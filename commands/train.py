@@ -109,9 +109,9 @@ def new_config(args: argparse.Namespace, knobs: dict[str, str]) -> TrainConfig:
     from model.recipe import TRAIN_PRESETS, check_training, configure_training, with_overrides
 
     levels = CURRICULUM[: CURRICULUM.index(args.difficulty) + 1] if args.difficulty else None
+    reader = with_overrides(TRAIN_PRESETS[args.preset], kind=args.model)  # the knobs are checked for this reader
     config = with_overrides(
-        configure_training(TRAIN_PRESETS[args.preset], knobs),
-        kind=args.model,
+        configure_training(reader, knobs),
         seed=args.seed,
         minutes=args.minutes,
         steps=args.steps,

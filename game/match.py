@@ -99,8 +99,8 @@ class Match:
         for index, pieces in enumerate(narration.clues):
             self.words += [Word(index, piece, at == len(pieces) - 1) for at, piece in enumerate(pieces)]
         cast = len(story.suspects)
-        self.partner = Detective("partner", StreamingReader(partner.kind, partner.weights, partner.vocabulary, cast))
-        self.rival = Detective("rival", StreamingReader(rival.kind, rival.weights, rival.vocabulary, cast))
+        self.partner = Detective("partner", StreamingReader.of(partner, cast))
+        self.rival = Detective("rival", StreamingReader.of(rival, cast))
         self.oracle = oracle_posterior(case_targets(story, partner.vocabulary, self.analysis))  # (T, K)
         self.position = 0  # words narrated
         self.accusations: list[Accusation] = []

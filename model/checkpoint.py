@@ -60,6 +60,11 @@ class Checkpoint:
     def kind(self) -> str:
         return str(self.meta["config"]["kind"])
 
+    @property
+    def nonlinearity(self) -> str:
+        """The recurrence's nonlinearity: tanh, or relu for an IRNN rival (checkpoints written before it: tanh)."""
+        return str(self.meta["config"].get("nonlinearity", "tanh"))
+
     @functools.cached_property
     def vocabulary(self) -> Vocabulary:
         """The reader's vocabulary; with lemmas, the stored table of forms (`lemma_forms`) where there is one, so
@@ -230,7 +235,8 @@ def load_checkpoint(folder: Path | str) -> Checkpoint:
     return Checkpoint(weights, meta)
 
 
-CONFIG_KEYS = ("kind", "vocab_size", "embedding", "hidden")  # ReaderConfig's fields, exactly
+CONFIG_KEYS = ("kind", "vocab_size", "embedding", "hidden", "nonlinearity")  # ReaderConfig's fields, exactly
+OPTIONAL_CONFIG_KEYS = ("nonlinearity",)  # absent in checkpoints written before it: tanh
 MAX_WIDTH = 4096  # embedding and hidden; the weights' size cap binds long before
 MAX_VOCABULARY = 1_000_000
 
@@ -279,11 +285,15 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
     unknown = sorted(str(key) for key in config if key not in CONFIG_KEYS)
     if unknown:
         raise fail(f"config: unknown key '{unknown[0]}'; a reader's config has {', '.join(CONFIG_KEYS)}")
-    missing = [key for key in CONFIG_KEYS if key not in config]
+    missing = [key for key in CONFIG_KEYS if key not in config and key not in OPTIONAL_CONFIG_KEYS]
     if missing:
         raise fail(f"config: '{missing[0]}' is missing")
     if config["kind"] not in ("lstm", "rnn"):
         raise fail(f"config.kind is {_shown(config['kind'])}; a reader is 'lstm' or 'rnn'")
+    nonlinearity = config.get("nonlinearity", "tanh")
+    if nonlinearity not in ("tanh", "relu") or (config["kind"] == "lstm" and nonlinearity != "tanh"):
+        allowed = "'tanh'" if config["kind"] == "lstm" else "'tanh' or 'relu'"
+        raise fail(f"config.nonlinearity is {_shown(nonlinearity)}; an {config['kind']} reader's is {allowed}")
     for key, most in (("vocab_size", MAX_VOCABULARY), ("embedding", MAX_WIDTH), ("hidden", MAX_WIDTH)):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:

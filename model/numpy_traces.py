@@ -13,7 +13,7 @@ import numpy as np
 from model.checkpoint import Checkpoint
 from model.metrics import Trace
 from model.readout import READOUT_CELLS, READOUT_CLASSES
-from model.stream import input_table, lstm_step
+from model.stream import input_table, lstm_step, rnn_step
 from model.targets import CaseTargets
 from model.tokenizer import MAX_SLOTS
 
@@ -33,7 +33,7 @@ def numpy_traces(checkpoint: Checkpoint, cases: list[CaseTargets], chunk: int = 
         ids = np.zeros((len(views), length), np.int64)
         for row, view in enumerate(views):
             ids[row, : len(view)] = view
-        states = _run(checkpoint.kind, projections, w_hh_t, ids)  # (R, T, H)
+        states = _run(checkpoint.kind, checkpoint.nonlinearity, projections, w_hh_t, ids)  # (R, T, H)
         possible = states @ weights["possible.weight"].T + weights["possible.bias"]  # (R, T, 1)
         readout = states @ weights["readout.weight"].T + weights["readout.bias"]
         chosen = readout.reshape(*readout.shape[:2], READOUT_CELLS, READOUT_CLASSES).argmax(-1)  # (R, T, cells)
@@ -47,7 +47,7 @@ def numpy_traces(checkpoint: Checkpoint, cases: list[CaseTargets], chunk: int = 
     return traces
 
 
-def _run(kind: str, input_table: np.ndarray, w_hh_t: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def _run(kind: str, nonlinearity: str, input_table: np.ndarray, w_hh_t: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Hidden states (R, T, H) of every row; rows past their end read padding, which nobody looks at."""
     rows, length = ids.shape
     hidden_size = w_hh_t.shape[0]
@@ -59,6 +59,6 @@ def _run(kind: str, input_table: np.ndarray, w_hh_t: np.ndarray, ids: np.ndarray
         if kind == "lstm":
             hidden, cell, *_ = lstm_step(pre, cell)
         else:
-            hidden = np.tanh(pre)
+            hidden = rnn_step(pre, nonlinearity)
         states[:, t] = hidden
     return states

@@ -28,6 +28,8 @@ class TrainConfig:
 
     # The recipe.
     kind: str = "lstm"  # lstm (the partner) or rnn (the rival)
+    nonlinearity: str = "tanh"  # the rival's recurrence: tanh, or relu started from identity recurrent weights (an
+    # IRNN, Le et al. 2015), which learned easy cases in a fraction of the steps (docs/model.md); the LSTM's is tanh
     hidden: int = 0  # recurrent width; 0: the kind's own (HIDDEN), which gives both readers similar sizes
     embedding: int = 64  # word embedding width
     batch_cases: int = 8  # cases per step (each read once per suspect); 8 rather than 16 buys twice the steps in the
@@ -168,7 +170,7 @@ MOST = {
     "epochs": 1_000_000,
     "seed": 2**63 - 1,  # torch's and numpy's seeds are 64-bit
 }
-CHOICES = {"kind": ("lstm", "rnn"), "device": ("cpu", "cuda", "auto")}
+CHOICES = {"kind": ("lstm", "rnn"), "nonlinearity": ("tanh", "relu"), "device": ("cpu", "cuda", "auto")}
 
 
 def configure_training(base: TrainConfig, overrides: dict[str, str]) -> TrainConfig:
@@ -214,6 +216,10 @@ def check_training(config: TrainConfig) -> TrainConfig:
     for name, choices in CHOICES.items():
         if getattr(config, name) not in choices:
             raise ValueError(f"{knob(name)} is {getattr(config, name)!r}; use one of {', '.join(choices)}")
+    if config.kind == "lstm" and config.nonlinearity != "tanh":
+        raise ValueError(f"{knob('nonlinearity')} is {config.nonlinearity!r}; an LSTM's recurrence is tanh")
+    if config.nonlinearity == "relu" and config.orthogonal_init:
+        raise ValueError(f"{knob('orthogonal_init')}: a relu rival starts from identity recurrent weights; choose one")
     if not config.levels:
         raise ValueError(f"{knob('levels')} needs at least one level")
     for spec in config.levels:

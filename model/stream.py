@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.checkpoint import Checkpoint
 from model.readout import READOUT_CELLS, READOUT_CLASSES
 from model.tokenizer import Vocabulary
 
@@ -50,11 +51,26 @@ def lstm_step(pre: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, ...]:
     return o * np.tanh(cell), cell, i, f, o
 
 
+def rnn_step(pre: np.ndarray, nonlinearity: str) -> np.ndarray:
+    """One vanilla RNN step from its pre-activations: tanh, or relu (an IRNN rival)."""
+    return np.maximum(pre, 0.0) if nonlinearity == "relu" else np.tanh(pre)
+
+
 class StreamingReader:
     """Reads one case, token by token, for a cast of `cast_size` suspects."""
 
-    def __init__(self, kind: str, weights: Mapping[str, np.ndarray], vocabulary: Vocabulary, cast_size: int) -> None:
+    def __init__(
+        self,
+        kind: str,
+        weights: Mapping[str, np.ndarray],
+        vocabulary: Vocabulary,
+        cast_size: int,
+        nonlinearity: str = "tanh",
+    ) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"no '{nonlinearity}' recurrence; a reader's is tanh or relu")
         self.kind = kind
+        self.nonlinearity = nonlinearity
         self.vocabulary = vocabulary
         self.cast_size = cast_size
 
@@ -70,6 +86,11 @@ class StreamingReader:
         self.cell_state = np.zeros((cast_size, hidden)) if kind == "lstm" else None
         self._slot_views = [vocabulary.view_table(slot) for slot in range(cast_size)]
 
+    @classmethod
+    def of(cls, checkpoint: Checkpoint, cast_size: int) -> StreamingReader:
+        """The reader a checkpoint holds: its kind, weights, vocabulary and recurrence."""
+        return cls(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, cast_size, checkpoint.nonlinearity)
+
     def step(self, token: str) -> StepResult:
         """Advance every suspect reading by one token."""
         (token_id,) = self.vocabulary.encode([token])
@@ -80,7 +101,7 @@ class StreamingReader:
             self.hidden_state, self.cell_state, i, f, o = lstm_step(pre, self.cell_state)
             gates = {"input": i, "forget": f, "output": o, "cell": self.cell_state}
         else:
-            self.hidden_state = np.tanh(pre)
+            self.hidden_state = rnn_step(pre, self.nonlinearity)
         logits = (self.hidden_state @ self.possible_w.T + self.possible_b)[:, 0]  # (K,)
         shifted = np.exp(logits - logits.max())
         readout = (self.hidden_state @ self.readout_w.T + self.readout_b).reshape(
@@ -89,7 +110,14 @@ class StreamingReader:
         return StepResult(shifted / shifted.sum(), readout, gates)
 
 
-def read_through(kind: str, weights: Mapping[str, np.ndarray], vocabulary: Vocabulary, tokens: list[str], cast: int):
+def read_through(
+    kind: str,
+    weights: Mapping[str, np.ndarray],
+    vocabulary: Vocabulary,
+    tokens: list[str],
+    cast: int,
+    nonlinearity: str = "tanh",
+):
     """The cast's distribution after every token of a whole reading, (T, K): the streaming reader, run to the end."""
-    reader = StreamingReader(kind, weights, vocabulary, cast)
+    reader = StreamingReader(kind, weights, vocabulary, cast, nonlinearity)
     return np.stack([reader.step(token).probabilities for token in tokens])

@@ -33,7 +33,7 @@ from model.evaluate import reader_traces
 from model.lemmas import lemma_forms
 from model.metrics import score
 from model.objective import losses
-from model.readers import Reader, ReaderConfig, initialise_recurrent
+from model.readers import Reader, ReaderConfig, initialise_identity, initialise_recurrent
 from model.recipe import HIDDEN, LEVEL_UP_WINDOW, TrainConfig, learning_rate, level_config
 from model.resume import Progress, restore, resumed_log, training_state
 from model.run_log import TRAIN_ROW_EVERY, TrainRows, encode_rows, validation_row
@@ -189,10 +189,13 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         raise ValueError(f"{config.batch_cases} cases per step do not split evenly over {ranks.world} ranks")
     start(ranks, device)
     vocabulary = reader_vocabulary(config.lemmas)
-    reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, config.hidden or HIDDEN[config.kind])
+    hidden = config.hidden or HIDDEN[config.kind]
+    reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, hidden, config.nonlinearity)
     model = Reader(reader_config)
     if config.orthogonal_init:
         initialise_recurrent(model)
+    if config.nonlinearity == "relu":
+        initialise_identity(model)
     model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     net = wrapped(model, ranks, device)

@@ -56,7 +56,9 @@ def story_verdict(checkpoint: Checkpoint, story: Story, analysis: Analysis | Non
     vocabulary = checkpoint.vocabulary
     case = case_targets(story, vocabulary, analysis or analyze(story))
     tokens = read_story(story).tokens  # what case.ids encodes, with the words kept for the list of unknown ones
-    beliefs = read_through(checkpoint.kind, checkpoint.weights, vocabulary, list(tokens), case.cast_size)  # (T, K)
+    beliefs = read_through(
+        checkpoint.kind, checkpoint.weights, vocabulary, list(tokens), case.cast_size, checkpoint.nonlinearity
+    )  # (T, K)
     clue_beliefs = beliefs[[end - 1 for end in case.clue_ends]]
     named = named_suspect(beliefs[-1])
     from_clue = None

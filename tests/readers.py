@@ -66,9 +66,15 @@ def random_weights(
     return weights
 
 
-def write_random_checkpoint(folder: Path, kind: str, seed: int = 0, possible_scale: float = 0.5) -> Path:
+def write_random_checkpoint(
+    folder: Path, kind: str, seed: int = 0, possible_scale: float = 0.5, nonlinearity: str | None = None
+) -> Path:
+    """A reader of random weights; `nonlinearity` None writes a config from before that key (tanh)."""
+    config = {"kind": kind, "vocab_size": len(vocabulary()), "embedding": 8, "hidden": 16}
+    if nonlinearity is not None:
+        config["nonlinearity"] = nonlinearity
     meta = {
-        "config": {"kind": kind, "vocab_size": len(vocabulary()), "embedding": 8, "hidden": 16},
+        "config": config,
         "vocabulary": list(vocabulary().words),
         "training": {"command": "tests: random weights"},
         "metrics": {},

@@ -145,6 +145,11 @@ DISAGREEMENTS = {
     "string for a number": (_set("hidden", "16"), r"config\.hidden is \"16\"; expected a whole number"),
     "bool for a number": (_set("embedding", True), r"config\.embedding is true; expected a whole number"),
     "unknown key": (_set("layers", 2), r"config: unknown key 'layers'"),
+    "unknown nonlinearity": (
+        _set("nonlinearity", "gelu"),
+        r"config\.nonlinearity is \"gelu\"; an lstm reader's is 'tanh'",
+    ),
+    "relu lstm": (_set("nonlinearity", "relu"), r"config\.nonlinearity is \"relu\"; an lstm reader's is 'tanh'"),
     "missing key": (lambda meta, weights: meta["config"].pop("hidden"), r"config: 'hidden' is missing"),
     "missing tensor": (_drop_tensor("possible.weight"), r"tensor 'possible\.weight' is missing"),
     "extra tensor": (_extra, r"tensor 'recurrent\.weight_ih_l1' is not part of an lstm reader"),
@@ -596,7 +601,7 @@ def test_any_checkpoint_that_loads_streams_without_error(tmp_path: Path, case: d
         checkpoint = load_checkpoint(tmp_path / "ckpt")
     except CheckpointError:
         return
-    reader = StreamingReader(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, 4)
+    reader = StreamingReader.of(checkpoint, 4)
     for token in ("the", "<s0>", "left", "zzz-unknown"):
         assert np.isfinite(reader.step(token).probabilities).all()
 

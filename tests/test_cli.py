@@ -124,6 +124,8 @@ def test_generate_into_an_unwritable_place_says_so(tmp_path: Path, capsys: pytes
         ("bfloat16_readout=maybe", "takes true or false, not 'maybe'"),
         ("batch_cases=0", "training knob 'batch_cases' must be at least 1"),
         ("clip=-1", "training knob 'clip' must not be negative"),
+        ("nonlinearity=sigmoid", "training knob 'nonlinearity' is 'sigmoid'; use one of tanh, relu"),
+        ("nonlinearity=relu", "training knob 'nonlinearity' is 'relu'; an LSTM's recurrence is tanh"),
     ],
 )
 def test_train_rejects_a_bad_knob_before_training(

@@ -353,7 +353,7 @@ def load_as_the_game_does(folder: Path) -> str:
         assert str(error).startswith(str(folder)), error  # the message names the folder or a file in it
         return "load: refused"
     with np.errstate(all="ignore"):  # finite but huge weights may overflow: nonsense beliefs, not a crash
-        reader = StreamingReader(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, 4)
+        reader = StreamingReader.of(checkpoint, 4)
         for token in ("the", "<s0>", "zzz-unknown"):
             reader.step(token)
     with contextlib.suppress(CheckpointError):

@@ -14,14 +14,17 @@ from model.tokenizer import build_vocabulary, read_story
 from story.generator import generate_cases
 
 
-@pytest.mark.parametrize("kind", ["lstm", "rnn"])
-def test_streaming_matches_torch_on_random_cases(kind: str) -> None:
+@pytest.mark.parametrize(("kind", "nonlinearity"), [("lstm", "tanh"), ("rnn", "tanh"), ("rnn", "relu")])
+def test_streaming_matches_torch_on_random_cases(kind: str, nonlinearity: str) -> None:
     torch.manual_seed(0)
     stories = list(generate_cases(11, 4, "default"))
     vocabulary = build_vocabulary(stories)
-    model = Reader(ReaderConfig(kind=kind, vocab_size=len(vocabulary), embedding=16, hidden=24)).eval()
+    config = ReaderConfig(kind, len(vocabulary), embedding=16, hidden=24, nonlinearity=nonlinearity)  # type: ignore[arg-type]
+    model = Reader(config).eval()
     for parameter in model.parameters():  # larger than the default init, so that gates saturate and differ
         torch.nn.init.uniform_(parameter, -0.5, 0.5)
+    if nonlinearity == "relu":  # a relu state grows without bound past a spectral radius of one
+        torch.nn.init.uniform_(model.recurrent.weight_hh_l0, -0.1, 0.1)
     weights = {name: tensor.detach().numpy() for name, tensor in model.state_dict().items()}
     for story in stories:
         cast = len(story.suspects)
@@ -36,7 +39,7 @@ def test_streaming_matches_torch_on_random_cases(kind: str) -> None:
             expected = cast_distribution(wide.possible[None], torch.tensor([cast]))[0].numpy()  # (T, K)
             readout = wide.readout[None]  # (1, K, T, cells, classes)
             single = cast_distribution(model(views[0]).possible[None], torch.tensor([cast]))[0].double().numpy()
-        stream = StreamingReader(kind, weights, vocabulary, cast)
+        stream = StreamingReader(kind, weights, vocabulary, cast, nonlinearity)
         for position, token in enumerate(read_story(story).tokens):
             step = stream.step(token)
             np.testing.assert_allclose(step.probabilities, expected[position], atol=1e-9)
@@ -71,8 +74,8 @@ def test_lstm_gates_are_those_of_torchs_cell() -> None:
         assert ((step.gates["forget"] > 0) & (step.gates["forget"] < 1)).all()
 
 
-@pytest.mark.parametrize("kind", ["lstm", "rnn"])
-def test_numpy_traces_for_eval_without_torch_match_torchs(kind: str, tmp_path) -> None:
+@pytest.mark.parametrize(("kind", "nonlinearity"), [("lstm", None), ("rnn", None), ("rnn", "relu")])
+def test_numpy_traces_for_eval_without_torch_match_torchs(kind: str, nonlinearity: str | None, tmp_path) -> None:
     """`whodunit eval` in an install without torch reads batched on numpy: the same beliefs and read-outs."""
     from model.checkpoint import load_checkpoint
     from model.evaluate import reader_from_checkpoint, reader_traces
@@ -80,7 +83,8 @@ def test_numpy_traces_for_eval_without_torch_match_torchs(kind: str, tmp_path) -
     from model.targets import case_targets
     from tests.readers import write_random_checkpoint
 
-    checkpoint = load_checkpoint(write_random_checkpoint(tmp_path, kind, seed=3))
+    checkpoint = load_checkpoint(write_random_checkpoint(tmp_path, kind, seed=3, nonlinearity=nonlinearity))
+    assert checkpoint.nonlinearity == (nonlinearity or "tanh")  # a config from before the key reads as tanh
     cases = [case_targets(story, checkpoint.vocabulary) for story in generate_cases(4, 7, "easy")]
     expected = reader_traces(reader_from_checkpoint(checkpoint), cases, checkpoint.vocabulary, chunk=3)
     got = numpy_traces(checkpoint, cases, chunk=4)  # other batch boundaries: padding must not matter

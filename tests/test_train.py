@@ -23,7 +23,7 @@ def test_train_a_few_steps_then_stream_the_checkpoint(tmp_path: Path) -> None:
     assert checkpoint.meta["training"]["command"].startswith("whodunit train --model lstm")
     assert checkpoint.meta["lemmas"] and checkpoint.vocabulary.forms  # the game reads it without lemminflect
     story = generate_case(5, "tiny")
-    stream = StreamingReader(checkpoint.kind, checkpoint.weights, checkpoint.vocabulary, len(story.suspects))
+    stream = StreamingReader.of(checkpoint, len(story.suspects))
     for token in read_story(story).tokens:
         step = stream.step(token)
     assert np.isclose(step.probabilities.sum(), 1.0)
@@ -47,6 +47,30 @@ def test_a_resumed_run_may_be_given_a_new_total_of_steps(tmp_path: Path, capsys)
     assert main(["train", "--resume", "--steps", "3", "--out", str(out)]) == 0
     checkpoint = load_checkpoint(out)
     assert (checkpoint.meta["metrics"]["steps"], checkpoint.meta["training"]["steps"]) == (3, 3)
+
+
+def test_a_relu_rival_starts_from_identity_and_streams_as_it_trained(tmp_path: Path) -> None:
+    """An IRNN rival (`--set nonlinearity=relu`): its checkpoint says relu, and the game's numpy reader reads it
+    with relu (read with tanh it would give other beliefs: tests/test_stream.py checks that parity)."""
+    from model.readers import Reader, ReaderConfig, initialise_identity
+    from model.recipe import TrainConfig, check_training
+
+    model = Reader(ReaderConfig("rnn", vocab_size=20, embedding=4, hidden=6, nonlinearity="relu"))
+    initialise_identity(model)
+    assert np.array_equal(model.recurrent.weight_hh_l0.detach().numpy(), np.eye(6))
+    with pytest.raises(ValueError, match="choose one"):
+        check_training(TrainConfig(kind="rnn", nonlinearity="relu", orthogonal_init=True))
+    out = tmp_path / "run"
+    argv = ["train", "--model", "rnn", "--preset", "tiny", "--steps", "2", "--set", "nonlinearity=relu"]
+    assert main([*argv, "--out", str(out)]) == 0
+    checkpoint = load_checkpoint(out)
+    assert checkpoint.nonlinearity == checkpoint.meta["training"]["nonlinearity"] == "relu"
+    story = generate_case(5, "tiny")
+    stream = StreamingReader.of(checkpoint, len(story.suspects))
+    assert stream.nonlinearity == "relu"
+    for token in read_story(story).tokens:
+        step = stream.step(token)
+    assert np.isclose(step.probabilities.sum(), 1.0)
 
 
 def test_a_tampered_checkpoint_is_refused(tmp_path: Path) -> None:
