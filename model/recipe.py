@@ -37,8 +37,9 @@ class TrainConfig:
     learning_rate: float = 2e-3  # AdamW, peak; a cosine takes it to a tenth by the last step
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay, for long readings
-    steps: int = 12000  # optimisation steps; set them so that the cosine ends where the minutes do (12,000: in ~58
-    # minutes on two ranks of this project's 2-core machines, `torchrun --nproc_per_node=2`)
+    steps: int = 12000  # optimisation steps; set them so that the cosine ends where the minutes do (12,000: in ~45
+    # minutes on two ranks of this project's 2-core machines, `torchrun --nproc_per_node=2`; ~58 before the
+    # read-out's sampled cells)
     minutes: float = 60.0  # wall-clock cap: stop early (with a checkpoint) if the steps take longer
     seed: int = 0  # training cases come from this run seed; also seeds torch
     levels: tuple[str, ...] = ("tiny", "easy", "default")  # curriculum, easiest first; "preset[:knob=v;knob=v]"
