@@ -10,7 +10,7 @@ from importlib import metadata
 
 from rich.console import Console
 
-from commands import check, curves, generate, new, play, serve, train
+from commands import calibrate, check, curves, generate, new, play, serve, train
 from commands import eval as evaluate
 
 SUBCOMMANDS = {
@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "serve": serve,
     "play": play,
     "eval": evaluate,
+    "calibrate": calibrate,
 }
 
 

@@ -276,9 +276,15 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
     def fail(what: str, path: Path = where) -> CheckpointError:
         return CheckpointError(f"{path}: not a usable reader checkpoint: {what}")
 
-    for key in ("training", "metrics"):
+    for key in ("training", "metrics", "calibration"):
         if key in meta and not isinstance(meta[key], dict):
             raise fail(f"'{key}' must be an object, not {_json_type(meta[key])}")
+    calibration = meta.get("calibration", {})
+    temperature = calibration.get("temperature", 1.0)
+    if not _finite_number(temperature) or temperature <= 0:
+        raise fail(f"calibration.temperature is {_shown(temperature)}; expected a number above 0")
+    if not isinstance(calibration.get("fits", []), list):
+        raise fail(f"calibration.fits must be a list, not {_json_type(calibration['fits'])}")
     config = meta.get("config")
     if not isinstance(config, dict):
         raise fail(f"'config' must be an object with {', '.join(CONFIG_KEYS)}")
@@ -334,6 +340,10 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
             raise fail(f"tensor '{name}' holds {array.dtype}, not floating-point numbers", weights_path)
         if not np.isfinite(array).all():
             raise fail(f"tensor '{name}' holds NaN or infinite values", weights_path)
+
+
+def _finite_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
 
 
 def _shown(value: object) -> str:
