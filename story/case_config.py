@@ -66,6 +66,10 @@ class GeneratorConfig:
     # suspects vouch for each other (off in every preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
+    intro_share: float = 0.0  # share of cases opened as authors open them (phrases: setting.toml's case_openings):
+    # the death told one of many ways, among up to three sentences of atmosphere, and the cast listed one of many
+    # ways or not at all, to be met in the clues; the rest open with case_intro's one template. Off in every
+    # preset, so that the cases a preset makes stay as they were
     min_clues: int = 0  # pad with flavour up to at least this many planned clues
     phrasings: int = 0  # draw only each phrase bank's first N entries (0: all of them): a narrow grammar for a
     # curriculum's first level; names, roles, rooms and witnesses are not limited

@@ -37,6 +37,8 @@ from story.data import Story, Suspect
 from story.narration import Narrator, PlannedClue, Together, other_suspect
 from story.traits import CATALOGUE
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
 # The generator's public face: a case from a seed, and the knobs and presets that shape it.
 __all__ = ["DIFFICULTIES", "PRESETS", "GeneratorConfig", "case_seed", "configure", "generate_case", "generate_cases"]
 
@@ -84,14 +86,32 @@ class _Builder:
             f"{rng.choice(grammar.VICTIM_TITLES)} {rng.choice(grammar.VICTIM_SURNAMES)}",
         )
         when = grammar.CASE_WHEN.format(season=rng.choice(grammar.SEASONS), year=rng.choice(grammar.YEARS))
-        clues = Narrator(rng, config, suspects, victim).render(units)
+        narrator = Narrator(rng, config, suspects, victim)
+        clues = narrator.render(units)
         names = "; ".join(f"{suspect.name}, the {suspect.role}" for suspect in suspects)
         intro = grammar.CASE_INTRO.format(victim=victim, place=place, when=when, size=size, cast=names)
+        if config.intro_share and rng.random() < config.intro_share:  # no draw at all when off: cases stay as they were
+            intro = self.intro(narrator, victim, place, when, size, names)
         guilty = suspects[culprit]
         described = ", ".join(CATALOGUE[trait].describe(values[culprit][trait]) for trait in evidence_traits)
         reveal = grammar.CASE_REVEAL.format(name=guilty.name, role=guilty.role, described=described)
         title = grammar.CASE_TITLE.format(word=rng.choice(grammar.TITLE_WORDS), place=place)
         return Story(title, f"{place}, {when}", victim, intro, suspects, clues, culprit, reveal, seed, difficulty)
+
+    def intro(self, narrator: Narrator, victim: str, place: str, when: str, size: int, names: str) -> str:
+        """An opening as authors vary it: the death told one of many ways, up to three sentences of atmosphere
+        around it, and the cast listed one of many ways or, a third of the time, left to the clues."""
+        rng = self.rng
+        room = rng.choice(grammar.ROOMS)
+        opening = rng.choice(narrator.phrases(grammar.CASE_OPENINGS))
+        sentences = [opening.format(victim=victim, place=place, when=when, room=room)]
+        for _ in range(rng.randint(0, 3)):
+            sentences.insert(rng.randint(0, len(sentences)), narrator.atmosphere())
+        if rng.random() < 2 / 3:
+            listing = rng.choice(narrator.phrases(grammar.CASE_CASTS))
+            sentence = listing.format(size=NUMBER_WORDS[size], cast=names)
+            sentences.append(sentence[:1].upper() + sentence[1:])
+        return " ".join(sentences)
 
     def cast(self, size: int) -> list[Suspect]:
         rng = self.rng

@@ -77,6 +77,8 @@ BANKS: dict[str, dict[str, Shape]] = {
         "case_title": "template",
         "case_when": "template",
         "case_intro": "template",
+        "case_openings": "templates",
+        "case_casts": "templates",
         "case_reveal": "template",
     },
     "values": {
@@ -150,6 +152,8 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "case_title": _slots("word place", "word", "place"),
     "case_when": _slots("season year", "season", "year"),
     "case_intro": _slots("victim place when size cast", "victim", "place", "when", "size", "cast"),
+    "case_openings": _slots("victim place when room", "victim"),  # names no suspect
+    "case_casts": _slots("size cast", "cast"),
     "case_reveal": _slots("name role described", "name", "role", "described"),
 }
 # Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
@@ -337,6 +341,8 @@ TITLE_WORDS = _bank("setting", "title_words")
 CASE_TITLE: str = _PHRASES["setting"]["case_title"]
 CASE_WHEN: str = _PHRASES["setting"]["case_when"]
 CASE_INTRO: str = _PHRASES["setting"]["case_intro"]
+CASE_OPENINGS = _bank("setting", "case_openings")
+CASE_CASTS = _bank("setting", "case_casts")
 CASE_REVEAL: str = _PHRASES["setting"]["case_reveal"]
 
 # --- facts: values.toml, statements.toml, evidence.toml, alibis.toml --------------------------------------------
