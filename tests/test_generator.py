@@ -571,3 +571,27 @@ def test_a_value_can_be_said_as_authors_say_it(knob: str) -> None:
                 assert any(re.search(rf"\b{re.escape(name)}\b", text) for name in names[fact.trait, fact.value]), text
                 said += 1
     assert said >= 20
+
+
+def test_openings_as_authors_vary_them_leave_the_clues_as_they_were() -> None:
+    """`intro_share` changes only the intro: the death told one of many ways among sentences of atmosphere, the
+    cast listed many ways or not at all; the clues and facts are those of the same case without it, and no
+    sentence but the cast's listing names a suspect."""
+    from story import grammar
+    from story.generator import configure
+
+    varied = configure(PRESETS["default"], {"intro_share": "1"})
+    listed = unlisted = 0
+    openings = set()
+    for plain, story in zip(generate_cases(1, 60), generate_cases(1, 60, "default", varied), strict=True):
+        assert story.clues == plain.clues and story.culprit == plain.culprit and story.suspects == plain.suspects
+        assert story.intro != plain.intro and story.victim in story.intro
+        names = "; ".join(f"{suspect.name}, the {suspect.role}" for suspect in story.suspects)
+        mentioned = {mention.slot for mention in find_mentions(story.intro.replace(names, ""), mention_matcher(story))}
+        assert not mentioned, (story.seed, story.intro)
+        listed += names in story.intro
+        unlisted += names not in story.intro
+        fixed = {template.split("{")[0] for template in grammar.CASE_OPENINGS} - {""}  # text before a slot
+        openings |= {start for start in fixed if start in story.intro}
+    assert listed > 25 and unlisted > 10  # a third left to the clues
+    assert len(openings) > 6  # many ways of telling the death (those opening with the victim's name not counted)
