@@ -183,6 +183,14 @@ def test_a_checkpoint_is_checked_whole_before_any_tensor_is_used(tmp_path: Path,
     assert str(folder) in str(caught.value)
 
 
+def test_an_rnn_checkpoint_with_an_unknown_recurrence_names_both_it_may_have(tmp_path: Path) -> None:
+    from tests.readers import write_random_checkpoint
+
+    folder = write_random_checkpoint(tmp_path / "rnn", "rnn", nonlinearity="gelu")
+    with pytest.raises(CheckpointError, match=r"config\.nonlinearity is \"gelu\"; an rnn reader's is 'tanh' or 'relu'"):
+        load_checkpoint(folder)
+
+
 @pytest.mark.parametrize("case", ["hidden", "missing tensor", "reshaped weight", "unknown key"])
 def test_eval_and_play_refuse_a_disagreeing_checkpoint_with_its_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str

@@ -8,18 +8,18 @@ import numpy as np
 import pytest
 import torch
 
-from model.readers import Reader, ReaderConfig, cast_distribution
+from model.readers import Nonlinearity, Reader, ReaderConfig, ReaderKind, cast_distribution
 from model.stream import StreamingReader
 from model.tokenizer import build_vocabulary, read_story
 from story.generator import generate_cases
 
 
 @pytest.mark.parametrize(("kind", "nonlinearity"), [("lstm", "tanh"), ("rnn", "tanh"), ("rnn", "relu")])
-def test_streaming_matches_torch_on_random_cases(kind: str, nonlinearity: str) -> None:
+def test_streaming_matches_torch_on_random_cases(kind: ReaderKind, nonlinearity: Nonlinearity) -> None:
     torch.manual_seed(0)
     stories = list(generate_cases(11, 4, "default"))
     vocabulary = build_vocabulary(stories)
-    config = ReaderConfig(kind, len(vocabulary), embedding=16, hidden=24, nonlinearity=nonlinearity)  # type: ignore[arg-type]
+    config = ReaderConfig(kind, len(vocabulary), embedding=16, hidden=24, nonlinearity=nonlinearity)
     model = Reader(config).eval()
     for parameter in model.parameters():  # larger than the default init, so that gates saturate and differ
         torch.nn.init.uniform_(parameter, -0.5, 0.5)
