@@ -21,7 +21,7 @@ DEFAULT_CASES = 60  # per rung: ~300 cases, a minute or two on two cores; the fi
 
 
 def run_calibrate(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
-    from model.calibrate import HIGHEST, LOWEST, calibrate, measure, tempered_checkpoint
+    from model.calibrate import HIGHEST, LOWEST, at_range_end, calibrate, measure, tempered_checkpoint
     from model.evaluate import checkpoint_traces
     from model.recipe import VALIDATION_RUN_SEED
     from model.targets import case_targets
@@ -33,18 +33,24 @@ def run_calibrate(args: argparse.Namespace, console: Console, argv: list[str]) -
 
     out: Path | None = args.out
     if out is not None:
-        if out.exists() and out.resolve() == args.checkpoint.resolve():
-            return fail(f"--out {out} is the checkpoint itself; write the tempered reader to a new folder")
+        if out.resolve().is_relative_to(args.checkpoint.resolve()):
+            return fail(f"--out {out} is the checkpoint or inside it; write the tempered reader to a new folder")
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             return fail(f"--out {out} exists and is not an empty folder; nothing was written")
     try:
         checkpoint = load_checkpoint(args.checkpoint)
     except CheckpointError as exc:
         return fail(str(exc))
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)  # now, not after the fit: the folder is this run's from here on
+        except OSError as exc:
+            return fail(f"cannot write {out}: {exc.strerror or exc}")
 
     vocabulary = checkpoint.vocabulary
+    rungs = list(dict.fromkeys(args.rungs))  # a rung named twice is fitted once
     per_rung = {}
-    for rung in args.rungs:
+    for rung in rungs:
         stories = generate_cases(VALIDATION_RUN_SEED, args.cases, rung)
         cases = [case_targets(story, vocabulary) for story in stories]
         per_rung[rung] = (cases, checkpoint_traces(checkpoint, cases))
@@ -66,20 +72,22 @@ def run_calibrate(args: argparse.Namespace, console: Console, argv: list[str]) -
         "cross-entropy: against the oracle's posterior, nats per token; ECE: of the leading suspect, every token"
     )
     console.print(f"temperature: {fit.temperature:.4f} (the cast's logits divided by it; searched {LOWEST}-{HIGHEST})")
-    if fit.temperature in (LOWEST, HIGHEST):
+    if at_range_end(fit.temperature):
         console.print(Text("warning: the fit stopped at the end of the range searched", style="yellow"))
     if out is None:
         console.print("nothing written (give --out DIR to write the tempered reader)")
         return 0
     fitted_on = {
         "run_seed": VALIDATION_RUN_SEED,
-        "rungs": list(args.rungs),
+        "rungs": rungs,
         "cases_per_rung": args.cases,
         "command": "whodunit " + shlex.join(argv),
     }
-    tempered = tempered_checkpoint(checkpoint, fit, fitted_on)
     try:
+        tempered = tempered_checkpoint(checkpoint, fit, fitted_on)
         save_checkpoint(out, tempered.weights, tempered.meta)
+    except ValueError as exc:
+        return fail(f"{args.checkpoint}: already calibrated, and {exc}; nothing was written")
     except OSError as exc:
         return fail(f"cannot write {out}: {exc.strerror or exc}")
     console.print(Text(f"wrote {out}: the same reader, its cast's logits divided by {fit.temperature:.4f}"))

@@ -19,13 +19,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from model.checkpoint import Checkpoint
+from model.checkpoint import TEMPERATURES, Checkpoint
 from model.metrics import Trace, expected_calibration_error, oracle_posterior
 from model.targets import CaseTargets
 
 LOWEST, HIGHEST = 0.25, 16.0  # the temperatures searched; a fit at either end says the reader is far off
 _TINY = np.finfo(np.float32).tiny  # a probability that underflowed in float32: its log stays finite
 _STEPS = 60  # golden-section steps: the bracket shrinks to ~1e-12 of its width
+TEMPERED_METRICS = ("cleared_mass", "ece")  # training metrics of the cast's beliefs that a temperature changes
 
 
 @dataclass(frozen=True)
@@ -107,16 +108,30 @@ def measure(cases: list[CaseTargets], traces: list[Trace], temperature: float) -
     )
 
 
+def at_range_end(temperature: float) -> bool:
+    """A fit that stopped at an end of the range searched: the loss still falls beyond it."""
+    return temperature <= LOWEST * 1.001 or temperature >= HIGHEST / 1.001
+
+
 def tempered_checkpoint(checkpoint: Checkpoint, calibration: Calibration, fitted_on: dict[str, object]) -> Checkpoint:
     """The same reader with its cast logits divided by the fitted temperature: the "still possible" head's weight
     and bias scaled by 1/T. reader.json records the fit under "calibration": the temperature applied in all
-    (a reader calibrated twice carries the product) and each fit with the cases it was fitted on."""
+    (a reader calibrated twice carries the product) and each fit with the cases it was fitted on.
+
+    The training metrics that tempering changes (cleared mass, ECE) move into the fit's record, as measured
+    before it; the accuracies stay, since which suspect leads does not change. ValueError if the temperature in
+    all would leave the range a checkpoint may hold (model.checkpoint.TEMPERATURES)."""
     temperature = calibration.temperature
+    earlier = checkpoint.meta.get("calibration") or {}
+    total = float(earlier.get("temperature", 1.0)) * temperature
+    low, high = TEMPERATURES
+    if not low <= total <= high:
+        raise ValueError(f"the temperature in all would be {total:g}, outside {low}-{high:g}")
     weights = dict(checkpoint.weights)
     for name in ("possible.weight", "possible.bias"):
         weights[name] = (np.asarray(weights[name], np.float64) / temperature).astype(weights[name].dtype)
-    earlier = checkpoint.meta.get("calibration") or {}
-    fits = [*earlier.get("fits", []), {**calibration.to_json(), **fitted_on}]
-    total = float(earlier.get("temperature", 1.0)) * temperature
-    meta = {**checkpoint.meta, "calibration": {"temperature": round(total, 4), "fits": fits}}
-    return Checkpoint(weights, meta)
+    metrics = dict(checkpoint.meta.get("metrics") or {})
+    before = {name: metrics.pop(name) for name in TEMPERED_METRICS if name in metrics}
+    fit = {**calibration.to_json(), **fitted_on, **({"training_metrics_before": before} if before else {})}
+    calibrated = {"temperature": round(total, 6), "fits": [*earlier.get("fits", []), fit]}
+    return Checkpoint(weights, {**checkpoint.meta, "metrics": metrics, "calibration": calibrated})

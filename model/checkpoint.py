@@ -237,6 +237,7 @@ def load_checkpoint(folder: Path | str) -> Checkpoint:
 
 CONFIG_KEYS = ("kind", "vocab_size", "embedding", "hidden", "nonlinearity")  # ReaderConfig's fields, exactly
 OPTIONAL_CONFIG_KEYS = ("nonlinearity",)  # absent in checkpoints written before it: tanh
+TEMPERATURES = (0.001, 1000.0)  # a calibrated reader's temperature in all (model/calibrate.py fits 0.25-16 a time)
 MAX_WIDTH = 4096  # embedding and hidden; the weights' size cap binds long before
 MAX_VOCABULARY = 1_000_000
 
@@ -281,10 +282,12 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
             raise fail(f"'{key}' must be an object, not {_json_type(meta[key])}")
     calibration = meta.get("calibration", {})
     temperature = calibration.get("temperature", 1.0)
-    if not _finite_number(temperature) or temperature <= 0:
-        raise fail(f"calibration.temperature is {_shown(temperature)}; expected a number above 0")
-    if not isinstance(calibration.get("fits", []), list):
-        raise fail(f"calibration.fits must be a list, not {_json_type(calibration['fits'])}")
+    low, high = TEMPERATURES
+    if not _number(temperature) or not low <= temperature <= high:
+        raise fail(f"calibration.temperature is {_shown(temperature)}; expected a number from {low} to {high:g}")
+    fits = calibration.get("fits", [])
+    if not isinstance(fits, list) or not all(isinstance(fit, dict) for fit in fits):
+        raise fail("calibration.fits must be a list of objects")
     config = meta.get("config")
     if not isinstance(config, dict):
         raise fail(f"'config' must be an object with {', '.join(CONFIG_KEYS)}")
@@ -342,8 +345,9 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
             raise fail(f"tensor '{name}' holds NaN or infinite values", weights_path)
 
 
-def _finite_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+def _number(value: object) -> bool:
+    """A JSON number (not true or false); NaN compares false with everything, so range checks refuse it."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _shown(value: object) -> str:

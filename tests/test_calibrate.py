@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,7 @@ def test_calibrate_reports_before_and_after_at_the_fitted_temperature() -> None:
     traces = _guessing(cases, 4.0)
     fit = calibrate(cases, traces)
     assert fit.cases == len(cases) and fit.tokens == sum(len(case.ids) for case in cases)
-    assert fit.cross_entropy[1] < fit.cross_entropy[0]
+    assert fit.cross_entropy[1] < fit.cross_entropy[0] and fit.ece[1] < fit.ece[0]
     assert measure(cases, traces, 1.0).cross_entropy == (fit.cross_entropy[0], fit.cross_entropy[0])
 
 
@@ -90,15 +91,31 @@ def test_a_tempered_checkpoint_reads_as_its_beliefs_tempered(tmp_path: Path) -> 
     twice = tempered_checkpoint(hot, measure(cases, numpy_traces(hot, cases), 2.0), {"rungs": ["tiny"]})
     assert twice.meta["calibration"]["temperature"] == pytest.approx(5.0)
     assert [fit["rungs"] for fit in twice.meta["calibration"]["fits"]] == [["easy"], ["tiny"]]
+    with pytest.raises(ValueError, match="the temperature in all would be 2000"):
+        tempered_checkpoint(twice, measure(cases[:1], numpy_traces(twice, cases[:1]), 400.0), {})
+
+
+def test_metrics_a_temperature_changes_move_into_the_fit_as_measured_before_it(tmp_path: Path) -> None:
+    checkpoint = load_checkpoint(write_random_checkpoint(tmp_path / "rnn", "rnn"))
+    trained = {**checkpoint.meta, "metrics": {"final_accuracy": 0.8, "cleared_mass": 0.01, "ece": 0.05, "steps": 9}}
+    cases = _cases(2)
+    hot = tempered_checkpoint(replace(checkpoint, meta=trained), measure(cases, _guessing(cases), 2.0), {})
+    assert hot.meta["metrics"] == {"final_accuracy": 0.8, "steps": 9}  # which suspect leads does not change
+    assert hot.meta["calibration"]["fits"][0]["training_metrics_before"] == {"cleared_mass": 0.01, "ece": 0.05}
 
 
 @pytest.mark.parametrize(
     ("calibration", "message"),
     [
         ("hot", "'calibration' must be an object, not a string"),
-        ({"temperature": 0}, "calibration.temperature is 0; expected a number above 0"),
-        ({"temperature": "2"}, 'calibration.temperature is "2"; expected a number above 0'),
-        ({"temperature": 2.0, "fits": {}}, "calibration.fits must be a list, not an object"),
+        ({"temperature": 0}, "calibration.temperature is 0; expected a number from 0.001 to 1000"),
+        ({"temperature": -2.0}, "calibration.temperature is -2.0; expected a number from 0.001 to 1000"),
+        ({"temperature": "2"}, 'calibration.temperature is "2"; expected a number from 0.001 to 1000'),
+        ({"temperature": True}, "calibration.temperature is true; expected a number from 0.001 to 1000"),
+        ({"temperature": float("nan")}, "calibration.temperature is nan; expected a number from 0.001 to 1000"),
+        ({"temperature": 10**30}, "calibration.temperature is 1000000000000000000000000000000; expected a number"),
+        ({"temperature": 2.0, "fits": {}}, "calibration.fits must be a list of objects"),
+        ({"temperature": 2.0, "fits": [1]}, "calibration.fits must be a list of objects"),
     ],
 )
 def test_a_checkpoint_with_a_bad_calibration_is_refused(tmp_path: Path, calibration: object, message: str) -> None:
@@ -121,14 +138,23 @@ def test_calibrate_command_writes_a_new_tempered_reader(tmp_path: Path, capsys: 
     (fit,) = recorded["fits"]
     assert fit["rungs"] == ["tiny", "easy"] and fit["cases_per_rung"] == 3 and fit["cases"] == 6
     assert fit["command"].startswith("whodunit calibrate ") and recorded["temperature"] == fit["temperature"]
-    assert load_checkpoint(out).kind == "rnn"
+    original, tempered = load_checkpoint(folder), load_checkpoint(out)
+    for name, array in tempered.weights.items():
+        divisor = fit["temperature"] if name.startswith("possible.") else 1.0
+        assert np.allclose(array, original.weights[name] / divisor, rtol=1e-6), name
 
 
 def test_calibrate_command_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = write_random_checkpoint(tmp_path / "rnn", "rnn")
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
-    assert main(["calibrate", str(folder), "--cases", "1", "--out", str(folder)]) == 1
-    assert "is the checkpoint itself" in capsys.readouterr().out
+    link = tmp_path / "link"
+    link.symlink_to(folder)
+    for inside in (folder, link, folder / ".incoming"):
+        assert main(["calibrate", str(folder), "--cases", "1", "--out", str(inside)]) == 1
+        assert "is the checkpoint or inside it" in capsys.readouterr().out
+    (tmp_path / "file").write_text("mine")
+    assert main(["calibrate", str(folder), "--cases", "1", "--out", str(tmp_path / "file")]) == 1
+    assert "exists and is not an empty folder" in capsys.readouterr().out
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "notes.txt").write_text("mine")

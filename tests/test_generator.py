@@ -306,6 +306,15 @@ def test_names_roles_witnesses_and_values_never_share_a_word() -> None:
         for second in groups:
             if first < second:
                 assert not groups[first] & groups[second], (first, second, groups[first] & groups[second])
+    openings = {
+        word.lower()
+        for template in grammar.CASE_OPENINGS + grammar.CASE_CASTS
+        for word in re.findall(r"[A-Za-z]+", re.sub(r"\{\w+\}", " ", template))
+    }
+    for group in ("names", "roles"):  # an opening names the victim and no one else
+        assert not openings & groups[group], (group, openings & groups[group])
+    told = " ".join(grammar.CASE_OPENINGS + grammar.CASE_CASTS).lower()
+    assert not [witness for witness in grammar.WITNESSES if re.search(rf"\b{witness}\b", told)]
 
 
 def test_phrasings_limits_every_phrase_bank_to_its_first_entries() -> None:
