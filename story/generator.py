@@ -34,7 +34,7 @@ from dataclasses import replace
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
 from story.data import Story, Suspect
-from story.narration import Narrator, PlannedClue, Together, other_suspect
+from story.narration import Narrator, PlannedClue, Together, capitalised, other_suspect
 from story.traits import CATALOGUE
 
 # The generator's public face: a case from a seed, and the knobs and presets that shape it.
@@ -110,8 +110,7 @@ class _Builder:
             sentences.insert(rng.randint(0, len(sentences)), narrator.atmosphere())
         if rng.random() < CAST_LISTED:
             listing = rng.choice(narrator.phrases(grammar.CASE_CASTS))
-            sentence = listing.format(size=NUMBER_WORDS[size], cast=names)
-            sentences.append(sentence[:1].upper() + sentence[1:])
+            sentences.append(capitalised(listing.format(size=NUMBER_WORDS[size], cast=names)))
         return " ".join(sentences)
 
     def cast(self, size: int) -> list[Suspect]:

@@ -129,7 +129,7 @@ class Narrator:
         template = self.rng.choice(self.phrases(grammar.PAIRED_ALIBIS))
         text = self.fill(template, -1, a=self.mention(first.suspect), b=self.mention(second.suspect))
         self.last_named = -1
-        return Clue(_capital(text), (Alibi(first.suspect), Alibi(second.suspect)))
+        return Clue(capitalised(text), (Alibi(first.suspect), Alibi(second.suspect)))
 
     def joined(self, first: PlannedClue, second: PlannedClue) -> Clue:
         """Two statements about two suspects in one sentence; no pronoun may follow it."""
@@ -137,7 +137,7 @@ class Narrator:
             a=self.clause(first, named=True), b=self.clause(second, named=True)
         )
         self.last_named = -1
-        return Clue(_capital(text), (_stated(first), _stated(second)))
+        return Clue(capitalised(text), (_stated(first), _stated(second)))
 
     def shared(self, first: PlannedClue, second: PlannedClue) -> Clue:
         """Two suspects' statements of one value in one sentence ("Martin and the cook both smoke cigars"), in a
@@ -146,7 +146,7 @@ class Narrator:
         clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
         value = self.value_told(first, grammar.SHARED_VALUE_WORDS)
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
-        text = _capital(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
+        text = capitalised(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
         self.last_named = -1
         return Clue(text, (_stated(first), _stated(second)))
 
@@ -163,7 +163,7 @@ class Narrator:
             slots[key], slots[f"v{key}"] = self.mention(unit.suspect), value
         # A plain list ("Martin favours a pipe, ...") reads well in a frame; a scene ("three coats hung ...") alone.
         frame = rng.choice(self.phrases(grammar.STATEMENT_FRAMES)) if clause.startswith("{a} ") else "{c}."
-        text = _capital(frame.format(c=self.fill(clause, -1, **slots)))
+        text = capitalised(frame.format(c=self.fill(clause, -1, **slots)))
         self.last_named = -1
         return Clue(text, tuple(_stated(unit) for unit in group))
 
@@ -178,7 +178,7 @@ class Narrator:
             template = rng.choice(self.phrases(grammar.SKETCHES[unit.trait]))
             fragments.append(self.fill(template, slot, named=False, v=value))
         both = rng.choice(_FRAGMENT_JOINERS).join(fragments)
-        text = self.sentence(rng.choice(self.phrases(grammar.SKETCH_FRAMES)), slot, f=both, F=_capital(both))
+        text = self.sentence(rng.choice(self.phrases(grammar.SKETCH_FRAMES)), slot, f=both, F=capitalised(both))
         return Clue(text, tuple(_stated(unit) for unit in group))
 
     def value_told(
@@ -243,11 +243,11 @@ class Narrator:
                 clause = self.fill(template, -1, **self.value_words(unit, False, spoken=spoken))
                 if rng.random() < self.config.placed_evidence_share:
                     owner = self.mention(rng.randrange(len(self.suspects)))
-                    text = _capital(
+                    text = capitalised(
                         rng.choice(self.phrases(grammar.EVIDENCE_FRAMES_PLACED)).format(c=clause, xp=f"{owner}'s")
                     )
                 else:
-                    text = _capital(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause))
+                    text = capitalised(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause))
                 return Clue(text, (Evidence(unit.trait, unit.value),))
             case "alibi" | "broken":
                 templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
@@ -284,9 +284,9 @@ class Narrator:
             suspect = rng.random() < self.config.suspect_witness_share
             slot = other_suspect(rng, len(self.suspects), unit.suspect) if suspect else -1
             witness = self.witness(slot, rng.choice(grammar.WITNESSES))
-            text = (testimony and self.quoted(clause, witness)) or _capital(frame.format(c=clause, w=witness))
+            text = (testimony and self.quoted(clause, witness)) or capitalised(frame.format(c=clause, w=witness))
         else:
-            text = _capital(frame.format(c=clause))
+            text = capitalised(frame.format(c=clause))
         return Clue(text, facts)
 
     def quoted(self, clause: str, witness: str) -> str:
@@ -296,7 +296,7 @@ class Narrator:
         if not share or self.rng.random() >= share:
             return ""
         frame = self.rng.choice(self.phrases(grammar.QUOTED_TESTIMONY_FRAMES))
-        return _capital(frame.format(q=_capital(clause), c=clause, w=witness))
+        return capitalised(frame.format(q=capitalised(clause), c=clause, w=witness))
 
     def dialogue(self, unit: PlannedClue, pronoun: bool, hidden: bool = False) -> str:
         """A statement in the suspect's own words: "'I am left-handed,' said Martin." (or "he said")."""
@@ -305,7 +305,7 @@ class Narrator:
         first_person = grammar.FIRST_PERSON_WORDS.get(unit.trait)
         if first_person and not hidden:
             words["v"] = rng.choice(self.phrases(first_person[unit.value]))
-        quote = _capital(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
+        quote = capitalised(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
         frames = self.phrases(grammar.DIALOGUE_FRAMES)
         if pronoun:  # "he shrugged", "'...,' he said"; never "said he" or "the statement of she"
             frames = tuple(frame for frame in frames if _PRONOUN_SPEAKER.search(frame)) or frames
@@ -371,7 +371,7 @@ class Narrator:
         return names if share and names and self.rng.random() < share else ()
 
     def sentence(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
-        return _capital(self.fill(template, slot, named=named, **slots))
+        return capitalised(self.fill(template, slot, named=named, **slots))
 
     def fill(self, template: str, slot: int, named: bool = True, **slots: str) -> str:
         """Fill a template about suspect `slot` (-1: nobody); the subject is a name or role unless not `named`."""
@@ -458,5 +458,5 @@ def _with_articles(template: str, slots: dict[str, str]) -> str:
     return _ARTICLE_BEFORE_VALUE.sub(article, template)
 
 
-def _capital(text: str) -> str:
+def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
