@@ -54,10 +54,27 @@ def cross_entropy(cases: list[CaseTargets], traces: list[Trace], temperature: fl
     """Mean over cases of the per-token cross-entropy (nats) of the tempered beliefs against the oracle's posterior.
 
     Each case weighs the same, so a ladder of rungs is fitted as a whole rather than by its longest cases."""
+    return _cross_entropy(_prepared(cases, traces), temperature)
+
+
+Prepared = list[tuple[np.ndarray, np.ndarray]]  # per case: log-probabilities (T, K), the oracle's posterior (T, K)
+
+
+def _prepared(cases: list[CaseTargets], traces: list[Trace]) -> Prepared:
+    """What every temperature's cross-entropy reads, computed once for a whole fit."""
+    return [
+        (np.log(np.maximum(trace.probabilities.astype(np.float64), _TINY)), oracle_posterior(case))
+        for case, trace in zip(cases, traces, strict=True)
+    ]
+
+
+def _cross_entropy(prepared: Prepared, temperature: float) -> float:
     per_case = []
-    for case, trace in zip(cases, traces, strict=True):
-        logs = np.log(np.maximum(tempered(trace.probabilities.astype(np.float64), temperature), 1e-300))
-        per_case.append(float(-(oracle_posterior(case) * logs).sum(axis=1).mean()))
+    for logs, posterior in prepared:
+        scaled = logs / temperature
+        shifted = scaled - scaled.max(axis=1, keepdims=True)
+        log_tempered = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax(log p / T)
+        per_case.append(float(-(posterior * log_tempered).sum(axis=1).mean()))
     return float(np.mean(per_case))
 
 
@@ -67,19 +84,20 @@ def fit_temperature(cases: list[CaseTargets], traces: list[Trace]) -> float:
     The cross-entropy is convex in 1/T (a log-sum-exp of logits scaled by 1/T, less a linear term), so a
     golden-section search over 1/T finds its minimum without gradients.
     """
+    prepared = _prepared(cases, traces)
     low, high = 1.0 / HIGHEST, 1.0 / LOWEST  # over 1/T
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
     a, b = high - ratio * (high - low), low + ratio * (high - low)
-    loss_a, loss_b = cross_entropy(cases, traces, 1.0 / a), cross_entropy(cases, traces, 1.0 / b)
+    loss_a, loss_b = _cross_entropy(prepared, 1.0 / a), _cross_entropy(prepared, 1.0 / b)
     for _ in range(_STEPS):
         if loss_a <= loss_b:
             high, b, loss_b = b, a, loss_a
             a = high - ratio * (high - low)
-            loss_a = cross_entropy(cases, traces, 1.0 / a)
+            loss_a = _cross_entropy(prepared, 1.0 / a)
         else:
             low, a, loss_a = a, b, loss_b
             b = low + ratio * (high - low)
-            loss_b = cross_entropy(cases, traces, 1.0 / b)
+            loss_b = _cross_entropy(prepared, 1.0 / b)
         if high - low < 1e-6:
             break
     return 1.0 / ((low + high) / 2.0)
@@ -92,6 +110,7 @@ def calibrate(cases: list[CaseTargets], traces: list[Trace]) -> Calibration:
 
 def measure(cases: list[CaseTargets], traces: list[Trace], temperature: float) -> Calibration:
     """What dividing the logits by `temperature` does to these traces (a rung's share of a fit, say)."""
+    prepared = _prepared(cases, traces)
     pairs = zip(cases, traces, strict=True)
     hits = np.concatenate([trace.probabilities.argmax(1) == case.culprit for case, trace in pairs])
 
@@ -103,7 +122,7 @@ def measure(cases: list[CaseTargets], traces: list[Trace], temperature: float) -
         temperature=round(temperature, 4),
         cases=len(cases),
         tokens=int(sum(len(case.ids) for case in cases)),
-        cross_entropy=(round(cross_entropy(cases, traces), 4), round(cross_entropy(cases, traces, temperature), 4)),
+        cross_entropy=(round(_cross_entropy(prepared, 1.0), 4), round(_cross_entropy(prepared, temperature), 4)),
         ece=(ece(1.0), ece(temperature)),
     )
 
