@@ -44,8 +44,8 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
 
     try:
         knobs = parse_knobs(args.knobs)
-        if args.resume and (knobs or args.checkpoint_every):
-            raise ValueError("a resumed run keeps its own settings; --set and --checkpoint-every start a new run")
+        if args.resume and (knobs or args.checkpoint_every or args.init):
+            raise ValueError("a resumed run keeps its own settings; --set, --checkpoint-every, --init start a new run")
         if args.difficulty and "levels" in knobs:
             raise ValueError("--difficulty and --set levels=... both set the curriculum; use one")
         if args.resume:
@@ -70,7 +70,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         try:
             metrics = train(config, args.out, command, display.report, pool=pool, resume=args.resume)
         except CheckpointError as exc:
-            return refuse(f"cannot resume: {exc}", 1)
+            return refuse(f"cannot {'resume' if args.resume else 'start from --init'}: {exc}", 1)
         except TrainingDiverged as exc:
             return refuse(str(exc), 1)
         except ValueError as exc:  # a device that is not there, a batch that does not split over the ranks
@@ -121,6 +121,7 @@ def new_config(args: argparse.Namespace, knobs: dict[str, str]) -> TrainConfig:
         device=args.device,
         eval_every=args.checkpoint_every,
         data=str(args.data) if args.data else None,
+        init=str(args.init) if args.init else None,
     )
     return check_training(config)
 
@@ -197,6 +198,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         type=arguments.positive,
         metavar="N",
         help="validate and write a checkpoint every N steps (default: the preset's; tiny 200, default 250)",
+    )
+    train.add_argument(
+        "--init",
+        type=Path,
+        metavar="CHECKPOINT",
+        help="start from this reader's weights (fine-tuning): the same kind, sizes and vocabulary",
     )
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")

@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from model.batch import Batch
-from model.checkpoint import recover, save_checkpoint
+from model.checkpoint import CheckpointError, load_checkpoint, recover, save_checkpoint
 from model.distributed import Ranks, launched_ranks, resolve_device, start, stop, wrapped
 from model.evaluate import reader_traces
 from model.lemmas import lemma_forms
@@ -38,7 +38,7 @@ from model.recipe import HIDDEN, LEVEL_UP_WINDOW, TrainConfig, learning_rate, le
 from model.resume import Progress, restore, resumed_log, training_state
 from model.run_log import TRAIN_ROW_EVERY, TrainRows, encode_rows, validation_row
 from model.targets import CaseTargets
-from model.tokenizer import Vocabulary
+from model.tokenizer import UNKNOWN, Vocabulary
 from model.training_data import CaseSource, Plan, reader_vocabulary, validation_cases
 from story import Story
 from story.generator import generate_cases
@@ -196,6 +196,8 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         initialise_recurrent(model)
     if config.nonlinearity == "relu":
         initialise_identity(model)
+    if config.init:
+        warm_start(model, vocabulary, Path(config.init))
     model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     net = wrapped(model, ranks, device)
@@ -232,6 +234,33 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         board=tensorboard_writer(out, progress.step) if ranks.leader else None,
         saved_at=progress.step,
     )
+
+
+def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> None:
+    """Start `model` from the weights of the reader in `folder` (`whodunit train --init`): fine-tuning a trained
+    reader on other cases costs a fraction of training one from nothing. It must be the same reader (kind, sizes,
+    lemmas) or its weights would mean nothing here; CheckpointError says what differs. The grammar may have grown
+    since it was trained: a word it did not know starts as its `<unk>` row, since that is how it read the word
+    until now, and a word the run no longer has is dropped. A calibrated reader's temperature is in its weights
+    and is trained on from there (the new checkpoint records no calibration)."""
+    checkpoint = load_checkpoint(folder)
+    theirs = ReaderConfig(**checkpoint.meta["config"])
+    differs = [
+        f"{name} {getattr(theirs, name)!r} (this run's {value!r})"
+        for name, value in asdict(model.config).items()
+        if name != "vocab_size" and getattr(theirs, name) != value
+    ]
+    stored = checkpoint.vocabulary
+    if stored.lemmas != vocabulary.lemmas:
+        differs.append(f"lemmas {stored.lemmas} (this run's {vocabulary.lemmas})")
+    if differs:
+        raise CheckpointError(f"{folder} holds another reader: {', '.join(differs)}; --init needs the run's own")
+    weights = {name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()}
+    rows = {word: row for row, word in enumerate(stored.words)}
+    unknown_row = rows[UNKNOWN]
+    taken = torch.tensor([rows.get(word, unknown_row) for word in vocabulary.words])
+    weights["embed.weight"] = weights["embed.weight"][taken]  # (V, E) in this run's order
+    model.load_state_dict(weights)
 
 
 def finished(run: Run) -> bool:

@@ -394,3 +394,45 @@ def test_a_run_recorded_before_the_read_out_sample_resumes_supervising_every_cel
 
     assert stored_training({"kind": "lstm"}, "old run").unknown_readout_sample == 1.0
     assert stored_training({"kind": "lstm", "unknown_readout_sample": 0.1}, "new run").unknown_readout_sample == 0.1
+
+
+def test_a_run_can_start_from_a_trained_readers_weights(tmp_path: Path, capsys) -> None:
+    """`--init` fine-tunes: the run starts from the checkpoint's weights, and its own settings are recorded."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["train", "--preset", "tiny", "--steps", "2", "--out", str(first)]) == 0
+    assert main(["train", "--preset", "tiny", "--steps", "1", "--init", str(first), "--out", str(second)]) == 0
+    assert load_checkpoint(second).meta["training"]["init"] == str(first)
+    assert main(["train", "--resume", "--init", str(first), "--out", str(second)]) == 2
+    assert (
+        main(["train", "--preset", "tiny", "--steps", "1", "--init", str(tmp_path / "none"), "--out", str(second)]) == 1
+    )
+    assert "cannot start from --init" in capsys.readouterr().out
+
+
+def test_a_warm_start_carries_every_weight_and_reads_new_words_as_it_read_them_before(tmp_path: Path) -> None:
+    import torch
+
+    from model.readers import Reader, ReaderConfig
+    from model.tokenizer import UNKNOWN, Vocabulary
+    from model.train import warm_start
+
+    out = tmp_path / "run"
+    assert main(["train", "--preset", "tiny", "--steps", "1", "--out", str(out)]) == 0
+    checkpoint = load_checkpoint(out)
+    known = checkpoint.vocabulary.words
+    grown = Vocabulary((*known[:-2], "zeppelin"), lemmas=True)  # two words gone from the grammar, one new
+    config = ReaderConfig(**(checkpoint.meta["config"] | {"vocab_size": len(grown.words)}))
+    model = Reader(config)
+    warm_start(model, grown, out)
+    embed = model.embed.weight.detach().numpy()
+    stored = checkpoint.weights["embed.weight"]
+    assert np.array_equal(embed[: len(known) - 2], stored[: len(known) - 2])
+    assert np.array_equal(embed[-1], stored[known.index(UNKNOWN)])  # the new word reads as <unk> did
+    for name, tensor in model.state_dict().items():
+        if name != "embed.weight":
+            assert torch.equal(tensor, torch.from_numpy(np.array(checkpoint.weights[name]))), name
+    wider = Reader(ReaderConfig(**(config.to_dict() | {"hidden": config.hidden + 1})))
+    with pytest.raises(CheckpointError, match=r"another reader: hidden"):
+        warm_start(wider, grown, out)
+    with pytest.raises(CheckpointError, match=r"lemmas"):
+        warm_start(Reader(config), Vocabulary(grown.words, lemmas=False), out)
