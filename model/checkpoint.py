@@ -277,7 +277,7 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
     def fail(what: str, path: Path = where) -> CheckpointError:
         return CheckpointError(f"{path}: not a usable reader checkpoint: {what}")
 
-    for key in ("training", "metrics", "calibration"):
+    for key in ("training", "metrics", "calibration", "started_from"):
         if key in meta and not isinstance(meta[key], dict):
             raise fail(f"'{key}' must be an object, not {_json_type(meta[key])}")
     calibration = meta.get("calibration", {})

@@ -167,6 +167,7 @@ class Run:
     train_rows: TrainRows
     board: Any  # a TensorBoard writer, or None
     saved_at: int  # the step of the checkpoint in `out` (0: none yet)
+    started_from: dict[str, Any]  # with --init: the starting reader's own record (`lineage`); {} otherwise
     metrics: dict[str, Any] = field(default_factory=dict)  # the last validation's, as the checkpoint holds them
     started: float = field(default_factory=time.perf_counter)  # this session's start; progress.seconds is before it
 
@@ -196,8 +197,7 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         initialise_recurrent(model)
     if config.nonlinearity == "relu":
         initialise_identity(model)
-    if config.init:
-        warm_start(model, vocabulary, Path(config.init))
+    started_from = warm_start(model, vocabulary, Path(config.init)) if config.init and not resume else {}
     model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     net = wrapped(model, ranks, device)
@@ -214,6 +214,7 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         ranks.total(torch.zeros(()))  # an all-reduce: every rank waits here for the leader's recovery
         progress = restore(out, model, optimizer, config)
         rng.bit_generator.state = progress.rng
+        started_from = load_checkpoint(out).meta.get("started_from", {})  # the --init folder is not needed again
     return Run(
         config=config,
         out=out,
@@ -233,16 +234,18 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         train_rows=TrainRows(math.gcd(TRAIN_ROW_EVERY, config.eval_every)),  # a periodic checkpoint ends a row
         board=tensorboard_writer(out, progress.step) if ranks.leader else None,
         saved_at=progress.step,
+        started_from=started_from,
     )
 
 
-def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> None:
+def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str, Any]:
     """Start `model` from the weights of the reader in `folder` (`whodunit train --init`): fine-tuning a trained
     reader on other cases costs a fraction of training one from nothing. It must be the same reader (kind, sizes,
     lemmas) or its weights would mean nothing here; CheckpointError says what differs. The grammar may have grown
     since it was trained: a word it did not know starts as its `<unk>` row, since that is how it read the word
     until now, and a word the run no longer has is dropped. A calibrated reader's temperature is in its weights
-    and is trained on from there (the new checkpoint records no calibration)."""
+    and is trained on from there (the new checkpoint records no calibration). Returns the starting reader's
+    record (`lineage`), which the new checkpoint keeps as "started_from"."""
     checkpoint = load_checkpoint(folder)
     theirs = ReaderConfig(**checkpoint.meta["config"])
     differs = [
@@ -261,6 +264,14 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> None:
     taken = torch.tensor([rows.get(word, unknown_row) for word in vocabulary.words])
     weights["embed.weight"] = weights["embed.weight"][taken]  # (V, E) in this run's order
     model.load_state_dict(weights)
+    return lineage(checkpoint.meta)
+
+
+def lineage(meta: dict[str, Any]) -> dict[str, Any]:
+    """What a checkpoint started from, to keep in one trained from it: the command and metrics that made it, its
+    calibration, and what it started from in turn, so that a reader trained in stages describes every stage."""
+    keys = ("metrics", "calibration", "started_from")
+    return {"command": meta.get("training", {}).get("command", "")} | {key: meta[key] for key in keys if key in meta}
 
 
 def finished(run: Run) -> bool:
@@ -361,6 +372,7 @@ def save(run: Run) -> None:
         **({"lemma_forms": lemma_forms(run.vocabulary.words)} if run.vocabulary.lemmas else {}),
         "training": {"command": run.command, **asdict(config)},
         "metrics": run.metrics,
+        **({"started_from": run.started_from} if run.started_from else {}),
     }
     save_checkpoint(run.out, weights, meta, state, state_meta, encode_rows(run.log))
     run.saved_at = progress.step

@@ -163,6 +163,10 @@ DISAGREEMENTS = {
     "NaN weight": (_nan, r"tensor 'possible\.bias' holds NaN or infinite values"),
     "integer weight": (_integers, r"tensor 'possible\.bias' holds int32"),
     "training not an object": (_training_list, r"'training' must be an object, not a list"),
+    "lineage not an object": (
+        lambda meta, weights: meta.update(started_from="runs/first"),
+        r"'started_from' must be an object, not a string",
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -401,8 +402,15 @@ def test_a_run_can_start_from_a_trained_readers_weights(tmp_path: Path, capsys) 
     first, second = tmp_path / "first", tmp_path / "second"
     assert main(["train", "--preset", "tiny", "--steps", "2", "--out", str(first)]) == 0
     assert main(["train", "--preset", "tiny", "--steps", "1", "--init", str(first), "--out", str(second)]) == 0
-    assert load_checkpoint(second).meta["training"]["init"] == str(first)
+    stages = load_checkpoint(second).meta
+    assert stages["training"]["init"] == str(first)
+    assert stages["started_from"] == {"command": load_checkpoint(first).meta["training"]["command"]} | {
+        "metrics": load_checkpoint(first).meta["metrics"]
+    }
     assert main(["train", "--resume", "--init", str(first), "--out", str(second)]) == 2
+    shutil.rmtree(first)  # a resumed run needs its own checkpoint only, and keeps what it started from
+    assert main(["train", "--resume", "--steps", "2", "--out", str(second)]) == 0
+    assert load_checkpoint(second).meta["started_from"] == stages["started_from"]
     assert (
         main(["train", "--preset", "tiny", "--steps", "1", "--init", str(tmp_path / "none"), "--out", str(second)]) == 1
     )
