@@ -203,7 +203,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--init",
         type=Path,
         metavar="CHECKPOINT",
-        help="start from this reader's weights (fine-tuning): the same kind, sizes and vocabulary",
+        help="start from this reader's weights (fine-tuning): the same kind and sizes; words new to it start as <unk>",
     )
     train.add_argument("--resume", action="store_true", help="continue the run whose checkpoint is in --out")
     train.add_argument("--out", type=Path, required=True, help="checkpoint folder")

@@ -85,8 +85,8 @@ class TrainConfig:
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
-    init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same reader and
-    # vocabulary; the run's own learning rate, cosine and curriculum apply from step 1
+    init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
+    # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
     # How and where it runs.
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
