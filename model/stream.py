@@ -25,6 +25,7 @@ class StepResult:
     probabilities: np.ndarray  # (K,) the cast's distribution
     readout: np.ndarray  # (K, cells, classes) read-out logits per suspect reading
     gates: dict[str, np.ndarray] | None  # LSTM only: "input", "forget", "output", "cell", each (K, H)
+    possible: np.ndarray  # (K,) each reading's "still possible" logit, whose softmax is `probabilities`
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -107,7 +108,7 @@ class StreamingReader:
         readout = (self.hidden_state @ self.readout_w.T + self.readout_b).reshape(
             self.cast_size, READOUT_CELLS, READOUT_CLASSES
         )
-        return StepResult(shifted / shifted.sum(), readout, gates)
+        return StepResult(shifted / shifted.sum(), readout, gates, logits)
 
 
 def read_through(

@@ -31,11 +31,7 @@ VALIDATION_SEED = 1_000_003
 
 def logits_through(reader: StreamingReader, tokens: tuple[str, ...]) -> np.ndarray:
     """(T, K) each suspect reading's "still possible" logit after every token."""
-    rows = []
-    for token in tokens:
-        reader.step(token)
-        rows.append((reader.hidden_state @ reader.possible_w.T + reader.possible_b)[:, 0])
-    return np.array(rows)
+    return np.array([reader.step(token).possible for token in tokens])
 
 
 def main() -> None:
