@@ -29,7 +29,7 @@ from torch import nn
 from model.batch import Batch
 from model.checkpoint import CheckpointError, load_checkpoint, recover, save_checkpoint
 from model.distributed import Ranks, launched_ranks, resolve_device, start, stop, wrapped
-from model.evaluate import reader_traces
+from model.evaluate import reader_from_checkpoint, reader_traces
 from model.lemmas import lemma_forms
 from model.metrics import score
 from model.objective import losses
@@ -247,7 +247,8 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str,
     and is trained on from there (the new checkpoint records no calibration). Returns the starting reader's
     record (`lineage`), which the new checkpoint keeps as "started_from"."""
     checkpoint = load_checkpoint(folder)
-    theirs = ReaderConfig(**checkpoint.meta["config"])
+    source = reader_from_checkpoint(checkpoint)
+    theirs = source.config
     differs = [
         f"{name} {getattr(theirs, name)!r} (this run's {value!r})"
         for name, value in asdict(model.config).items()
@@ -258,7 +259,7 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str,
         differs.append(f"lemmas {stored.lemmas} (this run's {vocabulary.lemmas})")
     if differs:
         raise CheckpointError(f"{folder} holds another reader: {', '.join(differs)}; --init needs the run's own")
-    weights = {name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()}
+    weights = source.state_dict()
     rows = {word: row for row, word in enumerate(stored.words)}
     unknown_row = rows[UNKNOWN]
     taken = torch.tensor([rows.get(word, unknown_row) for word in vocabulary.words])
