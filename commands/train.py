@@ -4,6 +4,7 @@ metrics log. (Imports torch: training needs it.)"""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import tempfile
 import time
@@ -55,6 +56,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         else:
             config = new_config(args, knobs)
         pool = list(read_jsonl(config.data)) if config.data else None
+        made = not args.out.exists()
         writable(args.out)  # every setting checked; now the folder, before any training time is spent
     except CheckpointError as exc:
         return refuse(f"cannot resume: {exc}", 1)
@@ -64,19 +66,27 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
         return refuse(str(exc), 1)
     except ValueError as exc:  # a knob that does not exist, a value it cannot take, flags that disagree
         return refuse(str(exc), 2)
+
+    def give_up(message: str, code: int) -> int:
+        """Refuse, and take back the --out folder this command made if nothing was written into it (a bad --init
+        or device is found only once the run starts)."""
+        if made and ranks.leader:
+            remove_if_empty(args.out)
+        return refuse(message, code)
+
     with TrainingDisplay(shows, config.steps) as display:
         if args.resume:
             display.show_earlier(earlier_rows(args.out))
         try:
             metrics = train(config, args.out, command, display.report, pool=pool, resume=args.resume)
         except CheckpointError as exc:
-            return refuse(f"cannot {'resume' if args.resume else 'start from --init'}: {exc}", 1)
+            return give_up(f"cannot {'resume' if args.resume else 'start from --init'}: {exc}", 1)
         except TrainingDiverged as exc:
-            return refuse(str(exc), 1)
+            return give_up(str(exc), 1)
         except ValueError as exc:  # a device that is not there, a batch that does not split over the ranks
-            return refuse(str(exc), 2)
+            return give_up(str(exc), 2)
         except OSError as exc:
-            return refuse(f"cannot write {args.out}: {exc.strerror or exc}", 1)
+            return give_up(f"cannot write {args.out}: {exc.strerror or exc}", 1)
     shows.print(Text(f"wrote {args.out}: {validation_line(metrics, config.steps)}"), soft_wrap=True)
     return 0
 
@@ -150,6 +160,12 @@ def writable(out: Path) -> None:
             pass
     except OSError as exc:
         raise OutFolderError(f"cannot write checkpoints into {out}: {exc.strerror or exc}") from None
+
+
+def remove_if_empty(out: Path) -> None:
+    """Remove `out` if it holds nothing (another process may have written into it meanwhile: then keep it)."""
+    with contextlib.suppress(OSError):
+        out.rmdir()
 
 
 # Training's extra, with torch's CPU build first: from PyPI alone, pip would fetch the multi-gigabyte CUDA build.

@@ -415,6 +415,10 @@ def test_a_run_can_start_from_a_trained_readers_weights(tmp_path: Path, capsys) 
         main(["train", "--preset", "tiny", "--steps", "1", "--init", str(tmp_path / "none"), "--out", str(second)]) == 1
     )
     assert "cannot start from --init" in capsys.readouterr().out
+    third = tmp_path / "third"  # a refused --init takes back the folder it made, and leaves one it found alone
+    refused = ["train", "--preset", "tiny", "--steps", "1", "--init", str(tmp_path / "none"), "--out", str(third)]
+    assert main(refused) == 1
+    assert not third.exists() and load_checkpoint(second).meta["started_from"] == stages["started_from"]
 
 
 def test_a_warm_start_carries_every_weight_and_reads_new_words_as_it_read_them_before(tmp_path: Path) -> None:
