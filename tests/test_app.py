@@ -128,6 +128,7 @@ async def test_narration_accusation_and_debrief(readers) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert "Solved" in str(app.screen.query_one("#verdict", Static).render())
+        assert not app.screen.check_action("next_in_campaign", ())  # a free game offers no campaign's next case
         await pilot.press("p")  # play again: the same case from its first word
         await pilot.pause()
         again = app.screen

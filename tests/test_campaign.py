@@ -84,6 +84,8 @@ async def test_climbing_from_the_start_screen(readers) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert "Passed. Next (n): rung 2" in str(app.screen.query_one("#campaign", Static).render())
+        shown = [each.binding.description for each in app.screen.active_bindings.values() if each.binding.show]
+        assert "Campaign: next case" in shown  # in the footer, where the keys are read
         assert load_progress(progress_path(saves_folder())).rung == 1
         await pilot.press("n")
         await pilot.pause()

@@ -29,9 +29,9 @@ class DebriefScreen(Screen):
 
     COMPONENT_CLASSES = {f"debrief--{name}" for name in MEMORY_STYLES}
     BINDINGS = [
+        Binding("n", "next_in_campaign", "Campaign: next case"),  # in the footer after a campaign's case only
         Binding("p", "play_again", "Play again"),
         Binding("c", "choose", "Another case"),
-        Binding("n", "next_in_campaign", "Campaign: next case", show=False),
         Binding("q,escape", "app.quit", "Quit"),
     ]
 
@@ -55,6 +55,10 @@ class DebriefScreen(Screen):
                 yield Button("Another case (c)", id="choose")
                 yield Button("Quit (q)", id="quit")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The campaign's next case is offered (and shown in the footer) only after one of its cases."""
+        return self.climbed is not None if action == "next_in_campaign" else True
 
     def on_mount(self) -> None:
         self.title = f"Debrief: {self.match.story.title}"
