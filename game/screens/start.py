@@ -1,4 +1,5 @@
-"""The start screen: the bundled mysteries, a freshly generated case at each difficulty, and saved games."""
+"""The start screen: the campaign, the bundled mysteries, a freshly generated case at each difficulty (the
+ladder's rungs), and saved games."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from game.cases import CaseRef, bundled_mysteries, load_case
 from game.saves import SavedGame, SaveError, list_saves, load_save, saves_folder
 from game.screens.choices import CampaignChosen, CaseChosen, SaveChosen
 from story import StoryError
+from story.case_config import PRESETS
 
 
 class StartScreen(Screen):
@@ -68,8 +70,10 @@ class StartScreen(Screen):
             label = Text.assemble((story.title, "bold"), f"  {len(story.suspects)} suspects, {len(story.clues)} clues")
             entries.append(Option(label, id=f"bundled:{name}"))
         entries.append(None)
-        for difficulty in ("easy", "default", "hard"):
-            entries.append(Option(f"A freshly generated case ({difficulty})", id=f"generated:{difficulty}"))
+        for difficulty, config in PRESETS.items():
+            fewest, most = config.cast_size
+            cast = f"{fewest} suspects" if fewest == most else f"{fewest}-{most} suspects"
+            entries.append(Option(f"A freshly generated case ({difficulty}: {cast})", id=f"generated:{difficulty}"))
         saves = list_saves()
         if saves:
             entries.append(None)
