@@ -127,6 +127,8 @@ class _Builder:
                 titles = grammar.MALE_TITLES if pronoun == "he" else grammar.FEMALE_TITLES
                 titles = tuple(title for title in titles if title.lower() not in roles)  # "the Colonel" is one
                 title = rng.choice(titles) if rng.random() < self.config.title_share else ""
+                if title and role.capitalize() in (*grammar.MALE_TITLES, *grammar.FEMALE_TITLES):
+                    title = role.capitalize()  # a colonel is Colonel Quiller, not Reverend Quiller, the colonel
                 name = " ".join(part for part in (title, name, next(surnames)) if part)
             cast.append(Suspect(name, role, pronoun))
         return cast
