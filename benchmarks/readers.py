@@ -249,6 +249,9 @@ def summarise(label: str, rows: list) -> None:
     print(f"    partner's mean probability on the culprit at the end {mean_probability:.2f} (target >= 0.6)")
     print(f"    partner's cleared mass over all tokens {cleared:.3f} (target <= 0.05)")
     print(f"    words unknown to the readers {unknown:.1%} (target <= 10%)")
+    lost = sum(len(v["lstm"].lost_clues) for _, _, v in rows) / sum(len(s.clues) for s, _, _ in rows)
+    lost_in = sum(bool(v["lstm"].lost_clues) for _, _, v in rows)
+    print(f"    partner lost (every suspect read as cleared) at {lost:.0%} of clue ends, in {lost_in}/{count} of them")
     print(
         f"    longest third by deciding distance ({len(longest)} mysteries, >= {longest[0][1].memory_distance} words): "
         f"partner {third['lstm']:.2f}, rival {third['rnn']:.2f}, gap {gap:+.2f} (target >= 0.25)"

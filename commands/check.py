@@ -125,19 +125,29 @@ def _verdicts(checked: CheckedStory, seats: Seats) -> dict[str, StoryVerdict] | 
 
 
 def verdict_line(story: Story, verdict: StoryVerdict) -> str:
-    """ "LSTM names Hobbs (92%), rightly, from clue 11 on", or "RNN is undecided (...)" on an even split."""
+    """ "LSTM names Hobbs (92%), rightly, from clue 11 on", or "RNN is undecided (...)" on an even split; and
+    where the reader was lost (model.verdicts.LOST_LOGIT), so that an author knows which clues to look at."""
     culprit = verdict.clue_beliefs[-1, story.culprit]
     if verdict.named is None:
         favourite = int(verdict.clue_beliefs[-1].argmax())
-        return (
+        line = (
             f"{verdict.kind.upper()} is undecided: no suspect stands out (highest {story.suspects[favourite].name}, "
             f"{verdict.clue_beliefs[-1, favourite]:.0%}; the culprit {culprit:.0%})"
         )
-    belief = verdict.clue_beliefs[-1, verdict.named]
-    line = f"{verdict.kind.upper()} names {story.suspects[verdict.named].name} ({belief:.0%})"
-    if verdict.from_clue is not None:
-        return f"{line}, rightly, from clue {verdict.from_clue + 1} on"
-    return f"{line}, wrongly; it gives the culprit {culprit:.0%}"
+    else:
+        belief = verdict.clue_beliefs[-1, verdict.named]
+        line = f"{verdict.kind.upper()} names {story.suspects[verdict.named].name} ({belief:.0%})"
+        if verdict.from_clue is not None:
+            line += f", rightly, from clue {verdict.from_clue + 1} on"
+        else:
+            line += f", wrongly; it gives the culprit {culprit:.0%}"
+    if verdict.lost_clues:
+        clues = verdict.lost_clues
+        line += (
+            f"; lost at the end of {len(clues)} of {len(story.clues)} clues (from clue {clues[0] + 1}): it reads "
+            "every suspect as cleared there, so its bars mean little"
+        )
+    return line
 
 
 def readers_report(checked: CheckedStory, console: Console, seats: Seats = BUNDLED) -> None:
@@ -150,7 +160,10 @@ def readers_report(checked: CheckedStory, console: Console, seats: Seats = BUNDL
     names = [suspect.name for suspect in story.suspects]
     table = Table("#", "possible", "partner (LSTM)", "rival (RNN)", box=None, pad_edge=False)
     for index, step in enumerate(checked.analysis.steps):
-        cells = [_belief_cell(names, verdict.clue_beliefs[index], story.culprit) for verdict in verdicts.values()]
+        cells = [
+            _belief_cell(names, verdict.clue_beliefs[index], story.culprit, index in verdict.lost_clues)
+            for verdict in verdicts.values()
+        ]
         table.add_row(str(index + 1), Text(", ".join(names[slot] for slot in step.possible)), *cells)
     console.print(table)
     partner = verdicts["partner"]
@@ -167,14 +180,17 @@ def readers_report(checked: CheckedStory, console: Console, seats: Seats = BUNDL
     console.print(f"  [dim]in play[/]   {escape(_rival_in_play(story, seats))}", emoji=False)
 
 
-def _belief_cell(names: list[str], belief, culprit: int) -> Text:
-    """ "Hobbs 92%" (the one the reader names, or "undecided"), and the culprit's share when it is someone else."""
+def _belief_cell(names: list[str], belief, culprit: int, lost: bool) -> Text:
+    """ "Hobbs 92%" (the one the reader names, or "undecided"), the culprit's share when it is someone else, and
+    "lost" where the reader reads every suspect as cleared."""
     from model.verdicts import named_suspect
 
     named = named_suspect(belief)
     cell = "undecided" if named is None else f"{names[named]} {belief[named]:.0%}"
     if named != culprit:
         cell += f" (culprit {belief[culprit]:.0%})"
+    if lost:
+        cell += ", lost"
     return Text(cell)  # names from the story file: never markup or emoji codes
 
 

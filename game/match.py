@@ -19,7 +19,7 @@ from model.readout import TRAITS, UNKNOWN_CLASS
 from model.stream import StreamingReader
 from model.targets import case_targets
 from model.tokenizer import Piece, narrate_story
-from model.verdicts import named_suspect
+from model.verdicts import LOST_RUN, lost_run, named_suspect
 from story import Analysis, Story, analyze
 from story.traits import CATALOGUE
 
@@ -60,14 +60,21 @@ class Detective:
     beliefs: list[np.ndarray] = field(default_factory=list)  # (K,) after each word
     readout: np.ndarray | None = None  # (K, cells, classes) read-out probabilities, after the last word
     gates: deque[tuple[str, dict[str, np.ndarray]]] = field(default_factory=lambda: deque(maxlen=GATE_WINDOW))
+    cleared_run: int = 0  # words in a row at which it has held every suspect cleared (model.verdicts.lost_run)
 
     def read(self, word: Word) -> None:
         result = self.reader.step(word.piece.token)
         self.beliefs.append(result.probabilities)
+        self.cleared_run = lost_run(self.cleared_run, result.possible)
         shifted = np.exp(result.readout - result.readout.max(-1, keepdims=True))
         self.readout = shifted / shifted.sum(-1, keepdims=True)
         if result.gates is not None:
             self.gates.append((word.piece.text, result.gates))
+
+    @property
+    def lost(self) -> bool:
+        """It has held every suspect cleared for LOST_RUN words: its bars are noise, whatever they show."""
+        return self.cleared_run >= LOST_RUN
 
     @property
     def belief(self) -> np.ndarray:
@@ -235,6 +242,8 @@ class Match:
         """The partner's word: it advises, and never accuses."""
         belief = self.partner.belief
         top = int(belief.argmax())
+        if self.partner.lost:
+            return "Your partner: I have lost the thread (everyone reads as cleared to me)."
         if self.clues_told == 0 or belief[top] < PARTNER_SURE:
             return "Your partner: too early to say; keep listening."
         name = self.story.suspects[top].name

@@ -119,6 +119,8 @@ def read_through(
     cast: int,
     nonlinearity: str = "tanh",
 ):
-    """The cast's distribution after every token of a whole reading, (T, K): the streaming reader, run to the end."""
+    """The streaming reader run to the end of a whole reading: the cast's distribution after every token (T, K),
+    and each reading's "still possible" logit there (T, K)."""
     reader = StreamingReader(kind, weights, vocabulary, cast, nonlinearity)
-    return np.stack([reader.step(token).probabilities for token in tokens])
+    steps = [reader.step(token) for token in tokens]
+    return np.stack([step.probabilities for step in steps]), np.stack([step.possible for step in steps])

@@ -18,6 +18,15 @@ from story import Analysis, Story, analyze
 # A reader names someone only when its favourite leads the runner-up by this much: five equal bars of 20%, or
 # 0.26 against 0.24, name nobody. The game's bars show the same beliefs; this is what a report may claim of them.
 NAMING_MARGIN = 0.10
+# A reader is lost when every reading's "still possible" logit has stayed below LOST_LOGIT for LOST_RUN tokens: it
+# holds every suspect cleared, which the oracle never does, and its bars are a softmax over noise. Not below zero:
+# the head is trained with cleared cells weighted 5 times (TrainConfig.cleared_weight), which puts a suspect held
+# possible with probability p at logit(p) - log 5, below zero up to p = 0.83, and "every logit below zero for 16
+# tokens" happens in half the generated hard cases the partner reads right. Below -3 (every suspect under ~0.2) for
+# 32 tokens: the bundled partner in 2% of generated default cases and 6% of hard ones, and in 9 of the 12
+# development mysteries, lighthouse and train (docs/model.md, the dated table, 2026-12-03). Measured on the partner.
+LOST_LOGIT = -3.0
+LOST_RUN = 32
 
 
 def named_suspect(probabilities: np.ndarray) -> int | None:
@@ -26,6 +35,23 @@ def named_suspect(probabilities: np.ndarray) -> int | None:
         return 0
     runner_up, favourite = np.sort(probabilities)[-2:]
     return int(probabilities.argmax()) if favourite - runner_up >= NAMING_MARGIN else None
+
+
+def lost_run(run: int, possible: np.ndarray) -> int:
+    """The tokens in a row at which a reader holds every suspect cleared, after one more token's "still possible"
+    logits (K,); the reader is lost once this reaches LOST_RUN. It needs only the tokens so far, so the game can
+    tell it as the story is narrated."""
+    return run + 1 if possible.max() < LOST_LOGIT else 0
+
+
+def lost_tokens(possible: np.ndarray) -> np.ndarray:
+    """(T, K) "still possible" logits -> (T,) whether the reader is lost after each token (LOST_LOGIT)."""
+    lost = np.zeros(len(possible), dtype=bool)
+    run = 0
+    for token, logits in enumerate(possible):
+        run = lost_run(run, logits)
+        lost[token] = run >= LOST_RUN
+    return lost
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,7 @@ class StoryVerdict:
     tokens: int  # tokens read (so that cleared mass can be pooled over stories)
     unknown: tuple[str, ...]  # each word read as <unk>, in reading order, repeats included
     words: int  # word tokens read (punctuation excluded)
+    lost_clues: tuple[int, ...]  # clues (0-based) at whose end the reader is lost (lost_tokens): it reads no one
 
     @property
     def unknown_share(self) -> float:
@@ -56,10 +83,11 @@ def story_verdict(checkpoint: Checkpoint, story: Story, analysis: Analysis | Non
     vocabulary = checkpoint.vocabulary
     case = case_targets(story, vocabulary, analysis or analyze(story))
     tokens = read_story(story).tokens  # what case.ids encodes, with the words kept for the list of unknown ones
-    beliefs = read_through(
+    beliefs, possible = read_through(
         checkpoint.kind, checkpoint.weights, vocabulary, list(tokens), case.cast_size, checkpoint.nonlinearity
-    )  # (T, K)
+    )  # (T, K) each
     clue_beliefs = beliefs[[end - 1 for end in case.clue_ends]]
+    lost = lost_tokens(possible)
     named = named_suspect(beliefs[-1])
     from_clue = None
     if named == story.culprit:
@@ -80,4 +108,5 @@ def story_verdict(checkpoint: Checkpoint, story: Story, analysis: Analysis | Non
         tokens=len(tokens),
         unknown=unknown,
         words=sum(is_word),
+        lost_clues=tuple(clue for clue, end in enumerate(case.clue_ends) if lost[end - 1]),
     )

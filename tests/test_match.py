@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from game.match import Match
 from game.saves import Options, SavedGame, SaveError, list_saves, load_save, replay, save_game
 from model.checkpoint import Checkpoint
 from model.readout import TRAITS, UNKNOWN_CLASS
+from model.verdicts import LOST_LOGIT, LOST_RUN
 from story.traits import CATALOGUE
 
 MANOR = CaseRef("bundled", name="manor.toml")
@@ -96,6 +98,24 @@ def test_the_partner_advises_but_never_accuses(match: Match) -> None:
         match.advance()
     assert match.advice().startswith("Your partner:")
     assert all(accusation.by != "partner" for accusation in match.accusations)
+
+
+def test_a_partner_that_holds_everyone_cleared_says_it_is_lost(match: Match, monkeypatch) -> None:
+    step = match.partner.reader.step
+
+    def holding_everyone_cleared(token: str):
+        result = step(token)
+        return replace(result, possible=np.full_like(result.possible, LOST_LOGIT - 1.0))
+
+    monkeypatch.setattr(match.partner.reader, "step", holding_everyone_cleared)
+    for _ in range(LOST_RUN - 1):
+        match.advance()
+    assert "lost the thread" not in match.advice()  # a few words of it are a clue being weighed, not being lost
+    match.advance()
+    assert match.advice() == "Your partner: I have lost the thread (everyone reads as cleared to me)."
+    monkeypatch.setattr(match.partner.reader, "step", step)
+    match.advance()
+    assert "lost the thread" not in match.advice()
 
 
 def test_what_the_story_said_is_on_the_cards_once_told(match: Match) -> None:
