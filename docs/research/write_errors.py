@@ -12,7 +12,8 @@ after the clue's last token (the age at which `whodunit eval`'s memory curve sta
 - "its own earlier value": an earlier statement of this suspect's that the new one should have replaced;
 - "another value": none of these (a misread value word: "size 8" as 6).
 Then the share right by the clue's shape: told in dialogue or narrated, how many suspects the clue names, whether
-it names the suspect at all (or only a pronoun does), by trait, and by where in the case the clue is told.
+it names the suspect at all (or only a pronoun does), by trait, by whether the trait is one that evidence names
+(or a distractor, never named), and by where in the case the clue is told, and whether any evidence came before.
 With --reverse, each case's clues are told last first (the intro stays first), and "fifth of the clues" is still
 the fifth in which the clue was written: it separates where a statement is told from what it says.
 With --story, the cases are those story files (hand-written mysteries: never the held-out benchmarks/authored/),
@@ -33,7 +34,7 @@ from model.readout import TRAITS, UNKNOWN_CLASS, value_class
 from model.shipped import load_shipped
 from model.targets import case_targets
 from model.tokenizer import read_story
-from story import Story, TraitStated, load_story
+from story import Evidence, Story, TraitStated, load_story
 from story.generator import PRESETS, generate_cases
 from story.traits import CATALOGUE
 
@@ -61,6 +62,7 @@ def main() -> None:
     shapes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for story, case, trace in zip(stories, cases, traces, strict=True):
         assert trace.readout is not None, "a reader with a read-out"
+        evidence_traits = {fact.trait for clue in story.clues for fact in clue.facts if isinstance(fact, Evidence)}
         reading = read_story(story)
         for index, clue in enumerate(story.clues):
             start = reading.clue_ends[index - 1] if index else reading.intro_length
@@ -68,8 +70,10 @@ def main() -> None:
             slots = {token for token in reading.tokens[start : reading.clue_ends[index]] if token.startswith("<s")}
             dialogue = "'" in clue.text or '"' in clue.text
             fifth = 1 + 5 * written_at(index, len(story.clues), args.reverse) // len(story.clues)
+            evidence_before = any(isinstance(f, Evidence) for earlier in story.clues[:index] for f in earlier.facts)
             for fact in (fact for fact in clue.facts if isinstance(fact, TraitStated)):
                 cell = TRAITS.index(fact.trait)
+                kind = "evidence" if fact.trait in evidence_traits else "distractor"
                 wanted, written = case.stated[fact.suspect, at, cell], trace.readout[fact.suspect, at, cell]
                 right = int(wanted == written)
                 errors["right" if right else miss_kind(story, index, fact, int(written))] += 1
@@ -82,6 +86,9 @@ def main() -> None:
                     f"the suspect named in the clue: {'yes' if f'<s{fact.suspect}>' in slots else 'no'}",
                     f"trait: {fact.trait}",
                     f"fifth of the clues: {fifth}/5",
+                    f"fifth of the clues: {fifth}/5, told after evidence: {'yes' if evidence_before else 'no'}",
+                    f"its trait: {kind}",
+                    f"fifth of the clues: {fifth}/5, its trait: {kind}",
                 ):
                     shapes[shape][0] += right
                     shapes[shape][1] += 1
@@ -104,7 +111,9 @@ def miss_line(story: Story, clue_index: int, fact: TraitStated, written: int) ->
     """One miss as a person reads it: where, the fact, what was written instead, and the clue's text."""
     suspect = story.suspects[fact.suspect].name
     values = CATALOGUE[fact.trait].generated_values
-    instead = values[written] if written < len(values) else "unknown" if written == UNKNOWN_CLASS else f"class {written}"
+    instead = (
+        values[written] if written < len(values) else "unknown" if written == UNKNOWN_CLASS else f"class {written}"
+    )
     return (
         f"{story.title}, clue {clue_index + 1}: {suspect} {fact.trait}={fact.value}, written {instead} "
         f"({miss_kind(story, clue_index, fact, written)})\n    {story.clues[clue_index].text}"
