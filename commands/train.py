@@ -55,6 +55,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             shows.print(Text(said))
         else:
             config = new_config(args, knobs)
+            unclaimed(args.out)
         pool = list(read_jsonl(config.data)) if config.data else None
         made = not args.out.exists()
         writable(args.out)  # every setting checked; now the folder, before any training time is spent
@@ -160,6 +161,18 @@ def writable(out: Path) -> None:
             pass
     except OSError as exc:
         raise OutFolderError(f"cannot write checkpoints into {out}: {exc.strerror or exc}") from None
+
+
+def unclaimed(out: Path) -> None:
+    """A new run must not write over another run's checkpoint: its first save would replace it, and the hours it
+    took. OutFolderError says how to go on."""
+    from model.checkpoint import META
+
+    if (out / META).is_file():
+        raise OutFolderError(
+            f"--out {out} already holds a checkpoint: --resume continues that run; for a new one, give another "
+            "folder (or remove this one)"
+        )
 
 
 def remove_if_empty(out: Path) -> None:

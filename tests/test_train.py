@@ -411,14 +411,21 @@ def test_a_run_can_start_from_a_trained_readers_weights(tmp_path: Path, capsys) 
     shutil.rmtree(first)  # a resumed run needs its own checkpoint only, and keeps what it started from
     assert main(["train", "--resume", "--steps", "2", "--out", str(second)]) == 0
     assert load_checkpoint(second).meta["started_from"] == stages["started_from"]
-    assert (
-        main(["train", "--preset", "tiny", "--steps", "1", "--init", str(tmp_path / "none"), "--out", str(second)]) == 1
-    )
-    assert "cannot start from --init" in capsys.readouterr().out
-    third = tmp_path / "third"  # a refused --init takes back the folder it made, and leaves one it found alone
+    third = tmp_path / "third"  # a refused --init takes back the folder it made
     refused = ["train", "--preset", "tiny", "--steps", "1", "--init", str(tmp_path / "none"), "--out", str(third)]
     assert main(refused) == 1
-    assert not third.exists() and load_checkpoint(second).meta["started_from"] == stages["started_from"]
+    assert "cannot start from --init" in capsys.readouterr().out and not third.exists()
+
+
+def test_a_new_run_never_writes_over_another_runs_checkpoint(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["train", "--preset", "tiny", "--steps", "2", "--out", str(out)]) == 0
+    kept = (out / "reader.safetensors").read_bytes()
+    capsys.readouterr()
+    assert main(["train", "--preset", "tiny", "--steps", "1", "--out", str(out)]) == 1
+    said = capsys.readouterr().out
+    assert f"--out {out} already holds a checkpoint: --resume continues that run" in " ".join(said.split())
+    assert (out / "reader.safetensors").read_bytes() == kept and load_checkpoint(out).meta["metrics"]["steps"] == 2
 
 
 def test_a_warm_start_carries_every_weight_and_reads_new_words_as_it_read_them_before(tmp_path: Path) -> None:
