@@ -119,8 +119,8 @@ PRESETS: dict[str, GeneratorConfig] = {
         flavour=6,
         pronoun_share=0.4,
     ),
-    # The length of a short story as people write them: 7-8 suspects and about 1,100-1,900 words (mean ~1,460;
-    # 45-80 clues, shorter than an author's): more to hold at once, for longer, more of it buried in paragraphs.
+    # The length of a short story as people write them: 7-8 suspects and about 1,050-1,900 words (mean ~1,500;
+    # 45-85 clues, shorter than an author's): more to hold at once, for longer, more of it buried in paragraphs.
     "long": GeneratorConfig(
         cast_size=(7, 8),
         evidence_traits=3,
