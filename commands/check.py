@@ -145,7 +145,7 @@ def verdict_line(story: Story, verdict: StoryVerdict) -> str:
         clues = verdict.lost_clues
         line += (
             f"; lost at the end of {len(clues)} of {len(story.clues)} clues (from clue {clues[0] + 1}): it reads "
-            "every suspect as cleared there, so its bars mean little"
+            "every suspect as cleared there, so its bars there may be noise"
         )
     return line
 

@@ -73,7 +73,7 @@ class Detective:
 
     @property
     def lost(self) -> bool:
-        """It has held every suspect cleared for LOST_RUN words: its bars are noise, whatever they show."""
+        """It has held every suspect cleared for LOST_RUN words: its bars may be noise, whatever they show."""
         return self.cleared_run >= LOST_RUN
 
     @property

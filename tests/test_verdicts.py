@@ -56,6 +56,6 @@ def test_a_reader_is_lost_once_it_has_held_everyone_cleared_for_a_run_of_tokens(
 def test_a_verdict_says_where_the_reader_was_lost() -> None:
     lost = replace(EVEN, clue_beliefs=np.array([[0.8, 0.1, 0.1]]), named=0, lost_clues=(0,))
     assert verdict_line(STORY, lost).endswith(
-        "; lost at the end of 1 of 1 clues (from clue 1): it reads every suspect as cleared there, so its bars mean "
-        "little"
+        "; lost at the end of 1 of 1 clues (from clue 1): it reads every suspect as cleared there, so its bars there "
+        "may be noise"
     )
