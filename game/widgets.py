@@ -44,6 +44,7 @@ class CardView:
     mark: Literal["", "cleared", "suspicious"] = ""  # the player's mark in the notebook
     accused: Literal["", "wrong", "rival"] = ""  # wrong: the player named them, wrongly; rival: the rival named them
     selected: bool = False
+    partner_lost: bool = False  # the partner holds every suspect cleared (game.match.Detective.lost): bar drawn dim
 
 
 def component_style(widget: Widget, component: str) -> Style:
@@ -57,6 +58,7 @@ class SuspectCard(Static):
 
     COMPONENT_CLASSES = {
         "suspect-card--partner",
+        "suspect-card--partner-lost",
         "suspect-card--partner-memory",
         "suspect-card--rival",
         "suspect-card--rival-memory",
@@ -104,7 +106,7 @@ class SuspectCard(Static):
         if view.partner is None:
             text.append("(hidden)".ljust(BAR_WIDTH + 5), style="dim")
         else:
-            text.append_text(bar(view.partner, partner))
+            text.append_text(bar(view.partner, style("suspect-card--partner-lost") if view.partner_lost else partner))
             text.append("  " + (", ".join(view.partner_remembers) or "-"), style=style("suspect-card--partner-memory"))
         text.append("\n  rival   ", style=rival)
         text.append_text(bar(view.rival, rival))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pytest
 from textual.message import Message
 from textual.widgets import OptionList, Static
@@ -20,6 +22,8 @@ from game.screens.debrief import DebriefScreen
 from game.screens.dialogs import AccuseDialog
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
+from game.widgets import SuspectCard, component_style
+from model.verdicts import LOST_LOGIT
 
 MANOR = CaseRef("bundled", name="manor.toml")
 
@@ -467,3 +471,21 @@ def test_a_generated_case_is_pinned_by_its_story_so_another_generator_cannot_res
     path.write_text(json.dumps(document))
     with pytest.raises(SaveError, match=r"case\.sha256: missing: .*start it afresh"):
         load_save(path)
+
+
+async def test_a_lost_partner_says_so_and_its_bars_fade(readers, monkeypatch) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        step = screen.match.partner.reader.step
+
+        def holding_everyone_cleared(token: str):
+            result = step(token)
+            return replace(result, possible=np.full_like(result.possible, LOST_LOGIT - 1.0))
+
+        monkeypatch.setattr(screen.match.partner.reader, "step", holding_everyone_cleared)
+        await pilot.press("f", "f", "f")  # the intro and two clues: more than LOST_RUN words
+        await pilot.pause()
+        assert "lost the thread" in str(screen.query_one("#advice", Static).render())
+        card = screen.query(SuspectCard).first()
+        assert card.view.partner_lost and component_style(card, "suspect-card--partner-lost").dim

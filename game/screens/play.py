@@ -174,6 +174,7 @@ class PlayScreen(Screen):
             match.marks.get(slot, ""),
             accused,
             slot == self.followed_slot,
+            match.partner.lost,
         )
 
     @property
