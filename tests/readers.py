@@ -1,5 +1,5 @@
-"""Small reader checkpoints with seeded random weights, built without torch, for game tests and snapshots; and
-a report callback that interrupts a training run, for the resume tests.
+"""Small reader checkpoints with seeded random weights, built without torch, for game tests and snapshots; a way
+to make a reader lose the thread; and a report callback that interrupts a training run, for the resume tests.
 
 Their beliefs are nonsense but deterministic, which is what tests of the game's mechanics need (the shipped
 readers' quality is measured by benchmarks/readers.py, not here).
@@ -8,6 +8,7 @@ readers' quality is measured by benchmarks/readers.py, not here).
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import numpy as np
 
 from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from model.readout import READOUT_CELLS, READOUT_CLASSES
+from model.stream import StreamingReader
 from model.tokenizer import Vocabulary, build_vocabulary
+from model.verdicts import LOST_LOGIT
 from story import load_story
 from story.generator import generate_cases
 
@@ -90,6 +93,18 @@ def random_checkpoints(folder: Path) -> tuple[Checkpoint, Checkpoint]:
         load_checkpoint(write_random_checkpoint(folder / "lstm", "lstm", seed=1, possible_scale=10.0)),
         load_checkpoint(write_random_checkpoint(folder / "rnn", "rnn", seed=2, possible_scale=10.0)),
     )
+
+
+def holding_everyone_cleared(reader: StreamingReader, monkeypatch) -> None:
+    """From now on `reader` holds every suspect cleared (each "still possible" logit below model.verdicts.LOST_LOGIT),
+    its beliefs as they were: a reader that has lost the thread, for as long as `monkeypatch` lasts."""
+    step = reader.step
+
+    def cleared(token: str):
+        result = step(token)
+        return replace(result, possible=np.full_like(result.possible, LOST_LOGIT - 1.0))
+
+    monkeypatch.setattr(reader, "step", cleared)
 
 
 class Interrupted(Exception):

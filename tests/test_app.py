@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
-import numpy as np
 import pytest
 from textual.message import Message
 from textual.widgets import OptionList, Static
@@ -23,7 +21,7 @@ from game.screens.dialogs import AccuseDialog
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
 from game.widgets import SuspectCard, component_style
-from model.verdicts import LOST_LOGIT
+from tests.readers import holding_everyone_cleared
 
 MANOR = CaseRef("bundled", name="manor.toml")
 
@@ -477,13 +475,7 @@ async def test_a_lost_partner_says_so_and_its_bars_fade(readers, monkeypatch) ->
     app = manor_app(readers)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
-        step = screen.match.partner.reader.step
-
-        def holding_everyone_cleared(token: str):
-            result = step(token)
-            return replace(result, possible=np.full_like(result.possible, LOST_LOGIT - 1.0))
-
-        monkeypatch.setattr(screen.match.partner.reader, "step", holding_everyone_cleared)
+        holding_everyone_cleared(screen.match.partner.reader, monkeypatch)
         await pilot.press("f", "f", "f")  # the intro and two clues: more than LOST_RUN words
         await pilot.pause()
         assert "lost the thread" in str(screen.query_one("#advice", Static).render())

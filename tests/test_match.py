@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,9 @@ from game.match import Match
 from game.saves import Options, SavedGame, SaveError, list_saves, load_save, replay, save_game
 from model.checkpoint import Checkpoint
 from model.readout import TRAITS, UNKNOWN_CLASS
-from model.verdicts import LOST_LOGIT, LOST_RUN
+from model.verdicts import LOST_RUN
 from story.traits import CATALOGUE
+from tests.readers import holding_everyone_cleared
 
 MANOR = CaseRef("bundled", name="manor.toml")
 
@@ -101,19 +101,13 @@ def test_the_partner_advises_but_never_accuses(match: Match) -> None:
 
 
 def test_a_partner_that_holds_everyone_cleared_says_it_is_lost(match: Match, monkeypatch) -> None:
-    step = match.partner.reader.step
-
-    def holding_everyone_cleared(token: str):
-        result = step(token)
-        return replace(result, possible=np.full_like(result.possible, LOST_LOGIT - 1.0))
-
-    monkeypatch.setattr(match.partner.reader, "step", holding_everyone_cleared)
-    for _ in range(LOST_RUN - 1):
+    with monkeypatch.context() as patched:
+        holding_everyone_cleared(match.partner.reader, patched)
+        for _ in range(LOST_RUN - 1):
+            match.advance()
+        assert "lost the thread" not in match.advice()  # a few words of it are a clue being weighed, not being lost
         match.advance()
-    assert "lost the thread" not in match.advice()  # a few words of it are a clue being weighed, not being lost
-    match.advance()
-    assert match.advice() == "Your partner: I have lost the thread (everyone reads as cleared to me)."
-    monkeypatch.setattr(match.partner.reader, "step", step)
+        assert match.advice() == "Your partner: I have lost the thread (everyone reads as cleared to me)."
     match.advance()
     assert "lost the thread" not in match.advice()
 
