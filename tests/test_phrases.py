@@ -232,3 +232,28 @@ def test_a_value_said_otherwise_takes_the_right_article() -> None:
             for template in grammar.SHARED_STATEMENTS[trait]:
                 assert not wrong.search(narrator.fill(template, -1, a="Martin", b="the cook", v=word)), template
     assert checked > 1_000
+
+
+# Words that put a scene somewhere a generated case never is: every case is set at an English country house
+# (setting.toml's places) between 1923 and 1938, so an entry that rocks a train, docks a shuttle or buzzes an
+# open-plan office breaks the story for a player mid-case. Entries may still place a suspect elsewhere (an
+# alibi on "the last train out of the valley"); these words are the ones that only fit a scene set there.
+OFF_SETTING = (
+    "airlock", "orbit", "orbital", "intercom", "monitors", "telemetry", "hull", "viewport", "hydroponics",
+    "email", "inboxes", "microwaved", "photocopier", "whiteboard", "fluorescent", "open-plan",
+    "elevator", "swipe-card", "neon", "subway", "streetcar", "skyscraper", "taxi", "cops", "diner",
+    "senators", "chariots", "souk", "muezzin", "camels", "felucca", "feluccas", "gangway", "promenade deck",
+    "cabin", "bunk", "bunks", "dining car", "signal box", "wheelhouse", "galley",
+    "blackout", "ration books",
+)  # fmt: skip
+
+
+def test_no_phrase_sets_its_scene_outside_a_country_house() -> None:
+    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in OFF_SETTING) + r")\b", re.IGNORECASE)
+    found = [
+        f"{name}.toml: {entry!r}"
+        for name, file in read_phrase_files().items()
+        for entry in templates_of(file)
+        if pattern.search(entry)
+    ]
+    assert found == []
