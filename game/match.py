@@ -142,6 +142,16 @@ class Match:
         """Clues told in full."""
         return self._clues_done[self.position]
 
+    def moment(self, at: int) -> str:
+        """When `at` words had been narrated, as the debrief says it: "before the first clue", "during clue 3",
+        "after clue 3", "after the last clue"."""
+        if at >= self.total:
+            return "after the last clue"
+        last = self.words[at - 1] if at > 0 else None
+        if last is None or last.clue < 0:
+            return "before the first clue"
+        return f"{'after' if last.ends_clue else 'during'} clue {last.clue + 1}"
+
     def advance(self) -> Accusation | None:
         """Narrate one word to both readers; returns the rival's accusation if it makes one now."""
         if self.told_all or self.over:

@@ -214,3 +214,14 @@ def test_a_memory_is_checked_against_what_the_clues_said(match: Match) -> None:
 
     readout[slot, index, classes.index(value)], readout[slot, index, classes.index(other)] = 0.0, 1.0
     assert (CATALOGUE[trait].describe(other), False) in match.checked_memories(match.partner, slot)  # misread
+
+
+def test_the_debrief_says_when_an_accusation_was_made_by_clue(match: Match) -> None:
+    assert match.moment(0) == "before the first clue"
+    match.finish_clue()  # the intro
+    assert match.moment(match.position) == "before the first clue"
+    match.advance()
+    assert match.moment(match.position) == "during clue 1"
+    match.finish_clue()
+    assert match.moment(match.position) == "after clue 1"
+    assert match.moment(match.total) == "after the last clue"

@@ -100,9 +100,8 @@ class DebriefScreen(Screen):
         for accusation in match.accusations:
             who = "You" if accusation.by == "player" else "The rival"
             name = match.story.suspects[accusation.suspect].name
-            clue = match.words[min(accusation.at, match.total) - 1].clue + 1 if accusation.at else 0
             verdict = "right" if accusation.correct else "wrong"
-            text.append(f"  {who} named {name} during clue {clue}: {verdict}\n", style="dim")
+            text.append(f"  {who} named {name} {match.moment(accusation.at)}: {verdict}\n", style="dim")
         text.append("\n" + " ".join(match.story.reveal.split()) + "\n")
         return text
 
