@@ -85,6 +85,10 @@ class TrainConfig:
     pool_cases: int = 0  # > 0: train on this fixed pool of cases (the last level's) instead of fresh ones
     epochs: int = 0  # with a pool: stop after this many passes over it (0: the steps decide)
     data: str = ""  # a JSONL file from `whodunit generate` to use as the pool (overrides pool_cases)
+    corpus_share: float = 0.0  # share of each step's cases drawn from the training corpus (model/corpus.py:
+    # mysteries written in people's prose, facts annotated) instead of the generator; its words used by two or
+    # more of its stories join the vocabulary
+    corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
@@ -148,7 +152,7 @@ FLAGGED = {
     "init": "--init",
     "eval_every": "--checkpoint-every",
 }
-SHARES = ("level_up_accuracy", "replay_share", "unknown_share")  # probabilities: 0 to 1
+SHARES = ("level_up_accuracy", "replay_share", "unknown_share", "corpus_share")  # probabilities: 0 to 1
 AT_LEAST_ONE = (
     "embedding",
     "batch_cases",

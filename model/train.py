@@ -39,7 +39,7 @@ from model.resume import Progress, restore, resumed_log, training_state
 from model.run_log import TRAIN_ROW_EVERY, TrainRows, encode_rows, validation_row
 from model.targets import CaseTargets
 from model.tokenizer import UNKNOWN, Vocabulary
-from model.training_data import CaseSource, Plan, reader_vocabulary, validation_cases
+from model.training_data import CaseSource, Plan, run_vocabulary, validation_cases
 from story import Story
 from story.generator import generate_cases
 
@@ -189,7 +189,7 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
     if config.batch_cases % ranks.world:
         raise ValueError(f"{config.batch_cases} cases per step do not split evenly over {ranks.world} ranks")
     start(ranks, device)
-    vocabulary = reader_vocabulary(config.lemmas)
+    vocabulary = run_vocabulary(config)
     hidden = config.hidden or HIDDEN[config.kind]
     reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, hidden, config.nonlinearity)
     model = Reader(reader_config)

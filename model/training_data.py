@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.batch import Batch, collate
+from model.corpus import corpus_folder, corpus_stories, corpus_words
 from model.distributed import ALONE, Ranks
 from model.recipe import VALIDATION_RUN_SEED, TrainConfig, level_config
 from model.targets import CaseTargets, case_targets
@@ -27,19 +28,27 @@ if TYPE_CHECKING:
 
 
 @functools.cache  # 2,400 generated cases, seeded: the same every call, and four seconds to build
-def reader_vocabulary(lemmas: bool = False) -> Vocabulary:
-    """Every word the generator's grammar uses: the words a reader can learn. Any other word is `<unk>`.
+def reader_vocabulary(lemmas: bool = False, corpus: frozenset[str] = frozenset()) -> Vocabulary:
+    """Every word the generator's grammar uses, and the `corpus` words a run trains on (`corpus_words`): the
+    words a reader can learn. Any other word is `<unk>`.
 
     A word that training never shows keeps its random embedding, and moves a reader's belief at random; the
     bundled mysteries' own words are therefore not in it (when they were, a flavour clue of manor moved the
-    partner from 0.31 to 0.89 on the butler). Training teaches `<unk>` instead, by reading a share of plain
-    words as unknown (`unknown_share`). With `lemmas`, the vocabulary holds the words' lemmas (model/lemmas.py).
+    partner from 0.31 to 0.89 on the butler), nor the corpus's unless the run reads the corpus. Training teaches
+    `<unk>` instead, by reading a share of plain words as unknown (`unknown_share`). With `lemmas`, the
+    vocabulary holds the words' lemmas (model/lemmas.py).
     """
     generated = build_vocabulary(
         story for preset in ("tiny", "easy", "default", "hard") for story in generate_cases(7, 600, preset)
     )
     # With the banks' own words too: a rare phrase that 2,400 cases happen not to draw is still a known word.
-    return Vocabulary.from_words({*generated.words, *grammar.phrase_words()}, lemmas)
+    return Vocabulary.from_words({*generated.words, *grammar.phrase_words(), *corpus}, lemmas)
+
+
+def run_vocabulary(config: TrainConfig) -> Vocabulary:
+    """The vocabulary of a run: the grammar's words, and its corpus's if it reads one."""
+    corpus = corpus_words(corpus_stories(corpus_folder(config.corpus))) if config.corpus_share else frozenset()
+    return reader_vocabulary(config.lemmas, corpus)
 
 
 # A suspect speaking of themself: "'I am left-handed,' said Martin" binds the fact through these words.
@@ -112,6 +121,7 @@ class CaseSource:
         self.config = config
         self.levels = [level_config(spec) for spec in config.levels]
         self.pool = pool
+        self.corpus = corpus_stories(corpus_folder(config.corpus)) if config.corpus_share else ()
 
     def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
         replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
@@ -127,9 +137,19 @@ class CaseSource:
             return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
         difficulty, generator = self.levels[plan.level]
         return [
-            generate_case(case_seed(config.seed, index), difficulty, generator)
+            self.corpus_story(index) or generate_case(case_seed(config.seed, index), difficulty, generator)
             for index in range(plan.start, plan.start + config.batch_cases)
         ]
+
+    def corpus_story(self, index: int) -> Story | None:
+        """The run's `index`-th case from the training corpus, at `corpus_share`, or None (a generated one): drawn
+        from the run seed and the index alone, so that a resumed run reads what the uninterrupted one would."""
+        if not self.corpus:
+            return None
+        rng = np.random.default_rng([self.config.seed, index, 2])
+        if rng.random() >= self.config.corpus_share:
+            return None
+        return self.corpus[int(rng.integers(len(self.corpus)))]
 
     @functools.lru_cache(maxsize=2)  # noqa: B019 (one source per run; the cache lives as long as the run)
     def _order(self, epoch: int) -> np.ndarray:

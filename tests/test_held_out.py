@@ -1,7 +1,8 @@
-"""The authored benchmark stays held out: no training run reads it, and the generator's prose shares no
-sentence with it. It measures how the readers read prose people write only while nothing is tuned to it.
-The development mysteries (benchmarks/dev/) may be read while tuning, to find the shapes of sentence a reader
-misreads; the generator learns such shapes in its own words, so it shares no sentence with them either."""
+"""The authored benchmark stays held out: no training run reads it, and neither the generator's prose nor the
+training corpus (model/corpus/) shares a sentence with it. It measures how the readers read prose people write only
+while nothing is tuned to it. The development mysteries (benchmarks/dev/) may be read while tuning, to find the
+shapes of sentence a reader misreads; the generator learns such shapes in its own words, and the corpus was written
+without them, so neither shares a sentence with them either."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from model.corpus import CORPUS
 from model.recipe import TRAIN_PRESETS
 from model.train import train
 from story import load_story
@@ -57,9 +59,11 @@ def _record(event: str, args: tuple) -> None:
 sys.addaudithook(_record)  # audit hooks cannot be removed; this one records only while `opened` is a list
 
 
-def test_training_opens_no_authored_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("corpus_share", [0.0, 0.5], ids=["generated", "with-corpus"])
+def test_training_opens_no_authored_file(tmp_path: Path, corpus_share: float) -> None:
     global opened
     config = replace(TRAIN_PRESETS["tiny"], steps=3, eval_every=3, eval_cases=4, batch_cases=4)
+    config = replace(config, corpus_share=corpus_share)
     opened = []
     try:
         train(config, tmp_path / "run", "test")
@@ -82,3 +86,11 @@ def test_the_generators_prose_shares_no_sentence_with_hand_written_sets(folder: 
         for story in generate_cases(7, 100, difficulty):
             prose = " ".join((story.intro, *(clue.text for clue in story.clues), story.reveal))
             assert not shingles(prose) & hand_written, (difficulty, story.seed)
+
+
+@pytest.mark.parametrize("folder", [AUTHORED, DEVELOPMENT], ids=["authored", "dev"])
+def test_the_training_corpus_shares_no_sentence_with_hand_written_sets(folder: Path) -> None:
+    """The corpus (model/corpus/) was written without reading either set; no copied sentence may slip in."""
+    hand_written = prose_of(folder)
+    for path in sorted(CORPUS.glob("*.toml")):
+        assert not shingles(path.read_text(encoding="utf-8")) & hand_written, path

@@ -1,0 +1,59 @@
+"""The training corpus: mysteries written in people's prose for the readers to learn from, never to measure them.
+
+Generated cases teach the grammar's sentences, and a reader of them reads hand-written mysteries at about chance
+(docs/model.md, "Reading prose people write"). `model/corpus/` holds story files written for training, in many
+settings and voices, their facts annotated as any story file's are, so that the oracle gives every token of them
+the same targets a generated case has. A run mixes them into its steps at `corpus_share`. They were written
+without reading the held-out set (`benchmarks/authored/`) or the development set (`benchmarks/dev/`), which
+measure what the corpus teaches.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from pathlib import Path
+
+from model.tokenizer import read_story
+from story import Story, StoryError, load_story
+
+CORPUS = Path(__file__).parent / "corpus"  # the bundled training corpus (`corpus=""` in a TrainConfig)
+MIN_STORIES = 2  # a corpus word joins the vocabulary when this many stories use it: a word read in one story
+# alone would be learned from one context, and move a reader's belief at random anywhere else
+
+
+class CorpusError(ValueError):
+    """A training corpus that cannot be used: no story files, or files that are not sound stories."""
+
+
+def corpus_folder(setting: str) -> Path:
+    """The folder a TrainConfig's `corpus` names: the bundled one when it is empty."""
+    return Path(setting) if setting else CORPUS
+
+
+@functools.cache  # a run reads its corpus once; the stories are frozen
+def corpus_stories(folder: Path) -> tuple[Story, ...]:
+    """Every story file (`*.toml`) in `folder`, in name order, each proved sound as `whodunit check` proves it.
+
+    CorpusError lists every problem of every file (`path:line:col: message`), so that one run of `train` says
+    all that is wrong with a corpus.
+    """
+    paths = sorted(folder.glob("*.toml"))
+    if not paths:
+        raise CorpusError(f"{folder}: no story files (*.toml) to train on")
+    stories: list[Story] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            stories.append(load_story(path))
+        except StoryError as error:
+            problems.extend(str(problem) for problem in error.problems)
+    if problems:
+        raise CorpusError("the training corpus has stories that are not sound:\n" + "\n".join(problems))
+    return tuple(stories)
+
+
+def corpus_words(stories: tuple[Story, ...]) -> frozenset[str]:
+    """The tokens used by at least MIN_STORIES of the stories: the corpus's words a reader can learn."""
+    counts = Counter(token for story in stories for token in set(read_story(story).tokens))
+    return frozenset(token for token, count in counts.items() if count >= MIN_STORIES)

@@ -1,0 +1,88 @@
+"""The training corpus: mysteries in people's prose, proved sound, mixed into a run's steps at `corpus_share`."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from model.corpus import CORPUS, MIN_STORIES, CorpusError, corpus_stories, corpus_words
+from model.recipe import TRAIN_PRESETS, configure_training
+from model.tokenizer import Vocabulary, read_story
+from model.training_data import CaseSource, Plan, run_vocabulary
+
+MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Three bundled mysteries as a small corpus."""
+    for name in ("manor", "harrowgate", "lighthouse"):
+        shutil.copy(MYSTERIES / f"{name}.toml", tmp_path / f"{name}.toml")
+    return tmp_path
+
+
+def test_the_bundled_corpus_is_sound_and_varied() -> None:
+    stories = corpus_stories(CORPUS)
+    assert len(stories) >= 40
+    assert len({story.title for story in stories}) == len(stories)
+    assert len({len(story.suspects) for story in stories}) >= 3  # casts of several sizes
+
+
+def test_a_corpus_reads_in_name_order_and_once(corpus: Path) -> None:
+    stories = corpus_stories(corpus)
+    assert [story.title for story in stories] == [
+        "A Killing at Harrowgate Abbey",
+        "The Light on Carrick Rock",
+        "Death at Ashcombe Manor",
+    ]
+    assert corpus_stories(corpus) is stories  # cached: a run reads its corpus once
+
+
+def test_an_empty_folder_is_no_corpus(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no story files"):
+        corpus_stories(tmp_path)
+
+
+def test_every_unsound_story_is_reported_where_it_goes_wrong(corpus: Path) -> None:
+    text = (corpus / "manor.toml").read_text(encoding="utf-8")
+    (corpus / "manor.toml").write_text(text.replace('value = "cigar" }', 'value = "cigra" }', 1), encoding="utf-8")
+    (corpus / "zz-broken.toml").write_text("title = [\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as caught:
+        corpus_stories(corpus)
+    message = str(caught.value)
+    assert f"{corpus / 'manor.toml'}:" in message and "'cigra' is not a value of tobacco" in message
+    assert f"{corpus / 'zz-broken.toml'}:1:" in message  # every file's problems, each located
+
+
+def test_corpus_words_are_those_two_stories_use(corpus: Path) -> None:
+    stories = corpus_stories(corpus)
+    words = corpus_words(stories)
+    per_story = [set(read_story(story).tokens) for story in stories]
+    for word in {*per_story[0], *per_story[1], *per_story[2]}:
+        assert (word in words) == (sum(word in tokens for tokens in per_story) >= MIN_STORIES)
+
+
+def test_a_run_mixes_corpus_cases_in_at_its_share_and_learns_their_words(corpus: Path) -> None:
+    config = configure_training(TRAIN_PRESETS["tiny"], {"corpus_share": "0.5", "corpus": str(corpus)})
+    written = {id(story) for story in corpus_stories(corpus)}  # generated cases may share a title
+    source = CaseSource(replace(config, batch_cases=200), None)
+    drawn = source.stories(Plan(0, False, 0))
+    from_corpus = [story for story in drawn if id(story) in written]
+    assert 70 < len(from_corpus) < 130
+    assert len({id(story) for story in from_corpus}) == 3
+    assert source.stories(Plan(0, False, 0)) == drawn  # the plan alone decides: a resumed run reads the same
+    plain = CaseSource(replace(config, batch_cases=200, corpus_share=0.0), None).stories(Plan(0, False, 0))
+    assert not [story for story in plain if id(story) in written]
+
+    learned = set(run_vocabulary(config).words) - set(run_vocabulary(replace(config, corpus_share=0.0)).words)
+    assert learned and learned <= set(Vocabulary.from_words(corpus_words(corpus_stories(corpus)), lemmas=True).words)
+    batch = source.batch(Plan(0, False, 0), run_vocabulary(config))
+    assert batch.views.shape[0] > 0
+
+
+def test_a_corpus_share_is_a_probability() -> None:
+    with pytest.raises(ValueError, match="corpus_share"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_share": "1.5"})
