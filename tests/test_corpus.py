@@ -86,3 +86,18 @@ def test_a_run_mixes_corpus_cases_in_at_its_share_and_learns_their_words(corpus:
 def test_a_corpus_share_is_a_probability() -> None:
     with pytest.raises(ValueError, match="corpus_share"):
         configure_training(TRAIN_PRESETS["tiny"], {"corpus_share": "1.5"})
+
+
+def test_train_refuses_an_unusable_corpus_before_training(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from commands.cli import main
+
+    (corpus / "zz-broken.toml").write_text("title = [\n", encoding="utf-8")
+    out = tmp_path / "run"
+    argv = ["train", "--preset", "tiny", "--set", "corpus_share=0.5", "--set", f"corpus={corpus}", "--out", str(out)]
+    assert main(argv) == 2
+    said = capsys.readouterr()
+    error = " ".join((said.out + said.err).split())  # the console wraps long lines
+    assert f"{corpus / 'zz-broken.toml'}:1:" in error and "Traceback" not in error
+    assert not out.exists()  # refused before the folder was made
