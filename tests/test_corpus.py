@@ -26,7 +26,7 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_the_bundled_corpus_is_sound_and_varied() -> None:
     stories = corpus_stories(CORPUS)
-    assert len(stories) >= 120
+    assert len(stories) >= 180
     assert len({story.title for story in stories}) == len(stories)
     assert len({len(story.suspects) for story in stories}) >= 3  # casts of several sizes
 
