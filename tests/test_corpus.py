@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from model.corpus import CORPUS, MIN_STORIES, CorpusError, corpus_stories, corpus_words
-from model.recipe import TRAIN_PRESETS, configure_training
+from model.recipe import TRAIN_PRESETS, check_training, configure_training
 from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
 
@@ -83,9 +83,11 @@ def test_a_run_mixes_corpus_cases_in_at_its_share_and_learns_their_words(corpus:
     assert batch.views.shape[0] > 0
 
 
-def test_a_corpus_share_is_a_probability() -> None:
+def test_a_corpus_share_is_a_probability_and_needs_fresh_cases() -> None:
     with pytest.raises(ValueError, match="corpus_share"):
         configure_training(TRAIN_PRESETS["tiny"], {"corpus_share": "1.5"})
+    with pytest.raises(ValueError, match="a fixed pool is read alone"):
+        check_training(replace(TRAIN_PRESETS["tiny"], corpus_share=0.5, pool_cases=100))  # `train --cases 100`
 
 
 def test_train_refuses_an_unusable_corpus_before_training(
