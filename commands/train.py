@@ -27,7 +27,7 @@ REFUSAL_GRACE_S = 2.0  # under torchrun, how long a rank that refuses silently w
 
 def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
     from model.checkpoint import CheckpointError
-    from model.corpus import corpus_folder, corpus_stories
+    from model.corpus import run_corpus
     from model.distributed import launched_ranks
     from model.train import TrainingDiverged, train
     from story import StoryError
@@ -58,8 +58,7 @@ def run_train(args: argparse.Namespace, console: Console, command: str) -> int:
             config = new_config(args, knobs)
             unclaimed(args.out)
         pool = list(read_jsonl(config.data)) if config.data else None
-        if config.corpus_share:  # every corpus story proved sound before any training time is spent
-            corpus_stories(corpus_folder(config.corpus))
+        run_corpus(config.corpus_share, config.corpus)  # every corpus story proved sound before training starts
         made = not args.out.exists()
         writable(args.out)  # every setting checked; now the folder, before any training time is spent
     except CheckpointError as exc:

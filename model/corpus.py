@@ -53,6 +53,11 @@ def corpus_stories(folder: Path) -> tuple[Story, ...]:
     return tuple(stories)
 
 
+def run_corpus(share: float, folder: str) -> tuple[Story, ...]:
+    """The corpus a run reads (a TrainConfig's `corpus_share` and `corpus`): none when its share is 0."""
+    return corpus_stories(corpus_folder(folder)) if share else ()
+
+
 def corpus_words(stories: tuple[Story, ...]) -> frozenset[str]:
     """The tokens used by at least MIN_STORIES of the stories: the corpus's words a reader can learn."""
     counts = Counter(token for story in stories for token in set(read_story(story).tokens))

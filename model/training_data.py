@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.batch import Batch, collate
-from model.corpus import corpus_folder, corpus_stories, corpus_words
+from model.corpus import corpus_words, run_corpus
 from model.distributed import ALONE, Ranks
 from model.recipe import VALIDATION_RUN_SEED, TrainConfig, level_config
 from model.targets import CaseTargets, case_targets
@@ -47,8 +47,7 @@ def reader_vocabulary(lemmas: bool = False, corpus: frozenset[str] = frozenset()
 
 def run_vocabulary(config: TrainConfig) -> Vocabulary:
     """The vocabulary of a run: the grammar's words, and its corpus's if it reads one."""
-    corpus = corpus_words(corpus_stories(corpus_folder(config.corpus))) if config.corpus_share else frozenset()
-    return reader_vocabulary(config.lemmas, corpus)
+    return reader_vocabulary(config.lemmas, corpus_words(run_corpus(config.corpus_share, config.corpus)))
 
 
 # A suspect speaking of themself: "'I am left-handed,' said Martin" binds the fact through these words.
@@ -121,7 +120,8 @@ class CaseSource:
         self.config = config
         self.levels = [level_config(spec) for spec in config.levels]
         self.pool = pool
-        self.corpus = corpus_stories(corpus_folder(config.corpus)) if config.corpus_share else ()
+        self.corpus = run_corpus(config.corpus_share, config.corpus)
+        self.corpus_targets: dict[tuple[int, Vocabulary], CaseTargets] = {}  # built once per corpus story
 
     def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
         replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
@@ -162,7 +162,7 @@ class CaseSource:
         stories = self.stories(plan)
         share = len(stories) // ranks.world
         first = ranks.rank * share
-        cases = [case_targets(story, vocabulary) for story in stories[first : first + share]]
+        cases = [self.targets(story, vocabulary) for story in stories[first : first + share]]
         if self.config.unknown_share:
             plain = plain_words(vocabulary)
             cases = [
@@ -170,6 +170,16 @@ class CaseSource:
                 for case, rng in zip(cases, self.word_rngs(plan, first, share), strict=True)
             ]
         return collate(cases, vocabulary)
+
+    def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
+        """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never
+        change, so they are built once; a generated case is built fresh, as it is read once."""
+        if story.seed is not None:
+            return case_targets(story, vocabulary)
+        key = (id(story), vocabulary)  # the corpus's stories live as long as the run (corpus_stories' cache)
+        if key not in self.corpus_targets:
+            self.corpus_targets[key] = case_targets(story, vocabulary)
+        return self.corpus_targets[key]
 
     def word_rngs(self, plan: Plan, first: int, count: int) -> list[np.random.Generator]:
         """One generator per case, from the run seed and the case's draw: a resumed run hides the same words."""

@@ -10,6 +10,7 @@ import pytest
 
 from model.corpus import CORPUS, MIN_STORIES, CorpusError, corpus_stories, corpus_words
 from model.recipe import TRAIN_PRESETS, check_training, configure_training
+from model.targets import case_targets
 from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
 
@@ -79,8 +80,15 @@ def test_a_run_mixes_corpus_cases_in_at_its_share_and_learns_their_words(corpus:
 
     learned = set(run_vocabulary(config).words) - set(run_vocabulary(replace(config, corpus_share=0.0)).words)
     assert learned and learned <= set(Vocabulary.from_words(corpus_words(corpus_stories(corpus)), lemmas=True).words)
-    batch = source.batch(Plan(0, False, 0), run_vocabulary(config))
+    vocabulary = run_vocabulary(config)
+    batch = source.batch(Plan(0, False, 0), vocabulary)
     assert batch.views.shape[0] > 0
+    story = from_corpus[0]  # a corpus story's targets are built once, and are those built fresh
+    assert source.targets(story, vocabulary) is source.targets(story, vocabulary)
+    fresh = case_targets(story, vocabulary)
+    assert (source.targets(story, vocabulary).ids == fresh.ids).all()
+    assert (source.targets(story, vocabulary).stated == fresh.stated).all()
+    assert (source.batch(Plan(0, False, 0), vocabulary).views == batch.views).all()
 
 
 def test_a_corpus_share_is_a_probability_and_needs_fresh_cases() -> None:
