@@ -89,6 +89,9 @@ class TrainConfig:
     # mysteries written in people's prose, facts annotated) instead of the generator; its words used by two or
     # more of its stories join the vocabulary
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
+    corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
+    # story runs to ~1,000 words and a tiny case to ~60, so a first stage can read it from its last level only;
+    # replayed batches of earlier levels read none either
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
@@ -232,6 +235,11 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
     if not config.levels:
         raise ValueError(f"{knob('levels')} needs at least one level")
+    if config.corpus_level >= len(config.levels):
+        raise ValueError(
+            f"{knob('corpus_level')} is {config.corpus_level}; the curriculum's levels count from 0 to "
+            f"{len(config.levels) - 1}"
+        )
     for spec in config.levels:
         level_config(spec)  # raises with the level's problem
     return config

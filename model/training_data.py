@@ -137,14 +137,15 @@ class CaseSource:
             return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
         difficulty, generator = self.levels[plan.level]
         return [
-            self.corpus_story(index) or generate_case(case_seed(config.seed, index), difficulty, generator)
+            self.corpus_story(index, plan.level) or generate_case(case_seed(config.seed, index), difficulty, generator)
             for index in range(plan.start, plan.start + config.batch_cases)
         ]
 
-    def corpus_story(self, index: int) -> Story | None:
-        """The run's `index`-th case from the training corpus, at `corpus_share`, or None (a generated one): drawn
-        from the run seed and the index alone, so that a resumed run reads what the uninterrupted one would."""
-        if not self.corpus:
+    def corpus_story(self, index: int, level: int) -> Story | None:
+        """The run's `index`-th case from the training corpus, at `corpus_share` from level `corpus_level` on, or
+        None (a generated one): drawn from the run seed, the index and the level alone, so that a resumed run reads
+        what the uninterrupted one would."""
+        if not self.corpus or level < self.config.corpus_level:
             return None
         rng = np.random.default_rng([self.config.seed, index, 2])
         if rng.random() >= self.config.corpus_share:

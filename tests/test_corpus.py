@@ -91,6 +91,18 @@ def test_a_run_mixes_corpus_cases_in_at_its_share_and_learns_their_words(corpus:
     assert (source.batch(Plan(0, False, 0), vocabulary).views == batch.views).all()
 
 
+def test_corpus_level_keeps_the_corpus_out_of_earlier_levels(corpus: Path) -> None:
+    levels = {"levels": "tiny easy", "corpus_share": "1.0", "corpus": str(corpus)}
+    config = replace(configure_training(TRAIN_PRESETS["tiny"], {**levels, "corpus_level": "1"}), batch_cases=20)
+    written = {id(story) for story in corpus_stories(corpus)}
+    source = CaseSource(config, None)
+    assert not [story for story in source.stories(Plan(0, False, 0)) if id(story) in written]
+    assert not [story for story in source.stories(Plan(0, True, 20)) if id(story) in written]  # a replayed batch
+    assert all(id(story) in written for story in source.stories(Plan(1, False, 40)))
+    with pytest.raises(ValueError, match=r"corpus_level.* from 0 to 1"):
+        configure_training(TRAIN_PRESETS["tiny"], {**levels, "corpus_level": "2"})
+
+
 def test_a_corpus_share_is_a_probability_and_needs_fresh_cases() -> None:
     with pytest.raises(ValueError, match="corpus_share"):
         configure_training(TRAIN_PRESETS["tiny"], {"corpus_share": "1.5"})
