@@ -90,7 +90,7 @@ class TrainConfig:
     # more of its stories join the vocabulary
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
-    # story runs to ~1,000 words and a tiny case to ~60, so a first stage can read it from its last level only;
+    # story runs to ~1,450 tokens and a tiny case to ~140, so a first stage can read it from its last level only;
     # replayed batches of earlier levels read none either
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
