@@ -2,10 +2,11 @@
 
 A suspect is mentioned by their whole name, their role or an alias, matched as whole words and
 case-insensitively ("the butler", "Dr Ingrid Halvorsen", "the old woman"), and by any one word of their name
-that is capitalised in the text and belongs to no other suspect and not to the victim ("Reeve" for "Captain
-Reeve", "Ingrid" and "Halvorsen" for "Dr Ingrid Halvorsen"; but not "lane" in "down the lane" for "Miss Lane",
-nor "Moray" when Angus Moray is the one who died and Mrs Moray a suspect). A rank used alone ("the Colonel")
-names the one suspect who holds it. Longer texts win over shorter ones, so "Captain Reeve" is one mention.
+that is capitalised in the text, or written in capitals as a transcript's speaker tag is ("HALVORSEN:"), and
+belongs to no other suspect and not to the victim ("Reeve" for "Captain Reeve", "Ingrid" and "Halvorsen" for "Dr
+Ingrid Halvorsen"; but not "lane" in "down the lane" for "Miss Lane", nor "Moray" when Angus Moray is the one who
+died and Mrs Moray a suspect). A rank used alone ("the Colonel") names the one suspect who holds it. Longer texts
+win over shorter ones, so "Captain Reeve" is one mention.
 
 Pronouns are not mentions: resolving "she" is part of reading. The checks only ask whether a clue has a pronoun
 that could refer to someone (`unmentioned_facts`).
@@ -59,6 +60,8 @@ def mention_matcher(story: Story) -> Matcher:
         for word in suspect.name.split():
             if word.lower() not in TITLES and cast_words[word.lower()] == {slot} and word[:1].isupper():
                 found.append((word, slot, True))
+                if len(word) > 1 and word.upper() != word:  # a transcript's speaker tag: "STRODE: I never left"
+                    found.append((word.upper(), slot, True))
     found.sort(key=lambda item: -len(item[0]))
     matcher = [
         (re.compile(rf"{NOT_INSIDE_A_WORD}{re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)

@@ -47,6 +47,11 @@ def test_every_way_an_author_names_a_suspect_is_one_mention() -> None:
     ]
 
 
+def test_a_name_in_capitals_is_a_mention_as_a_transcripts_speaker_tag_writes_it() -> None:
+    text = "KELLER: I carried the bags. HALVORSEN: He did. The INGRIDS of this world, and the lane, say nothing."
+    assert mentioned(text) == [("KELLER", 2), ("HALVORSEN", 0)]
+
+
 def test_the_tokenizer_reads_aliases_as_the_suspects_slot() -> None:
     reading = read_story(sanatorium("The old woman lit nothing; Keller lit his pipe."))
     assert reading.tokens[reading.intro_length :] == (
