@@ -74,8 +74,6 @@ class Reader(nn.Module):
         same; only how far back a loss can reach to change the weights is cut.
         """
         inputs = self.embed(ids)  # (R, T, E)
-        if self.config.nonlinearity == "relu":
-            return self._packed_states(ids, inputs, truncate)
         if truncate <= 0:
             return self.recurrent(inputs)[0]
         chunks, carried = [], None
@@ -84,22 +82,6 @@ class Reader(nn.Module):
             chunks.append(states)
             carried = tuple(part.detach() for part in carried) if isinstance(carried, tuple) else carried.detach()
         return torch.cat(chunks, dim=1)
-
-    def _packed_states(self, ids: torch.Tensor, inputs: torch.Tensor, truncate: int) -> torch.Tensor:
-        """A relu recurrence read up to each row's last token only (states past it are zeros).
-
-        Rows are padded to the longest, and a relu recurrence is unbounded: carried on through the padding
-        with nothing to read, its state can grow each token by up to its recurrent weights' spectral radius (2.8
-        for the bundled rival), and a tiny case padded to a 1,500-token corpus story overflowed to inf, which the
-        masked loss turned into a NaN gradient at the fourth step. Packing gives the same states at every real
-        token (tests/test_train.py); the bounded tanh and LSTM recurrences read the padding, which is faster.
-        """
-        if truncate > 0:
-            raise ValueError("truncate is not supported for a relu recurrence")
-        lengths = (ids > 0).sum(1).clamp_min(1).cpu()  # right padding: id 0 only after a row's last token
-        packed = nn.utils.rnn.pack_padded_sequence(inputs, lengths, batch_first=True, enforce_sorted=False)
-        states = self.recurrent(packed)[0]
-        return nn.utils.rnn.pad_packed_sequence(states, batch_first=True, total_length=ids.shape[1])[0]
 
     def read_out(self, states: torch.Tensor) -> torch.Tensor:
         """Hidden states (..., H) -> read-out logits (..., cells, classes)."""

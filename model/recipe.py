@@ -231,8 +231,6 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('nonlinearity')} is {config.nonlinearity!r}; an LSTM's recurrence is tanh")
     if config.nonlinearity == "relu" and config.orthogonal_init:
         raise ValueError(f"{knob('orthogonal_init')}: a relu rival starts from identity recurrent weights; choose one")
-    if config.nonlinearity == "relu" and config.truncate:
-        raise ValueError(f"{knob('truncate')}: a relu rival reads each row packed to its length, whole; choose one")
     if config.corpus_share and (config.pool_cases or config.data):
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
     if not config.levels:
