@@ -22,6 +22,8 @@ from torch import nn
 
 from model.readout import READOUT_CELLS, READOUT_CLASSES
 
+RELU_CHUNK = 32  # tokens a relu rival reads per call: at most 31 of padding, a growth of at most 2.8**31 ~ 1e14
+
 
 class Reading(NamedTuple):
     """What one pass of a reader over suspect readings gives (a tuple, so that DDP can wrap the pass)."""
@@ -74,6 +76,8 @@ class Reader(nn.Module):
         same; only how far back a loss can reach to change the weights is cut.
         """
         inputs = self.embed(ids)  # (R, T, E)
+        if self.config.nonlinearity == "relu":
+            return self._relu_states(ids, inputs, truncate)
         if truncate <= 0:
             return self.recurrent(inputs)[0]
         chunks, carried = [], None
@@ -81,6 +85,29 @@ class Reader(nn.Module):
             states, carried = self.recurrent(chunk, carried)
             chunks.append(states)
             carried = tuple(part.detach() for part in carried) if isinstance(carried, tuple) else carried.detach()
+        return torch.cat(chunks, dim=1)
+
+    def _relu_states(self, ids: torch.Tensor, inputs: torch.Tensor, truncate: int) -> torch.Tensor:
+        """A relu recurrence read in chunks of RELU_CHUNK tokens, each chunk only for the rows not yet ended, so
+        that no row reads more than RELU_CHUNK - 1 tokens of padding; states past a row's chunk are zeros.
+
+        Rows are padded to the longest, and a relu recurrence is unbounded: carried on through the padding with
+        nothing to read, its state can grow each token by up to its recurrent weights' spectral radius (2.8 for
+        the bundled rival), and a tiny case padded to a 1,500-token corpus story overflowed to inf, which the
+        masked loss turned into a NaN gradient. The states at real tokens are the same as a padded reading's, and
+        a step is no slower (finished rows drop out); `truncate` detaches the carried state at the chunk boundary
+        that reaches each multiple of it (the same cut as the padded path's when it is a multiple of RELU_CHUNK).
+        """
+        lengths = (ids > 0).sum(1)  # (R,): right padding, id 0 only after a row's last token
+        carried = inputs.new_zeros(1, ids.shape[0], self.config.hidden)  # (1, R, H)
+        chunks = []
+        for start in range(0, ids.shape[1], RELU_CHUNK):
+            active = (lengths > start).nonzero()[:, 0]  # rows with a token left to read here
+            states, last = self.recurrent(inputs[active, start : start + RELU_CHUNK], carried[:, active])
+            if truncate > 0 and (start + RELU_CHUNK) // truncate > start // truncate:
+                last = last.detach()
+            chunks.append(states.new_zeros(ids.shape[0], *states.shape[1:]).index_copy(0, active, states))
+            carried = carried.index_copy(1, active, last)
         return torch.cat(chunks, dim=1)
 
     def read_out(self, states: torch.Tensor) -> torch.Tensor:

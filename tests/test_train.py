@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from commands.cli import main
 from model.checkpoint import CheckpointError, load_checkpoint
@@ -48,6 +49,50 @@ def test_a_resumed_run_may_be_given_a_new_total_of_steps(tmp_path: Path, capsys)
     assert main(["train", "--resume", "--steps", "3", "--out", str(out)]) == 0
     checkpoint = load_checkpoint(out)
     assert (checkpoint.meta["metrics"]["steps"], checkpoint.meta["training"]["steps"]) == (3, 3)
+
+
+def test_a_relu_rival_reads_no_long_padding_so_a_long_row_beside_short_ones_keeps_its_gradient_finite() -> None:
+    """Rows are padded to the longest; a relu recurrence whose weights grow its state (gain 3 here, the bundled
+    rival's is 2.8) overflowed to inf across the padding and turned the masked loss's gradient into NaN, when a
+    1,500-token corpus story first sat beside tiny cases. It reads each row in chunks, only while the row lasts."""
+    from model.readers import RELU_CHUNK, Reader, ReaderConfig
+
+    torch.manual_seed(0)
+    model = Reader(ReaderConfig("rnn", vocab_size=20, embedding=4, hidden=6, nonlinearity="relu"))
+    with torch.no_grad():  # a word pulls every unit down to 0; with nothing to read the state triples
+        model.embed.weight[1:] = 1.0
+        model.recurrent.weight_ih_l0.fill_(-0.25)
+        model.recurrent.bias_ih_l0.zero_()
+        model.recurrent.weight_hh_l0.copy_(3 * torch.eye(6))
+        model.recurrent.bias_hh_l0.fill_(0.1)
+    ids = torch.zeros(2, 1500, dtype=torch.long)
+    ids[0] = torch.randint(1, 20, (1500,))
+    ids[1, :12] = torch.randint(1, 20, (12,))
+    with torch.no_grad():
+        assert torch.isinf(model.recurrent(model.embed(ids))[0][1]).any()  # read through the padding, it overflows
+    alone = model(ids[1:, :12]).states[0]  # (12, H): the short row read unpadded
+    reading = model(ids)
+    assert torch.allclose(reading.states[1, :12], alone, atol=1e-6)
+    assert (reading.states[1, RELU_CHUNK:] == 0).all()
+    mask = (ids > 0).float()
+    (reading.possible * mask).sum().backward()
+    assert all(torch.isfinite(parameter.grad).all() for parameter in model.parameters() if parameter.grad is not None)
+
+
+def test_a_relu_rival_reads_in_chunks_what_it_reads_whole() -> None:
+    from model.readers import Reader, ReaderConfig
+
+    torch.manual_seed(1)
+    model = Reader(ReaderConfig("rnn", vocab_size=30, embedding=5, hidden=7, nonlinearity="relu"))
+    ids = torch.randint(1, 30, (3, 100))
+    ids[1, 70:] = 0
+    ids[2, 5:] = 0
+    whole = model.recurrent(model.embed(ids))[0]
+    chunked = model(ids).states
+    for row, length in enumerate((100, 70, 5)):
+        assert torch.allclose(chunked[row, :length], whole[row, :length], atol=1e-5)
+    truncated = model(ids, truncate=64).states  # detaching changes gradients only
+    assert torch.allclose(truncated, chunked)
 
 
 def test_a_relu_rival_starts_from_identity_and_streams_as_it_trained(tmp_path: Path) -> None:
