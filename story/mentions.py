@@ -25,6 +25,17 @@ TITLES = frozenset(
     ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "colonel", "major", "reverend", "the"]
 )
 RANKS = frozenset(["captain", "colonel", "major", "reverend", "doctor", "inspector"])  # used alone, they name someone
+# Titles and forms of address that may stand before a name in a fact's `suspect` or the `culprit` ("Mrs Rintoul",
+# "Doc Halloran", "Herr Vogel"): dropped there, as prose names "Mrs Rintoul" by her surname. A superset of TITLES,
+# kept apart so that what prose counts as a mention does not change with it.
+# fmt: off
+HONORIFICS = TITLES | RANKS | frozenset([
+    "mx", "mister", "master", "madam", "madame", "mme", "monsieur", "herr", "frau", "fraulein", "fräulein", "signor",
+    "signora", "signorina", "senor", "señor", "senora", "señora", "don", "dona", "doña", "dame", "prof", "professor",
+    "doc", "sergeant", "sgt", "constable", "detective", "lieutenant", "lt", "officer", "sheriff", "judge", "father",
+    "brother", "sister", "mother", "nurse", "chef", "uncle", "aunt", "auntie", "capt", "col", "rev",
+])
+# fmt: on
 
 
 # A mention starts a word: not after a letter or hyphen, nor after an apostrophe that follows a letter ("Hara"

@@ -24,7 +24,7 @@ from story.data import (
     TraitStated,
 )
 from story.locate import Locations, Path
-from story.mentions import TITLES
+from story.mentions import HONORIFICS, TITLES
 from story.problems import Problem, StoryError, did_you_mean, quote
 from story.traits import CATALOGUE, PRONOUNS, trait_value
 
@@ -397,6 +397,15 @@ def _listed(raw: object) -> list[object]:
     return raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
 
 
+def _without_honorifics(reference: str) -> str:
+    """ "mrs rintoul" -> "rintoul", "dr. ingrid halvorsen" -> "ingrid halvorsen": the titles and forms of address
+    that prose puts before a name, dropped from the front of a reference ("" if nothing else is left)."""
+    words = reference.split()
+    while words and words[0].rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _reference(word: str) -> str:
     """How a name or role is matched: case-insensitively, with a leading "the " dropped."""
     word = word.strip().lower()
@@ -431,6 +440,9 @@ class _Resolver:
             return None
         if _reference(raw) in self.slots:
             return self.slots[_reference(raw)]
+        untitled = _without_honorifics(_reference(raw))
+        if untitled in self.slots:  # "Mrs Rintoul", "Doc Halloran": a title before what names the suspect
+            return self.slots[untitled]
         if self.known:  # with no usable cast every name would look unknown: say nothing more
             error(path, f"unknown suspect {quote(raw)}{did_you_mean(_reference(raw), self.spelled)}")
         return None

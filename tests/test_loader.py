@@ -221,6 +221,25 @@ def test_a_name_that_is_another_suspects_role_with_the() -> None:
     assert "already used" in caught.value.errors[0].message
 
 
+def test_a_title_before_a_name_names_the_suspect() -> None:
+    """Authors write a fact's suspect as the prose calls them: "Mrs Ross" for Ann Ross, "Doc Hale" for Bob Hale."""
+    text = _smallest(
+        ('name = "Ann"', 'name = "Ann Ross"'),
+        ('name = "Bob"', 'name = "Bob Hale"'),
+        ('suspect = "Bob"', 'suspect = "Doc Hale"'),
+        ('culprit = "Ann"', 'culprit = "Mrs. Ross"'),
+    )
+    checked = check_text(text, "titles.toml").story
+    assert checked.clues[0].facts[1] == story.TraitStated(1, "hair", "fair")
+    assert checked.culprit == 0
+
+
+def test_a_title_does_not_excuse_a_wrong_name() -> None:
+    text = _smallest(('name = "Bob"', 'name = "Bob Hale"'), ('suspect = "Bob"', 'suspect = "Mr Hales"'))
+    with pytest.raises(StoryError, match="unknown suspect 'Mr Hales': did you mean 'Bob Hale'"):
+        check_text(text, "x.toml")
+
+
 def test_suggestion_keeps_the_names_capitals() -> None:
     with pytest.raises(StoryError, match="did you mean 'Bob'\\?"):
         check_text(_smallest(('suspect = "Bob"', 'suspect = "Bobb"')), "x.toml")
