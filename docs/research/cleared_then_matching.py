@@ -1,0 +1,62 @@
+"""How often a story clears a suspect by evidence and later tells a trait of theirs that matches other evidence.
+
+    PYTHONPATH=. python docs/research/cleared_then_matching.py --generated default --cases 300
+    PYTHONPATH=. python docs/research/cleared_then_matching.py --folder model/corpus
+
+Not part of the package (docs/model.md, the dated table of 2026-12-04). Manor's clue 12 clears Captain Reeve by
+the cigar ash; clue 13 tells that he is left-handed; clue 15's evidence is a left-handed hand. A reader that lets
+the later match overwrite the clearance names him, as every partner given a corpus stage did. This counts the
+pattern (a trait statement about a suspect already cleared by another trait's evidence, whose value the story's
+last standing evidence of its trait matches) in generated cases or a folder of story files, to say whether the
+readers' training shows it at all. Never run on benchmarks/authored/.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from story import load_story
+from story.data import Story, TraitStated
+from story.generator import DIFFICULTIES, generate_case
+from story.oracle import analyze
+
+
+def cleared_then_matching(story: Story) -> int:
+    """The statements of the pattern in one story."""
+    analysis = analyze(story)
+    last_evidence = dict(analysis.steps[-1].evidence)
+    found = 0
+    for index, clue in enumerate(story.clues[1:], start=1):
+        before = analysis.steps[index - 1]
+        for fact in clue.facts:
+            if not isinstance(fact, TraitStated):
+                continue
+            clearance = before.cleared[fact.suspect]
+            if (
+                clearance is not None
+                and clearance.reason == "trait"
+                and clearance.trait != fact.trait
+                and last_evidence.get(fact.trait) == fact.value
+            ):
+                found += 1
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--generated", choices=DIFFICULTIES)
+    source.add_argument("--folder", type=Path)
+    parser.add_argument("--cases", type=int, default=300)
+    args = parser.parse_args()
+    if args.generated:
+        stories = [generate_case(seed, args.generated) for seed in range(args.cases)]
+    else:
+        stories = [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
+    counts = [cleared_then_matching(story) for story in stories]
+    print(f"{sum(1 for count in counts if count)} of {len(stories)} stories show it ({sum(counts)} statements)")
+
+
+if __name__ == "__main__":
+    main()
