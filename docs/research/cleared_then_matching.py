@@ -2,13 +2,15 @@
 
     PYTHONPATH=. python docs/research/cleared_then_matching.py --generated default --cases 300
     PYTHONPATH=. python docs/research/cleared_then_matching.py --folder model/corpus
+    PYTHONPATH=. python docs/research/cleared_then_matching.py --generated hard --checkpoint DIR [DIR ...]
 
 Not part of the package (docs/model.md, the dated table of 2026-12-04). Manor's clue 12 clears Captain Reeve by
 the cigar ash; clue 13 tells that he is left-handed; clue 15's evidence is a left-handed hand. A reader that lets
 the later match overwrite the clearance names him, as every partner given a corpus stage did. This counts the
 pattern (a trait statement about a suspect already cleared by another trait's evidence, whose value the story's
 last standing evidence of its trait matches) in generated cases or a folder of story files, to say whether the
-readers' training shows it at all. Never run on benchmarks/authored/.
+readers' training shows it at all; with `--checkpoint`, each reader's final accuracy on the generated evaluation
+cases (`whodunit eval`'s) that show it and on those that do not. Never run on benchmarks/authored/.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from model.checkpoint import load_checkpoint
+from model.evaluate import EVAL_RUN_SEED, evaluate
 from story import load_story
 from story.data import Story, TraitStated
-from story.generator import DIFFICULTIES, generate_case
+from story.generator import DIFFICULTIES, generate_case, generate_cases
 from story.oracle import analyze
 
 
@@ -49,7 +53,22 @@ def main() -> None:
     source.add_argument("--generated", choices=DIFFICULTIES)
     source.add_argument("--folder", type=Path)
     parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--checkpoint", type=Path, nargs="+", help="readers to score on cases with and without it")
     args = parser.parse_args()
+    if args.checkpoint and not args.generated:
+        parser.error("--checkpoint scores generated cases: give --generated LEVEL")
+    if args.checkpoint:
+        stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated))
+        with_it = [story for story in stories if cleared_then_matching(story)]
+        without = [story for story in stories if not cleared_then_matching(story)]
+        for folder in args.checkpoint:
+            reader = {"lstm": load_checkpoint(folder)}
+            shown, plain = evaluate(reader, with_it)["lstm"], evaluate(reader, without)["lstm"]
+            print(
+                f"{folder}: final accuracy {shown.final_accuracy:.3f} on the {len(with_it)} cases that show it, "
+                f"{plain.final_accuracy:.3f} on the other {len(without)}"
+            )
+        return
     if args.generated:
         stories = [generate_case(seed, args.generated) for seed in range(args.cases)]
     else:
