@@ -47,12 +47,24 @@ def cleared_then_matching(story: Story) -> int:
     return found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def add_story_source(parser: argparse.ArgumentParser) -> None:
+    """--generated LEVEL [--cases N] or --folder F: where the stories to count come from."""
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--generated", choices=DIFFICULTIES)
     source.add_argument("--folder", type=Path)
     parser.add_argument("--cases", type=int, default=300)
+
+
+def stories_from(args: argparse.Namespace) -> list[Story]:
+    """The first `--cases` generated cases of a level (seeds 0, 1, ...), or every story file in `--folder`."""
+    if args.generated:
+        return [generate_case(seed, args.generated) for seed in range(args.cases)]
+    return [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_story_source(parser)
     parser.add_argument("--checkpoint", type=Path, nargs="+", help="readers to score on cases with and without it")
     args = parser.parse_args()
     if args.checkpoint and not args.generated:
@@ -69,10 +81,7 @@ def main() -> None:
                 f"{plain.final_accuracy:.3f} on the other {len(without)}"
             )
         return
-    if args.generated:
-        stories = [generate_case(seed, args.generated) for seed in range(args.cases)]
-    else:
-        stories = [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
+    stories = stories_from(args)
     counts = [cleared_then_matching(story) for story in stories]
     print(f"{sum(1 for count in counts if count)} of {len(stories)} stories show it ({sum(counts)} statements)")
 

@@ -14,11 +14,10 @@ benchmarks/authored/.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from story import load_story
+from cleared_then_matching import add_story_source, stories_from  # its neighbour in docs/research
+
 from story.data import Evidence, Story, TraitStated
-from story.generator import DIFFICULTIES, generate_case
 from story.oracle import analyze
 
 
@@ -39,16 +38,8 @@ def untold_at_evidence(story: Story) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--generated", choices=DIFFICULTIES)
-    source.add_argument("--folder", type=Path)
-    parser.add_argument("--cases", type=int, default=300)
-    args = parser.parse_args()
-    if args.generated:
-        stories = [generate_case(seed, args.generated) for seed in range(args.cases)]
-    else:
-        stories = [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
-    counts = [untold_at_evidence(story) for story in stories]
+    add_story_source(parser)
+    counts = [untold_at_evidence(story) for story in stories_from(parser.parse_args())]
     pieces, untold = sum(count[0] for count in counts), sum(count[1] for count in counts)
     print(f"{untold} of {pieces} pieces of evidence leave an innocent possible with its trait untold")
 
