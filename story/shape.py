@@ -414,7 +414,8 @@ def _reference(word: str) -> str:
 
 class _Resolver:
     """Finds a suspect's slot from a name, role or alias ("Hobbs", "butler", "the butler"), case-insensitively,
-    or from one word of a name that no other suspect's name has ("Keller" for "Anton Keller")."""
+    or from one word of a name that no other suspect's name has ("Keller" for "Anton Keller"), with any title or
+    form of address before it passed over ("Mrs Keller", "Doc Keller")."""
 
     def __init__(self, entries: list[tuple[object, object]]) -> None:
         self.slots: dict[str, int] = {}
@@ -438,13 +439,14 @@ class _Resolver:
         if not isinstance(raw, str):
             error(path, f"a suspect is named by a string (name, role or alias), not {_type_name(raw)}")
             return None
-        if _reference(raw) in self.slots:
-            return self.slots[_reference(raw)]
-        untitled = _without_honorifics(_reference(raw))
+        reference = _reference(raw)
+        if reference in self.slots:
+            return self.slots[reference]
+        untitled = _without_honorifics(reference)
         if untitled in self.slots:  # "Mrs Rintoul", "Doc Halloran": a title before what names the suspect
             return self.slots[untitled]
         if self.known:  # with no usable cast every name would look unknown: say nothing more
-            error(path, f"unknown suspect {quote(raw)}{did_you_mean(_reference(raw), self.spelled)}")
+            error(path, f"unknown suspect {quote(raw)}{did_you_mean(reference, self.spelled)}")
         return None
 
 

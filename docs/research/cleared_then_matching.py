@@ -71,8 +71,9 @@ def main() -> None:
         parser.error("--checkpoint scores generated cases: give --generated LEVEL")
     if args.checkpoint:
         stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated))
-        with_it = [story for story in stories if cleared_then_matching(story)]
-        without = [story for story in stories if not cleared_then_matching(story)]
+        shows = [bool(cleared_then_matching(story)) for story in stories]
+        with_it = [story for story, shown in zip(stories, shows, strict=True) if shown]
+        without = [story for story, shown in zip(stories, shows, strict=True) if not shown]
         for folder in args.checkpoint:
             reader = {"lstm": load_checkpoint(folder)}
             shown, plain = evaluate(reader, with_it)["lstm"], evaluate(reader, without)["lstm"]
