@@ -22,7 +22,7 @@ from model.checkpoint import load_checkpoint
 from model.evaluate import EVAL_RUN_SEED, evaluate
 from story import load_story
 from story.data import Story, TraitStated
-from story.generator import DIFFICULTIES, generate_case, generate_cases
+from story.generator import DIFFICULTIES, PRESETS, configure, generate_case, generate_cases
 from story.oracle import analyze
 
 
@@ -53,12 +53,16 @@ def add_story_source(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--generated", choices=DIFFICULTIES)
     source.add_argument("--folder", type=Path)
     parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", help="a generator knob")
 
 
 def stories_from(args: argparse.Namespace) -> list[Story]:
-    """The first `--cases` generated cases of a level (seeds 0, 1, ...), or every story file in `--folder`."""
+    """The first `--cases` generated cases of a level (seeds 0, 1, ...) with any `--set` knobs, or every story
+    file in `--folder`."""
     if args.generated:
-        return [generate_case(seed, args.generated) for seed in range(args.cases)]
+        knobs = dict(setting.split("=", 1) for setting in args.set)
+        config = configure(PRESETS[args.generated], knobs)
+        return [generate_case(seed, args.generated, config) for seed in range(args.cases)]
     return [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
 
 
