@@ -191,14 +191,17 @@ class _Builder:
 
         # A false testimony stands for a while and is retracted before the suspect's true value is stated, and
         # before its trait's evidence (a false value standing then could clear the culprit, perhaps last of all).
+        # A value never told may be testified falsely too, and is then only withdrawn, as manor's butler's hand is.
         statements = [unit for unit in units if unit.kind == "statement"]
+        statements += [PlannedClue("statement", slot, trait, values[slot][trait]) for slot, trait in sorted(untold)]
         targets = rng.sample(statements, min(config.false_testimonies, len(statements)))
         for number, target in enumerate(targets):
             wrong = rng.choice([v for v in CATALOGUE[target.trait].generated_values if v != target.value])
             witness = other_suspect(rng, size, target.suspect) if rng.random() < config.suspect_witness_share else -1
             bystander = rng.choice(grammar.WITNESSES)
             fact_id = f"testimony-{number + 1}"
-            end = min(units.index(target), _evidence_at(units, target.trait))
+            told = [index for index, unit in enumerate(units) if unit is target]  # none for a value never told
+            end = min([*told, _evidence_at(units, target.trait)])
             first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
             said = {"fact_id": fact_id, "witness": witness, "bystander": bystander}
             units.insert(second, PlannedClue("retract", target.suspect, target.trait, **said))

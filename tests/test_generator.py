@@ -461,25 +461,29 @@ def test_some_values_may_go_untold(difficulty: str) -> None:
     """`untold_share` leaves some values of evidence traits never told, as authors leave most of a cast's tobacco
     untold: every case stays sound and decided by its last clue, the culprit's values go untold as often as an
     innocent's (what is untold says nothing about guilt), evidence leaves innocents possible with that value
-    untold, and the culprit's own value may be untold at its evidence (manor's last clue: the one told match was
-    cleared before)."""
+    untold, the culprit's own value may be untold at its evidence (manor's last clue: the one told match was
+    cleared before), and a value never told may be testified falsely and withdrawn (manor's butler's hand)."""
     on = configure(PRESETS[difficulty], {"untold_share": "0.5"})
     untold = {"culprit": [0, 0], "innocent": [0, 0]}  # [untold, cells] per role
-    innocent_possible = culprit_untold = 0
+    innocent_possible = culprit_untold = withdrawn_untold = 0
     for story in generate_cases(29, 300, difficulty, on):
         analysis = analyze(story)
         assert analysis.sound and analysis.decided_at is not None, story.title
         evidence = {trait for trait, _ in analysis.steps[-1].evidence}
-        told_by_end = {
-            (fact.suspect, fact.trait) for clue in story.clues for fact in clue.facts if isinstance(fact, TraitStated)
-        }
+        facts = [fact for clue in story.clues for fact in clue.facts]
+        withdrawn = {fact.fact_id for fact in facts if isinstance(fact, Retraction)}
+        stated = [fact for fact in facts if isinstance(fact, TraitStated)]
+        told_by_end = {(fact.suspect, fact.trait) for fact in stated if fact.id not in withdrawn}
+        withdrawn_untold += sum(
+            (fact.suspect, fact.trait) not in told_by_end for fact in stated if fact.id in withdrawn
+        )
         for slot in range(len(story.suspects)):
             role = "culprit" if slot == story.culprit else "innocent"
             untold[role][0] += sum((slot, trait) not in told_by_end for trait in evidence)
             untold[role][1] += len(evidence)
         told: set[tuple[int, str]] = set()
         for index, clue in enumerate(story.clues):
-            told |= {(fact.suspect, fact.trait) for fact in clue.facts if isinstance(fact, TraitStated)}
+            told |= {(fact.suspect, fact.trait) for fact in clue.facts if isinstance(fact, TraitStated) and not fact.id}
             for fact in (fact for fact in clue.facts if isinstance(fact, Evidence)):
                 possible = analysis.steps[index].possible
                 innocent_possible += any((slot, fact.trait) not in told for slot in possible if slot != story.culprit)
@@ -487,7 +491,11 @@ def test_some_values_may_go_untold(difficulty: str) -> None:
     shares = {role: count / cells for role, (count, cells) in untold.items()}
     assert shares["innocent"] > 0.1, shares
     assert abs(shares["culprit"] - shares["innocent"]) < 0.06, shares
-    assert innocent_possible > 50 and culprit_untold > 50, (innocent_possible, culprit_untold)
+    assert innocent_possible > 50 and culprit_untold > 50 and withdrawn_untold > 20, (
+        innocent_possible,
+        culprit_untold,
+        withdrawn_untold,
+    )
 
 
 @pytest.mark.parametrize("difficulty", ["default", "hard"])
