@@ -11,9 +11,10 @@ How a case is built (and why):
   every suspect whose remembered value differs. With `late_statement_share`, some statements (of uniformly
   chosen suspects, the culprit's as likely as any) come after their evidence instead, as authors often tell
   them: then the evidence is what must be held, and each such statement clears its suspect when it differs.
-  With `untold_share`, some values are never told, as authors leave most of a cast's tobacco untold: only where
-  every two suspects still differ on a trait told of both, a rule blind to who is guilty. A suspect possible at
-  a piece of evidence may then have that value untold, and the one told match may be a suspect cleared before.
+  With `untold_share`, some values are never told, as authors leave most of a cast's tobacco untold: an
+  innocent's only while another told value still clears them, the culprit's as often (see `_Builder.untold`).
+  A suspect possible at a piece of evidence may then have that value untold, and at the evidence that decides
+  the case the one told match may be a suspect cleared before, while the culprit's value is untold.
 - Standing alibis go to a uniformly chosen subset of innocents. Broken alibis ("the suspect is back in play")
   fall on any suspect without a standing alibi, the culprit included, with the same probability, and are broken
   before the first evidence (with `late_break_share`, some after it: then a suspect chosen uniformly among the
@@ -33,7 +34,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from itertools import combinations
 
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
@@ -175,7 +175,7 @@ class _Builder:
         # Interleave each evidence trait's statements (in random order) followed by its evidence.
         # At `late_statement_share`, the last few statements of a chain (a random order's last: uniform suspects)
         # come after its evidence. At `untold_share`, some are never told.
-        untold = self.untold(size, evidence, values) if config.untold_share else set()  # no draw when off
+        untold = self.untold(size, culprit, evidence, values) if config.untold_share else set()  # no draw when off
         chains = []
         for trait in evidence:
             order = rng.sample(range(size), size)
@@ -251,17 +251,27 @@ class _Builder:
         self.gather_statements(units, evidence, config.sketch_share, 1, "sketched", _same_suspect)
         return units
 
-    def untold(self, size: int, evidence: list[str], values: list[dict[str, str]]) -> set[tuple[int, str]]:
-        """The (suspect, evidence trait) cells never told, each at `untold_share` in a random order, kept only
-        where every two suspects still differ on an evidence trait told of both. That rule does not know who is
-        guilty, so whose value goes untold says nothing about guilt, and it keeps every case decided by its last
-        clue whoever the culprit is: each innocent differs from the culprit on a told value."""
+    def untold(
+        self, size: int, culprit: int, evidence: list[str], values: list[dict[str, str]]
+    ) -> set[tuple[int, str]]:
+        """The (suspect, evidence trait) cells never told, each at `untold_share` in a random order. An innocent's
+        value goes untold only while they still differ from the culprit on another evidence trait told of them,
+        so every case stays decided by its last clue; the culprit is judged the same way against an innocent drawn
+        at random, so that their values go untold as often as an innocent's and what is untold says nothing about
+        guilt. A rule blind to guilt (every two suspects told apart) could not leave manor's shape: there the
+        butler's hand and the maid's tobacco are both untold, and only the culprit's evidence tells them apart."""
         cells = [(slot, trait) for slot in range(size) for trait in evidence]
         self.rng.shuffle(cells)
         untold: set[tuple[int, str]] = set()
-        for cell in cells:
-            if self.rng.random() < self.config.untold_share and _told_apart(size, evidence, values, untold | {cell}):
-                untold.add(cell)
+        for slot, trait in cells:
+            if self.rng.random() >= self.config.untold_share:
+                continue
+            against = culprit if slot != culprit else self.rng.choice([other for other in range(size) if other != slot])
+            if any(
+                other != trait and (slot, other) not in untold and values[slot][other] != values[against][other]
+                for other in evidence
+            ):
+                untold.add((slot, trait))
         return untold
 
     def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
@@ -430,17 +440,6 @@ def _gaps_hold(units: list[PlannedClue], evidence: list[str], min_gap: int) -> b
         if last is not None and clue_of[at] - clue_of[last] - 1 < min_gap:
             return False
     return True
-
-
-def _told_apart(size: int, evidence: list[str], values: list[dict[str, str]], untold: set[tuple[int, str]]) -> bool:
-    """Whether every two suspects differ on an evidence trait whose value is told of both."""
-    return all(
-        any(
-            (one, trait) not in untold and (other, trait) not in untold and values[one][trait] != values[other][trait]
-            for trait in evidence
-        )
-        for one, other in combinations(range(size), 2)
-    )
 
 
 def _evidence_at(units: list[PlannedClue], trait: str) -> int:

@@ -1,0 +1,78 @@
+"""How readers fare where the deciding evidence fits a suspect already cleared, and the culprit's value is untold.
+
+    PYTHONPATH=. python docs/research/untold_culprit.py --generated hard --set untold_share=0.4 --cases 600
+    PYTHONPATH=. python docs/research/untold_culprit.py --folder model/corpus
+    PYTHONPATH=. python docs/research/untold_culprit.py --generated hard --set untold_share=0.4 --checkpoint DIR ...
+
+Not part of the package (docs/model.md, the dated table of 2026-12-04). Manor's last clue is a left-handed hand:
+the one suspect told left-handed, Captain Reeve, was cleared by the cigar ash three clues before, and the
+butler's hand is never told (a word about it was taken back). The partners given a corpus stage send about half
+their belief to the Captain there. This counts that pattern (at the evidence that decides the case, the
+culprit's value of its trait is untold, and a suspect told to match it is already cleared) in generated cases
+(`--set` knobs, e.g. `untold_share`, which makes it) or a folder of story files; with `--checkpoint`, each
+reader's final accuracy on the generated cases (`whodunit eval`'s run seed) that show it and on those that do
+not. Never run on benchmarks/authored/.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cleared_then_matching import add_story_source, stories_from  # its neighbour in docs/research
+
+from model.checkpoint import load_checkpoint
+from model.evaluate import EVAL_RUN_SEED, evaluate
+from story.data import Evidence, Retraction, Story, TraitStated
+from story.generator import PRESETS, configure, generate_cases
+from story.oracle import analyze
+
+
+def untold_culprit(story: Story) -> bool:
+    """Whether the deciding evidence fits a cleared suspect's told value while the culprit's value is untold."""
+    analysis = analyze(story)
+    if analysis.decided_at is None:
+        return False
+    decided = analysis.decided_at
+    withdrawn = {fact.fact_id for clue in story.clues for fact in clue.facts if isinstance(fact, Retraction)}
+    told: dict[tuple[int, str], str] = {}
+    for clue in story.clues[: decided + 1]:
+        for fact in clue.facts:
+            if isinstance(fact, TraitStated) and fact.id not in withdrawn:
+                told[fact.suspect, fact.trait] = fact.value
+    cleared = analysis.steps[decided - 1].cleared if decided else ()
+    for fact in story.clues[decided].facts:
+        if isinstance(fact, Evidence) and (story.culprit, fact.trait) not in told:
+            matching = [slot for (slot, trait), value in told.items() if (trait, value) == (fact.trait, fact.value)]
+            if any(cleared[slot] is not None for slot in matching):
+                return True
+    return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_story_source(parser)
+    parser.add_argument("--checkpoint", type=Path, nargs="+", help="readers to score on cases with and without it")
+    args = parser.parse_args()
+    if args.checkpoint and not args.generated:
+        parser.error("--checkpoint scores generated cases: give --generated LEVEL")
+    if not args.checkpoint:
+        stories = stories_from(args)
+        print(f"{sum(map(untold_culprit, stories))} of {len(stories)} stories show it")
+        return
+    config = configure(PRESETS[args.generated], dict(setting.split("=", 1) for setting in args.set))
+    stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated, config))
+    shows = [untold_culprit(story) for story in stories]
+    with_it = [story for story, shown in zip(stories, shows, strict=True) if shown]
+    without = [story for story, shown in zip(stories, shows, strict=True) if not shown]
+    for folder in args.checkpoint:
+        reader = {"lstm": load_checkpoint(folder)}
+        shown, plain = evaluate(reader, with_it)["lstm"], evaluate(reader, without)["lstm"]
+        print(
+            f"{folder}: final accuracy {shown.final_accuracy:.3f} on the {len(with_it)} cases that show it, "
+            f"{plain.final_accuracy:.3f} on the other {len(without)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
