@@ -66,6 +66,22 @@ def stories_from(args: argparse.Namespace) -> list[Story]:
     return [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
 
 
+def score_split(stories: list[Story], shows: list[bool], checkpoints: list[Path]) -> None:
+    """Print each reader's final accuracy on the stories that show a pattern and on the rest."""
+    with_it = [story for story, shown in zip(stories, shows, strict=True) if shown]
+    without = [story for story, shown in zip(stories, shows, strict=True) if not shown]
+    if not with_it or not without:
+        print(f"{len(with_it)} of {len(stories)} cases show it: nothing to compare")
+        return
+    for folder in checkpoints:
+        reader = {"lstm": load_checkpoint(folder)}
+        shown, plain = evaluate(reader, with_it)["lstm"], evaluate(reader, without)["lstm"]
+        print(
+            f"{folder}: final accuracy {shown.final_accuracy:.3f} on the {len(with_it)} cases that show it, "
+            f"{plain.final_accuracy:.3f} on the other {len(without)}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_story_source(parser)
@@ -75,16 +91,7 @@ def main() -> None:
         parser.error("--checkpoint scores generated cases: give --generated LEVEL")
     if args.checkpoint:
         stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated))
-        shows = [bool(cleared_then_matching(story)) for story in stories]
-        with_it = [story for story, shown in zip(stories, shows, strict=True) if shown]
-        without = [story for story, shown in zip(stories, shows, strict=True) if not shown]
-        for folder in args.checkpoint:
-            reader = {"lstm": load_checkpoint(folder)}
-            shown, plain = evaluate(reader, with_it)["lstm"], evaluate(reader, without)["lstm"]
-            print(
-                f"{folder}: final accuracy {shown.final_accuracy:.3f} on the {len(with_it)} cases that show it, "
-                f"{plain.final_accuracy:.3f} on the other {len(without)}"
-            )
+        score_split(stories, [bool(cleared_then_matching(story)) for story in stories], args.checkpoint)
         return
     stories = stories_from(args)
     counts = [cleared_then_matching(story) for story in stories]

@@ -19,10 +19,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cleared_then_matching import add_story_source, stories_from  # its neighbour in docs/research
+from cleared_then_matching import add_story_source, score_split, stories_from  # its neighbour in docs/research
 
-from model.checkpoint import load_checkpoint
-from model.evaluate import EVAL_RUN_SEED, evaluate
+from model.evaluate import EVAL_RUN_SEED
 from story.data import Evidence, Retraction, Story, TraitStated
 from story.generator import PRESETS, configure, generate_cases
 from story.oracle import analyze
@@ -62,16 +61,7 @@ def main() -> None:
         return
     config = configure(PRESETS[args.generated], dict(setting.split("=", 1) for setting in args.set))
     stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated, config))
-    shows = [untold_culprit(story) for story in stories]
-    with_it = [story for story, shown in zip(stories, shows, strict=True) if shown]
-    without = [story for story, shown in zip(stories, shows, strict=True) if not shown]
-    for folder in args.checkpoint:
-        reader = {"lstm": load_checkpoint(folder)}
-        shown, plain = evaluate(reader, with_it)["lstm"], evaluate(reader, without)["lstm"]
-        print(
-            f"{folder}: final accuracy {shown.final_accuracy:.3f} on the {len(with_it)} cases that show it, "
-            f"{plain.final_accuracy:.3f} on the other {len(without)}"
-        )
+    score_split(stories, [untold_culprit(story) for story in stories], args.checkpoint)
 
 
 if __name__ == "__main__":
