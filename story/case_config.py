@@ -62,10 +62,10 @@ class GeneratorConfig:
     # evidence statements then come after the break, so someone is possible while the alibi stands (off in every
     # preset until a reader is trained on it)
     untold_share: float = 0.0  # chance that a suspect's value of an evidence trait is never told, as authors leave
-    # most of a cast's tobacco untold: kept only where every two suspects still differ on a trait told of both, so
-    # the case is decided whoever is guilty and what is untold says nothing about guilt. A suspect possible at a
-    # piece of evidence may then have its value untold, and a told match may be a suspect cleared before (off in
-    # every preset until a reader is trained on it)
+    # most of a cast's tobacco untold: an innocent's only while another told value still clears them, the
+    # culprit's as often (story/generator.py `_Builder.untold`), so every case is decided. A suspect possible at a
+    # piece of evidence may then have its value untold, and the one told match may be a suspect cleared before
+    # (off in every preset until a reader is trained on it)
     alibi_witness_share: float = 0.0  # share of alibis (and broken alibis) whose witness is another suspect, who is
     # not cleared by it: "Ned says he was in the loft all night, and Tom Kitto was with him", as authors let
     # suspects vouch for each other (off in every preset until a reader is trained on it)
