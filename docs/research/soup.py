@@ -52,8 +52,9 @@ def toward(start: Path, stage: Path, keep: float, out: Path) -> None:
     """Write `keep` x the start's weights + (1 - keep) x the stage's to `out`, the start's embedding taken onto the
     stage's vocabulary word by word; ValueError if the two are not the same reader but for the vocabulary."""
     first, tuned = load_checkpoint(start), load_checkpoint(stage)
-    if first.meta.get("config", {}) | {"vocab_size": 0} != tuned.meta.get("config", {}) | {"vocab_size": 0}:
-        raise ValueError(f"{stage}: not the same reader as {start} (config differs)")
+    same_config = {**first.meta["config"], "vocab_size": 0} == {**tuned.meta["config"], "vocab_size": 0}
+    if not same_config or first.meta.get("lemmas") != tuned.meta.get("lemmas"):
+        raise ValueError(f"{stage}: not the same reader as {start} (config or lemmas differ)")
     if first.weights.keys() != tuned.weights.keys():
         raise ValueError(f"{stage}: not the same reader as {start} (weights differ)")
     rows = {word: row for row, word in enumerate(first.meta["vocabulary"])}
@@ -75,6 +76,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.start and len(args.runs) != 1:
         parser.error("--start interpolates one stage with its start: give one run")
+    if not 0 <= args.keep <= 1:
+        parser.error(f"--keep is the start's share of the weights, from 0 to 1, not {args.keep}")
     try:
         if args.start:
             toward(args.start, args.runs[0], args.keep, args.out)
