@@ -16,13 +16,14 @@ cases (`whodunit eval`'s) that show it and on those that do not. Never run on be
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from model.checkpoint import load_checkpoint
 from model.evaluate import EVAL_RUN_SEED, evaluate
 from story import load_story
 from story.data import Story, TraitStated
-from story.generator import DIFFICULTIES, PRESETS, configure, generate_case, generate_cases
+from story.generator import DIFFICULTIES, PRESETS, GeneratorConfig, configure, generate_case, generate_cases
 from story.oracle import analyze
 
 
@@ -56,13 +57,16 @@ def add_story_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", help="a generator knob")
 
 
+def knob_config(args: argparse.Namespace) -> GeneratorConfig:
+    """The `--generated` level's preset with any `--set` knobs."""
+    return configure(PRESETS[args.generated], dict(setting.split("=", 1) for setting in args.set))
+
+
 def stories_from(args: argparse.Namespace) -> list[Story]:
     """The first `--cases` generated cases of a level (seeds 0, 1, ...) with any `--set` knobs, or every story
     file in `--folder`."""
     if args.generated:
-        knobs = dict(setting.split("=", 1) for setting in args.set)
-        config = configure(PRESETS[args.generated], knobs)
-        return [generate_case(seed, args.generated, config) for seed in range(args.cases)]
+        return [generate_case(seed, args.generated, knob_config(args)) for seed in range(args.cases)]
     return [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
 
 
@@ -82,20 +86,28 @@ def score_split(stories: list[Story], shows: list[bool], checkpoints: list[Path]
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def pattern_main(description: str, shows: Callable[[Story], int], counted: str = "") -> None:
+    """The command line of a pattern counter: count the stories that show it (and, with `counted`, the total of
+    `shows`, named so) in generated cases or a folder, or with `--checkpoint` score readers on `whodunit eval`'s
+    generated cases (with any `--set` knobs) that show it and on the rest."""
+    parser = argparse.ArgumentParser(description=description)
     add_story_source(parser)
     parser.add_argument("--checkpoint", type=Path, nargs="+", help="readers to score on cases with and without it")
     args = parser.parse_args()
     if args.checkpoint and not args.generated:
         parser.error("--checkpoint scores generated cases: give --generated LEVEL")
     if args.checkpoint:
-        stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated))
-        score_split(stories, [bool(cleared_then_matching(story)) for story in stories], args.checkpoint)
+        stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated, knob_config(args)))
+        score_split(stories, [bool(shows(story)) for story in stories], args.checkpoint)
         return
     stories = stories_from(args)
-    counts = [cleared_then_matching(story) for story in stories]
-    print(f"{sum(1 for count in counts if count)} of {len(stories)} stories show it ({sum(counts)} statements)")
+    counts = [shows(story) for story in stories]
+    total = f" ({sum(counts)} {counted})" if counted else ""
+    print(f"{sum(1 for count in counts if count)} of {len(stories)} stories show it{total}")
+
+
+def main() -> None:
+    pattern_main(__doc__.split("\n")[0], cleared_then_matching, "statements")
 
 
 if __name__ == "__main__":

@@ -16,14 +16,9 @@ not. Never run on benchmarks/authored/.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from cleared_then_matching import pattern_main  # its neighbour in docs/research
 
-from cleared_then_matching import add_story_source, score_split, stories_from  # its neighbour in docs/research
-
-from model.evaluate import EVAL_RUN_SEED
 from story.data import Evidence, Retraction, Story, TraitStated
-from story.generator import PRESETS, configure, generate_cases
 from story.oracle import analyze
 
 
@@ -49,19 +44,7 @@ def untold_culprit(story: Story) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    add_story_source(parser)
-    parser.add_argument("--checkpoint", type=Path, nargs="+", help="readers to score on cases with and without it")
-    args = parser.parse_args()
-    if args.checkpoint and not args.generated:
-        parser.error("--checkpoint scores generated cases: give --generated LEVEL")
-    if not args.checkpoint:
-        stories = stories_from(args)
-        print(f"{sum(map(untold_culprit, stories))} of {len(stories)} stories show it")
-        return
-    config = configure(PRESETS[args.generated], dict(setting.split("=", 1) for setting in args.set))
-    stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.generated, config))
-    score_split(stories, [untold_culprit(story) for story in stories], args.checkpoint)
+    pattern_main(__doc__.split("\n")[0], untold_culprit)
 
 
 if __name__ == "__main__":
