@@ -147,6 +147,13 @@ class Vocabulary:
             return [ids.get(key(token), unknown) for token in tokens]
         return [ids.get(token, unknown) for token in tokens]
 
+    def rows_of(self, words: Iterable[str]) -> list[int]:
+        """Each of `words`' id here (words as stored: lemmas when `lemmas`), a word this vocabulary lacks taking
+        `<unk>`'s: how an embedding trained on this vocabulary is carried onto a grown one, since that is how it
+        read the word until now."""
+        ids: dict[str, int] = self._ids  # type: ignore[attr-defined]
+        return [ids.get(word, ids[UNKNOWN]) for word in words]
+
     def view_table(self, slot: int) -> tuple[int, ...]:
         """id -> id as suspect `slot` reads it: its slot token is SELF, every other suspect's is OTHER."""
         return self._views[slot]  # type: ignore[attr-defined]

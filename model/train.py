@@ -38,7 +38,7 @@ from model.recipe import HIDDEN, LEVEL_UP_WINDOW, TrainConfig, learning_rate, le
 from model.resume import Progress, restore, resumed_log, training_state
 from model.run_log import TRAIN_ROW_EVERY, TrainRows, encode_rows, validation_row
 from model.targets import CaseTargets
-from model.tokenizer import UNKNOWN, Vocabulary
+from model.tokenizer import Vocabulary
 from model.training_data import CaseSource, Plan, run_vocabulary, validation_cases
 from story import Story
 from story.generator import generate_cases
@@ -260,9 +260,7 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str,
     if differs:
         raise CheckpointError(f"{folder} holds another reader: {', '.join(differs)}; --init needs the run's own")
     weights = source.state_dict()
-    rows = {word: row for row, word in enumerate(stored.words)}
-    unknown_row = rows[UNKNOWN]
-    taken = torch.tensor([rows.get(word, unknown_row) for word in vocabulary.words])
+    taken = torch.tensor(stored.rows_of(vocabulary.words))
     weights["embed.weight"] = weights["embed.weight"][taken]  # (V, E) in this run's order
     model.load_state_dict(weights)
     return lineage(checkpoint.meta)

@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 
 from model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from model.tokenizer import UNKNOWN
 
 SAME_READER = ("config", "vocabulary", "lemmas", "lemma_forms")
 EMBEDDING = "embed.weight"  # (V, E): the one weight whose rows are words
@@ -57,8 +56,7 @@ def toward(start: Path, stage: Path, keep: float, out: Path) -> None:
         raise ValueError(f"{stage}: not the same reader as {start} (config or lemmas differ)")
     if first.weights.keys() != tuned.weights.keys():
         raise ValueError(f"{stage}: not the same reader as {start} (weights differ)")
-    rows = {word: row for row, word in enumerate(first.meta["vocabulary"])}
-    taken = [rows.get(word, rows[UNKNOWN]) for word in tuned.meta["vocabulary"]]
+    taken = first.vocabulary.rows_of(tuned.vocabulary.words)
     started = {name: array[taken] if name == EMBEDDING else array for name, array in first.weights.items()}
     weights = {
         name: (keep * started[name] + (1 - keep) * array).astype(array.dtype) for name, array in tuned.weights.items()
