@@ -179,8 +179,11 @@ class _Builder:
         chains = []
         for trait in evidence:
             order = rng.sample(range(size), size)
-            chain = [PlannedClue("statement", slot, trait, values[slot][trait]) for slot in order]
-            chain = [unit for unit in chain if (unit.suspect, trait) not in untold]
+            chain = [
+                PlannedClue("statement", slot, trait, values[slot][trait])
+                for slot in order
+                if (slot, trait) not in untold
+            ]
             share = config.late_statement_share
             early = len(chain) - sum(rng.random() < share for _ in chain) if share else len(chain)  # none drawn if off
             found = PlannedClue("evidence", -1, trait, values[culprit][trait])

@@ -25,16 +25,16 @@ from story.oracle import analyze
 def untold_culprit(story: Story) -> bool:
     """Whether the deciding evidence fits a cleared suspect's told value while the culprit's value is untold."""
     analysis = analyze(story)
-    if analysis.decided_at is None:
-        return False
     decided = analysis.decided_at
+    if not decided:  # undecided, or decided by the first clue, before anyone could be cleared
+        return False
     withdrawn = {fact.fact_id for clue in story.clues for fact in clue.facts if isinstance(fact, Retraction)}
     told: dict[tuple[int, str], str] = {}
     for clue in story.clues[: decided + 1]:
         for fact in clue.facts:
             if isinstance(fact, TraitStated) and fact.id not in withdrawn:
                 told[fact.suspect, fact.trait] = fact.value
-    cleared = analysis.steps[decided - 1].cleared if decided else ()
+    cleared = analysis.steps[decided - 1].cleared
     for fact in story.clues[decided].facts:
         if isinstance(fact, Evidence) and (story.culprit, fact.trait) not in told:
             matching = [slot for (slot, trait), value in told.items() if (trait, value) == (fact.trait, fact.value)]
