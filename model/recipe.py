@@ -35,6 +35,9 @@ class TrainConfig:
     batch_cases: int = 8  # cases per step (each read once per suspect); 8 rather than 16 buys twice the steps in the
     # hour, and more steps of the cosine made a better partner (docs/model.md, the dated table of 2026-12-02)
     learning_rate: float = 2e-3  # AdamW, peak; a cosine takes it to a tenth by the last step
+    decay_share: float = 1.0  # share of the steps, at the end, over which the cosine falls; before it the rate holds
+    # at its peak ("warmup-stable-decay", Hu et al. 2024; Hägele et al. 2024): a run cut short by a small time
+    # budget loses less to a cosine that fell early (docs/model.md, the dated table of 2026-12-04)
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay, for long readings
     steps: int = 12000  # optimisation steps; set them so that the cosine ends where the minutes do (12,000: in ~45
@@ -131,9 +134,11 @@ def level_config(spec: str) -> tuple[str, GeneratorConfig]:
 
 
 def learning_rate(config: TrainConfig, step: int) -> float:
-    """Linear warm-up over 50 steps, then a cosine from the peak down to a tenth of it at the last step."""
+    """Linear warm-up over 50 steps, the peak held until the last `decay_share` of the steps, then a cosine down to
+    a tenth of it at the last step."""
     warm = min(1.0, (step + 1) / 50)
-    progress = min(1.0, step / max(config.steps, 1))
+    decay_steps = max(config.steps * config.decay_share, 1)
+    progress = min(1.0, max(0.0, step - (config.steps - decay_steps)) / decay_steps)
     return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
@@ -222,8 +227,9 @@ def check_training(config: TrainConfig) -> TrainConfig:
             raise ValueError(f"{knob(name)} must be at least 1")
     if config.minutes <= 0:
         raise ValueError(f"{knob('minutes')} must be above 0")
-    if not 0.0 < config.unknown_readout_sample <= 1.0:
-        raise ValueError(f"{knob('unknown_readout_sample')} must be above 0 and at most 1")
+    for name in ("unknown_readout_sample", "decay_share"):
+        if not 0.0 < getattr(config, name) <= 1.0:
+            raise ValueError(f"{knob(name)} must be above 0 and at most 1")
     for name, choices in CHOICES.items():
         if getattr(config, name) not in choices:
             raise ValueError(f"{knob(name)} is {getattr(config, name)!r}; use one of {', '.join(choices)}")

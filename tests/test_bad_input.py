@@ -468,6 +468,7 @@ def test_commands_refuse_a_fifo_at_once(tmp_path: Path, capsys: pytest.CaptureFi
         ("learning_rate=inf", "training knob 'learning_rate' must be a finite number, not inf"),
         ("clip=nan", "training knob 'clip' must be a finite number, not nan"),
         ("weight_decay=1e400", "training knob 'weight_decay' must be a finite number, not inf"),
+        ("decay_share=0", "training knob 'decay_share' must be above 0 and at most 1"),
         ("eval_every=5", "set 'eval_every' with --checkpoint-every, not --set"),
     ],
 )

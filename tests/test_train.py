@@ -241,6 +241,20 @@ def test_without_native_bfloat16_the_head_stays_float32(monkeypatch: pytest.Monk
         objective.native_bfloat16.cache_clear()
 
 
+def test_a_stable_phase_holds_the_peak_rate_and_the_cosine_still_ends_at_a_tenth() -> None:
+    from model.recipe import TrainConfig, learning_rate
+
+    cosine = TrainConfig(steps=1000, learning_rate=1e-3)
+    stable = TrainConfig(steps=1000, learning_rate=1e-3, decay_share=0.25)
+    # The recipe's cosine, unchanged: halfway down at the middle step.
+    assert learning_rate(cosine, 500) == pytest.approx(1e-3 * (0.1 + 0.9 * 0.5))
+    assert learning_rate(stable, 500) == learning_rate(stable, 750) == pytest.approx(1e-3)
+    assert learning_rate(stable, 875) == pytest.approx(learning_rate(cosine, 500))
+    assert learning_rate(stable, 1000) == learning_rate(cosine, 1000) == pytest.approx(1e-4)
+    rates = [learning_rate(stable, step) for step in range(750, 1001)]
+    assert rates == sorted(rates, reverse=True)
+
+
 def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp_path: Path) -> None:
     from dataclasses import replace
 
