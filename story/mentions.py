@@ -117,11 +117,13 @@ def mentioned_slots(story: Story) -> list[set[int]]:
     return [{mention.slot for mention in find_mentions(clue.text, matcher)} for clue in story.clues]
 
 
-def unmentioned_facts(story: Story) -> list[tuple[int, int, int]]:
+def unmentioned_facts(story: Story, per_clue: list[set[int]] | None = None) -> list[tuple[int, int, int]]:
     """(clue, fact, slot) for each fact about a suspect whose clue neither mentions them nor has a pronoun that
-    could be theirs: prose and facts that disagree, as when a clue is reworded and its fact is not."""
+    could be theirs: prose and facts that disagree, as when a clue is reworded and its fact is not. `per_clue`:
+    the story's `mentioned_slots`, where the caller has them (finding mentions is half of a training case's cost)."""
     found = []
-    for clue_index, (clue, mentioned) in enumerate(zip(story.clues, mentioned_slots(story), strict=True)):
+    per_clue = mentioned_slots(story) if per_clue is None else per_clue
+    for clue_index, (clue, mentioned) in enumerate(zip(story.clues, per_clue, strict=True)):
         words = set(split_words(clue.text))
         for fact_index, fact in enumerate(clue.facts):
             about = fact.suspect if isinstance(fact, TraitStated | Alibi | AlibiBroken) else None

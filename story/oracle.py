@@ -386,12 +386,13 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
         findings.append(
             Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy", "warning")
         )
-    mentioned = set().union(*mentioned_slots(story))
+    per_clue = mentioned_slots(story)
+    mentioned = set().union(*per_clue)
     for slot, suspect in enumerate(story.suspects):
         if slot not in mentioned:
             message = f"{suspect.name} (the {suspect.role}) is never mentioned in a clue"
             findings.append(Finding(0, None, message, "warning", suspect=slot))
-    for clue_index, fact_index, slot in unmentioned_facts(story):
+    for clue_index, fact_index, slot in unmentioned_facts(story, per_clue):
         suspect = story.suspects[slot]
         message = (
             f"this fact is about {suspect.name}, but the clue's text never mentions {suspect.pronouns[1]}: not by "
