@@ -117,13 +117,12 @@ def mentioned_slots(story: Story) -> list[set[int]]:
     return [{mention.slot for mention in find_mentions(clue.text, matcher)} for clue in story.clues]
 
 
-def unmentioned_facts(story: Story, per_clue: list[set[int]] | None = None) -> list[tuple[int, int, int]]:
+def unmentioned_facts(story: Story, per_clue: list[set[int]]) -> list[tuple[int, int, int]]:
     """(clue, fact, slot) for each fact about a suspect whose clue neither mentions them nor has a pronoun that
-    could be theirs: prose and facts that disagree, as when a clue is reworded and its fact is not. `per_clue`:
-    the story's `mentioned_slots`, where the caller has them (finding them twice was a fifth of the time a
-    training case's targets took; docs/model.md)."""
+    could be theirs: prose and facts that disagree, as when a clue is reworded and its fact is not. `per_clue` is
+    the story's `mentioned_slots`, which the caller has already found (finding them twice was a fifth of the time
+    a training case's targets took; docs/model.md)."""
     found = []
-    per_clue = mentioned_slots(story) if per_clue is None else per_clue
     for clue_index, (clue, mentioned) in enumerate(zip(story.clues, per_clue, strict=True)):
         words = set(split_words(clue.text))
         for fact_index, fact in enumerate(clue.facts):
