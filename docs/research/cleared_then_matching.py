@@ -66,7 +66,8 @@ def stories_from(args: argparse.Namespace) -> list[Story]:
     """The first `--cases` generated cases of a level (seeds 0, 1, ...) with any `--set` knobs, or every story
     file in `--folder`."""
     if args.generated:
-        return [generate_case(seed, args.generated, knob_config(args)) for seed in range(args.cases)]
+        config = knob_config(args)
+        return [generate_case(seed, args.generated, config) for seed in range(args.cases)]
     return [load_story(path) for path in sorted(args.folder.glob("*.toml"))]
 
 
