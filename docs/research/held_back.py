@@ -4,8 +4,9 @@
     torchrun ... train ... --set corpus=TRAIN_DIR
     python benchmarks/readers.py authored --folder HELD_DIR --lstm RUN
 
-The held-back stories are listed in `docs/research/held_back_corpus.txt`, so that every corpus experiment in
-docs/model.md's dated table since 2026-12-03 can be run again on the same split. Not part of the package. The
+The held-back stories are listed in `docs/research/held_back_corpus.txt`, so that the corpus experiments that
+hold back 33 (docs/benchmarks.md, "Training corpus"; the earliest held back only the first 16) can be run again
+on the same split. Not part of the package. The
 folders must not exist yet: a split is written whole or not at all, never merged into an older one.
 """
 
