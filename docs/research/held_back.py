@@ -6,8 +6,8 @@
 
 The held-back stories are listed in `docs/research/held_back_corpus.txt`, so that the corpus experiments that
 hold back 33 (docs/benchmarks.md, "Training corpus"; the earliest held back only the first 16) can be run again
-on the same split. Not part of the package. The
-folders must not exist yet: a split is written whole or not at all, never merged into an older one.
+on the same split. Not part of the package. The folders must not exist yet: a split is written whole or not at
+all, never merged into an older one.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "model" / "corpus"
+from model.corpus import CORPUS
+
 HELD_BACK_LIST = Path(__file__).with_name("held_back_corpus.txt")
 
 
