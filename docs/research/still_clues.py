@@ -1,0 +1,81 @@
+"""How far a reader's belief moves on clues that state nothing, and how much of the move lands on cleared suspects.
+
+    PYTHONPATH=. python docs/research/still_clues.py [--checkpoint DIR] FILE_OR_FOLDER [...]
+
+Not part of the package (docs/model.md, "Reading prose people write"). A clue with no facts (atmosphere, a red
+herring, a suspect doing something suspicious that proves nothing) leaves the oracle where it was, and issue 12
+asks the partner to do the same: "a clue it cannot read should leave its belief where it was". For each such clue
+after the first, this compares the reader's cast distribution at the clue's last token with the one at the last
+token of the clue before (`model.verdicts.story_verdict`, as `whodunit check --readers` shows them), and reports:
+- moved: the total variation between the two (0 = unmoved, 1 = all its belief elsewhere);
+- onto cleared: the rise in the belief on suspects the oracle has cleared by then (0 where it fell);
+- jumps: clues after which the suspect it names is one the oracle has cleared, where before it named no one or
+  someone still possible (what lighthouse's clue 16 does to the bundled partner).
+Clues with facts are reported beside them (moved only: there the belief should move). Never point it at the held-out
+benchmarks/authored/: it is for the development set, the corpus stories held back from a run, and the bundled five.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from model.checkpoint import load_checkpoint
+from model.shipped import load_shipped
+from model.verdicts import named_suspect, story_verdict
+from story import analyze, load_story
+
+ONTO_CLEARED_NOTICED = 0.1  # a still clue that moves at least this much belief onto cleared suspects is listed
+
+
+def story_files(paths: list[Path]) -> list[Path]:
+    """The .toml files named, and those in the folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", type=Path, help="a reader's folder (default: the bundled partner)")
+    parser.add_argument("paths", type=Path, nargs="+", help="story files or folders of them")
+    args = parser.parse_args()
+    checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
+    still_moved, onto_cleared, fact_moved, jumps, noticed = [], [], [], 0, []
+    for path in story_files(args.paths):
+        story = load_story(path)
+        analysis = analyze(story)
+        beliefs = story_verdict(checkpoint, story, analysis).clue_beliefs  # (clues, K)
+        for index in range(1, len(story.clues)):
+            before, after = beliefs[index - 1], beliefs[index]
+            moved = 0.5 * float(np.abs(after - before).sum())
+            if story.clues[index].facts:
+                fact_moved.append(moved)
+                continue
+            cleared = np.ones(len(before), dtype=bool)
+            cleared[list(analysis.steps[index].possible)] = False
+            rise = max(0.0, float(after[cleared].sum() - before[cleared].sum()))
+            still_moved.append(moved)
+            onto_cleared.append(rise)
+            named_before, named_after = named_suspect(before), named_suspect(after)
+            if named_after is not None and cleared[named_after] and (named_before is None or not cleared[named_before]):
+                jumps += 1
+            if rise >= ONTO_CLEARED_NOTICED:
+                noticed.append(f"  {path.stem} clue {index + 1}: +{rise:.2f} onto cleared suspects (moved {moved:.2f})")
+    print(f"reader: {args.checkpoint or 'the bundled partner'}")
+    if not still_moved:
+        print("no clue without facts after the first")
+        return
+    print(f"clues without facts: {len(still_moved)}")
+    print(f"  moved, mean {np.mean(still_moved):.3f}, median {np.median(still_moved):.3f}")
+    print(f"  onto cleared suspects, mean {np.mean(onto_cleared):.3f}; >= {ONTO_CLEARED_NOTICED} in {len(noticed)}")
+    print(f"  jumps to naming a cleared suspect: {jumps}")
+    print(f"clues with facts: {len(fact_moved)}, moved, mean {np.mean(fact_moved):.3f}" if fact_moved else "")
+    print("\n".join(noticed))
+
+
+if __name__ == "__main__":
+    main()
