@@ -11,7 +11,8 @@ token of the clue before (`model.verdicts.story_verdict`, as `whodunit check --r
 - onto cleared: the rise in the belief on suspects the oracle has cleared by then (0 where it fell);
 - jumps: clues after which the suspect it names is one the oracle has cleared, where before it named no one or
   someone still possible (what lighthouse's clue 16 does to the bundled partner).
-Clues with facts are reported beside them (moved only: there the belief should move). Never point it at the held-out
+Clues with facts are reported beside them: how far the belief moves there (it should), and how much it rises on
+suspects cleared before the clue and still cleared after it (it should not). Never point it at the held-out
 benchmarks/authored/: it is for the development set, the corpus stories held back from a run, and the bundled five.
 """
 
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument("paths", type=Path, nargs="+", help="story files or folders of them")
     args = parser.parse_args()
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
-    still_moved, onto_cleared, fact_moved, jumps, noticed = [], [], [], 0, []
+    still_moved, onto_cleared, fact_moved, fact_onto_cleared, jumps, noticed = [], [], [], [], 0, []
     for path in story_files(args.paths):
         story = load_story(path)
         analysis = analyze(story)
@@ -52,11 +53,13 @@ def main() -> None:
         for index in range(1, len(story.clues)):
             before, after = beliefs[index - 1], beliefs[index]
             moved = 0.5 * float(np.abs(after - before).sum())
-            if story.clues[index].facts:
-                fact_moved.append(moved)
-                continue
             cleared = np.ones(len(before), dtype=bool)
             cleared[list(analysis.steps[index].possible)] = False
+            if story.clues[index].facts:
+                cleared[list(analysis.steps[index - 1].possible)] = False  # cleared before the clue, and still
+                fact_moved.append(moved)
+                fact_onto_cleared.append(max(0.0, float(after[cleared].sum() - before[cleared].sum())))
+                continue
             rise = max(0.0, float(after[cleared].sum() - before[cleared].sum()))
             still_moved.append(moved)
             onto_cleared.append(rise)
@@ -73,7 +76,10 @@ def main() -> None:
     print(f"  moved, mean {np.mean(still_moved):.3f}, median {np.median(still_moved):.3f}")
     print(f"  onto cleared suspects, mean {np.mean(onto_cleared):.3f}; >= {ONTO_CLEARED_NOTICED} in {len(noticed)}")
     print(f"  jumps to naming a cleared suspect: {jumps}")
-    print(f"clues with facts: {len(fact_moved)}, moved, mean {np.mean(fact_moved):.3f}" if fact_moved else "")
+    if fact_moved:
+        print(f"clues with facts: {len(fact_moved)}")
+        print(f"  moved, mean {np.mean(fact_moved):.3f}, median {np.median(fact_moved):.3f}")
+        print(f"  onto suspects cleared before them, mean {np.mean(fact_onto_cleared):.3f}")
     print("\n".join(noticed))
 
 
