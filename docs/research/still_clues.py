@@ -12,7 +12,11 @@ token of the clue before (`model.verdicts.story_verdict`, as `whodunit check --r
 - jumps: clues after which the suspect it names is one the oracle has cleared, where before it named no one or
   someone still possible (what lighthouse's clue 16 does to the bundled partner).
 Clues with facts are reported beside them: how far the belief moves there (it should), and how much it rises on
-suspects cleared before the clue and still cleared after it (it should not). Never point it at the held-out
+suspects cleared before the clue and still cleared after it (it should not); at clues with evidence, that rise per
+cleared suspect, split by what has been told of the suspect's value of the evidence's trait: nothing (lighthouse's
+Callum, cleared by an alibi and never described, gains at every piece of evidence), a value that fits the evidence
+(manor's Captain Reeve, cleared by the cigar ash and then told left-handed, as its last evidence says), or one that
+does not. Never point it at the held-out
 benchmarks/authored/: it is for the development set, the corpus stories held back from a run, and the bundled five.
 """
 
@@ -27,7 +31,7 @@ import numpy as np
 from model.checkpoint import load_checkpoint
 from model.shipped import load_shipped
 from model.verdicts import named_suspect, story_verdict
-from story import analyze, load_story
+from story import Evidence, analyze, load_story
 
 ONTO_CLEARED_NOTICED = 0.1  # a still clue that moves at least this much belief onto cleared suspects is listed
 HELD_OUT = Path(__file__).resolve().parents[2] / "benchmarks" / "authored"  # measured once per shipped reader
@@ -51,6 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
     still_moved, onto_cleared, fact_moved, fact_onto_cleared, jumps, noticed = [], [], [], [], 0, []
+    at_evidence: dict[str, list[float]] = {"never told": [], "told, fitting": [], "told, not fitting": []}
     for path in story_files(args.paths):
         story = load_story(path)
         analysis = analyze(story)
@@ -64,6 +69,17 @@ def main() -> None:
                 cleared[list(analysis.steps[index - 1].possible)] = False  # cleared before the clue, and still
                 fact_moved.append(moved)
                 fact_onto_cleared.append(max(0.0, float(after[cleared].sum() - before[cleared].sum())))
+                evidence = {
+                    (fact.trait, str(fact.value)) for fact in story.clues[index].facts if isinstance(fact, Evidence)
+                }
+                traits = {trait for trait, _ in evidence}
+                told: dict[int, bool] = {}  # slot -> whether a value it was told to have fits this clue's evidence
+                for slot, trait, value in analysis.steps[index].stated:
+                    if trait in traits:
+                        told[slot] = told.get(slot, False) or (trait, str(value)) in evidence
+                for slot in np.flatnonzero(cleared) if traits else ():
+                    kind = "never told" if slot not in told else "told, fitting" if told[slot] else "told, not fitting"
+                    at_evidence[kind].append(max(0.0, float(after[slot] - before[slot])))
                 continue
             rise = max(0.0, float(after[cleared].sum() - before[cleared].sum()))
             still_moved.append(moved)
@@ -85,6 +101,12 @@ def main() -> None:
         print(f"clues with facts: {len(fact_moved)}")
         print(f"  moved, mean {np.mean(fact_moved):.3f}, median {np.median(fact_moved):.3f}")
         print(f"  onto suspects cleared before them, mean {np.mean(fact_onto_cleared):.3f}")
+    for kind, rises in at_evidence.items():
+        if rises:
+            print(
+                f"  at evidence, each suspect cleared before it, its value of the trait {kind}:"
+                f" rise, mean {np.mean(rises):.3f} over {len(rises)}; >= 0.05 in {sum(rise >= 0.05 for rise in rises)}"
+            )
     print("\n".join(noticed))
 
 
