@@ -16,8 +16,8 @@ suspects cleared before the clue and still cleared after it (it should not); at 
 cleared suspect, split by what has been told of the suspect's value of the evidence's trait: nothing (lighthouse's
 Callum, cleared by an alibi and never described, gains at every piece of evidence), a value that fits the evidence
 (manor's Captain Reeve, cleared by the cigar ash and then told left-handed, as its last evidence says), or one that
-does not. Never point it at the held-out
-benchmarks/authored/: it is for the development set, the corpus stories held back from a run, and the bundled five.
+does not. Never point it at the held-out benchmarks/authored/ (it refuses): it is for the development set, the
+corpus stories held back from a run, and the bundled five.
 """
 
 from __future__ import annotations
