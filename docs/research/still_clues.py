@@ -31,7 +31,7 @@ import numpy as np
 from model.checkpoint import load_checkpoint
 from model.shipped import load_shipped
 from model.verdicts import named_suspect, story_verdict
-from story import Evidence, analyze, load_story
+from story import Clue, Evidence, Step, analyze, load_story
 
 ONTO_CLEARED_NOTICED = 0.1  # a still clue that moves at least this much belief onto cleared suspects is listed
 HELD_OUT = Path(__file__).resolve().parents[2] / "benchmarks" / "authored"  # measured once per shipped reader
@@ -46,6 +46,20 @@ def story_files(paths: list[Path]) -> list[Path]:
     if held_out:
         sys.exit(f"{held_out[0]}: held out (benchmarks/authored/ is read only by benchmarks/readers.py authored)")
     return files
+
+
+def told_of_evidence(clue: Clue, step: Step) -> dict[int, bool] | None:
+    """For a clue with evidence: each slot told a value of an evidence trait -> whether a value told fits the
+    evidence; None for a clue without evidence."""
+    evidence = {(fact.trait, str(fact.value)) for fact in clue.facts if isinstance(fact, Evidence)}
+    if not evidence:
+        return None
+    traits = {trait for trait, _ in evidence}
+    told: dict[int, bool] = {}
+    for slot, trait, value in step.stated:
+        if trait in traits:
+            told[slot] = told.get(slot, False) or (trait, str(value)) in evidence
+    return told
 
 
 def main() -> None:
@@ -63,25 +77,20 @@ def main() -> None:
         for index in range(1, len(story.clues)):
             before, after = beliefs[index - 1], beliefs[index]
             moved = 0.5 * float(np.abs(after - before).sum())
+            clue, step = story.clues[index], analysis.steps[index]
             cleared = np.ones(len(before), dtype=bool)
-            cleared[list(analysis.steps[index].possible)] = False
-            if story.clues[index].facts:
+            cleared[list(step.possible)] = False
+            if clue.facts:
                 cleared[list(analysis.steps[index - 1].possible)] = False  # cleared before the clue, and still
+            rise = max(0.0, float(after[cleared].sum() - before[cleared].sum()))
+            if clue.facts:
                 fact_moved.append(moved)
-                fact_onto_cleared.append(max(0.0, float(after[cleared].sum() - before[cleared].sum())))
-                evidence = {
-                    (fact.trait, str(fact.value)) for fact in story.clues[index].facts if isinstance(fact, Evidence)
-                }
-                traits = {trait for trait, _ in evidence}
-                told: dict[int, bool] = {}  # slot -> whether a value it was told to have fits this clue's evidence
-                for slot, trait, value in analysis.steps[index].stated:
-                    if trait in traits:
-                        told[slot] = told.get(slot, False) or (trait, str(value)) in evidence
-                for slot in np.flatnonzero(cleared) if traits else ():
+                fact_onto_cleared.append(rise)
+                told = told_of_evidence(clue, step)
+                for slot in np.flatnonzero(cleared) if told is not None else ():
                     kind = "never told" if slot not in told else "told, fitting" if told[slot] else "told, not fitting"
                     at_evidence[kind].append(max(0.0, float(after[slot] - before[slot])))
                 continue
-            rise = max(0.0, float(after[cleared].sum() - before[cleared].sum()))
             still_moved.append(moved)
             onto_cleared.append(rise)
             named_before, named_after = named_suspect(before), named_suspect(after)
@@ -90,13 +99,11 @@ def main() -> None:
             if rise >= ONTO_CLEARED_NOTICED:
                 noticed.append(f"  {path.stem} clue {index + 1}: +{rise:.2f} onto cleared suspects (moved {moved:.2f})")
     print(f"reader: {args.checkpoint or 'the bundled partner'}")
-    if not still_moved:
-        print("no clue without facts after the first")
-        return
-    print(f"clues without facts: {len(still_moved)}")
-    print(f"  moved, mean {np.mean(still_moved):.3f}, median {np.median(still_moved):.3f}")
-    print(f"  onto cleared suspects, mean {np.mean(onto_cleared):.3f}; >= {ONTO_CLEARED_NOTICED} in {len(noticed)}")
-    print(f"  jumps to naming a cleared suspect: {jumps}")
+    if still_moved:
+        print(f"clues without facts: {len(still_moved)}")
+        print(f"  moved, mean {np.mean(still_moved):.3f}, median {np.median(still_moved):.3f}")
+        print(f"  onto cleared suspects, mean {np.mean(onto_cleared):.3f}; >= {ONTO_CLEARED_NOTICED} in {len(noticed)}")
+        print(f"  jumps to naming a cleared suspect: {jumps}")
     if fact_moved:
         print(f"clues with facts: {len(fact_moved)}")
         print(f"  moved, mean {np.mean(fact_moved):.3f}, median {np.median(fact_moved):.3f}")
