@@ -111,9 +111,16 @@ def resumed_config(args: argparse.Namespace, leader: bool) -> TrainConfig:
         config = stored_training(checkpoint.meta.get("training", {}), str(args.out / META))
     except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
         raise CheckpointError(str(exc)) from None
-    at = checkpoint.meta.get("metrics", {}).get("steps", 0)
+    done = checkpoint.meta.get("metrics", {})
+    at = done.get("steps", 0)
     if args.steps is not None and args.steps < at:
         raise ValueError(f"--steps {args.steps}: the run in {args.out} is already at step {at}")
+    spent = done.get("minutes", 0)
+    if args.minutes is not None and args.minutes <= spent:  # a cap already reached would stop the run at once
+        raise ValueError(
+            f"--minutes {args.minutes:g}: the run in {args.out} has trained {spent:g} minutes; with --resume, "
+            "--minutes is the run's new total"
+        )
     return check_training(with_overrides(config, minutes=args.minutes, steps=args.steps))
 
 
@@ -206,7 +213,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="optimisation steps (default: the preset's); with --resume, the run's new total: the learning rate's "
         "cosine then ends at it (the weights then differ from an uninterrupted run's)",
     )
-    train.add_argument("--minutes", type=arguments.positive_float, help="wall-clock cap; stops early with a checkpoint")
+    train.add_argument(
+        "--minutes",
+        type=arguments.positive_float,
+        help="wall-clock cap; stops early with a checkpoint; with --resume, the run's new total",
+    )
     train.add_argument("--seed", type=arguments.seed, default=0, help="training run seed (cases and initial weights)")
     train.add_argument(
         "--difficulty", choices=DIFFICULTIES, help="train along the curriculum up to this preset (default: default)"

@@ -51,6 +51,21 @@ def test_a_resumed_run_may_be_given_a_new_total_of_steps(tmp_path: Path, capsys)
     assert (checkpoint.meta["metrics"]["steps"], checkpoint.meta["training"]["steps"]) == (3, 3)
 
 
+def test_a_resumed_run_refuses_a_cap_of_minutes_it_has_already_spent(tmp_path: Path, capsys) -> None:
+    """--minutes on a resume is the run's new total, as --steps is: a cap the run has reached would stop it at its
+    first step, so it is refused, saying what the flag means."""
+    out = tmp_path / "run"
+    assert main(["train", "--preset", "tiny", "--steps", "2", "--out", str(out)]) == 0
+    meta_path = out / "reader.json"
+    meta = json.loads(meta_path.read_text())
+    meta["metrics"]["minutes"] = 2.5  # as if the two steps had taken that long
+    meta_path.write_text(json.dumps(meta))
+    assert main(["train", "--resume", "--minutes", "2", "--steps", "3", "--out", str(out)]) == 2
+    assert "has trained 2.5 minutes; with --resume, --minutes is the run's new total" in capsys.readouterr().out
+    assert main(["train", "--resume", "--minutes", "5", "--steps", "3", "--out", str(out)]) == 0
+    assert load_checkpoint(out).meta["metrics"]["steps"] == 3
+
+
 def test_a_relu_rival_reads_no_long_padding_so_a_long_row_beside_short_ones_keeps_its_gradient_finite() -> None:
     """Rows are padded to the longest; a relu recurrence whose weights grow its state (gain 3 here, the bundled
     rival's is 2.8) overflowed to inf across the padding and turned the masked loss's gradient into NaN, when a
