@@ -111,11 +111,10 @@ def resumed_config(args: argparse.Namespace, leader: bool) -> TrainConfig:
         config = stored_training(checkpoint.meta.get("training", {}), str(args.out / META))
     except ValueError as exc:  # the checkpoint's record, not the command line, is at fault
         raise CheckpointError(str(exc)) from None
-    done = checkpoint.meta.get("metrics", {})
-    at = done.get("steps", 0)
+    done = checkpoint.meta.get("metrics", {})  # a record, not checked here: what is not a number counts as nothing
+    at, spent = (value if isinstance(value, (int, float)) else 0 for value in (done.get("steps"), done.get("minutes")))
     if args.steps is not None and args.steps < at:
         raise ValueError(f"--steps {args.steps}: the run in {args.out} is already at step {at}")
-    spent = done.get("minutes", 0)
     if args.minutes is not None and args.minutes <= spent:  # a cap already reached would stop the run at once
         raise ValueError(
             f"--minutes {args.minutes:g}: the run in {args.out} has trained {spent:g} minutes; with --resume, "
