@@ -54,8 +54,14 @@ def losses(
     which trains faster; the recipe supervises every token (stride 4 did worse: docs/model.md).
     """
     sample = slice(step % config.readout_stride, None, config.readout_stride)
-    bfloat16 = config.bfloat16_readout and native_bfloat16(batch.views.device)
-    reading = model(batch.views, truncate=config.truncate, readout_at=sample, bfloat16_readout=bfloat16)
+    native = native_bfloat16(batch.views.device)
+    reading = model(
+        batch.views,
+        truncate=config.truncate,
+        readout_at=sample,
+        bfloat16_readout=config.bfloat16_readout and native,
+        bfloat16_recurrence=config.bfloat16_recurrence and native,
+    )
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     changed = changes(batch.possible)  # (R, T) tokens where the oracle's verdict flips

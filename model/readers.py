@@ -121,15 +121,21 @@ class Reader(nn.Module):
         truncate: int = 0,
         readout_at: slice = slice(None),
         bfloat16_readout: bool = False,
+        bfloat16_recurrence: bool = False,
     ) -> Reading:
         """ids (R, T), one suspect reading per row -> every head's logits: the one path that training (wrapped in
         DDP when there are ranks), evaluation and the numpy reader's parity test all call.
 
         Training may read out at some tokens only (`readout_at`) and compute the read-out head, the costliest
         part of a step after the recurrence, in bfloat16 (`bfloat16_readout`, where the device has it natively:
-        `native_bfloat16`); its logits come back in float32 either way. `truncate`: see `states`.
+        `native_bfloat16`); its logits come back in float32 either way. The recurrence too may run in bfloat16
+        (`bfloat16_recurrence`: oneDNN's LSTM with bfloat16 data and float32 weights kept by the optimiser); its
+        states come back in float32 for the heads. `truncate`: see `states`.
         """
-        states = self.states(ids, truncate)  # (R, T, H)
+        with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_recurrence):
+            states = self.states(ids, truncate)  # (R, T, H)
+        if bfloat16_recurrence:
+            states = states.float()
         with torch.autocast(states.device.type, torch.bfloat16, enabled=bfloat16_readout):
             readout = self.read_out(states[:, readout_at])  # (R, T', cells, classes)
         if bfloat16_readout:

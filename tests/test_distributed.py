@@ -30,9 +30,10 @@ from model.train import train
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=4, batch_cases=4, eval_cases=4, eval_every=1000)
 # The largest weight difference allowed after CONFIG's 4 steps, and the loss's relative difference at any step.
 # float32: the ranks' gradients are summed in another order (measured 1.2e-7; the loss within 9e-8).
-# bfloat16: each rank rounds its share of the read-out's weight gradient to bfloat16 before DDP averages them
-# (measured 5.3e-6; the loss within 2.2e-7). The drift grows with the steps: docs/training.md has the figures.
-WEIGHTS_WITHIN = {"float32": 1e-6, "bfloat16": 5e-5}
+# bfloat16: each rank rounds its share of the gradients of the read-out and of the recurrence to bfloat16 before
+# DDP averages them (measured 9.4e-5, in the embedding; the head alone in bfloat16 5.3e-6, the loss within 2.2e-7).
+# The drift grows with the steps: docs/training.md has the figures.
+WEIGHTS_WITHIN = {"float32": 1e-6, "bfloat16": 3e-4}
 LOSS_WITHIN = {"float32": 1e-5, "bfloat16": 1e-5}
 
 
@@ -66,9 +67,10 @@ def _spawn_ranks(function, world: int, *args, limit_s: float = 240.0) -> None:
 
 
 def configured(head: str):
-    """CONFIG with the read-out head in `head`, every read-out cell supervised: a sample of the "unknown" cells is
-    drawn per rank, so two ranks would not supervise the cells one process does."""
-    return replace(CONFIG, bfloat16_readout=head == "bfloat16", unknown_readout_sample=1.0)
+    """CONFIG with the read-out head and the recurrence in `head`, every read-out cell supervised: a sample of the
+    "unknown" cells is drawn per rank, so two ranks would not supervise the cells one process does."""
+    bfloat16 = head == "bfloat16"
+    return replace(CONFIG, bfloat16_readout=bfloat16, bfloat16_recurrence=bfloat16, unknown_readout_sample=1.0)
 
 
 def _everywhere(device: object) -> bool:

@@ -236,7 +236,19 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -
     assert (half["bce"], half["kl"]) == (full["bce"], full["kl"])  # the other terms stay float32
 
 
-def test_without_native_bfloat16_the_head_stays_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bfloat16_recurrence_reads_as_the_float32_one_to_a_few_hundredths() -> None:
+    import torch
+
+    model, batch, _ = _small_batch(2)
+    with torch.no_grad():
+        full = model(batch.views)
+        half = model(batch.views, bfloat16_recurrence=True)  # emulated where the CPU lacks it: slow, still right
+    assert half.states.dtype == half.possible.dtype == torch.float32  # the heads and losses read float32
+    difference = (half.possible - full.possible).abs()
+    assert 0 < difference.max() < 0.05  # it did run in bfloat16, and reads the same
+
+
+def test_without_native_bfloat16_the_head_and_the_recurrence_stay_float32(monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
     import torch
@@ -249,9 +261,9 @@ def test_without_native_bfloat16_the_head_stays_float32(monkeypatch: pytest.Monk
     try:
         assert objective.native_bfloat16(torch.device("cpu")) is False
         model, batch, config = _small_batch(2)
-        _, asked = objective.losses(model, batch, replace(config, bfloat16_readout=True))
+        _, asked = objective.losses(model, batch, replace(config, bfloat16_readout=True, bfloat16_recurrence=True))
         _, full = objective.losses(model, batch, replace(config, bfloat16_readout=False))
-        assert asked["readout"] == full["readout"]  # bit for bit: nothing ran in bfloat16
+        assert asked == full  # bit for bit: nothing ran in bfloat16
     finally:
         objective.native_bfloat16.cache_clear()
 
@@ -469,6 +481,14 @@ def test_a_run_recorded_before_the_read_out_sample_resumes_supervising_every_cel
 
     assert stored_training({"kind": "lstm"}, "old run").unknown_readout_sample == 1.0
     assert stored_training({"kind": "lstm", "unknown_readout_sample": 0.1}, "new run").unknown_readout_sample == 0.1
+
+
+def test_a_run_recorded_before_the_bfloat16_recurrence_resumes_in_float32() -> None:
+    from model.recipe import TrainConfig, stored_training
+
+    assert TrainConfig().bfloat16_recurrence  # the recipe, where the device has bfloat16 natively
+    assert not stored_training({"kind": "lstm"}, "old run").bfloat16_recurrence
+    assert stored_training({"kind": "lstm", "bfloat16_recurrence": True}, "new run").bfloat16_recurrence
 
 
 def test_a_run_can_start_from_a_trained_readers_weights(tmp_path: Path, capsys) -> None:
