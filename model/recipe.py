@@ -67,8 +67,8 @@ class TrainConfig:
     # (readers.native_bfloat16: faster on a CPU with AVX512-BF16, slower where it is emulated); the
     # "still possible" head and every loss stay float32
     bfloat16_recurrence: bool = True  # run the recurrence in bfloat16 too where the device has it natively:
-    # a default-level step 1.6x faster on a CPU with AVX512-BF16, as good a reader per step (docs/model.md,
-    # 2026-12-05); the weights, the optimiser, the heads and every loss stay float32
+    # a default-level step 1.6x faster on a CPU with AVX512-BF16, as much learned per step in a side-by-side
+    # run (docs/model.md, 2026-12-05); the weights, the optimiser, the heads and every loss stay float32
 
     # For experiments: each is off (or neutral) in the recipe.
     truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)
