@@ -20,7 +20,9 @@ How a case is built (and why):
   before the first evidence (with `late_break_share`, some after it: then a suspect chosen uniformly among the
   others without an alibi has all their evidence statements told after the break, so that someone is possible
   while the alibi stands, whoever is guilty); a retracted false testimony falls on any suspect and is withdrawn
-  before that suspect's true value is stated and before its trait's evidence. Red herrings and flavour name
+  before that suspect's true value is stated and before its trait's evidence; with `withdrawn_evidence_share`, a
+  piece of evidence is told and withdrawn before the first true evidence, its value a suspect's drawn uniformly
+  among those with no alibi (see `_Builder.withdrawn_evidence`). Red herrings and flavour name
   suspects uniformly. So mention counts and positions carry no information about the culprit beyond what the
   logic says (a test checks simple heuristics against a uniform guess). One window is by design not exact: while
   an alibi that will be broken stands, the oracle believes it and clears that suspect, who may be the culprit;
@@ -230,6 +232,10 @@ class _Builder:
             if keeper:
                 self.tell_after(units, second + 1, rng.choice(keeper), evidence)  # the break is at second + 1
 
+        share = config.withdrawn_evidence_share
+        if share and rng.random() < share:  # no draw when off: the same seeds, the same cases
+            self.withdrawn_evidence(units, evidence, values, {*standing, *broken})
+
         fillers = [
             PlannedClue("statement", slot, trait, values[slot][trait])
             for trait in distractors
@@ -276,6 +282,26 @@ class _Builder:
             ):
                 untold.add((slot, trait))
         return untold
+
+    def withdrawn_evidence(
+        self, units: list[PlannedClue], evidence: list[str], values: list[dict[str, str]], alibied: set[int]
+    ) -> None:
+        """A piece of evidence told and withdrawn before the first true evidence, as train's lemon handkerchief is:
+        while it stands it clears every suspect told to differ, and its withdrawal brings them back. Its value is
+        that of a suspect drawn uniformly among those with no alibi and no false testimony on its trait, the
+        culprit as likely as any, so that who matches it says nothing about guilt; and someone is possible while it
+        stands, whoever is guilty, since no true evidence stands yet and nothing else can clear that suspect."""
+        rng = self.rng
+        trait = rng.choice(evidence)
+        testified = {unit.suspect for unit in units if unit.kind == "false" and unit.trait == trait}
+        holders = [slot for slot in range(len(values)) if slot not in alibied and slot not in testified]
+        if not holders:
+            return
+        value = values[rng.choice(holders)][trait]
+        end = _first(units, "evidence")
+        first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
+        units.insert(second, PlannedClue("withdrawn", -1, trait, fact_id="planted-evidence"))
+        units.insert(first, PlannedClue("planted", -1, trait, value, fact_id="planted-evidence"))
 
     def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
         """Move `slot`'s statements of the evidence traits that come before index `at` to random places after it,

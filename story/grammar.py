@@ -109,6 +109,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "killers": "words",
         "evidence_frames": "templates",
         "evidence_frames_placed": "templates",
+        "evidence_withdrawals": "templates",
         "evidence": "templates by trait",
     },
     "alibis": {"alibis": "templates", "broken_alibis": "templates", "paired_alibis": "templates"},
@@ -140,6 +141,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "retractions": _slots(f"{_SUBJECT} w noun k room", "s sp", "w"),
     "evidence_frames": _slots("c", "c"),
     "evidence_frames_placed": _slots("c xp", "c", "xp"),
+    "evidence_withdrawals": _slots("k noun w room", "noun"),  # names no suspect: the evidence is withdrawn, not given
     "alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "broken_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "paired_alibis": _slots("a b w k room", "a", "b"),
@@ -386,6 +388,8 @@ EVIDENCE = _by_trait("evidence", "evidence")
 KILLERS = _bank("evidence", "killers")
 EVIDENCE_FRAMES = _bank("evidence", "evidence_frames")
 EVIDENCE_FRAMES_PLACED = _bank("evidence", "evidence_frames_placed")
+# A piece of evidence taken back (`withdrawn_evidence_share`): "The clue to the killer's scent is worthless after all."
+EVIDENCE_WITHDRAWALS = _bank("evidence", "evidence_withdrawals")
 ALIBIS = _bank("alibis", "alibis")
 BROKEN_ALIBIS = _bank("alibis", "broken_alibis")
 PAIRED_ALIBIS = _bank("alibis", "paired_alibis")

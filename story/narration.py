@@ -38,7 +38,10 @@ from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Sus
 from story.mentions import RANKS
 from story.traits import CATALOGUE
 
-ClueKind = Literal["statement", "false", "retract", "evidence", "alibi", "broken", "herring", "flavour"]
+# "planted": evidence told as any other and later withdrawn ("withdrawn"), at `withdrawn_evidence_share`.
+ClueKind = Literal[
+    "statement", "false", "retract", "evidence", "planted", "withdrawn", "alibi", "broken", "herring", "flavour"
+]
 # How statements gathered into one clue are told (PlannedClue's flag of that name): of one value, of one trait, of
 # one suspect.
 Together = Literal["shared", "listed", "sketched"]
@@ -53,7 +56,7 @@ class PlannedClue:
     suspect: int = -1
     trait: str = ""
     value: str = ""
-    fact_id: str | None = None
+    fact_id: str | None = None  # for a fact to be withdrawn (a false testimony, planted evidence) and its withdrawal
     witness: int = -1  # for a false testimony and its retraction: another suspect's slot, or -1 (a bystander)
     bystander: str = ""  # the bystander witness, when there is one
     pronoun: bool = False  # introduce the suspect first, then state the fact with a pronoun
@@ -237,7 +240,7 @@ class Narrator:
                 if unit.witness >= 0:
                     self.last_named = -1  # the witness was named before the subject, which fill() then recorded
                 return Clue(text, (Retraction(unit.fact_id or ""),))
-            case "evidence":
+            case "evidence" | "planted":
                 spoken = self.spoken(unit)
                 template = rng.choice(self.phrases(grammar.EVIDENCE[unit.trait]))
                 clause = self.fill(template, -1, **self.value_words(unit, False, spoken=spoken))
@@ -248,7 +251,11 @@ class Narrator:
                     )
                 else:
                     text = capitalised(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause))
-                return Clue(text, (Evidence(unit.trait, unit.value),))
+                return Clue(text, (Evidence(unit.trait, unit.value, unit.fact_id),))
+            case "withdrawn":
+                template = rng.choice(self.phrases(grammar.EVIDENCE_WITHDRAWALS))
+                text = self.sentence(template, -1, noun=CATALOGUE[unit.trait].noun)
+                return Clue(text, (Retraction(unit.fact_id or ""),))
             case "alibi" | "broken":
                 templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
                 fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)

@@ -524,6 +524,41 @@ def test_alibis_may_break_after_the_evidence(difficulty: str) -> None:
     assert brought_back > 50
 
 
+@pytest.mark.parametrize("difficulty", ["default", "hard"])
+def test_evidence_may_be_told_and_withdrawn(difficulty: str) -> None:
+    """`withdrawn_evidence_share` tells a piece of evidence and withdraws it before the first true evidence, as
+    train's lemon handkerchief is: every case stays sound and decided, suspects it cleared come back into play at
+    its withdrawal, the withdrawal names no suspect, and the culprit matches it as often as an innocent in play
+    does (who matches it says nothing about guilt)."""
+    on = configure(PRESETS[difficulty], {"withdrawn_evidence_share": "1"})
+    matches = {"culprit": [0, 0], "innocent": [0, 0]}  # [matching the withdrawn value, suspects in play] per role
+    brought_back = told = 0
+    for story in generate_cases(31, 300, difficulty, on):
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, story.title
+        planted_id = "planted-evidence"
+        facts = [(index, fact) for index, clue in enumerate(story.clues) for fact in clue.facts]
+        planted = [(index, fact) for index, fact in facts if isinstance(fact, Evidence) and fact.id]
+        withdrawn = [index for index, fact in facts if isinstance(fact, Retraction) and fact.fact_id == planted_id]
+        first_true = min(index for index, fact in facts if isinstance(fact, Evidence) and not fact.id)
+        assert len(planted) == len(withdrawn) <= 1, story.title
+        if not planted:
+            continue
+        (at, evidence), (back,) = planted[0], withdrawn
+        assert at < back < first_true, story.title
+        assert not mentioned_slots(story)[back], story.clues[back].text
+        told += 1
+        brought_back += bool(set(analysis.steps[back].possible) - set(analysis.steps[back - 1].possible))
+        in_play = analysis.steps[at - 1].possible if at else range(len(story.suspects))
+        for slot in in_play:
+            role = matches["culprit" if slot == story.culprit else "innocent"]
+            role[0] += story.suspects[slot].traits[evidence.trait] == evidence.value
+            role[1] += 1
+    shares = {role: matched / count for role, (matched, count) in matches.items()}
+    assert told > 250 and brought_back > 150, (told, brought_back)
+    assert abs(shares["culprit"] - shares["innocent"]) < 0.06, shares
+
+
 def test_a_suspect_may_vouch_for_another() -> None:
     """`alibi_witness_share` lets another suspect vouch for an alibi (or break it): the clue names both, the fact is
     the subject's alone, and the case is the same case told otherwise."""
