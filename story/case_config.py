@@ -69,8 +69,9 @@ class GeneratorConfig:
     withdrawn_evidence_share: float = 0.0  # chance that a case tells a piece of evidence that is later withdrawn
     # (planted, a witness's own, a spoilt sample), as train's lemon handkerchief is: the suspects it cleared come back
     # into play, and the one it pointed at is no nearer guilt. Told and withdrawn before the first true evidence; its
-    # value is that of a suspect drawn uniformly among those with no alibi, the culprit as likely as any (story/
-    # generator.py `_Builder.withdrawn_evidence`) (off in every preset until a reader is trained on it)
+    # value is that of a suspect drawn uniformly among those with no alibi nor false testimony on its trait, the
+    # culprit as likely as any (story/generator.py `_Builder.withdrawn_evidence`) (off in every preset until a reader
+    # is trained on it)
     alibi_witness_share: float = 0.0  # share of alibis (and broken alibis) whose witness is another suspect, who is
     # not cleared by it: "Ned says he was in the loft all night, and Tom Kitto was with him", as authors let
     # suspects vouch for each other (off in every preset until a reader is trained on it)
