@@ -300,8 +300,9 @@ class _Builder:
         value = values[rng.choice(holders)][trait]
         end = _first(units, "evidence")
         first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
-        units.insert(second, PlannedClue("withdrawn", -1, trait, fact_id="planted-evidence"))
-        units.insert(first, PlannedClue("planted", -1, trait, value, fact_id="planted-evidence"))
+        fact_id = "planted-evidence"  # one per case at most: the withdrawal names it
+        units.insert(second, PlannedClue("withdrawn", -1, trait, fact_id=fact_id))
+        units.insert(first, PlannedClue("planted", -1, trait, value, fact_id=fact_id))
 
     def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
         """Move `slot`'s statements of the evidence traits that come before index `at` to random places after it,
