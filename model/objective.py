@@ -166,7 +166,7 @@ def readout_term(
     if writes is not None and config.write_bonus:
         taught = weight + config.write_bonus * writes * token_mask[:, :, None]
     rows = taught.flatten().nonzero()[:, 0]  # only the supervised cells: padding and unsampled cells cost nothing
-    cells = cross_entropy(logits.flatten(0, 2)[rows], targets.flatten()[rows])
+    cells = cross_entropy(logits.flatten(0, 2)[rows].float(), targets.flatten()[rows])  # widened once selected
     return (cells * taught.flatten()[rows]).sum() * ranks / total(weight.sum())
 
 
@@ -204,13 +204,13 @@ def activation_penalties(
     states (R, T, H); each term is a mean over hidden units, averaged over the tokens of the readings. Zero
     (and free) when its weight is zero, as in the bundled recipe.
     """
-    zero = states.new_zeros(())
+    zero = states.new_zeros((), dtype=torch.float32)
     activation = temporal = zero
     if config.activation_weight:
-        squared = states.pow(2).mean(-1) * token_mask
+        squared = states.float().pow(2).mean(-1) * token_mask  # float32 from a bfloat16 recurrence too
         activation = config.activation_weight * squared.sum() * ranks / total(token_mask.sum())
     if config.temporal_weight:
         pairs = token_mask[:, 1:]
-        change = (states[:, 1:] - states[:, :-1]).pow(2).mean(-1) * pairs
+        change = (states[:, 1:] - states[:, :-1]).float().pow(2).mean(-1) * pairs
         temporal = config.temporal_weight * change.sum() * ranks / total(pairs.sum())
     return activation, temporal

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal, NamedTuple
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from model.readout import READOUT_CELLS, READOUT_CLASSES
@@ -30,7 +31,8 @@ class Reading(NamedTuple):
 
     possible: torch.Tensor  # (R, T) logits: "this reading's suspect is still possible"
     readout: torch.Tensor  # (R, T', cells, classes) read-out logits at the tokens asked for (every token: T' = T)
-    states: torch.Tensor  # (R, T, H) hidden states, for the activation penalties of experiments
+    states: torch.Tensor  # (R, T, H) hidden states, for the activation penalties of experiments (bfloat16 from
+    # a bfloat16 recurrence with bfloat16 heads)
 
 
 ReaderKind = Literal["lstm", "rnn"]
@@ -128,19 +130,34 @@ class Reader(nn.Module):
 
         Training may read out at some tokens only (`readout_at`) and compute the read-out head, the costliest
         part of a step after the recurrence, in bfloat16 (`bfloat16_readout`, where the device has it natively:
-        `native_bfloat16`); its logits come back in float32 either way. The recurrence too may run in bfloat16
-        (`bfloat16_recurrence`: oneDNN's LSTM with bfloat16 data and float32 weights kept by the optimiser); its
-        states come back in float32 for the heads. `truncate`: see `states`.
+        `native_bfloat16`); its logits then come back in bfloat16, for the objective to widen only the cells it
+        supervises. The recurrence too may run in bfloat16 (`bfloat16_recurrence`: oneDNN's LSTM with bfloat16
+        data and float32 weights kept by the optimiser); with both, the heads read its states as one bfloat16
+        product (`_bfloat16_heads`). `truncate`: see `states`.
         """
         with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_recurrence):
-            states = self.states(ids, truncate)  # (R, T, H)
-        if bfloat16_recurrence:
-            states = states.float()
-        with torch.autocast(states.device.type, torch.bfloat16, enabled=bfloat16_readout):
+            states = self.states(ids, truncate)  # (R, T, H), bfloat16 from a bfloat16 recurrence
+        if bfloat16_recurrence and bfloat16_readout:
+            return self._bfloat16_heads(states, readout_at)
+        states = states.float()
+        with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_readout):
             readout = self.read_out(states[:, readout_at])  # (R, T', cells, classes)
-        if bfloat16_readout:
-            readout = readout.float()
         return Reading(self.possible(states)[..., 0], readout, states)
+
+    def _bfloat16_heads(self, states: torch.Tensor, readout_at: slice) -> Reading:
+        """Both heads over a bfloat16 recurrence's states (R, T, H) as one bfloat16 matrix product.
+
+        Two heads in float32 would copy the states to float32 and back in the gradient, and the "still possible"
+        head's one-column product and its gradient are slow kernels for their size: together a tenth of a
+        training step on a 2-core CPU (`python benchmarks/readers.py speed`, docs/benchmarks.md). Its logit is
+        then rounded to bfloat16, as the read-out's are; evaluation and the game read in float32. The read-out is
+        computed at every token and `readout_at` sliced from it (the recipe reads out at every token).
+        """
+        weight = torch.cat([self.possible.weight, self.readout.weight]).to(states.dtype)  # (1 + cells * classes, H)
+        bias = torch.cat([self.possible.bias, self.readout.bias]).to(states.dtype)
+        heads = F.linear(states, weight, bias)  # (R, T, 1 + cells * classes)
+        readout = heads[:, readout_at, 1:].unflatten(-1, (READOUT_CELLS, READOUT_CLASSES))  # (R, T', cells, classes)
+        return Reading(heads[..., 0].float(), readout, states)
 
 
 @torch.no_grad()

@@ -64,11 +64,12 @@ class TrainConfig:
     lemmas: bool = True  # read each word by its lemma (model/lemmas.py): "invited" is "invite", so one form taught
     # is every form known; checkpoints record it, and those without it read words as written
     bfloat16_readout: bool = True  # compute the read-out head in bfloat16 where the device has it natively
-    # (readers.native_bfloat16: faster on a CPU with AVX512-BF16, slower where it is emulated); the
-    # "still possible" head and every loss stay float32
+    # (readers.native_bfloat16: faster on a CPU with AVX512-BF16, slower where it is emulated); every loss
+    # stays float32
     bfloat16_recurrence: bool = True  # run the recurrence in bfloat16 too where the device has it natively:
     # a default-level step 1.6x faster on a CPU with AVX512-BF16, as much learned per step in a side-by-side
-    # run (docs/model.md, 2026-12-05); the weights, the optimiser, the heads and every loss stay float32
+    # run (docs/model.md, 2026-12-05); the weights, the optimiser and every loss stay float32. With
+    # bfloat16_readout, both heads read its states in one bfloat16 product (Reader._bfloat16_heads)
 
     # For experiments: each is off (or neutral) in the recipe.
     truncate: int = 0  # backpropagate through at most this many tokens (0: the whole reading)

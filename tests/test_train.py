@@ -230,10 +230,27 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent() -
     from model.objective import losses
 
     model, batch, config = _small_batch(4)
+    config = replace(config, bfloat16_recurrence=False)
     _, half = losses(model, batch, replace(config, bfloat16_readout=True))
     _, full = losses(model, batch, replace(config, bfloat16_readout=False))
     assert half["readout"] == pytest.approx(full["readout"], rel=0.01)
     assert (half["bce"], half["kl"]) == (full["bce"], full["kl"])  # the other terms stay float32
+
+
+def test_both_heads_on_a_bfloat16_recurrence_give_the_float32_objective_to_a_percent() -> None:
+    from dataclasses import replace
+
+    import torch
+
+    from model.objective import losses
+
+    model, batch, config = _small_batch(4)
+    _, half = losses(model, batch, replace(config, bfloat16_readout=True, bfloat16_recurrence=True))
+    _, full = losses(model, batch, replace(config, bfloat16_readout=False, bfloat16_recurrence=False))
+    for term in ("bce", "kl", "readout"):
+        assert half[term] == pytest.approx(full[term], rel=0.01), term
+    reading = model(batch.views, bfloat16_readout=True, bfloat16_recurrence=True)
+    assert reading.possible.dtype == torch.float32 and reading.readout.dtype == torch.bfloat16
 
 
 def test_a_bfloat16_recurrence_reads_as_the_float32_one_to_a_few_hundredths() -> None:
