@@ -31,8 +31,8 @@ class Reading(NamedTuple):
 
     possible: torch.Tensor  # (R, T) logits: "this reading's suspect is still possible"
     readout: torch.Tensor  # (R, T', cells, classes) read-out logits at the tokens asked for (every token: T' = T)
-    states: torch.Tensor  # (R, T, H) hidden states, for the activation penalties of experiments (bfloat16 from
-    # a bfloat16 recurrence with bfloat16 heads)
+    states: torch.Tensor  # (R, T, H) hidden states, for the activation penalties of experiments (bfloat16 where
+    # the recurrence and the heads ran in it: `_bfloat16_heads`)
 
 
 ReaderKind = Literal["lstm", "rnn"]
@@ -139,7 +139,8 @@ class Reader(nn.Module):
             states = self.states(ids, truncate)  # (R, T, H), bfloat16 from a bfloat16 recurrence
         if bfloat16_recurrence and bfloat16_readout:
             return self._bfloat16_heads(states, readout_at)
-        states = states.float()
+        if bfloat16_recurrence:
+            states = states.float()
         with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_readout):
             readout = self.read_out(states[:, readout_at])  # (R, T', cells, classes)
         return Reading(self.possible(states)[..., 0], readout, states)
@@ -147,11 +148,12 @@ class Reader(nn.Module):
     def _bfloat16_heads(self, states: torch.Tensor, readout_at: slice) -> Reading:
         """Both heads over a bfloat16 recurrence's states (R, T, H) as one bfloat16 matrix product.
 
-        Two heads in float32 would copy the states to float32 and back in the gradient, and the "still possible"
-        head's one-column product and its gradient are slow kernels for their size: together a tenth of a
-        training step on a 2-core CPU (`python benchmarks/readers.py speed`, docs/benchmarks.md). Its logit is
-        then rounded to bfloat16, as the read-out's are; evaluation and the game read in float32. The read-out is
-        computed at every token and `readout_at` sliced from it (the recipe reads out at every token).
+        With a float32 "still possible" head beside the bfloat16 read-out, a step copied the states to float32 and
+        its gradient back, and that head's one-column product and outer-product gradient are slow kernels for
+        their size: together a tenth of a training step on a 2-core CPU (docs/benchmarks.md, "Both heads in one
+        bfloat16 product"). Its logit is now rounded to bfloat16 as the read-out's are; evaluation and the game
+        read in float32. (In float32 one product gains nothing: slicing its output costs what it saves.) The
+        read-out is computed at every token and `readout_at` sliced from it (the recipe reads out at every one).
         """
         weight = torch.cat([self.possible.weight, self.readout.weight]).to(states.dtype)  # (1 + cells * classes, H)
         bias = torch.cat([self.possible.bias, self.readout.bias]).to(states.dtype)
