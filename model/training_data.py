@@ -130,15 +130,20 @@ class CaseSource:
         progress.drawn += self.config.batch_cases
         return plan
 
-    def stories(self, plan: Plan) -> list[Story]:
+    def stories(self, plan: Plan, ranks: Ranks = ALONE) -> list[Story]:
+        """The plan's cases; under data parallelism, this rank's share of them. Each case is drawn from its index
+        in the run alone, so a rank builds only its own: generating the whole batch on every rank, as it once did,
+        spent half of each rank's case building on cases another rank trains on."""
         config = self.config
+        share = config.batch_cases // ranks.world
+        indices = range(plan.start + ranks.rank * share, plan.start + (ranks.rank + 1) * share)
         if self.pool is not None:
-            positions = (divmod(index, len(self.pool)) for index in range(plan.start, plan.start + config.batch_cases))
+            positions = (divmod(index, len(self.pool)) for index in indices)
             return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
         difficulty, generator = self.levels[plan.level]
         return [
             self.corpus_story(index, plan.level) or generate_case(case_seed(config.seed, index), difficulty, generator)
-            for index in range(plan.start, plan.start + config.batch_cases)
+            for index in indices
         ]
 
     def corpus_story(self, index: int, level: int) -> Story | None:
@@ -160,10 +165,9 @@ class CaseSource:
 
     def batch(self, plan: Plan, vocabulary: Vocabulary, ranks: Ranks = ALONE) -> Batch:
         """The plan's cases as a padded batch; under data parallelism, this rank's slice of them."""
-        stories = self.stories(plan)
-        share = len(stories) // ranks.world
-        first = ranks.rank * share
-        cases = [self.targets(story, vocabulary) for story in stories[first : first + share]]
+        stories = self.stories(plan, ranks)
+        share, first = len(stories), ranks.rank * len(stories)
+        cases = [self.targets(story, vocabulary) for story in stories]
         if self.config.unknown_share:
             plain = plain_words(vocabulary)
             cases = [
