@@ -14,6 +14,7 @@ that could refer to someone (`unmentioned_facts`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ class Mention:
     slot: int
 
 
-Matcher = list[tuple[re.Pattern[str], int]]  # (pattern, slot), tried in order: longest text first
+Matcher = tuple[tuple[re.Pattern[str], int], ...]  # (pattern, slot), tried in order: longest text first
 
 
 def mention_matcher(story: Story) -> Matcher:
@@ -74,7 +75,7 @@ def mention_matcher(story: Story) -> Matcher:
                 if len(word) > 1 and word.upper() != word:  # a transcript's speaker tag: "STRODE: I never left"
                     found.append((word.upper(), slot, True))
     found.sort(key=lambda item: -len(item[0]))
-    matcher = [
+    patterns = [
         (re.compile(rf"{NOT_INSIDE_A_WORD}{re.escape(text)}(?![\w-])", 0 if exact else re.IGNORECASE), slot)
         for text, slot, exact in found
     ]
@@ -84,8 +85,8 @@ def mention_matcher(story: Story) -> Matcher:
         holders = cast_words[title]
         if len(holders) == 1 and -1 not in holders:
             (slot,) = holders
-            matcher.append((re.compile(rf"{NOT_INSIDE_A_WORD}{title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
-    return matcher
+            patterns.append((re.compile(rf"{NOT_INSIDE_A_WORD}{title.capitalize()}(?![\w-])(?!\s+[A-Z])"), slot))
+    return tuple(patterns)
 
 
 def victim_name(story: Story) -> str:
@@ -93,14 +94,19 @@ def victim_name(story: Story) -> str:
     return story.victim.partition(",")[0]
 
 
-def find_mentions(text: str, matcher: Matcher) -> list[Mention]:
-    """Every mention of a suspect in `text`, in order; an earlier pattern wins where two overlap."""
+@functools.lru_cache(maxsize=1024)
+def find_mentions(text: str, matcher: Matcher) -> tuple[Mention, ...]:
+    """Every mention of a suspect in `text`, in order; an earlier pattern wins where two overlap.
+
+    Remembered for the last texts read: building a training case's targets reads each clue twice, once for its
+    tokens and once for the oracle's check that its facts' suspects are mentioned, and this matcher was the largest
+    part of that (43% of building a step's long cases, by cProfile; docs/benchmarks.md)."""
     spans: list[Mention] = []
     for pattern, slot in matcher:
         for match in pattern.finditer(text):
             if all(match.end() <= span.start or match.start() >= span.end for span in spans):
                 spans.append(Mention(match.start(), match.end(), slot))
-    return sorted(spans, key=lambda span: span.start)
+    return tuple(sorted(spans, key=lambda span: span.start))
 
 
 # Every form of each pronoun set, reflexives and possessive pronouns included.
