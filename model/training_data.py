@@ -130,13 +130,17 @@ class CaseSource:
         progress.drawn += self.config.batch_cases
         return plan
 
+    def indices(self, plan: Plan, ranks: Ranks = ALONE) -> range:
+        """The run indices of the plan's cases that this rank trains on (all of them alone)."""
+        share = self.config.batch_cases // ranks.world
+        return range(plan.start + ranks.rank * share, plan.start + (ranks.rank + 1) * share)
+
     def stories(self, plan: Plan, ranks: Ranks = ALONE) -> list[Story]:
         """The plan's cases; under data parallelism, this rank's share of them. Each case is drawn from its index
         in the run alone, so a rank builds only its own: generating the whole batch on every rank, as it once did,
         spent half of each rank's case building on cases another rank trains on."""
         config = self.config
-        share = config.batch_cases // ranks.world
-        indices = range(plan.start + ranks.rank * share, plan.start + (ranks.rank + 1) * share)
+        indices = self.indices(plan, ranks)
         if self.pool is not None:
             positions = (divmod(index, len(self.pool)) for index in indices)
             return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
@@ -165,14 +169,12 @@ class CaseSource:
 
     def batch(self, plan: Plan, vocabulary: Vocabulary, ranks: Ranks = ALONE) -> Batch:
         """The plan's cases as a padded batch; under data parallelism, this rank's slice of them."""
-        stories = self.stories(plan, ranks)
-        share, first = len(stories), ranks.rank * len(stories)
-        cases = [self.targets(story, vocabulary) for story in stories]
+        cases = [self.targets(story, vocabulary) for story in self.stories(plan, ranks)]
         if self.config.unknown_share:
             plain = plain_words(vocabulary)
             cases = [
                 replace(case, ids=with_unknown_words(case.ids, plain, self.config.unknown_share, rng))
-                for case, rng in zip(cases, self.word_rngs(plan, first, share), strict=True)
+                for case, rng in zip(cases, self.word_rngs(self.indices(plan, ranks)), strict=True)
             ]
         return collate(cases, vocabulary)
 
@@ -186,6 +188,6 @@ class CaseSource:
             self.corpus_targets[key] = case_targets(story, vocabulary)
         return self.corpus_targets[key]
 
-    def word_rngs(self, plan: Plan, first: int, count: int) -> list[np.random.Generator]:
+    def word_rngs(self, indices: range) -> list[np.random.Generator]:
         """One generator per case, from the run seed and the case's draw: a resumed run hides the same words."""
-        return [np.random.default_rng([self.config.seed, plan.start + first + index, 1]) for index in range(count)]
+        return [np.random.default_rng([self.config.seed, index, 1]) for index in indices]

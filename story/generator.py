@@ -48,6 +48,7 @@ __all__ = ["DIFFICULTIES", "PRESETS", "GeneratorConfig", "case_seed", "configure
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 CAST_LISTED = 2 / 3  # share of openings as authors vary them that list the cast; the rest leave it to the clues
+PLANTED_EVIDENCE_ID = "planted-evidence"  # the fact id of a withdrawn piece of evidence (one per case at most)
 
 
 def generate_cases(
@@ -300,9 +301,8 @@ class _Builder:
         value = values[rng.choice(holders)][trait]
         end = _first(units, "evidence")
         first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
-        fact_id = "planted-evidence"  # one per case at most: the withdrawal names it
-        units.insert(second, PlannedClue("withdrawn", -1, trait, fact_id=fact_id))
-        units.insert(first, PlannedClue("planted", -1, trait, value, fact_id=fact_id))
+        units.insert(second, PlannedClue("withdrawn", -1, trait, fact_id=PLANTED_EVIDENCE_ID))
+        units.insert(first, PlannedClue("planted", -1, trait, value, fact_id=PLANTED_EVIDENCE_ID))
 
     def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
         """Move `slot`'s statements of the evidence traits that come before index `at` to random places after it,

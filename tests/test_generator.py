@@ -17,6 +17,7 @@ from story import Alibi, AlibiBroken, Evidence, Retraction, TraitStated, analyze
 from story.data import Story
 from story.generator import (
     DIFFICULTIES,
+    PLANTED_EVIDENCE_ID,
     PRESETS,
     GeneratorConfig,
     case_seed,
@@ -533,13 +534,14 @@ def test_evidence_may_be_told_and_withdrawn(difficulty: str) -> None:
     on = configure(PRESETS[difficulty], {"withdrawn_evidence_share": "1"})
     matches = {"culprit": [0, 0], "innocent": [0, 0]}  # [matching the withdrawn value, suspects in play] per role
     brought_back = told = 0
-    planted_id = "planted-evidence"
     for story in generate_cases(31, 300, difficulty, on):
         analysis = analyze(story)
         assert analysis.sound and analysis.decided_at is not None, story.title
         facts = [(index, fact) for index, clue in enumerate(story.clues) for fact in clue.facts]
         planted = [(index, fact) for index, fact in facts if isinstance(fact, Evidence) and fact.id]
-        withdrawn = [index for index, fact in facts if isinstance(fact, Retraction) and fact.fact_id == planted_id]
+        withdrawn = [
+            index for index, fact in facts if isinstance(fact, Retraction) and fact.fact_id == PLANTED_EVIDENCE_ID
+        ]
         first_true = min(index for index, fact in facts if isinstance(fact, Evidence) and not fact.id)
         assert len(planted) == len(withdrawn) <= 1, story.title
         if not planted:
