@@ -165,6 +165,9 @@ def readout_term(
     taught = weight
     if writes is not None and config.write_bonus:
         taught = weight + config.write_bonus * writes * token_mask[:, :, None]
+    if logits.transpose(0, 1).is_contiguous():  # stored time-major, as a Reader gives them: select in that order,
+        # so that the gradient is built in it too (selecting from a view copies the whole read-out, both ways)
+        logits, targets, taught = logits.transpose(0, 1), targets.transpose(0, 1), taught.transpose(0, 1)
     rows = taught.flatten().nonzero()[:, 0]  # only the supervised cells: padding and unsampled cells cost nothing
     cells = cross_entropy(logits.flatten(0, 2)[rows].float(), targets.flatten()[rows])  # widened once selected
     return (cells * taught.flatten()[rows]).sum() * ranks / total(weight.sum())

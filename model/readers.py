@@ -20,6 +20,7 @@ from typing import Literal, NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.autograd.function import FunctionCtx
 
 from model.readout import READOUT_CELLS, READOUT_CLASSES
 
@@ -71,13 +72,19 @@ class Reader(nn.Module):
         self.readout = nn.Linear(config.hidden, READOUT_CELLS * READOUT_CLASSES)
 
     def states(self, ids: torch.Tensor, truncate: int = 0) -> torch.Tensor:
-        """ids (R, T), one suspect reading per row -> hidden states (R, T, H).
+        """ids (R, T), one suspect reading per row -> hidden states (R, T, H), stored time-major.
+
+        The fused recurrence works time-major: given batch-first tensors, nn.LSTM copies its input to (T, R, E)
+        and returns its states as a (R, T, H) view of (T, R, H), and every consumer of the view copied it back
+        (the heads forward, the recurrence's gradient backward: strided copies of the whole state, 5% of a
+        float32 training step; docs/benchmarks.md, "The readers work time-major"). So the embedding is looked up
+        time-major and the states stay a view of the recurrence's own layout; `forward` runs the heads on it.
 
         With `truncate` > 0 (training only), the reading runs in chunks of that many tokens, carrying the state
         across chunks but not the gradient: truncated backpropagation through time. The forward values are the
         same; only how far back a loss can reach to change the weights is cut.
         """
-        inputs = self.embed(ids)  # (R, T, E)
+        inputs = self.embed(ids.T).transpose(0, 1)  # (R, T, E), stored (T, R, E): the recurrence copies nothing
         if self.config.nonlinearity == "relu":
             return self._relu_states(ids, inputs, truncate)
         if truncate <= 0:
@@ -85,9 +92,9 @@ class Reader(nn.Module):
         chunks, carried = [], None
         for chunk in inputs.split(truncate, dim=1):
             states, carried = self.recurrent(chunk, carried)
-            chunks.append(states)
+            chunks.append(states.transpose(0, 1))  # (t, R, H), contiguous
             carried = tuple(part.detach() for part in carried) if isinstance(carried, tuple) else carried.detach()
-        return torch.cat(chunks, dim=1)
+        return torch.cat(chunks).transpose(0, 1)
 
     def _relu_states(self, ids: torch.Tensor, inputs: torch.Tensor, truncate: int) -> torch.Tensor:
         """A relu recurrence read in chunks of RELU_CHUNK tokens, each chunk only for the rows not yet ended, so
@@ -133,7 +140,9 @@ class Reader(nn.Module):
         `native_bfloat16`); its logits then come back in bfloat16, for the objective to widen only the cells it
         supervises. The recurrence too may run in bfloat16 (`bfloat16_recurrence`: oneDNN's LSTM with bfloat16
         data and float32 weights kept by the optimiser); with both, the heads read its states as one bfloat16
-        product (`_bfloat16_heads`). `truncate`: see `states`.
+        product (`_bfloat16_heads`). In float32 at every token (training on a CPU without native bfloat16, and
+        every evaluation), both heads are one function with its own gradient (`Float32Heads`). `truncate`: see
+        `states`.
         """
         with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_recurrence):
             states = self.states(ids, truncate)  # (R, T, H), bfloat16 from a bfloat16 recurrence
@@ -141,9 +150,15 @@ class Reader(nn.Module):
             return self._bfloat16_heads(states, readout_at)
         if bfloat16_recurrence:
             states = states.float()
-        with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_readout):
-            readout = self.read_out(states[:, readout_at])  # (R, T', cells, classes)
-        return Reading(self.possible(states)[..., 0], readout, states)
+        by_token = states.transpose(0, 1)  # (T, R, H): the heads read the states as they are stored (`states`)
+        if readout_at.indices(len(by_token)) != (0, len(by_token), 1) or bfloat16_readout:
+            with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_readout):
+                readout = self.read_out(by_token[readout_at]).transpose(0, 1)  # (R, T', cells, classes)
+            return Reading(self.possible(by_token)[..., 0].T, readout, states)
+        heads = (self.possible.weight, self.possible.bias, self.readout.weight, self.readout.bias)
+        possible, readout = Float32Heads.apply(by_token, *heads)  # (T, R), (T, R, cells * classes)
+        readout = readout.unflatten(-1, (READOUT_CELLS, READOUT_CLASSES)).transpose(0, 1)  # (R, T, cells, classes)
+        return Reading(possible.T, readout, states)
 
     def _bfloat16_heads(self, states: torch.Tensor, readout_at: slice) -> Reading:
         """Both heads over a bfloat16 recurrence's states (R, T, H) as one bfloat16 matrix product.
@@ -157,9 +172,50 @@ class Reader(nn.Module):
         """
         weight = torch.cat([self.possible.weight, self.readout.weight]).to(states.dtype)  # (1 + cells * classes, H)
         bias = torch.cat([self.possible.bias, self.readout.bias]).to(states.dtype)
-        heads = F.linear(states, weight, bias)  # (R, T, 1 + cells * classes)
-        readout = heads[:, readout_at, 1:].unflatten(-1, (READOUT_CELLS, READOUT_CLASSES))  # (R, T', cells, classes)
-        return Reading(heads[..., 0].float(), readout, states)
+        heads = F.linear(states.transpose(0, 1), weight, bias)  # (T, R, 1 + cells * classes), as stored
+        readout = heads[readout_at, :, 1:].unflatten(-1, (READOUT_CELLS, READOUT_CLASSES))  # (T', R, cells, classes)
+        return Reading(heads[..., 0].T.float(), readout.transpose(0, 1), states)
+
+
+class Float32Heads(torch.autograd.Function):
+    """Both heads in float32 at every token of time-major states (T, R, H): the "still possible" logits (T, R) and
+    the read-out's (T, R, cells * classes), with the gradients two nn.Linear would give.
+
+    What autograd does with two nn.Linear over one tensor costs a float32 step two passes over a tensor the size
+    of the states: it forms the one-column head's gradient for the states as an outer product (a (N, 1) x (1, H)
+    matrix product, a slow kernel for that shape) and adds it to the read-out's as a third tensor. Here it is
+    added into the read-out's gradient in place (`addr_`): docs/benchmarks.md, "The readers work time-major".
+    """
+
+    @staticmethod
+    def forward(
+        ctx: FunctionCtx,
+        states: torch.Tensor,
+        possible_weight: torch.Tensor,
+        possible_bias: torch.Tensor,
+        readout_weight: torch.Tensor,
+        readout_bias: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        flat = states.reshape(-1, states.shape[-1])  # (N, H): a view of time-major states, which are contiguous
+        ctx.save_for_backward(flat, possible_weight, readout_weight)
+        ctx.states_shape = states.shape
+        possible = torch.addmv(possible_bias, flat, possible_weight[0])  # (N,)
+        readout = torch.addmm(readout_bias, flat, readout_weight.T)  # (N, cells * classes)
+        return possible.view(states.shape[:-1]), readout.view(*states.shape[:-1], -1)
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, grad_possible: torch.Tensor, grad_readout: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        flat, possible_weight, readout_weight = ctx.saved_tensors
+        grad_possible = grad_possible.reshape(-1)  # (N,)
+        grad_readout = grad_readout.reshape(len(flat), -1)  # (N, cells * classes)
+        grad_states = (grad_readout @ readout_weight).addr_(grad_possible, possible_weight[0])  # (N, H)
+        return (
+            grad_states.view(ctx.states_shape),
+            (grad_possible @ flat)[None],  # (1, H)
+            grad_possible.sum(0, keepdim=True),  # (1,)
+            grad_readout.T @ flat,  # (cells * classes, H)
+            grad_readout.sum(0),
+        )
 
 
 @torch.no_grad()
