@@ -35,9 +35,9 @@ def test_the_fused_float32_heads_give_two_linear_layers_values_and_gradients(tim
         torch.testing.assert_close(fused, linear)
 
 
-def _reader(kind: str = "lstm") -> tuple[Reader, torch.Tensor]:
+def _reader(kind: str = "lstm", nonlinearity: str = "tanh") -> tuple[Reader, torch.Tensor]:
     torch.manual_seed(0)
-    model = Reader(ReaderConfig(kind, vocab_size=30, embedding=8, hidden=16))
+    model = Reader(ReaderConfig(kind, vocab_size=30, embedding=8, hidden=16, nonlinearity=nonlinearity))
     return model, torch.randint(1, 30, (4, 23))
 
 
@@ -50,9 +50,11 @@ def test_an_lstm_keeps_its_states_time_major_so_nothing_is_copied_to_read_them(t
     torch.testing.assert_close(states, model.recurrent(model.embed(ids))[0])  # the batch-first reading's values
 
 
-@pytest.mark.parametrize("kind", ["lstm", "rnn"])
-def test_a_reader_gives_what_its_linear_heads_give_on_its_states_with_the_same_gradients(kind: str) -> None:
-    model, ids = _reader(kind)
+@pytest.mark.parametrize(("kind", "nonlinearity"), [("lstm", "tanh"), ("rnn", "tanh"), ("rnn", "relu")])
+def test_a_reader_gives_what_its_linear_heads_give_on_its_states_with_the_same_gradients(
+    kind: str, nonlinearity: str
+) -> None:
+    model, ids = _reader(kind, nonlinearity)  # a relu rival's states are stored batch-major: its own reading path
     reading = model(ids)
     states = model.states(ids)
     torch.testing.assert_close(reading.possible, model.possible(states)[..., 0])
