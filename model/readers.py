@@ -168,8 +168,8 @@ class Reader(nn.Module):
         their size: together a tenth of a training step on a 2-core CPU (docs/benchmarks.md, "Both heads in one
         bfloat16 product"). Its logit is now rounded to bfloat16 as the read-out's are; evaluation and the game
         read in float32. (In float32 one product gained nothing, its slices' zero-filled gradients costing what it
-        saved; `Float32Heads` adds the two heads' gradients without them.) The
-        read-out is computed at every token and `readout_at` sliced from it (the recipe reads out at every one).
+        saved; `Float32Heads` adds the two heads' gradients without them.) The read-out is computed at every token
+        and `readout_at` sliced from it (the recipe reads out at every one).
         """
         weight = torch.cat([self.possible.weight, self.readout.weight]).to(states.dtype)  # (1 + cells * classes, H)
         bias = torch.cat([self.possible.bias, self.readout.bias]).to(states.dtype)
