@@ -105,6 +105,9 @@ class TrainConfig:
     # How and where it runs.
     eval_cases: int = 200  # validation cases (from VALIDATION_RUN_SEED), at the last level
     eval_every: int = 250  # steps between validations and checkpoints (`whodunit train --checkpoint-every`)
+    keep_checkpoints: bool = False  # also keep each checkpoint's reader in OUT/steps/STEP (weights and description,
+    # no optimiser state: ~3 MB each at the recipe's sizes), to read the run's course afterwards; the run's own
+    # checkpoint in OUT is replaced at every save
     threads: int = 1  # torch threads per process (one process per core: torchrun for more than one)
     device: str = "cpu"  # cpu, cuda or auto (cuda if there is one); shipped weights train on cpu
 

@@ -340,6 +340,11 @@ def log_step(run: Run, parts: dict[str, float], report: Callable[[dict[str, Any]
         log_to_tensorboard(run.board, row)
 
 
+def kept_checkpoint(out: Path, step: int) -> Path:
+    """Where `keep_checkpoints` keeps the reader saved at `step`: zero-padded, so that the folders sort by step."""
+    return out / "steps" / f"{step:09d}"
+
+
 def save(run: Run) -> None:
     """Validate on the held-out cases and write a checkpoint with everything a resume needs (the leader only)."""
     if not run.ranks.leader:
@@ -374,6 +379,8 @@ def save(run: Run) -> None:
         **({"started_from": run.started_from} if run.started_from else {}),
     }
     save_checkpoint(run.out, weights, meta, state, state_meta, encode_rows(run.log))
+    if config.keep_checkpoints:
+        save_checkpoint(kept_checkpoint(run.out, progress.step), weights, meta)
     run.saved_at = progress.step
     if run.board is not None:
         run.board.flush()

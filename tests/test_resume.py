@@ -10,7 +10,7 @@ import pytest
 
 from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, recover, save_checkpoint
 from model.recipe import TRAIN_PRESETS
-from model.train import train
+from model.train import kept_checkpoint, train
 from tests.readers import Interrupted, random_weights, stop_after, vocabulary
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
@@ -23,9 +23,23 @@ def test_resume_reproduces_the_uninterrupted_run(tmp_path: Path) -> None:
     assert load_checkpoint(tmp_path / "cut").meta["metrics"]["steps"] == 5
     train(CONFIG, tmp_path / "cut", "test", resume=True)
     whole, cut = load_checkpoint(tmp_path / "whole"), load_checkpoint(tmp_path / "cut")
+    assert not (tmp_path / "whole" / "steps").exists()  # readers are kept only when asked
     assert cut.meta["metrics"]["steps"] == 12
     for name, array in whole.weights.items():
         np.testing.assert_array_equal(array, cut.weights[name], err_msg=name)
+
+
+def test_kept_checkpoints_hold_the_reader_of_each_save(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    train(replace(CONFIG, keep_checkpoints=True), out, "test")
+    saves = (5, 10, 12)  # every eval_every steps, and the last
+    assert sorted((out / "steps").iterdir()) == [kept_checkpoint(out, step) for step in saves]
+    kept = [load_checkpoint(kept_checkpoint(out, step)) for step in saves]
+    assert [checkpoint.meta["metrics"]["steps"] for checkpoint in kept] == list(saves)
+    final = load_checkpoint(out)
+    for name, array in final.weights.items():
+        np.testing.assert_array_equal(array, kept[-1].weights[name], err_msg=name)
+    assert not np.array_equal(kept[0].weights["embed.weight"], final.weights["embed.weight"])
 
 
 def test_resume_without_a_checkpoint_says_so(tmp_path: Path) -> None:
