@@ -7,17 +7,20 @@ bundled partner's stage read 13 to 19 of the held-back 33. This splits the folde
 (one recipe over seeds): named by every run, by none, or by some. Each `--candidates` run (another recipe) is then
 counted in each group. A candidate that only reshuffles the stories that turn on the seed reads as the recipe does;
 one that reads better names stories that no base run names and keeps those that every base run names. Each run's
-mean probability on the culprit at the end is printed too: it moves less from seed to seed than the count.
+mean probability on the culprit at the end is printed too: it moves less from seed to seed than the count; and
+each group's shape (length, clues, how far back the deciding statement is told).
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from statistics import median
 
 from model.checkpoint import load_checkpoint
 from model.verdicts import story_verdict
-from story import analyze, load_story
+from story import Story, analyze, load_story
+from story.oracle import Analysis
 
 
 def main() -> None:
@@ -51,8 +54,26 @@ def main() -> None:
     print()
     for title, members in groups.items():
         print(f"{title} ({len(members)}): {'; '.join(stories[index].title for index in members) or '-'}")
+        if members:
+            print(f"    {shape([stories[index] for index in members], [analyses[index] for index in members])}")
         for run in args.candidates:
             print(f"    {run}: {sum(named[run][index] for index in members)} of {len(members)}")
+
+
+def shape(stories: list[Story], analyses: list[Analysis]) -> str:
+    """The group's median length, clues and deciding distance (words from the deciding statement to its evidence),
+    and the median share of the clues told when the oracle first names the culprit alone."""
+    decided = [
+        next((clue + 1 for clue, step in enumerate(analysis.steps) if step.possible == (story.culprit,)), 0)
+        / len(story.clues)
+        for story, analysis in zip(stories, analyses, strict=True)
+    ]
+    return (
+        f"median {median(analysis.word_ends[-1] for analysis in analyses):.0f} words, "
+        f"{median(len(story.clues) for story in stories):.0f} clues, deciding distance "
+        f"{median(analysis.memory_distance or 0 for analysis in analyses):.0f} words, decided at {median(decided):.2f} "
+        "of the clues"
+    )
 
 
 if __name__ == "__main__":
