@@ -62,10 +62,9 @@ def main() -> None:
 
 def shape(stories: list[Story], analyses: list[Analysis]) -> str:
     """The group's median length, clues and deciding distance (words from the deciding statement to its evidence),
-    and the median share of the clues told when the oracle first names the culprit alone."""
-    decided = [
-        next((clue + 1 for clue, step in enumerate(analysis.steps) if step.possible == (story.culprit,)), 0)
-        / len(story.clues)
+    and the median share of the clues told when the oracle decides the case (`Analysis.decided_at`)."""
+    decided = [  # a story never decided counts as decided after its last clue
+        (len(story.clues) if analysis.decided_at is None else analysis.decided_at + 1) / len(story.clues)
         for story, analysis in zip(stories, analyses, strict=True)
     ]
     return (
