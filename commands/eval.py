@@ -111,13 +111,16 @@ def distance_plot(results: dict[str, Scores], key: str, title: str) -> Text:
 
 
 def bar_chart(rows: list[tuple[str, dict[str, float]]], title: str) -> Text:
-    """One block of bars per row (a band, a rung), one bar per reader, each in its reader's colour."""
+    """One block of bars per row (a band, a rung), one bar per reader, each in its reader's colour. The readers'
+    names are right-aligned to the longest, so that a checkpoint named by its folder ("rnn:/tmp/run7") does not
+    push its bar out of line with the others."""
     text = Text(f"\n{title}\n", style="bold")
+    width = max([10, *(len(name) for _, values in rows for name in values)])
     for label, values in rows:
         text.append(f"{label:>8}\n", style="dim")
         for name, value in values.items():
             filled = round(value * BAR)
-            text.append(f"{name:>10} ")
+            text.append(f"{name:>{width}} ")
             text.append("█" * filled, style=STYLES.get(name.split(":")[0]))
             text.append("·" * (BAR - filled), style="dim")
             text.append(f" {value:.2f}\n")

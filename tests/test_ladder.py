@@ -62,3 +62,11 @@ def test_write_accuracy_is_the_read_out_at_each_statement_by_fifth_of_the_clues(
     assert all(part in (0.0, None) for part in write_accuracy(cases, blind))
     parts = climb({"lstm": readers[0]}, {"easy": stories})[0].writes["lstm"]
     assert len(parts) == 5 and all(part is None or 0.0 <= part <= 1.0 for part in parts)
+
+
+def test_bar_chart_lines_up_bars_whatever_a_reader_is_called() -> None:
+    from commands.eval import bar_chart
+
+    rows = [("easy", {"rnn": 0.5, "rnn:/tmp/a-long-folder-name": 0.25, "oracle": 1.0})]
+    bars = [line for line in bar_chart(rows, "by rung").plain.splitlines() if line.endswith(("0.50", "0.25", "1.00"))]
+    assert len(bars) == 3 and len({line.index("█") for line in bars}) == 1
