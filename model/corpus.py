@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from model.tokenizer import read_story
-from story import Story, StoryError, load_story
+from story import Retraction, Story, StoryError, TraitStated, load_story
 
 CORPUS = Path(__file__).parent / "corpus"  # the bundled training corpus (`corpus=""` in a TrainConfig)
 MIN_STORIES = 2  # a corpus word joins the vocabulary when this many stories use it: a word read in one story
@@ -62,3 +65,26 @@ def corpus_words(stories: tuple[Story, ...]) -> frozenset[str]:
     """The tokens used by at least MIN_STORIES of the stories: the corpus's words a reader can learn."""
     counts = Counter(token for story in stories for token in set(read_story(story).tokens))
     return frozenset(token for token, count in counts.items() if count >= MIN_STORIES)
+
+
+def with_clues_dropped(story: Story, share: float, rng: np.random.Generator) -> Story:
+    """The story with each clue that states traits only, or nothing, left out at chance `share` (TrainConfig's
+    `corpus_drop`); `story` itself when none is.
+
+    A reader that has read a corpus story before can name its culprit from the story alone, and the recipe's
+    partner names more of its own stories when it reads them twice as often, and no more of others
+    (docs/model.md, 2026-12-05). With some statements gone, who the evidence clears depends on which were told,
+    and the oracle's targets follow (the case is analysed afresh). Evidence, alibis, broken alibis, retractions
+    and any statement a retraction names always stay, so the facts stay consistent and the culprit possible to
+    the end; the story may end undecided, among the suspects whose clearing statement was left out, and the
+    targets then say so. A pronoun may lose its antecedent with a dropped clue: the facts' suspects are named in
+    the annotations, so the targets stay right where the prose grows vaguer.
+    """
+    retracted = {fact.fact_id for clue in story.clues for fact in clue.facts if isinstance(fact, Retraction)}
+    draws = rng.random(len(story.clues))
+    kept = tuple(
+        clue
+        for clue, draw in zip(story.clues, draws, strict=True)
+        if draw >= share or not all(isinstance(f, TraitStated) and f.id not in retracted for f in clue.facts)
+    )
+    return story if len(kept) == len(story.clues) else replace(story, clues=kept)

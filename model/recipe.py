@@ -99,6 +99,11 @@ class TrainConfig:
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
     # story runs to ~1,450 tokens and a tiny case to ~140, so a first stage can read it from its last level only;
     # replayed batches of earlier levels read none either
+    corpus_drop: float = 0.0  # the chance that each clue of a corpus story stating traits only, or nothing, is left
+    # out of one reading of it (model.corpus.with_clues_dropped): a story read again and again becomes many cases,
+    # whose suspects cleared at the evidence depend on which statements were told, so that having read a story
+    # before does not name its culprit (a stage reading the corpus twice as often named 79% of its own stories
+    # and no more of others than the recipe: docs/model.md, 2026-12-05)
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
@@ -167,7 +172,7 @@ FLAGGED = {
     "init": "--init",
     "eval_every": "--checkpoint-every",
 }
-SHARES = ("level_up_accuracy", "replay_share", "unknown_share", "corpus_share")  # probabilities: 0 to 1
+SHARES = ("level_up_accuracy", "replay_share", "unknown_share", "corpus_share", "corpus_drop")  # probabilities: 0 to 1
 AT_LEAST_ONE = (
     "embedding",
     "batch_cases",
@@ -246,6 +251,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('orthogonal_init')}: a relu rival starts from identity recurrent weights; choose one")
     if config.corpus_share and (config.pool_cases or config.data):
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
+    if config.corpus_drop and not config.corpus_share:
+        raise ValueError(f"{knob('corpus_drop')} leaves clues out of corpus stories, and the run reads none")
     if not config.levels:
         raise ValueError(f"{knob('levels')} needs at least one level")
     if config.corpus_level >= len(config.levels):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.batch import Batch, collate
-from model.corpus import corpus_words, run_corpus
+from model.corpus import corpus_words, run_corpus, with_clues_dropped
 from model.distributed import ALONE, Ranks
 from model.recipe import VALIDATION_RUN_SEED, TrainConfig, level_config
 from model.targets import CaseTargets, case_targets
@@ -122,6 +122,7 @@ class CaseSource:
         self.pool = pool
         self.corpus = run_corpus(config.corpus_share, config.corpus)
         self.corpus_targets: dict[tuple[int, Vocabulary], CaseTargets] = {}  # built once per corpus story
+        self.corpus_ids = {id(story) for story in self.corpus}  # the run's own stories, alive as long as it is
 
     def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
         replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
@@ -159,7 +160,8 @@ class CaseSource:
         rng = np.random.default_rng([self.config.seed, index, 2])
         if rng.random() >= self.config.corpus_share:
             return None
-        return self.corpus[int(rng.integers(len(self.corpus)))]
+        story = self.corpus[int(rng.integers(len(self.corpus)))]
+        return with_clues_dropped(story, self.config.corpus_drop, rng) if self.config.corpus_drop else story
 
     @functools.lru_cache(maxsize=2)  # noqa: B019 (one source per run; the cache lives as long as the run)
     def _order(self, epoch: int) -> np.ndarray:
@@ -180,8 +182,9 @@ class CaseSource:
 
     def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
         """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never
-        change, so they are built once; a generated case is built fresh, as it is read once."""
-        if story.seed is not None:
+        change, so they are built once; a generated case is built fresh, as it is read once, and so is a corpus
+        story with clues left out (`corpus_drop`: a new story each time, whose id a later one may reuse)."""
+        if id(story) not in self.corpus_ids:
             return case_targets(story, vocabulary)
         key = (id(story), vocabulary)  # the corpus's stories live as long as the run (corpus_stories' cache)
         if key not in self.corpus_targets:

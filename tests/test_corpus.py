@@ -6,13 +6,15 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from model.corpus import CORPUS, MIN_STORIES, CorpusError, corpus_stories, corpus_words
+from model.corpus import CORPUS, MIN_STORIES, CorpusError, corpus_stories, corpus_words, with_clues_dropped
 from model.recipe import TRAIN_PRESETS, check_training, configure_training
 from model.targets import case_targets
 from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
+from story import Retraction, TraitStated, analyze
 
 MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 
@@ -123,3 +125,49 @@ def test_train_refuses_an_unusable_corpus_before_training(
     error = " ".join((said.out + said.err).split())  # the console wraps long lines
     assert f"{corpus / 'zz-broken.toml'}:1:" in error and "Traceback" not in error
     assert not out.exists()  # refused before the folder was made
+
+
+def test_clues_left_out_are_statements_or_flavour_and_the_culprit_stays_possible() -> None:
+    story = corpus_stories(MYSTERIES)[-1]  # train: a retracted piece of evidence, alibis, a broken one
+    assert with_clues_dropped(story, 0.0, np.random.default_rng(0)) is story
+    kept_shapes: set[int] = set()
+    for seed in range(40):
+        dropped = with_clues_dropped(story, 0.5, np.random.default_rng(seed))
+        left_out = [clue for clue in story.clues if clue not in dropped.clues]
+        assert all(isinstance(fact, TraitStated) for clue in left_out for fact in clue.facts)
+        assert [clue for clue in story.clues if clue in dropped.clues] == list(dropped.clues)  # order kept
+        assert story.culprit in analyze(dropped).steps[-1].possible
+        kept_shapes.add(len(dropped.clues))
+    droppable = [clue for clue in story.clues if all(isinstance(fact, TraitStated) for fact in clue.facts)]
+    assert len(kept_shapes) > 3 and min(kept_shapes) >= len(story.clues) - len(droppable)
+
+
+def test_a_retracted_statement_is_never_left_out(corpus: Path) -> None:
+    text = (corpus / "manor.toml").read_text(encoding="utf-8")
+    story = next(s for s in corpus_stories(corpus) if s.title == "Death at Ashcombe Manor")
+    named = {fact.fact_id for clue in story.clues for fact in clue.facts if isinstance(fact, Retraction)}
+    retracted = [c for c in story.clues if any(getattr(f, "id", None) in named for f in c.facts)]
+    assert retracted and "retract" in text  # manor takes back a statement
+    for seed in range(20):
+        assert all(clue in with_clues_dropped(story, 1.0, np.random.default_rng(seed)).clues for clue in retracted)
+
+
+def test_a_run_leaves_clues_out_of_its_corpus_stories_at_corpus_drop(corpus: Path) -> None:
+    settings = {"corpus_share": "1.0", "corpus": str(corpus), "corpus_drop": "0.5"}
+    config = replace(configure_training(TRAIN_PRESETS["tiny"], settings), batch_cases=30)
+    source = CaseSource(config, None)
+    drawn = source.stories(Plan(0, False, 0))
+    whole = {story.title: story for story in corpus_stories(corpus)}
+    assert all(story.title in whole and len(story.clues) <= len(whole[story.title].clues) for story in drawn)
+    assert sum(len(story.clues) < len(whole[story.title].clues) for story in drawn) > 20
+    assert source.stories(Plan(0, False, 0)) == drawn  # the plan alone decides: a resumed run reads the same
+    vocabulary = run_vocabulary(config)
+    shorter = next(story for story in drawn if len(story.clues) < len(whole[story.title].clues))
+    assert (source.targets(shorter, vocabulary).ids == case_targets(shorter, vocabulary).ids).all()
+    source.batch(Plan(0, False, 0), vocabulary)
+    kept = {key for key, _ in source.corpus_targets}  # a story with clues left out is built afresh, never kept by id
+    assert kept <= {id(story) for story in corpus_stories(corpus)} and id(shorter) not in kept
+    with pytest.raises(ValueError, match=r"corpus_drop.*reads none"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_drop": "0.3"})
+    with pytest.raises(ValueError, match="corpus_drop"):
+        configure_training(TRAIN_PRESETS["tiny"], {**settings, "corpus_drop": "1.5"})
