@@ -102,8 +102,8 @@ class TrainConfig:
     corpus_drop: float = 0.0  # the chance that each clue of a corpus story stating traits only, or nothing, is left
     # out of one reading of it (model.corpus.with_clues_dropped): a story read again and again becomes many cases,
     # whose suspects cleared at the evidence depend on which statements were told, so that having read a story
-    # before does not name its culprit (a stage reading the corpus twice as often named 79% of its own stories
-    # and no more of others than the recipe: docs/model.md, 2026-12-05)
+    # before does not name its culprit. At 0.3 the partner named fewer of its own stories and of others alike
+    # (docs/model.md, 2026-12-05): off in the recipe
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
