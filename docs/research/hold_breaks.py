@@ -79,8 +79,8 @@ def main() -> None:
                         hazard[shape][0] += int(broke)
                         hazard[shape][1] += 1
                     if broke:
-                        words = reading.clue_ends[later] - reading.clue_ends[index]
-                        end = f"broke {'within' if words < 300 else 'after'} 300 tokens"
+                        tokens = reading.clue_ends[later] - reading.clue_ends[index]
+                        end = f"broke {'within' if tokens < 300 else 'after'} 300 tokens"
                         if args.story and shown < args.show:
                             shown += 1
                             print(break_line(story, index, later, fact, int(trace.readout[fact.suspect, token, cell])))
