@@ -72,7 +72,7 @@ def with_clues_dropped(story: Story, share: float, rng: np.random.Generator) -> 
     `corpus_drop`); `story` itself when none is.
 
     A reader that has read a corpus story before can name its culprit from the story alone, and the recipe's
-    partner names more of its own stories when it reads them twice as often, and no more of others
+    partner names more of its own stories when it reads them twice as often, and about as many of others
     (docs/model.md, 2026-12-05). With some statements gone, who the evidence clears depends on which were told,
     and the oracle's targets follow (the case is analysed afresh). Evidence, alibis, broken alibis, retractions
     and any statement a retraction names always stay, so the facts stay consistent and the culprit possible to
