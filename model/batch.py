@@ -27,12 +27,13 @@ class Batch:
     lengths: torch.Tensor  # (B,) tokens per case
     cast_sizes: torch.Tensor  # (B,)
     culprits: torch.Tensor  # (B,)
+    from_corpus: torch.Tensor  # (B,) bool: the case is a story of the training corpus (people's prose)
 
     def to(self, device: torch.device | str) -> Batch:
         return Batch(*(getattr(self, field.name).to(device) for field in fields(self)))
 
 
-def collate(cases: list[CaseTargets], vocabulary: Vocabulary) -> Batch:
+def collate(cases: list[CaseTargets], vocabulary: Vocabulary, from_corpus: list[bool] | None = None) -> Batch:
     rows = sum(case.cast_size for case in cases)
     length = max(len(case.ids) for case in cases)
     views = np.zeros((rows, length), np.int64)
@@ -56,6 +57,7 @@ def collate(cases: list[CaseTargets], vocabulary: Vocabulary) -> Batch:
         torch.tensor(lengths),
         torch.tensor([case.cast_size for case in cases]),
         torch.tensor([case.culprit for case in cases]),
+        torch.tensor(from_corpus or [False] * len(cases), dtype=torch.bool),
     )
 
 

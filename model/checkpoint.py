@@ -235,8 +235,8 @@ def load_checkpoint(folder: Path | str) -> Checkpoint:
     return Checkpoint(weights, meta)
 
 
-CONFIG_KEYS = ("kind", "vocab_size", "embedding", "hidden", "nonlinearity")  # ReaderConfig's fields, exactly
-OPTIONAL_CONFIG_KEYS = ("nonlinearity",)  # absent in checkpoints written before it: tanh
+CONFIG_KEYS = ("kind", "vocab_size", "embedding", "hidden", "nonlinearity", "next_word")  # ReaderConfig's fields
+OPTIONAL_CONFIG_KEYS = ("nonlinearity", "next_word")  # absent in checkpoints written before them: tanh, none
 TEMPERATURES = (0.001, 1000.0)  # a calibrated reader's temperature in all (model/calibrate.py fits 0.25-16 a time)
 MAX_WIDTH = 4096  # embedding and hidden; the weights' size cap binds long before
 MAX_VOCABULARY = 1_000_000
@@ -253,6 +253,9 @@ def expected_shapes(config: dict[str, Any]) -> dict[str, tuple[tuple[int, str], 
     says = f"{META} says"
     gated = (gates * hidden, f"{says} kind = '{config['kind']}' and hidden = {hidden} ({gates} x {hidden} rows)")
     readout = (READOUT_CELLS * READOUT_CLASSES, f"the read-out has {READOUT_CELLS} x {READOUT_CLASSES} cells")
+    next_word = {
+        "next_word.weight": ((embedding, f"{says} embedding = {embedding}"), (hidden, f"{says} hidden = {hidden}"))
+    }
     return {
         "embed.weight": ((vocab, f"{says} vocab_size = {vocab}"), (embedding, f"{says} embedding = {embedding}")),
         "recurrent.weight_ih_l0": (gated, (embedding, f"{says} embedding = {embedding}")),
@@ -263,7 +266,7 @@ def expected_shapes(config: dict[str, Any]) -> dict[str, tuple[tuple[int, str], 
         "possible.bias": ((1, "a reader has one 'still possible' logit"),),
         "readout.weight": (readout, (hidden, f"{says} hidden = {hidden}")),
         "readout.bias": (readout,),
-    }
+    } | (next_word if config.get("next_word") else {})
 
 
 def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarray]) -> None:
@@ -303,6 +306,8 @@ def check_whole(folder: Path, meta: dict[str, Any], weights: dict[str, np.ndarra
     if nonlinearity not in ("tanh", "relu") or (config["kind"] == "lstm" and nonlinearity != "tanh"):
         allowed = "'tanh'" if config["kind"] == "lstm" else "'tanh' or 'relu'"
         raise fail(f"config.nonlinearity is {_shown(nonlinearity)}; an {config['kind']} reader's is {allowed}")
+    if not isinstance(config.get("next_word", False), bool):
+        raise fail(f"config.next_word is {_shown(config['next_word'])}; expected true or false")
     for key, most in (("vocab_size", MAX_VOCABULARY), ("embedding", MAX_WIDTH), ("hidden", MAX_WIDTH)):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:

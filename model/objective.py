@@ -4,7 +4,8 @@ Per reading and token: a BCE on "still possible" against the oracle (cleared cel
 rare), the KL from the oracle's posterior to the cast distribution, an optional cross-entropy against the
 culprit, and a cross-entropy on the memory read-out (known cells weighted over unknown ones: supervising what
 is stored is what breaks the plateau); both first terms weigh more at the token where a clue changes who is
-possible. Optional activation penalties are there for experiments on the rival.
+possible. Optional activation penalties are there for experiments on the rival, and an optional next-word
+cross-entropy on the corpus stories for experiments on people's prose.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def losses(
     )
     activation, temporal = activation_penalties(reading.states, token_mask, config, total, ranks)
     objective = bce + kl + config.culprit_weight * culprit + config.readout_weight * readout + activation + temporal
+    next_word = torch.zeros(())
+    if config.next_word_weight:
+        next_word = next_word_term(getattr(model, "module", model), reading.states, batch, config, step, total, ranks)
+        objective = objective + config.next_word_weight * next_word
 
     final = logits[torch.arange(len(batch.lengths), device=logits.device), :, batch.lengths - 1]
     right = total((final.argmax(1) == batch.culprits).float().sum())
@@ -97,6 +102,7 @@ def losses(
         "culprit": culprit.item() / ranks,
         "readout": readout.item() / ranks,
         "activation": (activation + temporal).item() / ranks,
+        "next_word": next_word.item() / ranks,
         "accuracy": accuracy,
     }
 
@@ -193,6 +199,38 @@ def recent_writes(targets: torch.Tensor, window: int) -> torch.Tensor:
     positions = torch.arange(targets.shape[1], device=targets.device)[None, :, None]
     last_change = torch.where(changes(targets), positions, -window).cummax(1).values  # -window: never changed yet
     return (positions - last_change < window) & (targets != UNKNOWN_CLASS)
+
+
+def next_word_term(
+    reader: nn.Module,
+    states: torch.Tensor,
+    batch: Batch,
+    config: TrainConfig,
+    step: int = 0,
+    total: Callable[[torch.Tensor], torch.Tensor] = _local,
+    ranks: int = 1,
+) -> torch.Tensor:
+    """The mean cross-entropy of each corpus story's first reading predicting the token that follows, at every
+    `next_word_stride`-th token (a different offset each step), from the reader's state there.
+
+    One reading a story is enough: the readings differ only in which suspect is `<self>`, and the term costs a
+    product with the whole vocabulary per token (~7,800 words against the recurrence's 4 x 128). `reader` is the
+    Reader itself (DDP's `module`): the projection lives outside its forward, and every rank uses it in every step
+    (a zero term where a rank drew no corpus story), so that DDP averages its gradient as any other.
+
+    states (R, T, H), as the reader's forward gives them.
+    """
+    rows = ((batch.row_slot == 0) & batch.from_corpus[batch.row_case]).nonzero()[:, 0]  # (N,)
+    positions = torch.arange(step % config.next_word_stride, states.shape[1] - 1, config.next_word_stride)  # (P,)
+    lengths = batch.lengths[batch.row_case[rows]]  # (N,)
+    mask = positions[None, :] + 1 < lengths[:, None]  # (N, P): a token follows
+    predicted = states[rows][:, positions][mask].float()  # (M, H)
+    following = batch.views[rows][:, positions + 1][mask]  # (M,)
+    logits = reader.next_word_logits(predicted)  # (M, V)
+    count = total(mask.sum().float())
+    if not len(following):  # no corpus story on this rank: the projection still takes part, with a zero gradient
+        return reader.next_word.weight.sum() * 0.0
+    return cross_entropy(logits, following).sum() * ranks / count.clamp_min(1.0)
 
 
 def activation_penalties(

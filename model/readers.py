@@ -50,6 +50,9 @@ class ReaderConfig:
     hidden: int = 128  # recurrent state width
     nonlinearity: Nonlinearity = "tanh"  # the rival's recurrence: tanh, or relu (an IRNN, started from identity
     # recurrent weights: `initialise_identity`); the LSTM's is tanh. Checkpoints written before it are tanh
+    next_word: bool = False  # a projection of the state onto the embedding (`next_word_logits`), for a next-word
+    # objective on people's prose in training (TrainConfig.next_word_weight); kept so that a run resumes, and
+    # never used in reading. Checkpoints written before it have none
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -70,6 +73,8 @@ class Reader(nn.Module):
             self.recurrent = nn.RNN(config.embedding, config.hidden, batch_first=True, nonlinearity=config.nonlinearity)
         self.possible = nn.Linear(config.hidden, 1)
         self.readout = nn.Linear(config.hidden, READOUT_CELLS * READOUT_CLASSES)
+        if config.next_word:
+            self.next_word = nn.Linear(config.hidden, config.embedding, bias=False)
 
     def states(self, ids: torch.Tensor, truncate: int = 0) -> torch.Tensor:
         """ids (R, T), one suspect reading per row -> hidden states (R, T, H), stored time-major.
@@ -118,6 +123,12 @@ class Reader(nn.Module):
             chunks.append(states.new_zeros(ids.shape[0], *states.shape[1:]).index_copy(0, active, states))
             carried = carried.index_copy(1, active, last)
         return torch.cat(chunks, dim=1)
+
+    def next_word_logits(self, states: torch.Tensor) -> torch.Tensor:
+        """Hidden states (N, H) -> logits (N, V) over the word each state is followed by: the state projected onto
+        the embedding and scored against every word's row of it (tied weights, Press & Wolf 2017), so the words
+        that follow in people's prose shape the embedding of the words the reader reads."""
+        return self.next_word(states) @ self.embed.weight.T  # (N, E) @ (E, V)
 
     def read_out(self, states: torch.Tensor) -> torch.Tensor:
         """Hidden states (..., H) -> read-out logits (..., cells, classes)."""

@@ -104,6 +104,11 @@ class TrainConfig:
     # whose suspects cleared at the evidence depend on which statements were told, so that having read a story
     # before does not name its culprit. At 0.3 the partner named fewer of its own stories and of others alike
     # (docs/model.md, 2026-12-05): off in the recipe
+    next_word_weight: float = 0.0  # weight of a next-word cross-entropy on the corpus stories (`next_word_term`):
+    # one reading of each corpus story predicts each `next_word_stride`-th token's successor from its state, so
+    # that people's prose teaches the recurrence its sentences and not only its verdicts (semi-supervised sequence
+    # learning: Dai & Le 2015, Rei 2017). Adds a projection to the reader (ReaderConfig.next_word). Off in the recipe
+    next_word_stride: int = 4  # with next_word_weight: predict at every n-th token (a different offset each step)
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
@@ -177,6 +182,7 @@ AT_LEAST_ONE = (
     "embedding",
     "batch_cases",
     "readout_stride",
+    "next_word_stride",
     "write_window",
     "eval_cases",
     "eval_every",
@@ -193,6 +199,7 @@ MOST = {
     "steps": 1_000_000_000,
     "eval_every": 1_000_000_000,
     "readout_stride": 1_000_000,
+    "next_word_stride": 1_000_000,
     "write_window": 1_000_000,
     "pool_cases": 10_000_000,
     "epochs": 1_000_000,
@@ -253,6 +260,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
     if config.corpus_drop and not config.corpus_share:
         raise ValueError(f"{knob('corpus_drop')} leaves clues out of corpus stories, and the run reads none")
+    if config.next_word_weight and not config.corpus_share:
+        raise ValueError(f"{knob('next_word_weight')} predicts the words of corpus stories, and the run reads none")
     if not config.levels:
         raise ValueError(f"{knob('levels')} needs at least one level")
     if config.corpus_level >= len(config.levels):

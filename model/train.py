@@ -91,7 +91,8 @@ def diverged(loss: float, norm: float, step: int, out: Path, saved_at: int) -> s
     )
 
 
-SHARED_PARTS = ("loss", "bce", "kl", "culprit", "readout", "activation")  # per rank: its share of the whole batch's
+# The objective's parts that each rank computes as its share of the whole batch's (summed over the ranks)
+SHARED_PARTS = ("loss", "bce", "kl", "culprit", "readout", "activation", "next_word")
 
 
 def train(
@@ -191,7 +192,9 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
     start(ranks, device)
     vocabulary = run_vocabulary(config)
     hidden = config.hidden or HIDDEN[config.kind]
-    reader_config = ReaderConfig(config.kind, len(vocabulary), config.embedding, hidden, config.nonlinearity)
+    reader_config = ReaderConfig(
+        config.kind, len(vocabulary), config.embedding, hidden, config.nonlinearity, config.next_word_weight > 0
+    )
     model = Reader(reader_config)
     if config.orthogonal_init:
         initialise_recurrent(model)
@@ -243,7 +246,9 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str,
     reader on other cases costs a fraction of training one from nothing. It must be the same reader (kind, sizes,
     lemmas) or its weights would mean nothing here; CheckpointError says what differs. The grammar may have grown
     since it was trained: a word it did not know starts as its `<unk>` row, since that is how it read the word
-    until now, and a word the run no longer has is dropped. A calibrated reader's temperature is in its weights
+    until now, and a word the run no longer has is dropped. The next-word projection (ReaderConfig.next_word) is
+    training's own: a run with a next-word objective starts it fresh where the reader has none, and a run without
+    one leaves it out. A calibrated reader's temperature is in its weights
     and is trained on from there (the new checkpoint records no calibration). Returns the starting reader's
     record (`lineage`), which the new checkpoint keeps as "started_from"."""
     checkpoint = load_checkpoint(folder)
@@ -252,7 +257,7 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str,
     differs = [
         f"{name} {getattr(theirs, name)!r} (this run's {value!r})"
         for name, value in asdict(model.config).items()
-        if name != "vocab_size" and getattr(theirs, name) != value
+        if name not in ("vocab_size", "next_word") and getattr(theirs, name) != value
     ]
     stored = checkpoint.vocabulary
     if stored.lemmas != vocabulary.lemmas:
@@ -262,6 +267,10 @@ def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str,
     weights = source.state_dict()
     taken = torch.tensor(stored.rows_of(vocabulary.words))
     weights["embed.weight"] = weights["embed.weight"][taken]  # (V, E) in this run's order
+    if not model.config.next_word:
+        weights.pop("next_word.weight", None)  # a projection this run has no objective for
+    elif "next_word.weight" not in weights:
+        weights["next_word.weight"] = model.next_word.weight.detach().clone()  # a fresh one, as a new run's
     model.load_state_dict(weights)
     return lineage(checkpoint.meta)
 

@@ -155,13 +155,19 @@ class CaseSource:
         """The run's `index`-th case from the training corpus, at `corpus_share` from level `corpus_level` on, or
         None (a generated one): drawn from the run seed, the index and the level alone, so that a resumed run reads
         what the uninterrupted one would."""
-        if not self.corpus or level < self.config.corpus_level:
-            return None
-        rng = np.random.default_rng([self.config.seed, index, 2])
-        if rng.random() >= self.config.corpus_share:
+        rng = self.corpus_draw(index, level)
+        if rng is None:
             return None
         story = self.corpus[int(rng.integers(len(self.corpus)))]
         return with_clues_dropped(story, self.config.corpus_drop, rng) if self.config.corpus_drop else story
+
+    def corpus_draw(self, index: int, level: int) -> np.random.Generator | None:
+        """The random source that picks the run's `index`-th case from the corpus, or None where that case is a
+        generated one: a pure function of the run seed, the index and the level."""
+        if not self.corpus or level < self.config.corpus_level:
+            return None
+        rng = np.random.default_rng([self.config.seed, index, 2])
+        return rng if rng.random() < self.config.corpus_share else None
 
     @functools.lru_cache(maxsize=2)  # noqa: B019 (one source per run; the cache lives as long as the run)
     def _order(self, epoch: int) -> np.ndarray:
@@ -178,7 +184,10 @@ class CaseSource:
                 replace(case, ids=with_unknown_words(case.ids, plain, self.config.unknown_share, rng))
                 for case, rng in zip(cases, self.word_rngs(self.indices(plan, ranks)), strict=True)
             ]
-        return collate(cases, vocabulary)
+        from_corpus = [
+            self.pool is None and self.corpus_draw(index, plan.level) is not None for index in self.indices(plan, ranks)
+        ]
+        return collate(cases, vocabulary, from_corpus)
 
     def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
         """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never

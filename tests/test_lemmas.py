@@ -116,5 +116,12 @@ def test_a_table_of_forms_must_map_words_to_words(tmp_path) -> None:
 def _config(size: int) -> dict:
     from model.checkpoint import CONFIG_KEYS
 
-    values = {"kind": "lstm", "vocab_size": size, "embedding": 4, "hidden": 4, "nonlinearity": "tanh"}
+    values = {
+        "kind": "lstm",
+        "vocab_size": size,
+        "embedding": 4,
+        "hidden": 4,
+        "nonlinearity": "tanh",
+        "next_word": False,
+    }
     return {key: values.get(key, 4) for key in CONFIG_KEYS}
