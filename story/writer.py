@@ -38,7 +38,14 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "victim": story.victim,
         "intro": story.intro,
         "suspects": [
-            {"name": s.name, "role": s.role, "pronouns": s.pronoun, "traits": dict(s.traits)} for s in story.suspects
+            {
+                "name": s.name,
+                "role": s.role,
+                "pronouns": s.pronoun,
+                **({"aliases": list(s.aliases)} if s.aliases else {}),  # generated suspects have none: no key
+                "traits": dict(s.traits),
+            }
+            for s in story.suspects
         ],
         "clues": [
             {"text": clue.text, **({"facts": [fact_to_dict(f, story) for f in clue.facts]} if clue.facts else {})}
@@ -75,6 +82,8 @@ def story_to_toml(story: Story, header: str = "") -> str:
     for suspect in data["suspects"]:
         lines += ["", "[[suspects]]"]
         lines += [f"{key} = {_string(suspect[key])}" for key in ("name", "role", "pronouns")]
+        if "aliases" in suspect:
+            lines.append("aliases = [" + ", ".join(_string(alias) for alias in suspect["aliases"]) + "]")
         lines.append(f"traits = {_inline(suspect['traits'])}")
     for number, clue in enumerate(data["clues"], start=1):
         lines += ["", f"[[clues]]  # {number}", f"text = {_string(clue['text'])}"]

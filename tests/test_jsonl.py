@@ -1,4 +1,4 @@
-"""Generated cases read back from JSONL: equal stories, and located errors for bad records."""
+"""Stories written out (JSONL, story files) read back equal, and bad records are located."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from story import StoryError
 from story.generator import generate_cases
 from story.jsonl import read_jsonl
-from story.writer import story_to_json
+from story.loader import load_story
+from story.writer import story_to_json, story_to_toml
 
 
 def write_lines(path: Path, lines: list[str]) -> Path:
@@ -22,6 +23,16 @@ def test_cases_read_back_equal(tmp_path: Path) -> None:
     cases = list(generate_cases(3, 5, "easy"))
     path = write_lines(tmp_path / "cases.jsonl", [story_to_json(case) for case in cases])
     assert list(read_jsonl(path)) == cases
+
+
+def test_a_written_story_reads_back_equal_aliases_and_all(tmp_path: Path) -> None:
+    """What authors write survives the writer: a suspect's aliases are how the readers find them in the prose,
+    and the story's fingerprint for saves (game.cases) is its JSON form."""
+    story = load_story(Path(__file__).parent / "data" / "stories" / "valid" / "aliases.toml")
+    assert any(suspect.aliases for suspect in story.suspects)
+    (tmp_path / "story.toml").write_text(story_to_toml(story))
+    assert load_story(tmp_path / "story.toml") == story
+    assert list(read_jsonl(write_lines(tmp_path / "story.jsonl", [story_to_json(story)]))) == [story]
 
 
 @pytest.mark.parametrize(
