@@ -1,0 +1,99 @@
+"""Generated cases with their evidence told in the corpus's sentences: whether the partner's comparison at the
+evidence is bound to the generator's evidence sentences.
+
+    PYTHONPATH=. python docs/research/evidence_transplant.py --corpus TRAIN --out DIR [--cases 150] [--difficulty D]
+    PYTHONPATH=. python docs/research/evidence_transplant.py --people FOLDER --out DIR [--difficulty D]
+    PYTHONPATH=. python docs/research/clearances.py --story DIR/original/*.toml   (and DIR/retold)
+    python benchmarks/readers.py authored --folder DIR/retold
+
+Not part of the package (docs/model.md, the dated table of 2026-12-05). In people's prose the partner applies a
+third to three fifths of the clearances whose two values its read-out holds, in generated cases nine in ten.
+Either the evidence sentence is what it does not act on, or the statements it compares against are held in a
+form it cannot compare. This separates the two: each generated case's clues that give one piece of evidence and
+nothing else are retold, where the corpus has one, by a clue of the training corpus that gives the same evidence
+(the same trait and value) and nothing else and names none of its own suspects; every other clue stays the
+generator's. With `--people`, the other way round: people's stories, each such clue retold by one of the
+generator's (from 2,000 generated cases), every other clue the author's. DIR/original holds the stories as they
+were, DIR/retold the same stories retold, as story files (only stories with at least one clue retold). The corpus
+folder is training data: never the held-out or the development set; `--people` may be any folder, since nothing
+is trained on what this writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from model.corpus import corpus_stories
+from model.evaluate import EVAL_RUN_SEED
+from story import Evidence, Story, load_story
+from story.generator import PRESETS, generate_cases
+from story.mentions import find_mentions, mention_matcher
+from story.writer import story_to_toml
+
+
+def evidence_bank(stories: tuple[Story, ...]) -> dict[tuple[str, str], list[str]]:
+    """(trait, value) -> the texts of corpus clues that give that evidence alone and name none of their suspects."""
+    bank: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for story in stories:
+        matcher = mention_matcher(story)
+        for clue in story.clues:
+            if len(clue.facts) != 1 or not isinstance(clue.facts[0], Evidence):
+                continue
+            if list(find_mentions(clue.text, matcher)):
+                continue
+            bank[(clue.facts[0].trait, clue.facts[0].value)].append(clue.text)
+    return bank
+
+
+def retold(story: Story, bank: dict[tuple[str, str], list[str]], rng: np.random.Generator) -> Story | None:
+    """`story` with each clue that gives one piece of evidence alone told by a corpus clue giving the same; None
+    where no clue could be retold."""
+    clues, changed = [], False
+    for clue in story.clues:
+        fact = clue.facts[0] if len(clue.facts) == 1 else None
+        texts = bank.get((fact.trait, fact.value), []) if isinstance(fact, Evidence) else []
+        if texts:
+            clue = replace(clue, text=texts[int(rng.integers(len(texts)))])
+            changed = True
+        clues.append(clue)
+    return replace(story, clues=tuple(clues)) if changed else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sources = parser.add_mutually_exclusive_group(required=True)
+    sources.add_argument("--corpus", type=Path, help="training stories whose evidence clues retell generated cases")
+    sources.add_argument("--people", type=Path, help="people's stories to retell with the generator's evidence")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--cases", type=int, default=150)
+    parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
+    args = parser.parse_args()
+    if args.people:
+        bank = evidence_bank(tuple(generate_cases(EVAL_RUN_SEED + 1, 2000, args.difficulty)))
+        stories = list(corpus_stories(args.people))
+    else:
+        bank = evidence_bank(corpus_stories(args.corpus))
+        stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
+    print(f"{sum(len(texts) for texts in bank.values())} evidence clues for {len(bank)} trait values")
+    rng = np.random.default_rng(1)
+    written = 0
+    for index, story in enumerate(stories):
+        other = retold(story, bank, rng)
+        if other is None:
+            continue
+        for folder, version in (("original", story), ("retold", other)):
+            path = args.out / folder / f"story-{index:04d}.toml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(story_to_toml(version))
+            load_story(path)  # proved sound as `whodunit check` proves it: the facts did not change
+        written += 1
+    print(f"{written} of {len(stories)} stories retold, in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
