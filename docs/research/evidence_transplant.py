@@ -30,7 +30,7 @@ import numpy as np
 
 from model.corpus import corpus_stories
 from model.evaluate import EVAL_RUN_SEED
-from story import Evidence, Story, load_story
+from story import Evidence, Story, TraitStated, load_story
 from story.generator import PRESETS, generate_cases
 from story.mentions import find_mentions, mention_matcher
 from story.writer import story_to_toml
@@ -64,26 +64,68 @@ def retold(story: Story, bank: dict[tuple[str, str], list[str]], rng: np.random.
     return replace(story, clues=tuple(clues)) if changed else None
 
 
+def statement_bank(stories: tuple[Story, ...]) -> dict[tuple[str, str], list[tuple[str, list[tuple[int, int]]]]]:
+    """(trait, value) -> generated clues that state that value alone for one suspect, named by full name only: the
+    text and where the name stands in it, so that another suspect's name can take its place."""
+    bank: dict[tuple[str, str], list[tuple[str, list[tuple[int, int]]]]] = defaultdict(list)
+    for story in stories:
+        matcher = mention_matcher(story)
+        for clue in story.clues:
+            if len(clue.facts) != 1 or not isinstance(clue.facts[0], TraitStated):
+                continue
+            fact = clue.facts[0]
+            mentions = find_mentions(clue.text, matcher)
+            name = story.suspects[fact.suspect].name
+            if mentions and all(m.slot == fact.suspect and clue.text[m.start : m.end] == name for m in mentions):
+                bank[(fact.trait, fact.value)].append((clue.text, [(m.start, m.end) for m in mentions]))
+    return bank
+
+
+def statements_retold(story: Story, bank, rng: np.random.Generator) -> Story | None:
+    """`story` with each clue that states one value alone for one suspect told by a generated clue stating the
+    same value, the generated suspect's name replaced by this suspect's; None where no clue could be retold."""
+    clues, changed = [], False
+    for clue in story.clues:
+        fact = clue.facts[0] if len(clue.facts) == 1 else None
+        choices = bank.get((fact.trait, fact.value), []) if isinstance(fact, TraitStated) else []
+        if choices:
+            text, spans = choices[int(rng.integers(len(choices)))]
+            name = story.suspects[fact.suspect].name
+            for start, end in reversed(spans):
+                text = text[:start] + name + text[end:]
+            clue = replace(clue, text=text)
+            changed = True
+        clues.append(clue)
+    return replace(story, clues=tuple(clues)) if changed else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sources = parser.add_mutually_exclusive_group(required=True)
     sources.add_argument("--corpus", type=Path, help="training stories whose evidence clues retell generated cases")
-    sources.add_argument("--people", type=Path, help="people's stories to retell with the generator's evidence")
+    sources.add_argument("--people", type=Path, help="people's stories to retell with the generator's sentences")
+    parser.add_argument("--statements", action="store_true", help="with --people: retell statements, not evidence")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--cases", type=int, default=150)
     parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
     args = parser.parse_args()
-    if args.people:
-        bank = evidence_bank(tuple(generate_cases(EVAL_RUN_SEED + 1, 2000, args.difficulty)))
+    generated = tuple(generate_cases(EVAL_RUN_SEED + 1, 2000, args.difficulty)) if args.people else ()
+    retell = retold
+    if args.people and args.statements:
+        bank = statement_bank(generated)
+        retell = statements_retold
+        stories = list(corpus_stories(args.people))
+    elif args.people:
+        bank = evidence_bank(generated)
         stories = list(corpus_stories(args.people))
     else:
         bank = evidence_bank(corpus_stories(args.corpus))
         stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
-    print(f"{sum(len(texts) for texts in bank.values())} evidence clues for {len(bank)} trait values")
+    print(f"{sum(len(texts) for texts in bank.values())} clues to retell with, for {len(bank)} trait values")
     rng = np.random.default_rng(1)
     written = 0
     for index, story in enumerate(stories):
-        other = retold(story, bank, rng)
+        other = retell(story, bank, rng)
         if other is None:
             continue
         for folder, version in (("original", story), ("retold", other)):
