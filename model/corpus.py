@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from model.tokenizer import read_story
-from story import Retraction, Story, StoryError, TraitStated, load_story
+from story import Clue, Retraction, Story, StoryError, TraitStated, load_story
+from story.mentions import find_mentions, mention_matcher
 
 CORPUS = Path(__file__).parent / "corpus"  # the bundled training corpus (`corpus=""` in a TrainConfig)
 MIN_STORIES = 2  # a corpus word joins the vocabulary when this many stories use it: a word read in one story
@@ -90,3 +91,32 @@ def with_clues_dropped(story: Story, share: float, rng: np.random.Generator) -> 
         if draw >= share or not all(isinstance(f, TraitStated) and f.id not in retracted for f in clue.facts)
     )
     return story if len(kept) == len(story.clues) else replace(story, clues=kept)
+
+
+def quiet_clues(stories: tuple[Story, ...]) -> tuple[str, ...]:
+    """The text of every corpus clue that states nothing and names none of its story's suspects: people's prose
+    between facts, which can be told inside any case without changing who did it."""
+    return tuple(
+        clue.text
+        for story in stories
+        for clue in story.clues
+        if not clue.facts and not find_mentions(clue.text, mention_matcher(story))
+    )
+
+
+def with_quiet_prose(story: Story, quiet: tuple[str, ...], share: float, rng: np.random.Generator) -> Story:
+    """The story with one of the `quiet` clues told after each of its clues at chance `share` (TrainConfig's
+    `quiet_share`): a generated case's facts, targets and culprit, surrounded by people's prose.
+
+    Told after each clue of a generated case, such prose is enough to make the partner decide as it does in
+    people's stories: it applies 0.40 of the clearances whose two values it holds (0.93 without), and names 68 of
+    150 default cases (148; docs/model.md, 2026-12-05). Here the generator's facts give that prose targets.
+    """
+    draws = rng.random(len(story.clues))
+    picks = rng.integers(len(quiet), size=len(story.clues)) if quiet else np.zeros(len(story.clues), np.int64)
+    clues: list[Clue] = []
+    for clue, draw, pick in zip(story.clues, draws, picks, strict=True):
+        clues.append(clue)
+        if quiet and draw < share:
+            clues.append(Clue(quiet[int(pick)], ()))
+    return replace(story, clues=tuple(clues))

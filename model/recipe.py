@@ -104,6 +104,9 @@ class TrainConfig:
     # whose suspects cleared at the evidence depend on which statements were told, so that having read a story
     # before does not name its culprit. At 0.3 the partner named fewer of its own stories and of others alike
     # (docs/model.md, 2026-12-05): off in the recipe
+    quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
+    # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
+    # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share
     next_word_weight: float = 0.0  # weight of a next-word cross-entropy on the corpus stories (`next_word_term`):
     # one reading of each corpus story predicts each `next_word_stride`-th token's successor from its state, so
     # that people's prose teaches the recurrence its sentences and not only its verdicts (semi-supervised sequence
@@ -177,7 +180,8 @@ FLAGGED = {
     "init": "--init",
     "eval_every": "--checkpoint-every",
 }
-SHARES = ("level_up_accuracy", "replay_share", "unknown_share", "corpus_share", "corpus_drop")  # probabilities: 0 to 1
+# probabilities: 0 to 1
+SHARES = ("level_up_accuracy", "replay_share", "unknown_share", "corpus_share", "corpus_drop", "quiet_share")
 AT_LEAST_ONE = (
     "embedding",
     "batch_cases",
@@ -260,6 +264,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
     if config.corpus_drop and not config.corpus_share:
         raise ValueError(f"{knob('corpus_drop')} leaves clues out of corpus stories, and the run reads none")
+    if config.quiet_share and not config.corpus_share:
+        raise ValueError(f"{knob('quiet_share')} tells the corpus's prose in generated cases, and the run reads none")
     if config.next_word_weight and not config.corpus_share:
         raise ValueError(f"{knob('next_word_weight')} predicts the words of corpus stories, and the run reads none")
     if not config.levels:

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.batch import Batch, collate
-from model.corpus import corpus_words, run_corpus, with_clues_dropped
+from model.corpus import corpus_words, quiet_clues, run_corpus, with_clues_dropped, with_quiet_prose
 from model.distributed import ALONE, Ranks
 from model.recipe import VALIDATION_RUN_SEED, TrainConfig, level_config
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary, build_vocabulary
 from story import Story, grammar
+from story.case_config import GeneratorConfig
 from story.generator import case_seed, generate_case, generate_cases
 from story.traits import CATALOGUE, PRONOUNS
 from story.words import split_words
@@ -123,6 +124,7 @@ class CaseSource:
         self.corpus = run_corpus(config.corpus_share, config.corpus)
         self.corpus_targets: dict[tuple[int, Vocabulary], CaseTargets] = {}  # built once per corpus story
         self.corpus_ids = {id(story) for story in self.corpus}  # the run's own stories, alive as long as it is
+        self.quiet = quiet_clues(self.corpus) if config.quiet_share else ()
 
     def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
         replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
@@ -140,16 +142,23 @@ class CaseSource:
         """The plan's cases; under data parallelism, this rank's share of them. Each case is drawn from its index
         in the run alone, so a rank builds only its own: generating the whole batch on every rank, as it once did,
         spent half of each rank's case building on cases another rank trains on."""
-        config = self.config
         indices = self.indices(plan, ranks)
         if self.pool is not None:
             positions = (divmod(index, len(self.pool)) for index in indices)
             return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
         difficulty, generator = self.levels[plan.level]
         return [
-            self.corpus_story(index, plan.level) or generate_case(case_seed(config.seed, index), difficulty, generator)
-            for index in indices
+            self.corpus_story(index, plan.level) or self.generated(index, difficulty, generator) for index in indices
         ]
+
+    def generated(self, index: int, difficulty: str, generator: GeneratorConfig) -> Story:
+        """The run's `index`-th case from the generator, told among the corpus's quiet prose at `quiet_share`
+        (from the run seed and the index alone, so that a resumed run reads what the uninterrupted one would)."""
+        story = generate_case(case_seed(self.config.seed, index), difficulty, generator)
+        if not self.quiet:
+            return story
+        rng = np.random.default_rng([self.config.seed, index, 3])
+        return with_quiet_prose(story, self.quiet, self.config.quiet_share, rng)
 
     def corpus_story(self, index: int, level: int) -> Story | None:
         """The run's `index`-th case from the training corpus, at `corpus_share` from level `corpus_level` on, or

@@ -9,12 +9,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.corpus import CORPUS, MIN_STORIES, CorpusError, corpus_stories, corpus_words, with_clues_dropped
+from model.corpus import (
+    CORPUS,
+    MIN_STORIES,
+    CorpusError,
+    corpus_stories,
+    corpus_words,
+    quiet_clues,
+    with_clues_dropped,
+    with_quiet_prose,
+)
 from model.recipe import TRAIN_PRESETS, check_training, configure_training
 from model.targets import case_targets
 from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
-from story import Retraction, TraitStated, analyze
+from story import Clue, Retraction, TraitStated, analyze, load_story
+from story.generator import generate_cases
 
 MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 
@@ -171,3 +181,45 @@ def test_a_run_leaves_clues_out_of_its_corpus_stories_at_corpus_drop(corpus: Pat
         configure_training(TRAIN_PRESETS["tiny"], {"corpus_drop": "0.3"})
     with pytest.raises(ValueError, match="corpus_drop"):
         configure_training(TRAIN_PRESETS["tiny"], {**settings, "corpus_drop": "1.5"})
+
+
+def test_quiet_clues_state_nothing_and_name_no_suspect() -> None:
+    manor = load_story(MYSTERIES / "manor.toml")
+    with_fact = next(clue for clue in manor.clues if clue.facts)
+    named = Clue(f"{manor.suspects[0].name} said nothing.", ())
+    clues = (Clue("Rain fell on the lawn all night.", ()), named, with_fact)
+    assert quiet_clues((replace(manor, clues=clues),)) == ("Rain fell on the lawn all night.",)
+
+
+def test_a_generated_case_told_among_quiet_prose_keeps_its_facts_and_verdict(corpus: Path) -> None:
+    quiet = quiet_clues(corpus_stories(corpus))
+    case = next(generate_cases(5, 1, "default"))
+    told = with_quiet_prose(case, quiet, 0.5, np.random.default_rng(1))
+    assert [clue for clue in told.clues if clue.facts] == [clue for clue in case.clues if clue.facts]
+    added = [clue for clue in told.clues if clue not in case.clues]
+    assert len(told.clues) > len(case.clues) and all(clue.text in quiet and not clue.facts for clue in added)
+    assert analyze(told).steps[-1].possible == analyze(case).steps[-1].possible
+    assert with_quiet_prose(case, quiet, 0.5, np.random.default_rng(1)) == told  # the draw alone decides
+
+
+def test_a_run_tells_its_generated_cases_among_the_corpus_prose_at_quiet_share(corpus: Path) -> None:
+    settings = {"corpus_share": "0.2", "corpus": str(corpus), "quiet_share": "0.5"}
+    config = replace(configure_training(TRAIN_PRESETS["tiny"], settings), batch_cases=20)
+    quiet = set(quiet_clues(corpus_stories(corpus)))
+    drawn = CaseSource(config, None).stories(Plan(0, False, 0))
+    plain = CaseSource(replace(config, quiet_share=0.0), None).stories(Plan(0, False, 0))
+    written = {id(story) for story in corpus_stories(corpus)}
+    for story, as_generated in zip(drawn, plain, strict=True):
+        if id(as_generated) in written:
+            assert story is as_generated  # a corpus story is read as written
+            continue
+        extra = list(story.clues)
+        for clue in as_generated.clues:  # the case's own clues, in order, with quiet ones between them
+            while extra[0] != clue:
+                assert extra.pop(0).text in quiet
+            extra.pop(0)
+        assert all(clue.text in quiet for clue in extra)
+    assert sum(len(story.clues) for story in drawn) > sum(len(story.clues) for story in plain)
+    assert CaseSource(config, None).stories(Plan(0, False, 0)) == drawn  # a resumed run reads the same
+    with pytest.raises(ValueError, match=r"quiet_share.*reads none"):
+        configure_training(TRAIN_PRESETS["tiny"], {"quiet_share": "0.3"})
