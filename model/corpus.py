@@ -96,12 +96,11 @@ def with_clues_dropped(story: Story, share: float, rng: np.random.Generator) -> 
 def quiet_clues(stories: tuple[Story, ...]) -> tuple[str, ...]:
     """The text of every corpus clue that states nothing and names none of its story's suspects: people's prose
     between facts, which can be told inside any case without changing who did it."""
-    return tuple(
-        clue.text
-        for story in stories
-        for clue in story.clues
-        if not clue.facts and not find_mentions(clue.text, mention_matcher(story))
-    )
+    quiet: list[str] = []
+    for story in stories:
+        matcher = mention_matcher(story)
+        quiet += [clue.text for clue in story.clues if not clue.facts and not find_mentions(clue.text, matcher)]
+    return tuple(quiet)
 
 
 def with_quiet_prose(story: Story, quiet: tuple[str, ...], share: float, rng: np.random.Generator) -> Story:
