@@ -108,7 +108,7 @@ def with_quiet_prose(story: Story, quiet: tuple[str, ...], share: float, rng: np
     `quiet_share`): a generated case's facts, targets and culprit, surrounded by people's prose.
 
     Told after each clue of a generated case, such prose is enough to make the partner decide as it does in
-    people's stories: it applies 0.40 of the clearances whose two values it holds (0.93 without), and names 68 of
+    people's stories: it applies 0.37 of the clearances whose two values it holds (0.93 without), and names 73 of
     150 default cases (148; docs/model.md, 2026-12-05). Here the generator's facts give that prose targets.
     """
     draws = rng.random(len(story.clues))

@@ -226,10 +226,10 @@ def next_word_term(
     mask = positions[None, :] + 1 < lengths[:, None]  # (N, P): a token follows
     predicted = states[rows][:, positions][mask].float()  # (M, H)
     following = batch.views[rows][:, positions + 1][mask]  # (M,)
-    logits = reader.next_word_logits(predicted)  # (M, V)
-    count = total(mask.sum().float())
+    count = total(mask.sum().float())  # on every rank, before any returns: it is a collective
     if not len(following):  # no corpus story on this rank: the projection still takes part, with a zero gradient
         return reader.next_word.weight.sum() * 0.0
+    logits = reader.next_word_logits(predicted)  # (M, V)
     return cross_entropy(logits, following).sum() * ranks / count.clamp_min(1.0)
 
 

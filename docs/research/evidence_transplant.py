@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.corpus import corpus_stories
+from model.corpus import corpus_stories, quiet_clues, with_quiet_prose
 from model.evaluate import EVAL_RUN_SEED
-from story import Clue, Evidence, Story, TraitStated, load_story
+from story import Evidence, Story, TraitStated, load_story
 from story.generator import PRESETS, generate_cases
 from story.mentions import find_mentions, mention_matcher
 from story.writer import story_to_toml
@@ -99,26 +99,6 @@ def statements_retold(story: Story, bank, rng: np.random.Generator) -> Story | N
     return replace(story, clues=tuple(clues)) if changed else None
 
 
-def quiet_bank(stories: tuple[Story, ...]) -> list[str]:
-    """The texts of corpus clues that state nothing and name none of their suspects: people's prose between facts."""
-    return [
-        clue.text
-        for story in stories
-        for clue in story.clues
-        if not clue.facts and not find_mentions(clue.text, mention_matcher(story))
-    ]
-
-
-def surrounded(story: Story, quiet: list[str], rng: np.random.Generator, share: float = 1.0) -> Story:
-    """`story` with a clue of people's prose that states nothing told after each of its clues, at chance `share`."""
-    clues = []
-    for clue in story.clues:
-        clues.append(clue)
-        if rng.random() < share:
-            clues.append(Clue(quiet[int(rng.integers(len(quiet)))], ()))
-    return replace(story, clues=tuple(clues))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sources = parser.add_mutually_exclusive_group(required=True)
@@ -142,9 +122,9 @@ def main() -> None:
         bank = evidence_bank(generated)
         stories = list(corpus_stories(args.people))
     elif args.surroundings:
-        quiet = quiet_bank(corpus_stories(args.corpus))
-        bank = {("", ""): quiet}
-        retell = lambda story, _, rng: surrounded(story, quiet, rng)  # noqa: E731
+        quiet = quiet_clues(corpus_stories(args.corpus))  # what `--set quiet_share` tells, here after every clue
+        bank = {("", ""): list(quiet)}
+        retell = lambda story, _, rng: with_quiet_prose(story, quiet, 1.0, rng)  # noqa: E731
         stories = list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
     else:
         bank = evidence_bank(corpus_stories(args.corpus))
