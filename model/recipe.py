@@ -104,6 +104,11 @@ class TrainConfig:
     # whose suspects cleared at the evidence depend on which statements were told, so that having read a story
     # before does not name its culprit. At 0.3 the partner named fewer of its own stories and of others alike
     # (docs/model.md, 2026-12-05): off in the recipe
+    corpus_retold: float = 0.0  # the chance that a corpus story is read retold in the generator's prose, fact by
+    # fact, its values permuted (story.retell.retold_in_grammar): people's shapes (statements after their evidence,
+    # values never told, alibis broken late, three or four evidence traits) in sentences the readers read, a new
+    # case at each reading. Told so, the stories the partner misreads are misread as often (docs/model.md,
+    # 2026-12-05): their shape, not only their prose, is what it has not learned
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share
@@ -181,7 +186,15 @@ FLAGGED = {
     "eval_every": "--checkpoint-every",
 }
 # probabilities: 0 to 1
-SHARES = ("level_up_accuracy", "replay_share", "unknown_share", "corpus_share", "corpus_drop", "quiet_share")
+SHARES = (
+    "level_up_accuracy",
+    "replay_share",
+    "unknown_share",
+    "corpus_share",
+    "corpus_drop",
+    "corpus_retold",
+    "quiet_share",
+)
 AT_LEAST_ONE = (
     "embedding",
     "batch_cases",
@@ -264,6 +277,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
     if config.corpus_drop and not config.corpus_share:
         raise ValueError(f"{knob('corpus_drop')} leaves clues out of corpus stories, and the run reads none")
+    if config.corpus_retold and not config.corpus_share:
+        raise ValueError(f"{knob('corpus_retold')} retells corpus stories, and the run reads none")
     if config.quiet_share and not config.corpus_share:
         raise ValueError(f"{knob('quiet_share')} tells the corpus's prose in generated cases, and the run reads none")
     if config.next_word_weight and not config.corpus_share:

@@ -7,6 +7,7 @@ from the run seed and the run's progress alone, so a resumed run reads exactly w
 from __future__ import annotations
 
 import functools
+import random
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,8 @@ from model.targets import CaseTargets, case_targets
 from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary, build_vocabulary
 from story import Story, grammar
 from story.case_config import GeneratorConfig
-from story.generator import case_seed, generate_case, generate_cases
+from story.generator import PRESETS, case_seed, generate_case, generate_cases
+from story.retell import retold_in_grammar
 from story.traits import CATALOGUE, PRONOUNS
 from story.words import split_words
 
@@ -168,7 +170,11 @@ class CaseSource:
         if rng is None:
             return None
         story = self.corpus[int(rng.integers(len(self.corpus)))]
-        return with_clues_dropped(story, self.config.corpus_drop, rng) if self.config.corpus_drop else story
+        if self.config.corpus_drop:
+            story = with_clues_dropped(story, self.config.corpus_drop, rng)
+        if self.config.corpus_retold and rng.random() < self.config.corpus_retold:
+            story = retold_in_grammar(story, random.Random(int(rng.integers(2**63))), PRESETS["default"])
+        return story
 
     def corpus_draw(self, index: int, level: int) -> np.random.Generator | None:
         """The random source that picks the run's `index`-th case from the corpus, or None where that case is a
@@ -201,7 +207,8 @@ class CaseSource:
     def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
         """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never
         change, so they are built once; a generated case is built fresh, as it is read once, and so is a corpus
-        story with clues left out (`corpus_drop`: a new story each time, whose id a later one may reuse)."""
+        story with clues left out or retold (`corpus_drop`, `corpus_retold`: a new story each time, whose id a
+        later one may reuse)."""
         if id(story) not in self.corpus_ids:
             return case_targets(story, vocabulary)
         key = (id(story), vocabulary)  # the corpus's stories live as long as the run (corpus_stories' cache)

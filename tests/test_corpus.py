@@ -223,3 +223,25 @@ def test_a_run_tells_its_generated_cases_among_the_corpus_prose_at_quiet_share(c
     assert CaseSource(config, None).stories(Plan(0, False, 0)) == drawn  # a resumed run reads the same
     with pytest.raises(ValueError, match=r"quiet_share.*reads none"):
         configure_training(TRAIN_PRESETS["tiny"], {"quiet_share": "0.3"})
+
+
+def test_a_run_reads_its_corpus_stories_retold_in_the_grammar_at_corpus_retold(corpus: Path) -> None:
+    settings = {"corpus_share": "1.0", "corpus": str(corpus), "corpus_retold": "0.5"}
+    config = replace(configure_training(TRAIN_PRESETS["tiny"], settings), batch_cases=30)
+    source = CaseSource(config, None)
+    drawn = source.stories(Plan(0, False, 0))
+    whole = {story.title: story for story in corpus_stories(corpus)}
+    retold = [story for story in drawn if story is not whole[story.title]]
+    assert 5 < len(retold) < 25  # about half
+    for story in retold:
+        assert all(len(clue.facts) <= 1 for clue in story.clues) and story.culprit == whole[story.title].culprit
+        verdict = analyze(story).steps[-1].possible
+        assert verdict == analyze(whole[story.title]).steps[-1].possible
+    assert len({tuple(clue.text for clue in story.clues) for story in retold}) == len(retold)  # a new case each time
+    assert source.stories(Plan(0, False, 0)) == drawn  # the plan alone decides: a resumed run reads the same
+    vocabulary = run_vocabulary(config)
+    source.batch(Plan(0, False, 0), vocabulary)
+    kept = {key for key, _ in source.corpus_targets}  # a retold story is built afresh, never kept by id
+    assert not kept & {id(story) for story in retold}
+    with pytest.raises(ValueError, match=r"corpus_retold.*reads none"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_retold": "0.3"})

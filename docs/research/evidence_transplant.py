@@ -3,6 +3,7 @@ evidence is bound to the generator's evidence sentences.
 
     PYTHONPATH=. python docs/research/evidence_transplant.py --corpus TRAIN --out DIR [--cases 150] [--difficulty D]
     PYTHONPATH=. python docs/research/evidence_transplant.py --people FOLDER --out DIR [--difficulty D]
+    PYTHONPATH=. python docs/research/evidence_transplant.py --people FOLDER --quiet {left-out,generated} --out DIR
     PYTHONPATH=. python docs/research/clearances.py --story DIR/original/*.toml   (and DIR/retold)
     python benchmarks/readers.py authored --folder DIR/retold
 
@@ -16,7 +17,10 @@ generator's. With `--people`, the other way round: people's stories, each such c
 generator's (from 2,000 generated cases), every other clue the author's. DIR/original holds the stories as they
 were, DIR/retold the same stories retold, as story files (only stories with at least one clue retold). The corpus
 folder is training data: never the held-out or the development set; `--people` may be any folder, since nothing
-is trained on what this writes.
+is trained on what this writes. `--people FOLDER --quiet left-out` tells people's stories without their clues
+that state nothing and name none of their suspects (the prose around the facts), and `--quiet generated` tells
+each of those by a clue of the generator's that states nothing: whether the prose around people's facts is what
+the partner cannot decide in, as it is around the generator's facts (`--corpus --surroundings`).
 """
 
 from __future__ import annotations
@@ -99,6 +103,26 @@ def statements_retold(story: Story, bank, rng: np.random.Generator) -> Story | N
     return replace(story, clues=tuple(clues)) if changed else None
 
 
+def flavour_bank(stories: tuple[Story, ...]) -> list[str]:
+    """The generator's clues that state nothing and name none of their suspects: its atmosphere."""
+    return list(quiet_clues(stories))
+
+
+def quiet_retold(story: Story, flavour: list[str] | None, rng: np.random.Generator) -> Story | None:
+    """`story` with each clue that states nothing and names none of its suspects left out (`flavour` None) or told
+    by one of `flavour`; None where the story has no such clue."""
+    matcher = mention_matcher(story)
+    clues, changed = [], False
+    for clue in story.clues:
+        if not clue.facts and not find_mentions(clue.text, matcher):
+            changed = True
+            if flavour is None:
+                continue
+            clue = replace(clue, text=flavour[int(rng.integers(len(flavour)))])
+        clues.append(clue)
+    return replace(story, clues=tuple(clues)) if changed else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sources = parser.add_mutually_exclusive_group(required=True)
@@ -108,13 +132,21 @@ def main() -> None:
     parser.add_argument(
         "--surroundings", action="store_true", help="with --corpus: add its clues that state nothing, not evidence"
     )
+    parser.add_argument(
+        "--quiet", choices=("left-out", "generated"), help="with --people: prose around facts left out or retold"
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--cases", type=int, default=150)
     parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
     args = parser.parse_args()
     generated = tuple(generate_cases(EVAL_RUN_SEED + 1, 2000, args.difficulty)) if args.people else ()
     retell = retold
-    if args.people and args.statements:
+    if args.people and args.quiet:
+        flavour = flavour_bank(generated) if args.quiet == "generated" else None
+        bank = {("", ""): flavour or []}
+        retell = lambda story, _, rng: quiet_retold(story, flavour, rng)  # noqa: E731
+        stories = list(corpus_stories(args.people))
+    elif args.people and args.statements:
         bank = statement_bank(generated)
         retell = statements_retold
         stories = list(corpus_stories(args.people))
