@@ -74,12 +74,18 @@ class Narrator:
     """Turns planned clues into Clues, tracking who was named last so that pronouns stay unambiguous."""
 
     def __init__(
-        self, rng: random.Random, config: GeneratorConfig, suspects: tuple[Suspect, ...], victim: str = ""
+        self,
+        rng: random.Random,
+        config: GeneratorConfig,
+        suspects: tuple[Suspect, ...],
+        victim: str = "",
+        names: list[tuple[str, ...]] | None = None,  # per suspect, the names to call them by; None: the forms of
+        # the generator's own names (`_name_forms`), which a person's name need not have (story/retell.py)
     ) -> None:
         self.rng = rng
         self.config = config
         self.suspects = suspects
-        self.names = _name_forms(suspects, victim)
+        self.names = names or _name_forms(suspects, victim)
         self.last_named = -1
         self.told: set[str] = set()  # the atmosphere and suspicion templates this case has used: none twice
 

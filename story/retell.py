@@ -35,9 +35,8 @@ def retold_in_grammar(story: Story, rng: random.Random, config: GeneratorConfig,
     facts_by_id = {fact.id: fact for clue in story.clues for fact in clue.facts if fact.id}
     taken_back = {fact.fact_id for clue in story.clues for fact in clue.facts if isinstance(fact, Retraction)}
     suspects = tuple(_with_values(suspect, values) for suspect in story.suspects)
-    narrator = Narrator(rng, config, (), story.victim)
-    narrator.suspects = suspects  # people's names have any number of parts, so each suspect is called by the
-    narrator.names = [(suspect.name,) for suspect in suspects]  # whole of it, or by role (`role_share`)
+    whole_names = [(suspect.name,) for suspect in suspects]  # a person's name has any number of parts: whole
+    narrator = Narrator(rng, config, suspects, story.victim, names=whole_names)  # or by role (`role_share`)
     clues: list[Clue] = []
     for clue in story.clues:
         if not clue.facts:
