@@ -43,11 +43,11 @@ def retold_in_grammar(story: Story, rng: random.Random, config: GeneratorConfig,
             clues.append(Clue(narrator.atmosphere()))
             continue
         for fact in clue.facts:
-            plan = _plan(_fact_with_values(fact, values), facts_by_id, taken_back)
+            fact = _fact_with_values(fact, values)
+            plan = _plan(fact, facts_by_id, taken_back)
             if plan is None:
                 return story
-            told = narrator.clue(plan)
-            clues.append(narrator.paragraph(Clue(told.text, (_fact_with_values(fact, values),))))
+            clues.append(narrator.paragraph(Clue(narrator.clue(plan).text, (fact,))))
     other = replace(story, suspects=suspects, clues=tuple(clues))
     return other if analyze(other).sound else story
 
