@@ -103,11 +103,6 @@ def statements_retold(story: Story, bank, rng: np.random.Generator) -> Story | N
     return replace(story, clues=tuple(clues)) if changed else None
 
 
-def flavour_bank(stories: tuple[Story, ...]) -> list[str]:
-    """The generator's clues that state nothing and name none of their suspects: its atmosphere."""
-    return list(quiet_clues(stories))
-
-
 def quiet_retold(story: Story, flavour: list[str] | None, rng: np.random.Generator) -> Story | None:
     """`story` with each clue that states nothing and names none of its suspects left out (`flavour` None) or told
     by one of `flavour`; None where the story has no such clue."""
@@ -142,7 +137,7 @@ def main() -> None:
     generated = tuple(generate_cases(EVAL_RUN_SEED + 1, 2000, args.difficulty)) if args.people else ()
     retell = retold
     if args.people and args.quiet:
-        flavour = flavour_bank(generated) if args.quiet == "generated" else None
+        flavour = list(quiet_clues(generated)) if args.quiet == "generated" else None  # the generator's atmosphere
         bank = {("", ""): flavour or []}
         retell = lambda story, _, rng: quiet_retold(story, flavour, rng)  # noqa: E731
         stories = list(corpus_stories(args.people))
