@@ -27,13 +27,13 @@ class Batch:
     lengths: torch.Tensor  # (B,) tokens per case
     cast_sizes: torch.Tensor  # (B,)
     culprits: torch.Tensor  # (B,)
-    from_corpus: torch.Tensor  # (B,) bool: the case is a story of the training corpus (people's prose)
+    people_prose: torch.Tensor  # (B,) bool: the case is a corpus story in its own words (not retold by the generator)
 
     def to(self, device: torch.device | str) -> Batch:
         return Batch(*(getattr(self, field.name).to(device) for field in fields(self)))
 
 
-def collate(cases: list[CaseTargets], vocabulary: Vocabulary, from_corpus: list[bool] | None = None) -> Batch:
+def collate(cases: list[CaseTargets], vocabulary: Vocabulary, people_prose: list[bool] | None = None) -> Batch:
     rows = sum(case.cast_size for case in cases)
     length = max(len(case.ids) for case in cases)
     views = np.zeros((rows, length), np.int64)
@@ -57,7 +57,7 @@ def collate(cases: list[CaseTargets], vocabulary: Vocabulary, from_corpus: list[
         torch.tensor(lengths),
         torch.tensor([case.cast_size for case in cases]),
         torch.tensor([case.culprit for case in cases]),
-        torch.tensor(from_corpus or [False] * len(cases), dtype=torch.bool),
+        torch.tensor(people_prose or [False] * len(cases), dtype=torch.bool),
     )
 
 

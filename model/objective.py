@@ -220,7 +220,7 @@ def next_word_term(
 
     states (R, T, H), as the reader's forward gives them.
     """
-    rows = ((batch.row_slot == 0) & batch.from_corpus[batch.row_case]).nonzero()[:, 0]  # (N,)
+    rows = ((batch.row_slot == 0) & batch.people_prose[batch.row_case]).nonzero()[:, 0]  # (N,)
     positions = torch.arange(step % config.next_word_stride, states.shape[1] - 1, config.next_word_stride)  # (P,)
     lengths = batch.lengths[batch.row_case[rows]]  # (N,)
     mask = positions[None, :] + 1 < lengths[:, None]  # (N, P): a token follows

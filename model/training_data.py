@@ -144,13 +144,20 @@ class CaseSource:
         """The plan's cases; under data parallelism, this rank's share of them. Each case is drawn from its index
         in the run alone, so a rank builds only its own: generating the whole batch on every rank, as it once did,
         spent half of each rank's case building on cases another rank trains on."""
+        return [story for story, _ in self.drawn(plan, ranks)]
+
+    def drawn(self, plan: Plan, ranks: Ranks = ALONE) -> list[tuple[Story, bool]]:
+        """The plan's cases (this rank's share), each with whether it is told in people's own prose: a corpus story
+        as written or with clues left out, but not one retold in the generator's sentences, whose next words the
+        next-word term must not learn as people's. Decided where the story is drawn, not replayed after."""
         indices = self.indices(plan, ranks)
         if self.pool is not None:
             positions = (divmod(index, len(self.pool)) for index in indices)
-            return [self.pool[self._order(epoch)[position]] for epoch, position in positions]
+            return [(self.pool[self._order(epoch)[position]], False) for epoch, position in positions]
         difficulty, generator = self.levels[plan.level]
         return [
-            self.corpus_story(index, plan.level) or self.generated(index, difficulty, generator) for index in indices
+            self.corpus_story(index, plan.level) or (self.generated(index, difficulty, generator), False)
+            for index in indices
         ]
 
     def generated(self, index: int, difficulty: str, generator: GeneratorConfig) -> Story:
@@ -162,10 +169,10 @@ class CaseSource:
         rng = np.random.default_rng([self.config.seed, index, 3])
         return with_quiet_prose(story, self.quiet, self.config.quiet_share, rng)
 
-    def corpus_story(self, index: int, level: int) -> Story | None:
-        """The run's `index`-th case from the training corpus, at `corpus_share` from level `corpus_level` on, or
-        None (a generated one): drawn from the run seed, the index and the level alone, so that a resumed run reads
-        what the uninterrupted one would."""
+    def corpus_story(self, index: int, level: int) -> tuple[Story, bool] | None:
+        """The run's `index`-th case from the training corpus, at `corpus_share` from level `corpus_level` on, with
+        whether it is still in people's prose (not retold), or None (a generated one): drawn from the run seed, the
+        index and the level alone, so that a resumed run reads what the uninterrupted one would."""
         rng = self.corpus_draw(index, level)
         if rng is None:
             return None
@@ -173,8 +180,9 @@ class CaseSource:
         if self.config.corpus_drop:
             story = with_clues_dropped(story, self.config.corpus_drop, rng)
         if self.config.corpus_retold and rng.random() < self.config.corpus_retold:
-            story = retold_in_grammar(story, random.Random(int(rng.integers(2**63))), PRESETS["default"])
-        return story
+            retold = retold_in_grammar(story, random.Random(int(rng.integers(2**63))), PRESETS["default"])
+            return retold, retold is story  # the story itself where it cannot be retold
+        return story, True
 
     def corpus_draw(self, index: int, level: int) -> np.random.Generator | None:
         """The random source that picks the run's `index`-th case from the corpus, or None where that case is a
@@ -192,17 +200,15 @@ class CaseSource:
 
     def batch(self, plan: Plan, vocabulary: Vocabulary, ranks: Ranks = ALONE) -> Batch:
         """The plan's cases as a padded batch; under data parallelism, this rank's slice of them."""
-        cases = [self.targets(story, vocabulary) for story in self.stories(plan, ranks)]
+        drawn = self.drawn(plan, ranks)
+        cases = [self.targets(story, vocabulary) for story, _ in drawn]
         if self.config.unknown_share:
             plain = plain_words(vocabulary)
             cases = [
                 replace(case, ids=with_unknown_words(case.ids, plain, self.config.unknown_share, rng))
                 for case, rng in zip(cases, self.word_rngs(self.indices(plan, ranks)), strict=True)
             ]
-        from_corpus = [
-            self.pool is None and self.corpus_draw(index, plan.level) is not None for index in self.indices(plan, ranks)
-        ]
-        return collate(cases, vocabulary, from_corpus)
+        return collate(cases, vocabulary, [in_people_prose for _, in_people_prose in drawn])
 
     def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
         """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never

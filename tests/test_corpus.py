@@ -240,7 +240,8 @@ def test_a_run_reads_its_corpus_stories_retold_in_the_grammar_at_corpus_retold(c
     assert len({tuple(clue.text for clue in story.clues) for story in retold}) == len(retold)  # a new case each time
     assert source.stories(Plan(0, False, 0)) == drawn  # the plan alone decides: a resumed run reads the same
     vocabulary = run_vocabulary(config)
-    source.batch(Plan(0, False, 0), vocabulary)
+    marked = source.batch(Plan(0, False, 0), vocabulary).people_prose.tolist()
+    assert marked == [story is whole[story.title] for story in drawn]  # the next-word term reads people's own words
     kept = {key for key, _ in source.corpus_targets}  # a retold story is built afresh, never kept by id
     assert not kept & {id(story) for story in retold}
     with pytest.raises(ValueError, match=r"corpus_retold.*reads none"):

@@ -38,17 +38,17 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_batch_marks_the_cases_drawn_from_the_corpus(corpus: Path) -> None:
+def test_a_batch_marks_the_cases_told_in_peoples_own_prose(corpus: Path) -> None:
     settings = {"corpus_share": "0.5", "corpus": str(corpus)}
     config = replace(configure_training(TRAIN_PRESETS["tiny"], settings), batch_cases=40)
     source = CaseSource(config, None)
     written = {id(story) for story in corpus_stories(corpus)}  # generated cases may share a title
     drawn = source.stories(Plan(0, False, 0))
-    marked = source.batch(Plan(0, False, 0), run_vocabulary(config)).from_corpus.tolist()
+    marked = source.batch(Plan(0, False, 0), run_vocabulary(config)).people_prose.tolist()
     assert marked == [id(story) in written for story in drawn]
     assert 5 < sum(marked) < 35
     dropping = CaseSource(replace(config, corpus_drop=0.5), None)  # shortened stories are new objects, still marked
-    assert dropping.batch(Plan(0, False, 0), run_vocabulary(config)).from_corpus.tolist() == marked
+    assert dropping.batch(Plan(0, False, 0), run_vocabulary(config)).people_prose.tolist() == marked
 
 
 def test_the_term_predicts_each_corpus_storys_next_tokens_from_its_first_reading() -> None:
