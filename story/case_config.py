@@ -75,6 +75,13 @@ class GeneratorConfig:
     alibi_witness_share: float = 0.0  # share of alibis (and broken alibis) whose witness is another suspect, who is
     # not cleared by it: "Ned says he was in the loft all night, and Tom Kitto was with him", as authors let
     # suspects vouch for each other (off in every preset until a reader is trained on it)
+    people_shape_share: float = 0.0  # chance that a case is shaped as one of people's stories, its shape drawn
+    # afresh for the case (story/generator.py `people_shaped`): the share of its evidence statements told after
+    # their evidence uniform in 0.2-1, of its values left untold in 0-0.5, of its broken alibis broken late in
+    # 0-1, and one evidence trait more at chance 0.4 (at most 3), where the training corpus's stories tell 64% of
+    # their evidence statements late (1 to 16 of 5 to 23), leave about a quarter untold and use 2.4 evidence
+    # traits (docs/research/story_shapes.py). The knobs above at one fixed share make every case alike, where
+    # people's stories differ from one to the next (off in every preset until a reader is trained on it)
     paragraph_share: float = 0.2  # share of clues told within a paragraph: one or two sentences of atmosphere
     # around them, as authors bury a fact in a description
     intro_share: float = 0.0  # share of cases opened as authors open them (phrases: setting.toml's case_openings):

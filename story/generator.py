@@ -22,11 +22,12 @@ How a case is built (and why):
   while the alibi stands, whoever is guilty); a retracted false testimony falls on any suspect and is withdrawn
   before that suspect's true value is stated and before its trait's evidence; with `withdrawn_evidence_share`, a
   piece of evidence is told and withdrawn before the first true evidence, its value a suspect's drawn uniformly
-  among those with no alibi (see `_Builder.withdrawn_evidence`). Red herrings and flavour name
-  suspects uniformly. So mention counts and positions carry no information about the culprit beyond what the
-  logic says (a test checks simple heuristics against a uniform guess). One window is by design not exact: while
-  an alibi that will be broken stands, the oracle believes it and clears that suspect, who may be the culprit;
-  that is the forgetting a reader must do when the alibi falls.
+  among those with no alibi (see `_Builder.withdrawn_evidence`). With `people_shape_share`, a case draws its own
+  shares of those knobs (`people_shaped`), as people's stories differ from one to the next. Red herrings and
+  flavour name suspects uniformly. So mention counts and positions carry no information about the culprit beyond
+  what the logic says (a test checks simple heuristics against a uniform guess). One window is by design not
+  exact: while an alibi that will be broken stands, the oracle believes it and clears that suspect, who may be the
+  culprit; that is the forgetting a reader must do when the alibi falls.
 - The plan (which clue says what, in what order) is built here; story/narration.py tells it in prose, and
   story/case_config.py holds the knobs and presets.
 """
@@ -71,6 +72,27 @@ def generate_case(seed: int, difficulty: str = "default", config: GeneratorConfi
     return _Builder(random.Random(seed), config).build(seed, label)
 
 
+PEOPLE_LATE = (0.2, 1.0)  # the range of a people-shaped case's share of statements told after their evidence
+PEOPLE_UNTOLD = (0.0, 0.5)  # ... of its untold_share
+PEOPLE_MORE_EVIDENCE = 0.4  # the chance that it has one evidence trait more than its level (at most 3)
+
+
+def people_shaped(config: GeneratorConfig, rng: random.Random) -> GeneratorConfig:
+    """`config` with one case's shape drawn as people's stories vary (`people_shape_share`): how many of its
+    statements come after their evidence, how many values go untold, how many alibis break after the evidence,
+    and whether it has one evidence trait more. Each knob's own rules keep the case sound, decided, and its
+    culprit uniform; the level's cast, prose and fillers stay."""
+    traits = config.evidence_traits + (rng.random() < PEOPLE_MORE_EVIDENCE)
+    return replace(
+        config,
+        evidence_traits=min(traits, 3, len(CATALOGUE) - config.distractor_traits),
+        late_statement_share=rng.uniform(*PEOPLE_LATE),
+        untold_share=rng.uniform(*PEOPLE_UNTOLD),
+        late_break_share=rng.random(),
+        people_shape_share=0.0,
+    )
+
+
 # --- building -----------------------------------------------------------------------------------------------------
 
 
@@ -80,6 +102,8 @@ class _Builder:
         self.config = config
 
     def build(self, seed: int, difficulty: str) -> Story:
+        if self.config.people_shape_share and self.rng.random() < self.config.people_shape_share:  # no draw when off
+            self.config = people_shaped(self.config, self.rng)
         rng, config = self.rng, self.config
         size = rng.randint(*config.cast_size)
         cast = self.cast(size)

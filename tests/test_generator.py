@@ -525,6 +525,42 @@ def test_alibis_may_break_after_the_evidence(difficulty: str) -> None:
     assert brought_back > 50
 
 
+def test_cases_may_be_shaped_as_peoples_stories_each_its_own_way() -> None:
+    """`people_shape_share` draws a case's own shape, as people's stories differ from one to the next: every case
+    stays sound and decided, the share of statements told after their evidence ranges from a few to nearly all
+    (a fixed `late_statement_share` gives every case the same), some cases gain an evidence trait and leave
+    values untold, and the culprit is told late and left untold as often as anyone."""
+    on = configure(PRESETS["default"], {"people_shape_share": "0.5"})
+    shares, traits, untold_cases = [], Counter(), 0
+    late = {"culprit": [0, 0], "innocent": [0, 0]}  # [told late, told] per role
+    for story in generate_cases(23, 300, "default", on):
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, story.title
+        evidence = {trait for trait, _ in analysis.steps[-1].evidence}
+        traits[len(evidence)] += 1
+        found: set[str] = set()
+        told = told_late = 0
+        stated: set[tuple[int, str]] = set()
+        for clue in story.clues:
+            found |= {fact.trait for fact in clue.facts if isinstance(fact, Evidence)}
+            for fact in clue.facts:
+                if isinstance(fact, TraitStated) and fact.trait in evidence and not fact.id:
+                    role = "culprit" if fact.suspect == story.culprit else "innocent"
+                    late[role][0] += fact.trait in found
+                    late[role][1] += 1
+                    told, told_late = told + 1, told_late + (fact.trait in found)
+                    stated.add((fact.suspect, fact.trait))
+        untold_cases += len(stated) < len(story.suspects) * len(evidence)
+        if told_late:
+            shares.append(told_late / told)
+    assert 100 < len(shares) < 200, len(shares)  # about half the cases are shaped, and nearly all of those tell late
+    assert min(shares) < 0.3 and max(shares) > 0.85, (min(shares), max(shares))
+    assert 30 < traits[3] < 120 and traits[2] + traits[3] == 300, traits  # 0.5 x 0.4 of the cases gain a trait
+    assert untold_cases > 60, untold_cases
+    by_role = {role: told_late / told for role, (told_late, told) in late.items()}
+    assert abs(by_role["culprit"] - by_role["innocent"]) < 0.06, by_role
+
+
 @pytest.mark.parametrize("difficulty", ["default", "hard"])
 def test_evidence_may_be_told_and_withdrawn(difficulty: str) -> None:
     """`withdrawn_evidence_share` tells a piece of evidence and withdraws it before the first true evidence, as
