@@ -533,6 +533,7 @@ def test_cases_may_be_shaped_as_peoples_stories_each_its_own_way() -> None:
     on = configure(PRESETS["default"], {"people_shape_share": "0.5"})
     shares, traits, untold_cases = [], Counter(), 0
     late = {"culprit": [0, 0], "innocent": [0, 0]}  # [told late, told] per role
+    untold = {"culprit": [0, 0], "innocent": [0, 0]}  # [untold, cells] per role
     for story in generate_cases(23, 300, "default", on):
         analysis = analyze(story)
         assert analysis.sound and analysis.decided_at is not None, story.title
@@ -551,14 +552,19 @@ def test_cases_may_be_shaped_as_peoples_stories_each_its_own_way() -> None:
                     told, told_late = told + 1, told_late + (fact.trait in found)
                     stated.add((fact.suspect, fact.trait))
         untold_cases += len(stated) < len(story.suspects) * len(evidence)
+        for slot in range(len(story.suspects)):
+            role = "culprit" if slot == story.culprit else "innocent"
+            untold[role][0] += sum((slot, trait) not in stated for trait in evidence)
+            untold[role][1] += len(evidence)
         if told_late:
             shares.append(told_late / told)
     assert 100 < len(shares) < 200, len(shares)  # about half the cases are shaped, and nearly all of those tell late
     assert min(shares) < 0.3 and max(shares) > 0.85, (min(shares), max(shares))
     assert 30 < traits[3] < 120 and traits[2] + traits[3] == 300, traits  # 0.5 x 0.4 of the cases gain a trait
     assert untold_cases > 60, untold_cases
-    by_role = {role: told_late / told for role, (told_late, told) in late.items()}
-    assert abs(by_role["culprit"] - by_role["innocent"]) < 0.06, by_role
+    for counts in (late, untold):
+        by_role = {role: count / cells for role, (count, cells) in counts.items()}
+        assert abs(by_role["culprit"] - by_role["innocent"]) < 0.06, by_role
 
 
 @pytest.mark.parametrize("difficulty", ["default", "hard"])
