@@ -108,7 +108,8 @@ class TrainConfig:
     # fact, its values permuted (story.retell.retold_in_grammar): people's shapes (statements after their evidence,
     # values never told, alibis broken late, three or four evidence traits) in sentences the readers read, a new
     # case at each reading. Told so, the stories the partner misreads are misread as often (docs/model.md,
-    # 2026-12-05): their shape, not their prose, is what it has not learned. Off in the recipe
+    # 2026-12-05): for the bundled partner their shape comes first; once it is learned, their sentences are what is
+    # left (the same table). Off in the recipe
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share

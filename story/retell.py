@@ -3,8 +3,9 @@
 A person's story differs from a generated case in two ways at once: its prose, and its shape (how many facts and of
 which kinds, in what order: statements told after their evidence, values never told, alibis broken late, testimony
 taken back, three or four evidence traits). Told fact by fact in the generator's sentences, the people's stories
-that the partner misreads are misread about as often (docs/model.md, 2026-12-05): what it has not learned is their
-shape. This gives training that shape in prose the readers already read: each fact of each clue, in order,
+that the bundled partner misreads are misread about as often (docs/model.md, 2026-12-05): their shape is what it
+has not learned first; a partner trained on the shapes reads them retold and still misreads people's sentences
+(the night's rows). This gives training that shape in prose the readers already read: each fact of each clue, in order,
 becomes one clue of the generator's narrator holding that same fact; each clue that states nothing becomes a
 sentence of the generator's atmosphere; the intro, the cast and the culprit stay. Each trait's values may be
 permuted across the cast (the evidence's with them), so that one story read again is a new case with the same
