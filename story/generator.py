@@ -20,7 +20,8 @@ How a case is built (and why):
   before the first evidence (with `late_break_share`, some after it: then a suspect chosen uniformly among the
   others without an alibi has all their evidence statements told after the break, so that someone is possible
   while the alibi stands, whoever is guilty); a retracted false testimony falls on any suspect and is withdrawn
-  before that suspect's true value is stated and before its trait's evidence; with `withdrawn_evidence_share`, a
+  before that suspect's true value is stated and before its trait's evidence (with `late_retraction_share`, some
+  after the evidence, the true value after them: see `_Builder.retract_late`); with `withdrawn_evidence_share`, a
   piece of evidence is told and withdrawn before the first true evidence, its value a suspect's drawn uniformly
   among those with no alibi (see `_Builder.withdrawn_evidence`). With `people_shape_share`, a case draws its own
   shares of those knobs (`people_shaped`), as people's stories differ from one to the next. Red herrings and
@@ -222,18 +223,30 @@ class _Builder:
         # A false testimony stands for a while and is retracted before the suspect's true value is stated, and
         # before its trait's evidence (a false value standing then could clear the culprit, perhaps last of all).
         # A value never told may be testified falsely too, and is then only withdrawn, as manor's butler's hand is.
+        # With `late_retraction_share`, one is retracted after its evidence instead, once the alibis stand
+        # (`retract_late`: someone is kept possible while it stands).
         statements = [unit for unit in units if unit.kind == "statement"]
         statements += [PlannedClue("statement", slot, trait, values[slot][trait]) for slot, trait in sorted(untold)]
         targets = rng.sample(statements, min(config.false_testimonies, len(statements)))
+        late_retractions: list[PlannedClue] = []  # retracted after their trait's evidence, once the alibis stand
         for number, target in enumerate(targets):
             wrong = rng.choice([v for v in CATALOGUE[target.trait].generated_values if v != target.value])
             witness = other_suspect(rng, size, target.suspect) if rng.random() < config.suspect_witness_share else -1
             bystander = rng.choice(grammar.WITNESSES)
             fact_id = f"testimony-{number + 1}"
             told = [index for index, unit in enumerate(units) if unit is target]  # none for a value never told
+            said = {"fact_id": fact_id, "witness": witness, "bystander": bystander}
+            share = config.late_retraction_share
+            if share and rng.random() < share:  # no draw when off: the same seeds, the same cases
+                # Drawn blind to the truth: one never right would clear the culprit at the evidence every time and an
+                # innocent only mostly, and whom a retraction brings back would then point at guilt.
+                wrong = rng.choice(CATALOGUE[target.trait].generated_values)
+                false = PlannedClue("false", target.suspect, target.trait, wrong, **said)
+                units.insert(rng.randint(0, _evidence_at(units, target.trait)), false)
+                late_retractions.append(false)
+                continue
             end = min([*told, _evidence_at(units, target.trait)])
             first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
-            said = {"fact_id": fact_id, "witness": witness, "bystander": bystander}
             units.insert(second, PlannedClue("retract", target.suspect, target.trait, **said))
             units.insert(first, PlannedClue("false", target.suspect, target.trait, wrong, **said))
 
@@ -244,9 +257,11 @@ class _Builder:
         for slot in standing:
             units.insert(rng.randint(0, _first(units, "evidence")), PlannedClue("alibi", slot))
         broken = rng.sample(free, min(config.broken_alibis, len(free)))
+        testified_late = {unit.suspect for unit in late_retractions}  # a false value may clear them at the evidence
         for slot in broken:
             start = _first(units, "evidence")
-            keeper = [other for other in free if other not in broken]  # who stays possible while a late alibi stands
+            # Who stays possible while a late alibi stands: nothing told before the break may clear them.
+            keeper = [other for other in free if other not in broken and other not in testified_late]
             if config.late_break_share and keeper and rng.random() < config.late_break_share:  # no draw when off
                 first, second = rng.randint(0, start), rng.randint(start + 1, len(units))
             else:
@@ -256,6 +271,9 @@ class _Builder:
             units.insert(first, PlannedClue("alibi", slot))
             if keeper:
                 self.tell_after(units, second + 1, rng.choice(keeper), evidence)  # the break is at second + 1
+        keepers = [slot for slot in free if slot not in broken and slot not in {unit.suspect for unit in targets}]
+        for false in late_retractions:
+            self.retract_late(units, false, keepers, evidence)
 
         share = config.withdrawn_evidence_share
         if share and rng.random() < share:  # no draw when off: the same seeds, the same cases
@@ -328,15 +346,48 @@ class _Builder:
         units.insert(second, PlannedClue("withdrawn", -1, trait, fact_id=PLANTED_EVIDENCE_ID))
         units.insert(first, PlannedClue("planted", -1, trait, value, fact_id=PLANTED_EVIDENCE_ID))
 
+    def retract_late(
+        self, units: list[PlannedClue], false: PlannedClue, keepers: list[int], evidence: list[str]
+    ) -> None:
+        """Retract a false testimony after its trait's evidence, as lighthouse's skipper's boots are: told before
+        the evidence, the false value meets it and may clear its suspect (the culprit too) until the retraction
+        brings them back. The true value, if told before the retraction, moves after it (a statement told after its
+        evidence), and a keeper drawn uniformly among the suspects with no alibi and no false testimony, the
+        culprit as likely as any, has its evidence statements told after the retraction, so that someone is
+        possible while the testimony stands, whoever is guilty. With no keeper, it is retracted before the evidence.
+        Its false value was drawn blind to the truth, so it may be right by chance: retracted, it is unsaid."""
+        rng = self.rng
+        at_false = next(index for index, unit in enumerate(units) if unit is false)
+        evidence_at = _evidence_at(units, false.trait)
+        said = {"fact_id": false.fact_id, "witness": false.witness, "bystander": false.bystander}
+        retraction = PlannedClue("retract", false.suspect, false.trait, **said)
+        truth = [
+            index
+            for index, unit in enumerate(units)
+            if unit.kind == "statement" and unit.suspect == false.suspect and unit.trait == false.trait
+        ]
+        if not keepers:
+            units.insert(rng.randint(at_false + 1, min([*truth, evidence_at])), retraction)
+            return
+        second = rng.randint(evidence_at + 1, len(units))
+        units.insert(second, retraction)
+        for index in truth:
+            if index < second:
+                told = units.pop(index)
+                units.insert(rng.randint(second, len(units)), told)  # the retraction now stands at second - 1
+                told.pinned = True
+        at = next(index for index, unit in enumerate(units) if unit is retraction)
+        self.tell_after(units, at + 1, rng.choice(keepers), evidence)
+
     def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
         """Move `slot`'s statements of the evidence traits that come before index `at` to random places after it,
-        pinned there: while an alibi broken at `at` stands, that suspect is possible, since nothing told yet can
-        clear them (a false testimony is withdrawn before its trait's evidence, and they have no alibi)."""
+        pinned there: while an alibi broken, or a false testimony retracted, at `at` stands, that suspect is
+        possible, since nothing told yet can clear them (they have no alibi and no false testimony)."""
         early = [unit for unit in units[:at] if unit.kind == "statement" and unit.suspect == slot]
         for unit in (unit for unit in early if unit.trait in evidence):
             units.pop(next(index for index, other in enumerate(units) if other is unit))
             at -= 1
-            units.insert(self.rng.randint(at + 1, len(units)), unit)
+            units.insert(self.rng.randint(min(at + 1, len(units)), len(units)), unit)  # last, if `at` was the end
             unit.pinned = True
 
     def join_alibis(self, units: list[PlannedClue], evidence: list[str]) -> None:

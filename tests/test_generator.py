@@ -567,6 +567,54 @@ def test_cases_may_be_shaped_as_peoples_stories_each_its_own_way() -> None:
         assert abs(by_role["culprit"] - by_role["innocent"]) < 0.06, by_role
 
 
+@pytest.mark.parametrize("knobs", [{}, {"late_break_share": "1", "untold_share": "0.3"}, {"people_shape_share": "1"}])
+def test_false_testimony_may_be_retracted_after_its_evidence(knobs: dict[str, str]) -> None:
+    """`late_retraction_share` retracts a false testimony after its trait's evidence, as lighthouse's skipper's
+    boots are: every case stays sound and decided (someone is possible while the testimony stands, with late
+    breaks and untold values too), the true value is told only after the retraction, the retraction brings its
+    suspect back when the false value had cleared them, the culprit among them, the false value matches the
+    evidence as often whoever it is about, and the culprit is the one testified about as often as anyone."""
+    on = configure(PRESETS["default"], {"late_retraction_share": "1", **knobs})
+    targets = {"culprit": 0, "innocent": 0}
+    brought_back = culprit_brought_back = 0
+    matching = {"culprit": 0, "innocent": 0}  # false values that match the culprit's, by whom they are about
+    for story in generate_cases(37, 300, "default", on):
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, story.title
+        facts = [(index, fact) for index, clue in enumerate(story.clues) for fact in clue.facts]
+        first_evidence = {}
+        for index, fact in facts:
+            if isinstance(fact, Evidence) and not fact.id:
+                first_evidence.setdefault(fact.trait, index)
+        false = {fact.id: (index, fact) for index, fact in facts if isinstance(fact, TraitStated) and fact.id}
+        for back, retraction in ((i, f) for i, f in facts if isinstance(f, Retraction) and f.fact_id in false):
+            at, testimony = false[retraction.fact_id]
+            assert at < first_evidence[testimony.trait] < back, story.title
+            truth = [
+                index
+                for index, fact in facts
+                if isinstance(fact, TraitStated)
+                and not fact.id
+                and (fact.suspect, fact.trait) == (testimony.suspect, testimony.trait)
+            ]
+            assert all(index > back for index in truth), story.title
+            role = "culprit" if testimony.suspect == story.culprit else "innocent"
+            targets[role] += 1
+            matching[role] += testimony.value == story.suspects[story.culprit].traits[testimony.trait]
+            if testimony.suspect in set(analysis.steps[back].possible) - set(analysis.steps[back - 1].possible):
+                brought_back += 1
+                culprit_brought_back += testimony.suspect == story.culprit
+    told = sum(targets.values())
+    assert told > 250, targets  # nearly every case has its one false testimony retracted late
+    cast = sum(len(story.suspects) for story in generate_cases(37, 300, "default", on)) / 300
+    assert abs(targets["culprit"] / told - 1 / cast) < 0.06, (targets, cast)
+    assert brought_back > 60 and culprit_brought_back > 10, (brought_back, culprit_brought_back)
+    # A false value meets the evidence as often whoever it is about (one never right would clear the culprit at
+    # the evidence every time and an innocent only mostly, and whom a retraction brings back would point at guilt).
+    shares = {role: matching[role] / targets[role] for role in targets}
+    assert shares["culprit"] > 0.05 and abs(shares["culprit"] - shares["innocent"]) < 0.07, shares
+
+
 @pytest.mark.parametrize("difficulty", ["default", "hard"])
 def test_evidence_may_be_told_and_withdrawn(difficulty: str) -> None:
     """`withdrawn_evidence_share` tells a piece of evidence and withdraws it before the first true evidence, as
