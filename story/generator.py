@@ -366,18 +366,16 @@ class _Builder:
             for index, unit in enumerate(units)
             if unit.kind == "statement" and unit.suspect == false.suspect and unit.trait == false.trait
         ]
-        if not keepers:
-            units.insert(rng.randint(at_false + 1, min([*truth, evidence_at])), retraction)
-            return
-        second = rng.randint(evidence_at + 1, len(units))
+        second = rng.randint(evidence_at + 1, len(units)) if keepers else rng.randint(at_false + 1, evidence_at)
         units.insert(second, retraction)
         for index in truth:
             if index < second:
-                told = units.pop(index)
-                units.insert(rng.randint(second, len(units)), told)  # the retraction now stands at second - 1
-                told.pinned = True
-        at = next(index for index, unit in enumerate(units) if unit is retraction)
-        self.tell_after(units, at + 1, rng.choice(keepers), evidence)
+                statement = units.pop(index)
+                units.insert(rng.randint(second, len(units)), statement)  # the retraction now stands at second - 1
+                statement.pinned = True
+        if keepers:
+            at = next(index for index, unit in enumerate(units) if unit is retraction)
+            self.tell_after(units, at + 1, rng.choice(keepers), evidence)
 
     def tell_after(self, units: list[PlannedClue], at: int, slot: int, evidence: list[str]) -> None:
         """Move `slot`'s statements of the evidence traits that come before index `at` to random places after it,

@@ -615,6 +615,24 @@ def test_false_testimony_may_be_retracted_after_its_evidence(knobs: dict[str, st
     assert shares["culprit"] > 0.05 and abs(shares["culprit"] - shares["innocent"]) < 0.07, shares
 
 
+def test_a_late_retraction_with_no_one_to_keep_possible_comes_before_the_evidence() -> None:
+    """In a cast of three with a standing alibi, a broken one and a false testimony, nobody may be left to keep
+    possible while a false value stands at the evidence: that testimony is retracted before it, and the case is
+    still sound and decided."""
+    on = configure(PRESETS["default"], {"late_retraction_share": "1", "cast_size": "3,3"})
+    when = Counter()
+    for story in generate_cases(37, 200, "default", on):
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, story.title
+        facts = [(index, fact) for index, clue in enumerate(story.clues) for fact in clue.facts]
+        false = {fact.id: fact for _, fact in facts if isinstance(fact, TraitStated) and fact.id}
+        for back, retraction in ((i, f) for i, f in facts if isinstance(f, Retraction) and f.fact_id in false):
+            trait = false[retraction.fact_id].trait
+            evidence_at = min(i for i, f in facts if isinstance(f, Evidence) and f.trait == trait and not f.id)
+            when["before" if back < evidence_at else "after"] += 1
+    assert when["before"] > 20 and when["after"] > 100, when
+
+
 @pytest.mark.parametrize("difficulty", ["default", "hard"])
 def test_evidence_may_be_told_and_withdrawn(difficulty: str) -> None:
     """`withdrawn_evidence_share` tells a piece of evidence and withdraws it before the first true evidence, as
