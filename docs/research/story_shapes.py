@@ -7,10 +7,11 @@ Not part of the package (docs/model.md, the dated table of 2026-12-05). Told fac
 sentences (docs/research/skeleton_retold.py), people's stories are misread as often as in their own prose: what
 differs is their shape. This counts it over the oracle's analysis, per story, and prints each count's mean and
 range: the cast, the facts by kind, the evidence traits, the statements of an evidence trait and how many of them
-come after the first evidence of that trait ("late"), clues that tell several facts, how many of the culprit's
-evidence values are never told, and how the innocents end up cleared. With `--story`, the partner (the bundled one,
-or `--checkpoint`) reads each story, and the stories are also split by whether all of the culprit's evidence values
-are told, with how many of each it names. Never run it on the held-out benchmarks/authored/.
+come after the first evidence of that trait ("late"), testimonies retracted after their trait's evidence (2026-12-06),
+clues that tell several facts, how many of the culprit's evidence values are never told, and how the innocents end
+up cleared. With `--story`, the partner (the bundled one, or `--checkpoint`) reads each story, and the stories are
+also split by whether all of the culprit's evidence values are told and by whether they retract a testimony late,
+with how many of each it names. Never run it on the held-out benchmarks/authored/.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from model.checkpoint import load_checkpoint
 from model.shipped import load_shipped
 from model.verdicts import story_verdict
-from story import Evidence, Story, TraitStated, analyze, load_story
+from story import Evidence, Retraction, Story, TraitStated, analyze, load_story
 from story.generator import PRESETS, generate_cases
 
 COUNTS = (
@@ -37,6 +38,7 @@ COUNTS = (
     "evidence traits",
     "evidence statements",
     "late statements",
+    "late retractions",
     "clues of several facts",
     "culprit's values untold",
     "cleared by alibi",
@@ -53,11 +55,15 @@ def shape(story: Story) -> Counter:
             counts[type(fact).__name__] += 1
             if isinstance(fact, Evidence):
                 first_evidence.setdefault(fact.trait, index)
+    stated = {fact.id: fact for clue in story.clues for fact in clue.facts if isinstance(fact, TraitStated) and fact.id}
     for index, clue in enumerate(story.clues):
         for fact in clue.facts:
             if isinstance(fact, TraitStated) and fact.trait in first_evidence:
                 counts["evidence statements"] += 1
                 counts["late statements"] += index > first_evidence[fact.trait]
+            if isinstance(fact, Retraction) and fact.fact_id in stated:  # a testimony taken back after its evidence
+                trait = stated[fact.fact_id].trait
+                counts["late retractions"] += trait in first_evidence and index > first_evidence[trait]
     counts["evidence traits"] = len(first_evidence)
     counts["clues of several facts"] = sum(len(clue.facts) > 1 for clue in story.clues)
     told = {f.trait for c in story.clues for f in c.facts if isinstance(f, TraitStated) and f.suspect == story.culprit}
@@ -92,6 +98,9 @@ def main() -> None:
     for label, keep in (("all told", lambda n: n == 0), ("some untold", lambda n: n > 0)):
         group = [ok for ok, counts in zip(named, shapes, strict=True) if keep(counts["culprit's values untold"])]
         print(f"  culprit's evidence values {label:12s} partner names {sum(group)} of {len(group)}")
+    for label, keep in (("some", lambda n: n > 0), ("none", lambda n: n == 0)):
+        group = [ok for ok, counts in zip(named, shapes, strict=True) if keep(counts["late retractions"])]
+        print(f"  late retractions {label:21s} partner names {sum(group)} of {len(group)}")
 
 
 if __name__ == "__main__":
