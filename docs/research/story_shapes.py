@@ -9,9 +9,10 @@ differs is their shape. This counts it over the oracle's analysis, per story, an
 range: the cast, the facts by kind, the evidence traits, the statements of an evidence trait and how many of them
 come after the first evidence of that trait ("late"), testimonies retracted after their trait's evidence (2026-12-06),
 clues that tell several facts, how many of the culprit's evidence values are never told, and how the innocents end
-up cleared. With `--story`, the partner (the bundled one, or `--checkpoint`) reads each story, and the stories are
-also split by whether all of the culprit's evidence values are told and by whether they retract a testimony late,
-with how many of each it names. Never run it on the held-out benchmarks/authored/.
+up cleared; and over all the stories, how often a clue with no fact that names one suspect names the culprit. With
+`--story`, the partner (the bundled one, or `--checkpoint`) reads each story, and the stories are also split by
+whether all of the culprit's evidence values are told and by whether they retract a testimony late, with how many
+of each it names. Never run it on the held-out benchmarks/authored/.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from model.shipped import load_shipped
 from model.verdicts import story_verdict
 from story import Evidence, Retraction, Story, TraitStated, analyze, load_story
 from story.generator import PRESETS, generate_cases
+from story.mentions import mentioned_slots
 
 COUNTS = (
     "suspects",
@@ -73,6 +75,19 @@ def shape(story: Story) -> Counter:
     return counts
 
 
+def pointing(stories: list[Story]) -> tuple[int, float, int]:
+    """How often a clue with no fact that names one suspect names the culprit, against chance: (culprit named,
+    expected by chance, clues). The generator's red herrings name suspects uniformly; authors may point."""
+    pointed, chance, clues = 0, 0.0, 0
+    for story in stories:
+        for clue, named in zip(story.clues, mentioned_slots(story), strict=True):
+            if not clue.facts and len(named) == 1:
+                clues += 1
+                pointed += story.culprit in named
+                chance += 1 / len(story.suspects)
+    return pointed, chance, max(clues, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sources = parser.add_mutually_exclusive_group(required=True)
@@ -91,6 +106,11 @@ def main() -> None:
     for name in COUNTS:
         values = [counts[name] for counts in shapes]
         print(f"  {name:24s} {statistics.mean(values):6.2f}  ({min(values)}-{max(values)})")
+    pointed, chance, clues = pointing(stories)
+    print(
+        f"  clues with no fact that name one suspect: {clues}, naming the culprit {pointed / clues:.3f} of them", end=""
+    )
+    print(f" (by chance {chance / clues:.3f})")
     if not args.story:
         return
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
