@@ -70,8 +70,9 @@ class GeneratorConfig:
     # authors retract them (lighthouse's skipper's boots; 122 of the training corpus's 138 retracted statements): the
     # false value meets the evidence and may clear its suspect, the culprit too, until the retraction brings them back;
     # the true value, if told, comes after it. Another suspect's evidence statements then come after the retraction,
-    # so someone is possible while the testimony stands, and a false value whose truth goes untold is drawn blind to
-    # it (story/generator.py `_Builder.retract_late`) (off in every preset until a reader is trained on it)
+    # so someone is possible while the testimony stands; the false value is drawn blind to the truth, so that it
+    # says nothing of guilt (story/generator.py `_Builder.retract_late`) (off in every preset until a reader is
+    # trained on it)
     withdrawn_evidence_share: float = 0.0  # chance that a case tells a piece of evidence that is later withdrawn
     # (planted, a witness's own, a spoilt sample), as train's lemon handkerchief is: the suspects it cleared come back
     # into play, and the one it pointed at is no nearer guilt. Told and withdrawn before the first true evidence; its
