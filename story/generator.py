@@ -271,7 +271,8 @@ class _Builder:
             units.insert(first, PlannedClue("alibi", slot))
             if keeper:
                 self.tell_after(units, second + 1, rng.choice(keeper), evidence)  # the break is at second + 1
-        keepers = [slot for slot in free if slot not in broken and slot not in {unit.suspect for unit in targets}]
+        testified = {target.suspect for target in targets}  # a keeper's own testimony might clear them
+        keepers = [slot for slot in free if slot not in broken and slot not in testified]
         for false in late_retractions:
             self.retract_late(units, false, keepers, evidence)
 

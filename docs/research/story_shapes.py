@@ -108,9 +108,9 @@ def main() -> None:
         print(f"  {name:24s} {statistics.mean(values):6.2f}  ({min(values)}-{max(values)})")
     pointed, chance, clues = pointing(stories)
     print(
-        f"  clues with no fact that name one suspect: {clues}, naming the culprit {pointed / clues:.3f} of them", end=""
+        f"  clues with no fact that name one suspect: {clues}, naming the culprit {pointed / clues:.3f} of them"
+        f" (by chance {chance / clues:.3f})"
     )
-    print(f" (by chance {chance / clues:.3f})")
     if not args.story:
         return
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
