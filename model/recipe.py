@@ -95,6 +95,11 @@ class TrainConfig:
     corpus_share: float = 0.0  # share of each step's cases drawn from the training corpus (model/corpus.py:
     # mysteries written in people's prose, facts annotated) instead of the generator; its words used by two or
     # more of its stories join the vocabulary
+    corpus_fall_share: float = 0.0  # share of the steps, at the end, over which the corpus's share falls in a line
+    # from corpus_share to corpus_share_end (0: corpus_share throughout): a stage can read people's prose at half its
+    # cases, which reads people's stories best, and end on the generator's, which keeps the generated rungs'
+    # targets (docs/model.md, 2026-12-06)
+    corpus_share_end: float = 0.0  # with corpus_fall_share: the corpus's share at the last step
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
     # story runs to ~1,450 tokens and a tiny case to ~140, so a first stage can read it from its last level only;
@@ -168,6 +173,16 @@ def learning_rate(config: TrainConfig, step: int) -> float:
     return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
+def corpus_share_at(config: TrainConfig, step: int) -> float:
+    """The share of step `step`'s cases drawn from the corpus (steps count from 0): `corpus_share`, falling in a line
+    to `corpus_share_end` over the last `corpus_fall_share` of the steps where that is set."""
+    if not config.corpus_fall_share:
+        return config.corpus_share
+    fall_steps = max(config.steps * config.corpus_fall_share, 1)
+    progress = min(1.0, max(0.0, step + 1 - (config.steps - fall_steps)) / fall_steps)
+    return config.corpus_share + (config.corpus_share_end - config.corpus_share) * progress
+
+
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
     """`config` with the given fields set, skipping those left as None (unset command-line flags)."""
     return replace(config, **{name: value for name, value in changes.items() if value is not None})
@@ -192,6 +207,8 @@ SHARES = (
     "replay_share",
     "unknown_share",
     "corpus_share",
+    "corpus_fall_share",
+    "corpus_share_end",
     "corpus_drop",
     "corpus_retold",
     "quiet_share",
@@ -276,6 +293,12 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('orthogonal_init')}: a relu rival starts from identity recurrent weights; choose one")
     if config.corpus_share and (config.pool_cases or config.data):
         raise ValueError(f"{knob('corpus_share')} mixes the corpus into fresh cases; a fixed pool is read alone")
+    if config.corpus_fall_share and not config.corpus_share:
+        raise ValueError(f"{knob('corpus_fall_share')} lowers the corpus's share, and the run reads none")
+    if config.corpus_share_end and not config.corpus_fall_share:
+        raise ValueError(f"{knob('corpus_share_end')} is where the corpus's share falls to; set corpus_fall_share")
+    if config.corpus_share_end > config.corpus_share:
+        raise ValueError(f"{knob('corpus_share_end')} must be at most corpus_share: the share falls, never rises")
     if config.corpus_drop and not config.corpus_share:
         raise ValueError(f"{knob('corpus_drop')} leaves clues out of corpus stories, and the run reads none")
     if config.corpus_retold and not config.corpus_share:

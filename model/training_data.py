@@ -16,7 +16,7 @@ import numpy as np
 from model.batch import Batch, collate
 from model.corpus import corpus_words, quiet_clues, run_corpus, with_clues_dropped, with_quiet_prose
 from model.distributed import ALONE, Ranks
-from model.recipe import VALIDATION_RUN_SEED, TrainConfig, level_config
+from model.recipe import VALIDATION_RUN_SEED, TrainConfig, corpus_share_at, level_config
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary, build_vocabulary
 from story import Story, grammar
@@ -186,11 +186,12 @@ class CaseSource:
 
     def corpus_draw(self, index: int, level: int) -> np.random.Generator | None:
         """The random source that picks the run's `index`-th case from the corpus, or None where that case is a
-        generated one: a pure function of the run seed, the index and the level."""
+        generated one: a pure function of the run seed, the index and the level, at the share of the case's step."""
         if not self.corpus or level < self.config.corpus_level:
             return None
         rng = np.random.default_rng([self.config.seed, index, 2])
-        return rng if rng.random() < self.config.corpus_share else None
+        share = corpus_share_at(self.config, index // self.config.batch_cases)
+        return rng if rng.random() < share else None
 
     @functools.lru_cache(maxsize=2)  # noqa: B019 (one source per run; the cache lives as long as the run)
     def _order(self, epoch: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,7 @@ from model.corpus import (
     with_clues_dropped,
     with_quiet_prose,
 )
-from model.recipe import TRAIN_PRESETS, check_training, configure_training
+from model.recipe import TRAIN_PRESETS, check_training, configure_training, corpus_share_at
 from model.targets import case_targets
 from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
@@ -113,6 +114,31 @@ def test_corpus_level_keeps_the_corpus_out_of_earlier_levels(corpus: Path) -> No
     assert all(id(story) in written for story in source.stories(Plan(1, False, 40)))
     with pytest.raises(ValueError, match=r"corpus_level.* from 0 to 1"):
         configure_training(TRAIN_PRESETS["tiny"], {**levels, "corpus_level": "2"})
+
+
+def test_the_corpus_share_falls_in_a_line_over_the_last_steps_at_corpus_fall_share(corpus: Path) -> None:
+    knobs = {"corpus_share": "0.5", "corpus_fall_share": "0.25", "corpus_share_end": "0.1", "corpus": str(corpus)}
+    config = replace(configure_training(TRAIN_PRESETS["tiny"], knobs), steps=100, batch_cases=400)
+    shares = [corpus_share_at(config, step) for step in range(100)]
+    assert shares[:75] == [0.5] * 75  # held until the last quarter of the steps
+    assert shares[75] < 0.5 and shares[-1] == pytest.approx(0.1)
+    assert all(later < earlier for earlier, later in itertools.pairwise(shares[75:]))
+    assert corpus_share_at(replace(config, corpus_fall_share=0.0), 99) == 0.5  # no fall: the share throughout
+
+    written = {id(story) for story in corpus_stories(corpus)}
+    source = CaseSource(config, None)
+
+    def read_from_corpus(step: int) -> int:
+        return sum(id(story) in written for story in source.stories(Plan(0, False, step * config.batch_cases)))
+
+    assert 160 < read_from_corpus(0) < 240  # a step's cases drawn at its own share
+    assert 10 < read_from_corpus(99) < 70
+    with pytest.raises(ValueError, match="never rises"):
+        configure_training(TRAIN_PRESETS["tiny"], {**knobs, "corpus_share_end": "0.6"})
+    with pytest.raises(ValueError, match="set corpus_fall_share"):
+        configure_training(TRAIN_PRESETS["tiny"], {**knobs, "corpus_fall_share": "0"})
+    with pytest.raises(ValueError, match="the run reads none"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_fall_share": "0.25"})
 
 
 def test_a_corpus_share_is_a_probability_and_needs_fresh_cases() -> None:
