@@ -29,20 +29,21 @@ How a case is built (and why):
   what the logic says (a test checks simple heuristics against a uniform guess). One window is by design not
   exact: while an alibi that will be broken stands, the oracle believes it and clears that suspect, who may be the
   culprit; that is the forgetting a reader must do when the alibi falls.
-- The plan (which clue says what, in what order) is built here; story/narration.py tells it in prose, and
-  story/case_config.py holds the knobs and presets.
+- The plan (which clue says what, in what order) is built here; story/together.py joins several of its facts into
+  one clue, story/narration.py tells it in prose, and story/case_config.py holds the knobs and presets.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
 from story.data import Story, Suspect
-from story.narration import Narrator, PlannedClue, Together, capitalised, other_suspect
+from story.narration import Narrator, PlannedClue, capitalised, other_suspect
+from story.together import evidence_at, last_statement_before, tell_together
 from story.traits import CATALOGUE
 
 # The generator's public face: a case from a seed, and the knobs and presets that shape it.
@@ -242,10 +243,10 @@ class _Builder:
                 # innocent only mostly, and whom a retraction brings back would then point at guilt.
                 wrong = rng.choice(CATALOGUE[target.trait].generated_values)
                 false = PlannedClue("false", target.suspect, target.trait, wrong, **said)
-                units.insert(rng.randint(0, _evidence_at(units, target.trait)), false)
+                units.insert(rng.randint(0, evidence_at(units, target.trait)), false)
                 late_retractions.append(false)
                 continue
-            end = min([*told, _evidence_at(units, target.trait)])
+            end = min([*told, evidence_at(units, target.trait)])
             first, second = sorted((rng.randint(0, end), rng.randint(0, end)))
             units.insert(second, PlannedClue("retract", target.suspect, target.trait, **said))
             units.insert(first, PlannedClue("false", target.suspect, target.trait, wrong, **said))
@@ -294,14 +295,7 @@ class _Builder:
         for filler in fillers:
             # No decision depends on a filler (distractor traits never meet evidence), so anywhere is fair.
             units.insert(rng.randint(0, len(units)), filler)
-        self.join_alibis(units, evidence)
-        self.join_statements(units, evidence)
-        # Two suspects who share a value in one clue: "Martin and the cook both smoke cigars".
-        self.gather_statements(units, evidence, config.shared_value_share, 1, "shared", _same_value)
-        # Three suspects' values of a trait as a list: "Martin favours a pipe, the cook cigarettes and Ada snuff".
-        self.gather_statements(units, evidence, config.listed_share, 2, "listed", _same_trait)
-        # One suspect's values of two traits as a sketch: "Martin: red hair cut short, and a green coat."
-        self.gather_statements(units, evidence, config.sketch_share, 1, "sketched", _same_suspect)
+        tell_together(units, evidence, rng, config)
         return units
 
     def untold(
@@ -359,7 +353,7 @@ class _Builder:
         Its false value was drawn blind to the truth, so it may be right by chance: retracted, it is unsaid."""
         rng = self.rng
         at_false = next(index for index, unit in enumerate(units) if unit is false)
-        evidence_at = _evidence_at(units, false.trait)
+        evidence_index = evidence_at(units, false.trait)
         said = {"fact_id": false.fact_id, "witness": false.witness, "bystander": false.bystander}
         retraction = PlannedClue("retract", false.suspect, false.trait, **said)
         truth = [
@@ -367,7 +361,7 @@ class _Builder:
             for index, unit in enumerate(units)
             if unit.kind == "statement" and unit.suspect == false.suspect and unit.trait == false.trait
         ]
-        second = rng.randint(evidence_at + 1, len(units)) if keepers else rng.randint(at_false + 1, evidence_at)
+        second = rng.randint(evidence_index + 1, len(units)) if keepers else rng.randint(at_false + 1, evidence_index)
         units.insert(second, retraction)
         for index in truth:
             if index < second:
@@ -389,85 +383,12 @@ class _Builder:
             units.insert(self.rng.randint(min(at + 1, len(units)), len(units)), unit)  # last, if `at` was the end
             unit.pinned = True
 
-    def join_alibis(self, units: list[PlannedClue], evidence: list[str]) -> None:
-        """At `paired_alibi_share`, tell two alibis (standing or to be broken) as one clue, at the first one's
-        place: earlier is safe for an alibi, which must come before the evidence and before its own breaking."""
-        alibis = [index for index, unit in enumerate(units) if unit.kind == "alibi"]
-        if len(alibis) < 2 or self.rng.random() >= self.config.paired_alibi_share:
-            return
-        first, second = sorted(self.rng.sample(alibis, 2))
-        moved = units.pop(second)
-        units.insert(first + 1, moved)
-        units[first].joined = True
-        if not _gaps_hold(units, evidence, self.config.min_gap):
-            units[first].joined = False
-            units.insert(second, units.pop(first + 1))
-
-    def join_statements(self, units: list[PlannedClue], evidence: list[str]) -> None:
-        """Pair neighbouring statements about two suspects into one clue, at `joined_share`, where the evidence
-        still stands `min_gap` clues after its statements."""
-        index = 0
-        while index < len(units) - 1:
-            first, second = units[index], units[index + 1]
-            if (
-                first.kind == second.kind == "statement"
-                and first.suspect != second.suspect
-                and not first.pronoun
-                and not second.pronoun
-                and self.rng.random() < self.config.joined_share
-            ):
-                first.joined = True
-                if _gaps_hold(units, evidence, self.config.min_gap):
-                    index += 2
-                    continue
-                first.joined = False
-            index += 1
-
-    def gather_statements(
-        self,
-        units: list[PlannedClue],
-        evidence: list[str],
-        share: float,
-        count: int,
-        kind: Together,
-        belongs: Callable[[list[PlannedClue], PlannedClue], bool],
-    ) -> None:
-        """At `share`, tell a statement together with the next `count` statements that belong with it (`belongs`:
-        given the group so far and a statement), moved up to it: one clue, told as `kind` says (the narrator's
-        PlannedClue flag). Earlier is safe for a statement (its evidence comes after both), but not for one a
-        false testimony is about, whose true value must come after the retraction; and the evidence must still
-        stand `min_gap` clues after."""
-        if not share:  # no draw when off: the same seeds, the same cases
-            return
-        alone = _movable_statements(units)
-        for index in range(len(units)):
-            if not alone(index):
-                continue
-            first, picked = units[index], []
-            for at in range(index + 1, len(units)):
-                if alone(at) and belongs([first, *(units[other] for other in picked)], units[at]):
-                    picked.append(at)
-                    if len(picked) == count:
-                        break
-            if len(picked) < count or self.rng.random() >= share:
-                continue
-            moved = [units[at] for at in picked]
-            for at in reversed(picked):
-                units.pop(at)
-            units[index + 1 : index + 1] = moved
-            _tell_together([first, *moved], kind, True)
-            if not _gaps_hold(units, evidence, self.config.min_gap):
-                _tell_together([first, *moved], kind, False)
-                del units[index + 1 : index + 1 + count]
-                for at, unit in zip(picked, moved, strict=True):  # in ascending order: each lands where it was
-                    units.insert(at, unit)
-
     def widen_gaps(self, units: list[PlannedClue], evidence: list[str], fillers: list[PlannedClue]) -> None:
         """Move fillers in front of each piece of evidence until it stands `min_gap` clues after its statements."""
         for trait in evidence:
             while True:
-                at = _evidence_at(units, trait)
-                last = _last_statement_before(units, at, trait)
+                at = evidence_at(units, trait)
+                last = last_statement_before(units, at, trait)
                 if last is None or at - last - 1 >= self.config.min_gap:
                     break
                 units.insert(at, _gap_filler(fillers))
@@ -483,77 +404,6 @@ def _gap_filler(fillers: list[PlannedClue]) -> PlannedClue:
         if fillers[index].kind != "statement":
             return fillers.pop(index)
     return PlannedClue("flavour")
-
-
-def _movable_statements(units: list[PlannedClue]) -> Callable[[int], bool]:
-    """Whether the unit at an index is a statement that may be moved earlier and told with others in one clue:
-    not told with a pronoun, not already told with another, and not about a trait a false testimony is about
-    (whose true value must come after the retraction)."""
-    testified = {(unit.suspect, unit.trait) for unit in units if unit.kind == "false"}
-
-    def alone(index: int) -> bool:
-        unit = units[index]
-        return (
-            unit.kind == "statement"
-            and not unit.pronoun
-            and not unit.joined
-            and not unit.pinned
-            and not (index and units[index - 1].joined)
-            and (unit.suspect, unit.trait) not in testified
-        )
-
-    return alone
-
-
-def _tell_together(group: list[PlannedClue], kind: Together, together: bool) -> None:
-    """Mark a group of statements to be told as one clue (each but the last joined to the next), or not."""
-    for unit in group[:-1]:
-        unit.joined = together
-        setattr(unit, kind, together)
-
-
-def _same_value(group: list[PlannedClue], unit: PlannedClue) -> bool:
-    """Another suspect with the group's value: "Martin and the cook both smoke cigars"."""
-    return _another_suspect(group, unit) and (unit.trait, unit.value) == (group[0].trait, group[0].value)
-
-
-def _same_trait(group: list[PlannedClue], unit: PlannedClue) -> bool:
-    """Another suspect's value of the group's trait: "Martin favours a pipe, the cook cigarettes and Ada snuff"."""
-    return _another_suspect(group, unit) and unit.trait == group[0].trait
-
-
-def _same_suspect(group: list[PlannedClue], unit: PlannedClue) -> bool:
-    """The group's suspect, on a trait the group has not told: "Martin: red hair, and a green coat"."""
-    return unit.suspect == group[0].suspect and unit.trait not in {told.trait for told in group}
-
-
-def _another_suspect(group: list[PlannedClue], unit: PlannedClue) -> bool:
-    return unit.suspect not in {told.suspect for told in group}
-
-
-def _gaps_hold(units: list[PlannedClue], evidence: list[str], min_gap: int) -> bool:
-    """Whether each piece of evidence stands at least `min_gap` clues after its trait's last statement, with
-    joined units counted as one clue."""
-    clue_of, clue = [], -1
-    for index in range(len(units)):
-        clue += not (index and units[index - 1].joined)
-        clue_of.append(clue)
-    for trait in evidence:
-        at = _evidence_at(units, trait)
-        last = _last_statement_before(units, at, trait)
-        if last is not None and clue_of[at] - clue_of[last] - 1 < min_gap:
-            return False
-    return True
-
-
-def _evidence_at(units: list[PlannedClue], trait: str) -> int:
-    return next(index for index, unit in enumerate(units) if unit.kind == "evidence" and unit.trait == trait)
-
-
-def _last_statement_before(units: list[PlannedClue], at: int, trait: str) -> int | None:
-    """The index of the last statement of `trait` before index `at`; None if all come after (late statements)."""
-    told = [index for index, unit in enumerate(units[:at]) if unit.kind == "statement" and unit.trait == trait]
-    return told[-1] if told else None
 
 
 def _first(units: list[PlannedClue], kind: str) -> int:
