@@ -98,7 +98,8 @@ class TrainConfig:
     corpus_fall_share: float = 0.0  # share of the steps, at the end, over which the corpus's share falls in a line
     # from corpus_share to corpus_share_end (0: corpus_share throughout): a stage can read people's prose at half its
     # cases, which reads people's stories best, and end on the generator's, which keeps the generated rungs'
-    # targets (docs/model.md, 2026-12-06)
+    # targets. From 0.5 to 0.15 over the last 0.35 it lifted the default rung a hundredth, short of its targets, and
+    # read people's stories as without it (docs/model.md, 2026-12-06): off in the recipe
     corpus_share_end: float = 0.0  # with corpus_fall_share: the corpus's share at the last step
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
