@@ -24,11 +24,11 @@ def tell_together(units: list[PlannedClue], evidence: list[str], rng: random.Ran
     _join_alibis(units, evidence, rng, config)
     _join_statements(units, evidence, rng, config)
     # Two suspects who share a value in one clue: "Martin and the cook both smoke cigars".
-    _gather_statements(units, evidence, rng, config.min_gap, config.shared_value_share, 1, "shared", _same_value)
+    _gather_statements(units, evidence, rng, config, config.shared_value_share, 1, "shared", _same_value)
     # Three suspects' values of a trait as a list: "Martin favours a pipe, the cook cigarettes and Ada snuff".
-    _gather_statements(units, evidence, rng, config.min_gap, config.listed_share, 2, "listed", _same_trait)
+    _gather_statements(units, evidence, rng, config, config.listed_share, 2, "listed", _same_trait)
     # One suspect's values of two traits as a sketch: "Martin: red hair cut short, and a green coat."
-    _gather_statements(units, evidence, rng, config.min_gap, config.sketch_share, 1, "sketched", _same_suspect)
+    _gather_statements(units, evidence, rng, config, config.sketch_share, 1, "sketched", _same_suspect)
 
 
 def _join_alibis(units: list[PlannedClue], evidence: list[str], rng: random.Random, config: GeneratorConfig) -> None:
@@ -73,7 +73,7 @@ def _gather_statements(
     units: list[PlannedClue],
     evidence: list[str],
     rng: random.Random,
-    min_gap: int,
+    config: GeneratorConfig,
     share: float,
     count: int,
     kind: Together,
@@ -103,7 +103,7 @@ def _gather_statements(
             units.pop(at)
         units[index + 1 : index + 1] = moved
         _tell_together([first, *moved], kind, True)
-        if not gaps_hold(units, evidence, min_gap):
+        if not gaps_hold(units, evidence, config.min_gap):
             _tell_together([first, *moved], kind, False)
             del units[index + 1 : index + 1 + count]
             for at, unit in zip(picked, moved, strict=True):  # in ascending order: each lands where it was
