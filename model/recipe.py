@@ -169,8 +169,7 @@ def learning_rate(config: TrainConfig, step: int) -> float:
     """Linear warm-up over 50 steps, the peak held until the last `decay_share` of the steps, then a cosine down to
     a tenth of it at the last step."""
     warm = min(1.0, (step + 1) / 50)
-    decay_steps = max(config.steps * config.decay_share, 1)
-    progress = min(1.0, max(0.0, step - (config.steps - decay_steps)) / decay_steps)
+    progress = _into_last_share(config.steps, config.decay_share, step)
     return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
@@ -179,9 +178,14 @@ def corpus_share_at(config: TrainConfig, step: int) -> float:
     to `corpus_share_end` over the last `corpus_fall_share` of the steps where that is set."""
     if not config.corpus_fall_share:
         return config.corpus_share
-    fall_steps = max(config.steps * config.corpus_fall_share, 1)
-    progress = min(1.0, max(0.0, step + 1 - (config.steps - fall_steps)) / fall_steps)
+    progress = _into_last_share(config.steps, config.corpus_fall_share, step + 1)  # the end share at the last step
     return config.corpus_share + (config.corpus_share_end - config.corpus_share) * progress
+
+
+def _into_last_share(steps: int, share: float, at: float) -> float:
+    """How far `at` is into the last `share` of `steps`: 0 before that tail, rising in a line to 1 at its end."""
+    tail = max(steps * share, 1)
+    return min(1.0, max(0.0, at - (steps - tail)) / tail)
 
 
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
