@@ -99,7 +99,8 @@ class TrainConfig:
     # from corpus_share to corpus_share_end (0: corpus_share throughout): a stage can read people's prose at half its
     # cases, which reads people's stories best, and end on the generator's, which keeps the generated rungs'
     # targets. From 0.5 to 0.15 over the last 0.35 it lifted the default rung a hundredth, short of its targets, and
-    # read people's stories as without it (docs/model.md, 2026-12-06): off in the recipe
+    # read people's stories as without it; to 0 over the last half it lifted nothing and lost people's stories
+    # (docs/model.md, 2026-12-06): off in the recipe
     corpus_share_end: float = 0.0  # with corpus_fall_share: the corpus's share at the last step
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
