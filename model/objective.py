@@ -62,6 +62,7 @@ def losses(
         readout_at=sample,
         bfloat16_readout=config.bfloat16_readout and native,
         bfloat16_recurrence=config.bfloat16_recurrence and native,
+        dropout=config.dropout,
     )
     positions = torch.arange(batch.views.shape[1], device=batch.views.device)
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)

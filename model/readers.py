@@ -76,7 +76,7 @@ class Reader(nn.Module):
         if config.next_word:
             self.next_word = nn.Linear(config.hidden, config.embedding, bias=False)
 
-    def states(self, ids: torch.Tensor, truncate: int = 0) -> torch.Tensor:
+    def states(self, ids: torch.Tensor, truncate: int = 0, dropout: float = 0.0) -> torch.Tensor:
         """ids (R, T), one suspect reading per row -> hidden states (R, T, H), stored time-major.
 
         The fused recurrence works time-major: given batch-first tensors, nn.LSTM copies its input to (T, R, E)
@@ -87,9 +87,11 @@ class Reader(nn.Module):
 
         With `truncate` > 0 (training only), the reading runs in chunks of that many tokens, carrying the state
         across chunks but not the gradient: truncated backpropagation through time. The forward values are the
-        same; only how far back a loss can reach to change the weights is cut.
+        same; only how far back a loss can reach to change the weights is cut. `dropout`: see `forward`.
         """
         inputs = self.embed(ids.T).transpose(0, 1)  # (R, T, E), stored (T, R, E): the recurrence copies nothing
+        if dropout and self.training:
+            inputs = F.dropout(inputs, dropout, training=True)  # keeps the (T, R, E) storage (`empty_like`)
         if self.config.nonlinearity == "relu":
             return self._relu_states(ids, inputs, truncate)
         if truncate <= 0:
@@ -142,6 +144,7 @@ class Reader(nn.Module):
         readout_at: slice = slice(None),
         bfloat16_readout: bool = False,
         bfloat16_recurrence: bool = False,
+        dropout: float = 0.0,
     ) -> Reading:
         """ids (R, T), one suspect reading per row -> every head's logits: the one path that training (wrapped in
         DDP when there are ranks), evaluation and the numpy reader's parity test all call.
@@ -154,9 +157,16 @@ class Reader(nn.Module):
         product (`_bfloat16_heads`). In float32 at every token (training on a CPU without native bfloat16, and
         every evaluation), both heads are one function with its own gradient (`Float32Heads`). `truncate`: see
         `states`.
+
+        `dropout` (training only: a module in eval mode ignores it) zeroes that share of the embedding's outputs
+        into the recurrence and of the states into the heads, a fresh mask at every token, and never the
+        recurrent connection itself (Zaremba et al. 2014, "Recurrent Neural Network Regularization"): the state
+        carries what it holds intact, and no one unit of the input or the state can be what a verdict rests on.
         """
         with torch.autocast(ids.device.type, torch.bfloat16, enabled=bfloat16_recurrence):
-            states = self.states(ids, truncate)  # (R, T, H), bfloat16 from a bfloat16 recurrence
+            states = self.states(ids, truncate, dropout)  # (R, T, H), bfloat16 from a bfloat16 recurrence
+        if dropout and self.training:
+            states = F.dropout(states, dropout, training=True)
         if bfloat16_recurrence and bfloat16_readout:
             return self._bfloat16_heads(states, readout_at)
         if bfloat16_recurrence:

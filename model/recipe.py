@@ -125,6 +125,10 @@ class TrainConfig:
     # that people's prose teaches the recurrence its sentences and not only its verdicts (semi-supervised sequence
     # learning: Dai & Le 2015, Rei 2017). Adds a projection to the reader (ReaderConfig.next_word). Off in the recipe
     next_word_stride: int = 4  # with next_word_weight: predict at every n-th token (a different offset each step)
+    dropout: float = 0.0  # share of the embedding's outputs and of the states into the heads zeroed at each
+    # training token (Reader.forward; never the recurrent connection): the partner fits the corpus stories it
+    # reads far better than it reads others (docs/model.md, 2026-12-05), the overfitting dropout is for. Off in
+    # the recipe
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
@@ -218,6 +222,7 @@ SHARES = (
     "corpus_drop",
     "corpus_retold",
     "quiet_share",
+    "dropout",
 )
 AT_LEAST_ONE = (
     "embedding",
@@ -313,6 +318,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('quiet_share')} tells the corpus's prose in generated cases, and the run reads none")
     if config.next_word_weight and not config.corpus_share:
         raise ValueError(f"{knob('next_word_weight')} predicts the words of corpus stories, and the run reads none")
+    if config.dropout >= 1:
+        raise ValueError(f"{knob('dropout')} must be below 1: at 1 the reader reads nothing")
     if not config.levels:
         raise ValueError(f"{knob('levels')} needs at least one level")
     if config.corpus_level >= len(config.levels):

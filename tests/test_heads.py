@@ -88,3 +88,23 @@ def test_the_read_out_term_is_the_same_whichever_way_its_logits_are_stored() -> 
     torch.testing.assert_close(results["time-major"][0], results["batch-major"][0])
     torch.testing.assert_close(results["time-major"][1], results["batch-major"][1])
     assert results["time-major"][1].transpose(0, 1).is_contiguous()  # its gradient built in the stored order
+
+
+def test_dropout_changes_a_training_reading_only_and_keeps_the_states_time_major() -> None:
+    model, ids = _reader()
+    plain = model(ids)
+    torch.manual_seed(3)
+    dropped = model(ids, dropout=0.5)
+    assert not torch.allclose(dropped.possible, plain.possible)
+    assert dropped.states.transpose(0, 1).is_contiguous()  # the mask kept the recurrence's own layout
+    assert (dropped.states == 0).float().mean() > 0.3  # about half the states into the heads are zeroed
+    model.eval()  # evaluation and the numpy reader's parity test read without it
+    torch.testing.assert_close(model(ids, dropout=0.5).possible, plain.possible)
+
+
+def test_dropout_must_leave_something_to_read() -> None:
+    from model.recipe import TrainConfig, check_training
+
+    assert check_training(TrainConfig(dropout=0.3)).dropout == 0.3
+    with pytest.raises(ValueError, match="'dropout' must be below 1"):
+        check_training(TrainConfig(dropout=1.0))
