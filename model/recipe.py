@@ -127,8 +127,8 @@ class TrainConfig:
     next_word_stride: int = 4  # with next_word_weight: predict at every n-th token (a different offset each step)
     dropout: float = 0.0  # share of the embedding's outputs and of the states into the heads zeroed at each
     # training token (Reader.forward; never the recurrent connection): the partner fits the corpus stories it
-    # reads far better than it reads others (docs/model.md, 2026-12-05), the overfitting dropout is for. Off in
-    # the recipe
+    # reads far better than it reads others (docs/model.md, 2026-12-05), the overfitting dropout is for. At 0.25
+    # it fit its own stories less and read the others less too (docs/model.md, 2026-12-06): off in the recipe
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
