@@ -82,6 +82,9 @@ class GeneratorConfig:
     alibi_witness_share: float = 0.0  # share of alibis (and broken alibis) whose witness is another suspect, who is
     # not cleared by it: "Ned says he was in the loft all night, and Tom Kitto was with him", as authors let
     # suspects vouch for each other (off in every preset until a reader is trained on it)
+    own_alibi_share: float = 0.0  # share of standing alibis told in the suspect's own words and borne out by a
+    # witness ("'I never left the library,' said Martin. The footman said the same"), as people's suspects give
+    # theirs and no other alibi phrasing does (off in every preset until a reader is trained on it)
     people_shape_share: float = 0.0  # chance that a case is shaped as one of people's stories, its shape drawn
     # afresh for the case (story/generator.py `people_shaped`): the share of its evidence statements told after
     # their evidence uniform in 0.2-1, of its values left untold in 0-0.5, of its broken alibis broken late in

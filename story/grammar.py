@@ -112,7 +112,12 @@ BANKS: dict[str, dict[str, Shape]] = {
         "evidence_withdrawals": "templates",
         "evidence": "templates by trait",
     },
-    "alibis": {"alibis": "templates", "broken_alibis": "templates", "paired_alibis": "templates"},
+    "alibis": {
+        "alibis": "templates",
+        "broken_alibis": "templates",
+        "paired_alibis": "templates",
+        "own_alibis": "templates",
+    },
     "dialogue": {
         "dialogue_frames": "templates",
         "joiners": "templates",
@@ -145,6 +150,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "broken_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "paired_alibis": _slots("a b w k room", "a", "b"),
+    "own_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),  # the subject speaks ("I was ..."): named, not "I" alone
     "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
     "suspicions": _slots(f"{_SUBJECT} w k room", "s sp"),
     "first_person": _slots("v vp item room", "v vp item"),  # the speaker's own words: names nobody
@@ -393,6 +399,8 @@ EVIDENCE_WITHDRAWALS = _bank("evidence", "evidence_withdrawals")
 ALIBIS = _bank("alibis", "alibis")
 BROKEN_ALIBIS = _bank("alibis", "broken_alibis")
 PAIRED_ALIBIS = _bank("alibis", "paired_alibis")
+# A suspect's own alibi in their own words, borne out by a witness (`own_alibi_share`).
+OWN_ALIBIS = _bank("alibis", "own_alibis")
 
 # --- suspects speaking, and two statements in one clue: dialogue.toml ------------------------------------------
 

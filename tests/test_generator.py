@@ -9,12 +9,13 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from story import Alibi, AlibiBroken, Evidence, Retraction, TraitStated, analyze, check_text
-from story.data import Story
+from story.data import Clue, Story
 from story.generator import (
     DIFFICULTIES,
     PLANTED_EVIDENCE_ID,
@@ -671,20 +672,26 @@ def test_evidence_may_be_told_and_withdrawn(difficulty: str) -> None:
     assert abs(shares["culprit"] - shares["innocent"]) < 0.06, shares
 
 
+def clues_told_otherwise(knobs: dict[str, str], run_seed: int, cases: int = 60) -> Iterator[tuple[Clue, set[int]]]:
+    """Each clue of `cases` default cases told with `knobs` (one clue per planned fact), with the slots it names;
+    each case checked to be the same case as without the knobs, told otherwise."""
+    on = configure(PRESETS["default"], knobs | {"paragraph_share": "0"})
+    for index in range(cases):
+        seed = case_seed(run_seed, index)
+        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
+        assert_the_same_case_told_otherwise(story, plain, on)
+        yield from zip(story.clues, mentioned_slots(story), strict=True)
+
+
 def test_a_suspect_may_vouch_for_another() -> None:
     """`alibi_witness_share` lets another suspect vouch for an alibi (or break it): the clue names both, the fact is
     the subject's alone, and the case is the same case told otherwise."""
-    on = configure(PRESETS["default"], {"alibi_witness_share": "1", "paragraph_share": "0"})
     vouched = 0
-    for index in range(60):
-        seed = case_seed(23, index)
-        story, plain = generate_case(seed, "default", on), generate_case(seed, "default")
-        assert_the_same_case_told_otherwise(story, plain, on)
-        for clue, named in zip(story.clues, mentioned_slots(story), strict=True):
-            alibis = [fact for fact in clue.facts if isinstance(fact, (Alibi, AlibiBroken))]
-            if len(alibis) == 1 and len(named) == 2:
-                assert alibis[0].suspect in named, clue.text
-                vouched += 1
+    for clue, named in clues_told_otherwise({"alibi_witness_share": "1"}, 23):
+        alibis = [fact for fact in clue.facts if isinstance(fact, (Alibi, AlibiBroken))]
+        if len(alibis) == 1 and len(named) == 2:
+            assert alibis[0].suspect in named, clue.text
+            vouched += 1
     assert vouched >= 60, vouched  # most alibi templates have a witness
 
 
@@ -794,3 +801,17 @@ def test_openings_as_authors_vary_them_leave_the_clues_as_they_were() -> None:
         openings |= {start for start in fixed if start in story.intro}
     assert listed > 25 and unlisted > 10  # a third left to the clues
     assert len(openings) > 6  # many ways of telling the death (those opening with the victim's name not counted)
+
+
+def test_a_suspect_may_give_their_own_alibi() -> None:
+    """`own_alibi_share` tells a standing alibi in the suspect's own words, borne out by a witness ("'I never left
+    the library,' said Martin"): the clue names its subject, the fact is the same alibi, and the case is the same
+    case told otherwise. Off, nothing is drawn for it: the presets' cases are unchanged."""
+    own = 0
+    for clue, named in clues_told_otherwise({"own_alibi_share": "1"}, 29):
+        alibis = [fact for fact in clue.facts if isinstance(fact, Alibi)]
+        if len(alibis) == 1:
+            assert alibis[0].suspect in named, clue.text
+            assert re.search(r"'[^']*\bI\b", clue.text), clue.text  # in the first person, inside a quotation
+            own += 1
+    assert own >= 40, own
