@@ -49,10 +49,10 @@ def main() -> None:
         story = load_story(path)
         analysis = analyze(story)
         tokens = list(read_story(story).tokens)
-        beliefs, logits, possible = [], [], None
+        case = case_targets(story, checkpoints[0].vocabulary, analysis)
+        possible = case.possible.T  # (T, K) the oracle's "still possible", the same whatever the vocabulary
+        beliefs, logits = [], []
         for checkpoint in checkpoints:
-            case = case_targets(story, checkpoint.vocabulary, analysis)
-            possible = case.possible.T  # (T, K) the oracle's "still possible", the same for every vocabulary
             probabilities, still = read_through(
                 checkpoint.kind,
                 checkpoint.weights,
