@@ -85,6 +85,10 @@ class GeneratorConfig:
     own_alibi_share: float = 0.0  # share of standing alibis told in the suspect's own words and borne out by a
     # witness ("'I never left the library,' said Martin. The footman said the same"), as people's suspects give
     # theirs and no other alibi phrasing does (off in every preset until a reader is trained on it)
+    implied_alibi_share: float = 0.0  # share of the standing alibis not told in the suspect's words that are told
+    # by circumstance, nobody vouching in words: "The exchange's log shows Martin on a trunk call to London for the
+    # whole of the fatal hour", as people clear suspects by a log, a ticket or a locked cell (off in every preset
+    # until a reader is trained on it)
     people_shape_share: float = 0.0  # chance that a case is shaped as one of people's stories, its shape drawn
     # afresh for the case (story/generator.py `people_shaped`): the share of its evidence statements told after
     # their evidence uniform in 0.2-1, of its values left untold in 0-0.5, of its broken alibis broken late in

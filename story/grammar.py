@@ -117,6 +117,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "broken_alibis": "templates",
         "paired_alibis": "templates",
         "own_alibis": "templates",
+        "implied_alibis": "templates",
     },
     "dialogue": {
         "dialogue_frames": "templates",
@@ -151,6 +152,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "broken_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "paired_alibis": _slots("a b w k room", "a", "b"),
     "own_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),  # the subject speaks ("I was ..."): named, not "I" alone
+    "implied_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
     "suspicions": _slots(f"{_SUBJECT} w k room", "s sp"),
     "first_person": _slots("v vp item room", "v vp item"),  # the speaker's own words: names nobody
@@ -401,6 +403,8 @@ BROKEN_ALIBIS = _bank("alibis", "broken_alibis")
 PAIRED_ALIBIS = _bank("alibis", "paired_alibis")
 # A suspect's own alibi in their own words, borne out by a witness (`own_alibi_share`).
 OWN_ALIBIS = _bank("alibis", "own_alibis")
+# A suspect cleared by circumstance, told in narration with nobody vouching in words (`implied_alibi_share`).
+IMPLIED_ALIBIS = _bank("alibis", "implied_alibis")
 
 # --- suspects speaking, and two statements in one clue: dialogue.toml ------------------------------------------
 

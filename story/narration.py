@@ -264,9 +264,11 @@ class Narrator:
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "alibi" | "broken":
                 templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
-                own = self.config.own_alibi_share
+                own, implied = self.config.own_alibi_share, self.config.implied_alibi_share
                 if own and unit.kind == "alibi" and rng.random() < own:  # no draw when off: the same cases
                     templates = grammar.OWN_ALIBIS
+                elif implied and unit.kind == "alibi" and rng.random() < implied:  # likewise
+                    templates = grammar.IMPLIED_ALIBIS
                 fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
                 template = rng.choice(self.phrases(templates))
                 share = self.config.alibi_witness_share

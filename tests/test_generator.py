@@ -815,3 +815,19 @@ def test_a_suspect_may_give_their_own_alibi() -> None:
             assert re.search(r"'[^']*\bI\b", clue.text), clue.text  # in the first person, inside a quotation
             own += 1
     assert own >= 40, own
+
+
+def test_a_suspect_may_be_cleared_by_circumstance() -> None:
+    """`implied_alibi_share` tells a standing alibi by circumstance, in narration with nobody vouching in words ("The
+    exchange's log shows Martin on a trunk call to London for the whole of the fatal hour"): the clue names its
+    subject, the fact is the same alibi, and the case is the same case told otherwise. Off, nothing is drawn for
+    it: the presets' cases are unchanged."""
+    implied = 0
+    for clue, named in clues_told_otherwise({"implied_alibi_share": "1"}, 31):
+        alibis = [fact for fact in clue.facts if isinstance(fact, Alibi)]
+        if len(alibis) == 1:
+            assert alibis[0].suspect in named, clue.text
+            quoting = r"(?<![A-Za-z])'|[,.!?]'"  # a quotation's marks, not a possessive's apostrophe
+            assert not re.search(quoting + r"|\b(says|said|swears|confirms|backs)\b", clue.text), clue.text
+            implied += 1
+    assert implied >= 40, implied
