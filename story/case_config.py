@@ -89,6 +89,10 @@ class GeneratorConfig:
     # by circumstance, nobody vouching in words: "The exchange's log shows Martin on a trunk call to London for the
     # whole of the fatal hour", as people clear suspects by a log, a ticket or a locked cell (off in every preset
     # until a reader is trained on it)
+    evidence_foil_share: float = 0.0  # share of pieces of evidence told in a scene that names other values of their
+    # trait, held by the victim, a bystander or a thing: "Two glasses stood on the table. The victim's own had held
+    # brandy. The other still held a finger of gin", as 13% of the training corpus's evidence clues do and no
+    # evidence phrasing did (off in every preset until a reader is trained on it)
     people_shape_share: float = 0.0  # chance that a case is shaped as one of people's stories, its shape drawn
     # afresh for the case (story/generator.py `people_shaped`): the share of its evidence statements told after
     # their evidence uniform in 0.2-1, of its values left untold in 0-0.5, of its broken alibis broken late in

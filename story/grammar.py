@@ -111,6 +111,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "evidence_frames_placed": "templates",
         "evidence_withdrawals": "templates",
         "evidence": "templates by trait",
+        "evidence_foils": "templates by trait",
     },
     "alibis": {
         "alibis": "templates",
@@ -132,6 +133,8 @@ _SUBJECT = "s sp p sub obj"
 TEMPLATE_SLOTS: dict[str, Slots] = {
     "statements": _slots(f"{_SUBJECT} v vp item room", "s sp", "v vp item"),  # may be told with a pronoun
     "evidence": _slots("k v vp item w room", "v vp item"),
+    # the evidence's clause {c} ({C} opening a sentence) in a scene with other values: {o} {o2} {oitem} of others
+    "evidence_foils": _slots("c C o o2 oitem v item victim w k room", "c C", "o o2 oitem v item"),
     "shared_statements": _slots("a b v room", "a", "b", "v"),  # two suspects named, one value
     "spoken_statements": _slots(f"{_SUBJECT} v vp vs room", "s sp", "v vs"),  # a value in words: "takes a nine"
     # three suspects named, each with a value: "Martin favours a pipe, the cook cigarettes and Ada snuff"
@@ -167,7 +170,12 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "case_reveal": _slots("name role described", "name", "role", "described"),
 }
 # Where a template bank's {item} comes from: only traits listed there may use it, and they list every value.
-ITEM_TABLES = {"statements": "statement_items", "evidence": "items", "first_person": "statement_items"}
+ITEM_TABLES = {
+    "statements": "statement_items",
+    "evidence": "items",
+    "evidence_foils": "items",  # {item} and {oitem}, another value's item
+    "first_person": "statement_items",
+}
 # Banks that only some traits have: exactly the traits of the value table named (spoken sizes have a template
 # bank and a plural for each word).
 PARTIAL_TRAIT_BANKS = {"spoken_statements": "spoken_value_words", "spoken_plural_words": "spoken_value_words"}
@@ -252,7 +260,7 @@ def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, A
         with_items = data.get("values", {}).get(ITEM_TABLES.get(key, ""), {})
         slots = TEMPLATE_SLOTS[key]
         for trait, templates in raw.items():
-            allowed = slots.allowed if trait in with_items else slots.allowed - {"item"}
+            allowed = slots.allowed if trait in with_items else slots.allowed - {"item", "oitem"}
             problems += _list_problems(f"{key}.{trait}", templates, Slots(allowed, slots.required))
         return problems
     for trait, values in raw.items():
@@ -396,6 +404,8 @@ EVIDENCE = _by_trait("evidence", "evidence")
 KILLERS = _bank("evidence", "killers")
 EVIDENCE_FRAMES = _bank("evidence", "evidence_frames")
 EVIDENCE_FRAMES_PLACED = _bank("evidence", "evidence_frames_placed")
+# Evidence told in a scene that names other values of its trait (`evidence_foil_share`).
+EVIDENCE_FOILS = _by_trait("evidence", "evidence_foils")
 # A piece of evidence taken back (`withdrawn_evidence_share`): "The clue to the killer's scent is worthless after all."
 EVIDENCE_WITHDRAWALS = _bank("evidence", "evidence_withdrawals")
 ALIBIS = _bank("alibis", "alibis")

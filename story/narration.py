@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from story import grammar
@@ -86,6 +86,7 @@ class Narrator:
         self.config = config
         self.suspects = suspects
         self.names = names or _name_forms(suspects, victim)
+        self.victim = victim
         self.last_named = -1
         self.told: set[str] = set()  # the atmosphere and suspicion templates this case has used: none twice
 
@@ -250,6 +251,9 @@ class Narrator:
                 spoken = self.spoken(unit)
                 template = rng.choice(self.phrases(grammar.EVIDENCE[unit.trait]))
                 clause = self.fill(template, -1, **self.value_words(unit, False, spoken=spoken))
+                foils = self.config.evidence_foil_share
+                if foils and rng.random() < foils:  # no draw when off: the same cases
+                    return Clue(self.foiled(unit, clause, spoken), (Evidence(unit.trait, unit.value, unit.fact_id),))
                 if rng.random() < self.config.placed_evidence_share:
                     owner = self.mention(rng.randrange(len(self.suspects)))
                     text = capitalised(
@@ -282,6 +286,25 @@ class Narrator:
                 return Clue(self.sentence(self.untold(grammar.SUSPICIONS), unit.suspect))
             case _:
                 return Clue(self.atmosphere())
+
+    def foiled(self, unit: PlannedClue, clause: str, spoken: bool) -> str:
+        """The evidence's clause in a scene that names other values of its trait, none of them a suspect's: the
+        victim's own, a bystander's, a thing's (`evidence_foil_share`)."""
+        rng = self.rng
+        others = [value for value in CATALOGUE[unit.trait].generated_values if value != unit.value]
+        rng.shuffle(others)
+        other = replace(unit, value=others[0])
+        slots = self.value_words(unit, False, spoken=spoken) | {
+            "c": clause,
+            "C": capitalised(clause),
+            "o": others[0],
+            "o2": others[1 % len(others)],
+            "victim": rng.choice((self.victim, "the victim")) if self.victim else "the victim",
+        }
+        if "item" in slots:
+            slots["oitem"] = self.value_words(other, False)["item"]
+        template = rng.choice(self.phrases(grammar.EVIDENCE_FOILS[unit.trait]))
+        return re.sub(r"(?<=[.!?] )[a-z]", lambda match: match[0].upper(), self.sentence(template, -1, **slots))
 
     def statement(self, unit: PlannedClue) -> Clue:
         rng = self.rng

@@ -831,3 +831,24 @@ def test_a_suspect_may_be_cleared_by_circumstance() -> None:
             assert not re.search(quoting + r"|\b(says|said|swears|confirms|backs)\b", clue.text), clue.text
             implied += 1
     assert implied >= 40, implied
+
+
+def test_evidence_may_be_told_among_other_values_of_its_trait() -> None:
+    """`evidence_foil_share` tells a piece of evidence in a scene that names another value of its trait, the
+    victim's, a bystander's or a thing's ("The victim's own glass had held brandy"), or its own value denied of the
+    victim ("The victim never touched gin in life"): the clue names no suspect,
+    its fact is the same evidence, and the case is the same case told otherwise. Off, nothing is drawn for it."""
+    from story.traits import CATALOGUE
+
+    foiled = 0
+    for clue, named in clues_told_otherwise({"evidence_foil_share": "1"}, 37):
+        evidence = [fact for fact in clue.facts if isinstance(fact, Evidence)]
+        if len(evidence) == 1 and len(clue.facts) == 1:
+            assert not named, clue.text
+            words = set(re.findall(r"[a-z]+|\d+", clue.text.lower()))
+            trait = CATALOGUE[evidence[0].trait]
+            other = words & (set(trait.values) - {evidence[0].value})  # another value, told too
+            assert other or clue.text.lower().count(evidence[0].value) >= 2, clue.text  # or its own, denied
+            assert not re.search(r"[.!?] [a-z]", clue.text), clue.text  # each sentence opens with a capital
+            foiled += 1
+    assert foiled >= 60, foiled
