@@ -117,6 +117,11 @@ class TrainConfig:
     # case at each reading. Told so, the stories the partner misreads are misread as often (docs/model.md,
     # 2026-12-05): for the bundled partner their shape comes first; once it is learned, their sentences are what is
     # left (the same table). Off in the recipe
+    corpus_redrawn: float = 0.0  # the chance that a corpus story is read with its values drawn afresh, in its own
+    # prose (model.revalue.with_values_redrawn): each value said in plain words ("a glass of gin") replaced by
+    # another's, the facts with it, and the culprit whoever the oracle then leaves, so that a story read again is
+    # another case (its culprit changes in 460 of the 601 training stories) and naming it takes reading, not
+    # remembering
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share
@@ -221,6 +226,7 @@ SHARES = (
     "corpus_share_end",
     "corpus_drop",
     "corpus_retold",
+    "corpus_redrawn",
     "quiet_share",
     "dropout",
 )
@@ -314,6 +320,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('corpus_drop')} leaves clues out of corpus stories, and the run reads none")
     if config.corpus_retold and not config.corpus_share:
         raise ValueError(f"{knob('corpus_retold')} retells corpus stories, and the run reads none")
+    if config.corpus_redrawn and not config.corpus_share:
+        raise ValueError(f"{knob('corpus_redrawn')} draws corpus stories' values afresh, and the run reads none")
     if config.quiet_share and not config.corpus_share:
         raise ValueError(f"{knob('quiet_share')} tells the corpus's prose in generated cases, and the run reads none")
     if config.next_word_weight and not config.corpus_share:

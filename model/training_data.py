@@ -17,6 +17,7 @@ from model.batch import Batch, collate
 from model.corpus import corpus_words, quiet_clues, run_corpus, with_clues_dropped, with_quiet_prose
 from model.distributed import ALONE, Ranks
 from model.recipe import VALIDATION_RUN_SEED, TrainConfig, corpus_share_at, level_config
+from model.revalue import with_values_redrawn
 from model.targets import CaseTargets, case_targets
 from model.tokenizer import SPECIALS, UNKNOWN, Vocabulary, build_vocabulary
 from story import Story, grammar
@@ -179,6 +180,8 @@ class CaseSource:
         story = self.corpus[int(rng.integers(len(self.corpus)))]
         if self.config.corpus_drop:
             story = with_clues_dropped(story, self.config.corpus_drop, rng)
+        if self.config.corpus_redrawn and rng.random() < self.config.corpus_redrawn:  # no draw when off
+            story = with_values_redrawn(story, rng)
         if self.config.corpus_retold and rng.random() < self.config.corpus_retold:
             retold = retold_in_grammar(story, random.Random(int(rng.integers(2**63))), PRESETS["default"])
             return retold, retold is story  # the story itself where it cannot be retold

@@ -20,11 +20,11 @@ from model.corpus import (
     with_clues_dropped,
     with_quiet_prose,
 )
-from model.recipe import TRAIN_PRESETS, check_training, configure_training, corpus_share_at
+from model.recipe import TRAIN_PRESETS, TrainConfig, check_training, configure_training, corpus_share_at
 from model.targets import case_targets
 from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
-from story import Clue, Retraction, TraitStated, analyze, load_story
+from story import Clue, Retraction, Story, TraitStated, analyze, load_story
 from story.generator import generate_cases
 
 MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
@@ -251,14 +251,22 @@ def test_a_run_tells_its_generated_cases_among_the_corpus_prose_at_quiet_share(c
         configure_training(TRAIN_PRESETS["tiny"], {"quiet_share": "0.3"})
 
 
-def test_a_run_reads_its_corpus_stories_retold_in_the_grammar_at_corpus_retold(corpus: Path) -> None:
-    settings = {"corpus_share": "1.0", "corpus": str(corpus), "corpus_retold": "0.5"}
+def changed_at_half(corpus: Path, knob: str) -> tuple[TrainConfig, CaseSource, list[Story], list[Story]]:
+    """A tiny run's config and case source reading `corpus` alone with `knob` at 0.5, its first step's 30
+    stories, and those of them read otherwise than as written (about half)."""
+    settings = {"corpus_share": "1.0", "corpus": str(corpus), knob: "0.5"}
     config = replace(configure_training(TRAIN_PRESETS["tiny"], settings), batch_cases=30)
     source = CaseSource(config, None)
     drawn = source.stories(Plan(0, False, 0))
     whole = {story.title: story for story in corpus_stories(corpus)}
-    retold = [story for story in drawn if story is not whole[story.title]]
-    assert 5 < len(retold) < 25  # about half
+    changed = [story for story in drawn if story is not whole[story.title]]
+    assert 5 < len(changed) < 25
+    return config, source, drawn, changed
+
+
+def test_a_run_reads_its_corpus_stories_retold_in_the_grammar_at_corpus_retold(corpus: Path) -> None:
+    config, source, drawn, retold = changed_at_half(corpus, "corpus_retold")
+    whole = {story.title: story for story in corpus_stories(corpus)}
     for story in retold:
         assert all(len(clue.facts) <= 1 for clue in story.clues) and story.culprit == whole[story.title].culprit
         verdict = analyze(story).steps[-1].possible
@@ -272,3 +280,19 @@ def test_a_run_reads_its_corpus_stories_retold_in_the_grammar_at_corpus_retold(c
     assert not kept & {id(story) for story in retold}
     with pytest.raises(ValueError, match=r"corpus_retold.*reads none"):
         configure_training(TRAIN_PRESETS["tiny"], {"corpus_retold": "0.3"})
+
+
+def test_a_run_reads_its_corpus_stories_with_values_redrawn_at_corpus_redrawn(corpus: Path) -> None:
+    """`corpus_redrawn` reads a share of the corpus stories in their own prose with their values drawn afresh: each
+    one sound, its culprit the one suspect the oracle leaves, and a new case at each reading."""
+    config, source, drawn, redrawn = changed_at_half(corpus, "corpus_redrawn")
+    whole = {story.title: story for story in corpus_stories(corpus)}
+    for story in redrawn:
+        analysis = analyze(story)
+        assert analysis.sound and analysis.steps[-1].possible == (story.culprit,)
+        assert story.clues != whole[story.title].clues
+    assert source.stories(Plan(0, False, 0)) == drawn  # the plan alone decides: a resumed run reads the same
+    marked = source.batch(Plan(0, False, 0), run_vocabulary(config)).people_prose.tolist()
+    assert all(marked)  # still people's own words
+    with pytest.raises(ValueError, match=r"corpus_redrawn.*reads none"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_redrawn": "0.3"})
