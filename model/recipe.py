@@ -120,8 +120,8 @@ class TrainConfig:
     corpus_redrawn: float = 0.0  # the chance that a corpus story is read with its values drawn afresh, in its own
     # prose (model.revalue.with_values_redrawn): each value said in plain words ("a glass of gin") replaced by
     # another's, the facts with it, and the culprit whoever the oracle then leaves, so that a story read again is
-    # another case (its culprit changes in 460 of the 601 training stories) and naming it takes reading, not
-    # remembering
+    # another case (at one reading about 550 of the 601 training stories redraw, about 460 to another culprit) and
+    # naming it takes reading, not remembering
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share
