@@ -18,6 +18,7 @@ where its clue names two values of the trait (the victim's own brandy beside the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -114,14 +115,14 @@ def _groups(story: Story, retracted: set[str]) -> dict[GroupKey, None]:
         for fact in clue.facts:
             if isinstance(fact, TraitStated | Evidence):
                 key = _group(fact, retracted)
-                if _said_once(clue, fact):
+                if _said_plainly(clue, fact):
                     able[key] = None
                 else:
                     unable.add(key)
     return {key: None for key in able if key not in unable}
 
 
-def _said_once(clue: Clue, fact: TraitStated | Evidence) -> bool:
+def _said_plainly(clue: Clue, fact: TraitStated | Evidence) -> bool:
     """Whether the clue says `fact`'s value in plain words ("green wool ... a green coat"), no other value of its
     trait, and states nothing else of that trait."""
     if fact.value not in _WORDS[fact.trait] or fact.value in _KEPT.get(fact.trait, ()):
@@ -152,6 +153,7 @@ def _value_words(text: str, trait: str) -> list[tuple[int, int, str, str]]:
     return runs
 
 
+@functools.cache
 def _word_pattern(trait: str) -> re.Pattern[str]:
     if trait == "handedness":  # "left" is a hand only before "-handed", "hand", "-hander"
         return re.compile(r"\b(?:left|right)(?=[- ]?hand)", re.IGNORECASE)
