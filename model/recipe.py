@@ -121,7 +121,8 @@ class TrainConfig:
     # prose (model.revalue.with_values_redrawn): each value said in plain words ("a glass of gin") replaced by
     # another's, the facts with it, and the culprit whoever the oracle then leaves, so that a story read again is
     # another case (at one reading about 550 of the 601 training stories redraw, about 460 to another culprit) and
-    # naming it takes reading, not remembering
+    # naming it takes reading, not remembering. At 0.7 and 0.3 the partner read people's stories redrawn better and
+    # as written worse (docs/model.md, 2026-12-06): off in the recipe
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share

@@ -217,8 +217,8 @@ class CaseSource:
     def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
         """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never
         change, so they are built once; a generated case is built fresh, as it is read once, and so is a corpus
-        story with clues left out or retold (`corpus_drop`, `corpus_retold`: a new story each time, whose id a
-        later one may reuse)."""
+        story with clues left out, retold or its values redrawn (`corpus_drop`, `corpus_retold`, `corpus_redrawn`:
+        a new story each time, whose id a later one may reuse)."""
         if id(story) not in self.corpus_ids:
             return case_targets(story, vocabulary)
         key = (id(story), vocabulary)  # the corpus's stories live as long as the run (corpus_stories' cache)
