@@ -836,8 +836,8 @@ def test_a_suspect_may_be_cleared_by_circumstance() -> None:
 def test_evidence_may_be_told_among_other_values_of_its_trait() -> None:
     """`evidence_foil_share` tells a piece of evidence in a scene that names another value of its trait, the
     victim's, a bystander's or a thing's ("The victim's own glass had held brandy"), or its own value denied of the
-    victim ("The victim never touched gin in life"): the clue names no suspect,
-    its fact is the same evidence, and the case is the same case told otherwise. Off, nothing is drawn for it."""
+    victim ("The victim never touched gin in life"): the clue names no suspect, its fact is the same evidence, and
+    the case is the same case told otherwise. Off, nothing is drawn for it."""
     from story.traits import CATALOGUE
 
     foiled = 0
