@@ -1,18 +1,18 @@
 """A corpus story with its values drawn afresh: the author's prose and the story's shape, a new case to solve.
 
-A reader given the training corpus again and again learns its stories, not how to read them: the prose stage
-names 117 of every fifth training story and about 20 of 33 held back, and taking the fit away (dropout, clues
-left out) takes the reading with it (docs/model.md, 2026-12-05 and 12-06). Here each reading of a story may be
-another case in the same sentences. Every fact whose value the clue says in one plain word ("a glass of gin", "a
-size eleven boot", "the killer was left-handed") has that word replaced by another value's, drawn at random, and
-the fact changed with it; the oracle then says who is left, and the story is kept only where one suspect is, who
-becomes its culprit. The culprit changes from one reading to the next, so that naming it takes reading the values
-and acting on the evidence in people's own sentences, which is where the partner loses people's stories (it acts
-on 0.4-0.6 of their evidence, 0.9 of the generator's).
+A reader given the training corpus again and again learns its stories, not how to read them: the prose stage names
+117 of every fifth training story and about 20 of 33 held back, and taking the fit away (dropout, clues left out)
+takes the reading with it (docs/model.md, 2026-12-05 and 12-06). Here each reading of a story may be another case in
+the same sentences. Every fact whose value the clue says in plain words ("a glass of gin", "a size eleven boot",
+"the killer was left-handed"; the same value may be said more than once) has those words replaced by another
+value's, drawn at random, and the fact changed with it; the oracle then says who is left, and the story is kept only
+where one suspect is, who becomes its culprit. The culprit changes from one reading to the next, so that naming it
+takes reading the values and acting on the evidence in people's own sentences, which is where the partner loses
+people's stories (it acts on 0.4-0.6 of their evidence, 0.9 of the generator's).
 
 A value is redrawn per group: every statement of one suspect's trait that still stands (a false testimony, which
 a retraction names, alone), and all the evidence on one trait, so that the story stays consistent. A group keeps
-its value where any of its facts is said otherwise than by one such word (juniper for gin, "corrie-fisted"), or
+its value where any of its facts is said otherwise than by such words (juniper for gin, "corrie-fisted"), or
 where its clue names two values of the trait (the victim's own brandy beside the murderer's gin).
 """
 
@@ -27,6 +27,8 @@ import numpy as np
 from story import Clue, Evidence, Retraction, Story, TraitStated, analyze
 from story.traits import CATALOGUE
 
+# The words model/lemmas.py reads as sizes, written out here: importing it loads lemminflect's tables, which a run
+# whose vocabulary has no lemmas never needs (model/tokenizer.py imports it lazily for the same reason).
 _NUMBER_WORDS = ("six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 # Per trait and value, the plain words a clue says it in: the word and, where it has one, its plural.
 _WORDS: dict[str, dict[str, tuple[str, ...]]] = {
