@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from model.checkpoint import CheckpointError, load_checkpoint
-from model.metrics import Scores
+from model.metrics import Scores, longest_third
 from model.shipped import load_shipped
 
 
@@ -253,7 +253,7 @@ def summarise(label: str, rows: list) -> None:
     mean_probability = float(np.mean([v["lstm"].culprit_probability for _, _, v in rows]))
     cleared = sum(v["lstm"].cleared_mass for _, _, v in rows) / sum(v["lstm"].tokens for _, _, v in rows)
     unknown = sum(len(v["lstm"].unknown) for _, _, v in rows) / sum(v["lstm"].words for _, _, v in rows)
-    longest = sorted(rows, key=lambda row: row[1].memory_distance or 0)[-(-count // 3) :]
+    longest = [rows[i] for i in longest_third([analysis.memory_distance or 0 for _, analysis, _ in rows])]
     third = {kind: sum(v[kind].named == s.culprit for s, _, v in longest) / len(longest) for kind in ("lstm", "rnn")}
     gap = third["lstm"] - third["rnn"]
     print(f"  summary ({label}):")
@@ -268,6 +268,28 @@ def summarise(label: str, rows: list) -> None:
     print(
         f"    longest third by deciding distance ({len(longest)} mysteries, >= {longest[0][1].memory_distance} words): "
         f"partner {third['lstm']:.2f}, rival {third['rnn']:.2f}, gap {gap:+.2f} (target >= 0.25)"
+    )
+    print_name_cues([(story, verdicts["lstm"]) for story, _, verdicts in rows])
+
+
+def print_name_cues(rows: list) -> None:
+    """What a reader of names alone would get (story.mentions.NameCues), and how the partner fares with and
+    without the cue: a count of mysteries named means reading only as far as it beats these."""
+    from story.mentions import name_cues
+
+    cues = [name_cues(story) for story, _ in rows]
+    last = [cue.last == story.culprit for cue, (story, _) in zip(cues, rows, strict=True)]
+    most = sum(cue.named_most(story.culprit) for cue, (story, _) in zip(cues, rows, strict=True))
+    uniform = sum(1 / len(story.suspects) for story, _ in rows)
+    named = [verdict.named == story.culprit for story, verdict in rows]
+    with_cue = sum(n for n, cue in zip(named, last, strict=True) if cue)
+    print(
+        f"    a reader of names alone: the culprit is the suspect named last in {sum(last)}/{len(rows)}, named most "
+        f"in {most}/{len(rows)} (a uniform guess: {uniform:.1f})"
+    )
+    print(
+        f"    partner names the culprit where it is named last in {with_cue}/{sum(last)}, elsewhere in "
+        f"{sum(named) - with_cue}/{len(rows) - sum(last)}"
     )
 
 

@@ -111,6 +111,13 @@ class Scores:
         return {name: value for name, value in asdict(self).items() if value is not None}
 
 
+def longest_third(distances: np.ndarray | list[int]) -> np.ndarray:
+    """The indices of the longest third of the cases by deciding distance (a third rounded up: 6 of 16), shortest
+    first: where the long-range figures of the readers are measured."""
+    third = -(-len(distances) // 3)
+    return np.argsort(np.asarray(distances), kind="stable")[len(distances) - third :]
+
+
 def score(
     cases: list[CaseTargets], traces: list[Trace], words: tuple[str, ...], windows: list[int | None] | None = None
 ) -> Scores:
@@ -121,8 +128,7 @@ def score(
     pairs = list(zip(cases, traces, strict=True))
     final_correct = np.array([trace.probabilities[-1].argmax() == case.culprit for case, trace in pairs])
     distances = np.array([case.analysis.memory_distance for case in cases])
-    third = -(-len(cases) // 3)  # rounded up
-    longest_third = np.argsort(distances, kind="stable")[-third:]
+    longest = longest_third(distances)
     oracles = [oracle_posterior(case) for case in cases]
 
     decided_hits = decided_tokens = 0
@@ -157,8 +163,8 @@ def score(
         final_accuracy=float(final_correct.mean()),
         decided_accuracy=decided_hits / max(decided_tokens, 1),
         cleared_mass=cleared_mass / tokens,
-        long_range_accuracy=float(final_correct[longest_third].mean()),
-        long_range_min_words=int(distances[longest_third].min()),
+        long_range_accuracy=float(final_correct[longest].mean()),
+        long_range_min_words=int(distances[longest].min()),
         by_distance=by_distance,
         by_distance_cases=by_distance_cases,
         by_verdict_distance=by_verdict_distance,

@@ -140,3 +140,29 @@ def unmentioned_facts(story: Story, per_clue: list[set[int]]) -> list[tuple[int,
             ):
                 found.append((clue_index, fact_index, about))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class NameCues:
+    """What a reader of names alone would go by: how often the prose names each suspect, and whom it names last.
+    The generator's cases carry no such cue (tests/test_generator.py); people's stories often do, since they end on
+    the deciding scene, and a reader that learns the cue names their culprits without reading the facts."""
+
+    counts: tuple[int, ...]  # mentions per suspect, in cast order
+    last: int | None  # the suspect named last in the story; None if no suspect is named
+
+    def named_most(self, slot: int) -> bool:
+        """Whether `slot` is named more often than every other suspect."""
+        return all(count < self.counts[slot] for other, count in enumerate(self.counts) if other != slot)
+
+
+def name_cues(story: Story) -> NameCues:
+    """The story's NameCues, by the mentions the readers read (`find_mentions`)."""
+    matcher = mention_matcher(story)
+    counts = [0] * len(story.suspects)
+    last = None
+    for clue in story.clues:
+        for mention in find_mentions(clue.text, matcher):
+            counts[mention.slot] += 1
+            last = mention.slot
+    return NameCues(tuple(counts), last)

@@ -11,7 +11,7 @@ from model.tokenizer import read_story
 from story import Clue, Story, Suspect
 from story.generator import generate_case
 from story.loader import check_file, check_text
-from story.mentions import find_mentions, mention_matcher
+from story.mentions import find_mentions, mention_matcher, name_cues
 from story.problems import StoryError
 from story.shape import SUSPECT_KEYS
 from story.traits import CATALOGUE, trait_value
@@ -181,3 +181,16 @@ def test_an_opening_quotation_mark_is_a_token_of_its_own_and_a_possessive_stays_
     assert split_words("'I am left-handed,' said Anton's porter.") == [
         "'", "i", "am", "left-handed", ",", "'", "said", "anton", "'s", "porter", ".",
     ]  # fmt: skip
+
+
+def test_name_cues_count_every_mention_and_the_suspect_named_last() -> None:
+    story = sanatorium(
+        "The physician and the Swiss woman argued in the hall.",
+        "Halvorsen went up to bed; the porter locked the doors behind Ingrid.",
+        "Nobody saw Frau Zurbriggen after ten.",
+    )
+    cues = name_cues(story)
+    assert cues.counts == (3, 2, 1) and cues.last == 1
+    assert cues.named_most(0) and not cues.named_most(1)
+    assert not name_cues(sanatorium("Frau Zurbriggen and Anton Keller.")).named_most(1)  # a tie names no one most
+    assert name_cues(sanatorium("The snow fell.")).last is None

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.metrics import Trace, expected_calibration_error, oracle_trace, score, word_mask, word_positions
+from model.metrics import (
+    Trace,
+    expected_calibration_error,
+    longest_third,
+    oracle_trace,
+    score,
+    word_mask,
+    word_positions,
+)
 from model.readout import UNKNOWN_CLASS
 from model.targets import case_targets
 from model.tokenizer import build_vocabulary
@@ -61,3 +69,9 @@ def test_a_memory_that_forgets_after_fifty_words_shows_in_the_recall_curve() -> 
 def test_calibration_error_of_honest_and_overconfident_beliefs() -> None:
     assert expected_calibration_error(np.full(10, 0.9), np.array([1] * 9 + [0])) == pytest.approx(0.0)
     assert expected_calibration_error(np.full(10, 0.95), np.array([1] * 5 + [0] * 5)) == pytest.approx(0.45)
+
+
+def test_the_longest_third_is_a_third_of_the_cases_rounded_up_the_longest_ones() -> None:
+    assert longest_third([5, 1, 9, 3]).tolist() == [0, 2]  # 2 of 4: the 5 and the 9, shortest first
+    assert len(longest_third(list(range(16)))) == 6 and len(longest_third(list(range(33)))) == 11
+    assert longest_third(list(range(16))).tolist() == list(range(10, 16))
