@@ -16,6 +16,7 @@ from rich.text import Text
 from commands import arguments
 from story import CheckedStory, Problem, StoryError, check_file
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
+from story.mentions import name_cues
 
 if TYPE_CHECKING:
     from model.checkpoint import Checkpoint
@@ -98,9 +99,26 @@ def _print_summary(path: Path, checked: CheckedStory, console: Console, seats: S
         for index, clearance in enumerate(analysis.deciding):
             rows.append(("by" if index == 0 else "", clearance.explain(story)))
         rows.append(("memory", f"{analysis.memory_distance} words back"))
+    cue = _name_cue(story)
+    if cue:
+        rows.append(("names", cue))
     rows += _readers_rows(checked, seats)
     for label, value in rows:
         console.print(f"  [dim]{label:<9}[/] {escape(value)}", emoji=False)
+
+
+def _name_cue(story: Story) -> str:
+    """What names alone give away, or "": a culprit named last, or more often than anyone, can be guessed without
+    reading a fact (readers trained on such stories learn to; docs/model.md, 2026-12-06)."""
+    cues = name_cues(story)
+    said = [
+        said
+        for said, holds in (("named last", cues.last == story.culprit), ("named most", cues.named_most(story.culprit)))
+        if holds
+    ]
+    if not said:
+        return ""
+    return f"the culprit is the suspect {' and '.join(said)}: a reader of names alone would accuse them"
 
 
 def _readers_rows(checked: CheckedStory, seats: Seats) -> list[tuple[str, str]]:

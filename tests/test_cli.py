@@ -23,6 +23,18 @@ def test_check_reports_where_a_sound_case_is_decided(capsys: pytest.CaptureFixtu
     assert "Mary's hand does not match the evidence (clues 3 and 15, 221 words apart)" in out
 
 
+def test_check_says_when_names_alone_give_the_culprit_away(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(MYSTERIES / "lighthouse.toml"), str(MYSTERIES / "harrowgate.toml")]) == 0
+    lighthouse, harrowgate = capsys.readouterr().out.split("A Killing at Harrowgate Abbey")
+    assert "names     the culprit is the suspect named most: a reader of names alone would accuse them" in lighthouse
+    assert "a reader of names alone" not in harrowgate
+    manor = MYSTERIES.joinpath("manor.toml").read_text(encoding="utf-8")
+    told_last = manor.replace("[solution]", '[[clues]]\ntext = "Hobbs said nothing."\n\n[solution]')
+    (tmp_path / "told-last.toml").write_text(told_last, encoding="utf-8")
+    assert main(["check", str(tmp_path / "told-last.toml")]) == 0
+    assert "the culprit is the suspect named last and named most" in capsys.readouterr().out
+
+
 def test_check_trace_shows_who_is_possible_after_each_clue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--trace", str(MYSTERIES / "manor.toml")]) == 0
     assert "← decided" in capsys.readouterr().out
