@@ -123,6 +123,9 @@ class TrainConfig:
     # another case (at one reading about 550 of the 601 training stories redraw, about 460 to another culprit) and
     # naming it takes reading, not remembering. At 0.7 and 0.3 the partner read people's stories redrawn better and
     # as written worse (docs/model.md, 2026-12-06): off in the recipe
+    corpus_coda: float = 0.0  # the chance that a corpus story is read with one more clue at its end, people's prose
+    # that states nothing and names a suspect of its cast drawn uniformly (model.corpus.with_coda): the corpus's
+    # culprit is the suspect named last in 52% of its stories, a cue that stands in for reading the facts
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share
@@ -228,6 +231,7 @@ SHARES = (
     "corpus_drop",
     "corpus_retold",
     "corpus_redrawn",
+    "corpus_coda",
     "quiet_share",
     "dropout",
 )
@@ -323,6 +327,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('corpus_retold')} retells corpus stories, and the run reads none")
     if config.corpus_redrawn and not config.corpus_share:
         raise ValueError(f"{knob('corpus_redrawn')} draws corpus stories' values afresh, and the run reads none")
+    if config.corpus_coda and not config.corpus_share:
+        raise ValueError(f"{knob('corpus_coda')} closes corpus stories with a line, and the run reads none")
     if config.quiet_share and not config.corpus_share:
         raise ValueError(f"{knob('quiet_share')} tells the corpus's prose in generated cases, and the run reads none")
     if config.next_word_weight and not config.corpus_share:

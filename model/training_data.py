@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.batch import Batch, collate
-from model.corpus import corpus_words, quiet_clues, run_corpus, with_clues_dropped, with_quiet_prose
+from model.corpus import (
+    coda_clues,
+    corpus_words,
+    quiet_clues,
+    run_corpus,
+    with_clues_dropped,
+    with_coda,
+    with_quiet_prose,
+)
 from model.distributed import ALONE, Ranks
 from model.recipe import VALIDATION_RUN_SEED, TrainConfig, corpus_share_at, level_config
 from model.revalue import with_values_redrawn
@@ -128,6 +136,7 @@ class CaseSource:
         self.corpus_targets: dict[tuple[int, Vocabulary], CaseTargets] = {}  # built once per corpus story
         self.corpus_ids = {id(story) for story in self.corpus}  # the run's own stories, alive as long as it is
         self.quiet = quiet_clues(self.corpus) if config.quiet_share else ()
+        self.codas = coda_clues(self.corpus) if config.corpus_coda else ()
 
     def plan(self, progress: Progress, rng: np.random.Generator) -> Plan:
         replay = self.pool is None and progress.level > 0 and bool(rng.random() < self.config.replay_share)
@@ -182,6 +191,8 @@ class CaseSource:
             story = with_clues_dropped(story, self.config.corpus_drop, rng)
         if self.config.corpus_redrawn and rng.random() < self.config.corpus_redrawn:  # no draw when off
             story = with_values_redrawn(story, rng)
+        if self.codas and rng.random() < self.config.corpus_coda:  # no draw when off
+            story = with_coda(story, self.codas, rng)
         if self.config.corpus_retold and rng.random() < self.config.corpus_retold:
             retold = retold_in_grammar(story, random.Random(int(rng.integers(2**63))), PRESETS["default"])
             return retold, retold is story  # the story itself where it cannot be retold
@@ -217,8 +228,8 @@ class CaseSource:
     def targets(self, story: Story, vocabulary: Vocabulary) -> CaseTargets:
         """A case's targets. A corpus story is read again and again, and its tokens and the oracle's verdicts never
         change, so they are built once; a generated case is built fresh, as it is read once, and so is a corpus
-        story with clues left out, retold or its values redrawn (`corpus_drop`, `corpus_retold`, `corpus_redrawn`:
-        a new story each time, whose id a later one may reuse)."""
+        story with clues left out, retold, its values redrawn or closed by a coda (`corpus_drop`, `corpus_retold`,
+        `corpus_redrawn`, `corpus_coda`: a new story each time, whose id a later one may reuse)."""
         if id(story) not in self.corpus_ids:
             return case_targets(story, vocabulary)
         key = (id(story), vocabulary)  # the corpus's stories live as long as the run (corpus_stories' cache)

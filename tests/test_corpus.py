@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from model.corpus import (
     CORPUS,
     MIN_STORIES,
     CorpusError,
+    coda_clues,
     corpus_stories,
     corpus_words,
     quiet_clues,
     with_clues_dropped,
+    with_coda,
     with_quiet_prose,
 )
 from model.recipe import TRAIN_PRESETS, TrainConfig, check_training, configure_training, corpus_share_at
@@ -26,6 +29,7 @@ from model.tokenizer import Vocabulary, read_story
 from model.training_data import CaseSource, Plan, run_vocabulary
 from story import Clue, Retraction, Story, TraitStated, analyze, load_story
 from story.generator import generate_cases
+from story.mentions import find_mentions, mention_matcher
 
 MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 
@@ -296,3 +300,34 @@ def test_a_run_reads_its_corpus_stories_with_values_redrawn_at_corpus_redrawn(co
     assert all(marked)  # still people's own words
     with pytest.raises(ValueError, match=r"corpus_redrawn.*reads none"):
         configure_training(TRAIN_PRESETS["tiny"], {"corpus_redrawn": "0.3"})
+
+
+def test_a_coda_names_any_suspect_of_the_cast_and_changes_nothing_else(corpus: Path) -> None:
+    """`with_coda` closes a story with people's prose that states nothing, about a suspect drawn uniformly: the
+    suspect named last then says nothing of who did it, and the oracle's verdict stays."""
+    stories = corpus_stories(corpus)
+    codas = coda_clues(stories)
+    assert codas and all(spans for _, spans in codas)
+    story = stories[0]
+    rng = np.random.default_rng(3)
+    named = Counter()
+    for _ in range(300):
+        closed = with_coda(story, codas, rng)
+        assert closed.clues[:-1] == story.clues and closed.clues[-1].facts == ()
+        slots = {mention.slot for mention in find_mentions(closed.clues[-1].text, mention_matcher(closed))}
+        assert len(slots) == 1, closed.clues[-1].text
+        named[slots.pop()] += 1
+        assert analyze(closed).steps[-1].possible == analyze(story).steps[-1].possible
+    assert set(named) == set(range(len(story.suspects)))
+    assert min(named.values()) > 300 / len(story.suspects) / 2  # each about as often as the others
+
+
+def test_a_run_closes_its_corpus_stories_with_a_coda_at_corpus_coda(corpus: Path) -> None:
+    config, source, drawn, closed = changed_at_half(corpus, "corpus_coda")
+    whole = {story.title: story for story in corpus_stories(corpus)}
+    for story in closed:
+        assert story.clues[:-1] == whole[story.title].clues and story.culprit == whole[story.title].culprit
+    assert source.stories(Plan(0, False, 0)) == drawn  # the plan alone decides: a resumed run reads the same
+    assert all(source.batch(Plan(0, False, 0), run_vocabulary(config)).people_prose.tolist())
+    with pytest.raises(ValueError, match=r"corpus_coda.*reads none"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_coda": "0.3"})
