@@ -21,6 +21,8 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from model.checkpoint import Checkpoint, load_checkpoint
 from model.evaluate import checkpoint_traces
 from model.shipped import load_shipped
@@ -42,15 +44,21 @@ def with_last_line(story: Story, slot: int, rng: random.Random) -> Story:
     return replace(story, clues=(*story.clues, Clue(line[:1].upper() + line[1:])))
 
 
-def top_counts(checkpoint: Checkpoint, stories: list[Story], named: list[int]) -> tuple[int, int]:
-    """How many stories end with the culprit on top, and how many with suspect `named[i]` on top."""
+def end_beliefs(checkpoint: Checkpoint, stories: list[Story]) -> list[np.ndarray]:
+    """Each story's cast distribution after its last token."""
     cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
-    culprit = added = 0
-    for story, slot, trace in zip(stories, named, checkpoint_traces(checkpoint, cases), strict=True):
-        top = int(trace.probabilities[-1][: len(story.suspects)].argmax())
-        culprit += top == story.culprit
-        added += top == slot
-    return culprit, added
+    traces = checkpoint_traces(checkpoint, cases)
+    return [trace.probabilities[-1][: len(story.suspects)] for story, trace in zip(stories, traces, strict=True)]
+
+
+def on_top(beliefs: list[np.ndarray], slots: list[int]) -> int:
+    """How many of the distributions put suspect `slots[i]` on top."""
+    return sum(int(belief.argmax()) == slot for belief, slot in zip(beliefs, slots, strict=True))
+
+
+def gain(before: list[np.ndarray], after: list[np.ndarray], slots: list[int]) -> float:
+    """The mean probability suspect `slots[i]` gains from `before` to `after`."""
+    return float(np.mean([a[k] - b[k] for b, a, k in zip(before, after, slots, strict=True)]))
 
 
 def main() -> None:
@@ -63,15 +71,21 @@ def main() -> None:
     innocents = [rng.choice([k for k in range(len(s.suspects)) if k != s.culprit]) for s in stories]
     cleared = [with_last_line(s, k, rng) for s, k in zip(stories, innocents, strict=True)]
     guilty = [with_last_line(s, s.culprit, rng) for s in stories]
-    print(f"{len(stories)} stories from {args.story}: top suspect at the end is the culprit / the added line's suspect")
+    culprits = [story.culprit for story in stories]
+    print(
+        f"{len(stories)} stories from {args.story}: the culprit on top at the end; with a last line naming a cleared "
+        "suspect, the culprit on top / that suspect on top / the mean probability that suspect gains; with a last line "
+        "naming the culprit, the culprit on top / the mean probability the culprit gains"
+    )
     for name in args.checkpoint or [None]:
         checkpoint = load_checkpoint(name) if name else load_shipped("lstm")
-        written, _ = top_counts(checkpoint, stories, innocents)
-        innocent_culprit, innocent_added = top_counts(checkpoint, cleared, innocents)
-        guilty_culprit, _ = top_counts(checkpoint, guilty, [s.culprit for s in stories])
+        written, after_cleared, after_guilty = (end_beliefs(checkpoint, each) for each in (stories, cleared, guilty))
+
+        cleared_line = (on_top(after_cleared, culprits), on_top(after_cleared, innocents))
         print(
-            f"  {name or 'bundled partner'}: as written {written}; last line names a cleared suspect "
-            f"{innocent_culprit} / {innocent_added}; last line names the culprit {guilty_culprit}"
+            f"  {name or 'bundled partner'}: as written {on_top(written, culprits)}; a cleared suspect named last "
+            f"{cleared_line[0]} / {cleared_line[1]} / {gain(written, after_cleared, innocents):+.3f}; "
+            f"the culprit named last {on_top(after_guilty, culprits)} / {gain(written, after_guilty, culprits):+.3f}"
         )
 
 
