@@ -145,7 +145,9 @@ def with_coda(story: Story, codas: tuple[Coda, ...], rng: np.random.Generator) -
     The corpus's writers end on the deciding scene: the culprit is the suspect named last in 52% of the 601
     training stories and the one named most in 38% (a uniform guess: 17%; `story.mentions.name_cues`). A reader
     can learn that cue in place of the facts, and one line at the end naming another suspect then moves it
-    (docs/research/last_named.py). Told after a coda, the suspect named last is anyone."""
+    (docs/research/last_named.py). Told after a coda, the suspect named last is anyone. Codas took some of the cue
+    away and taught nothing of the facts, nor to keep a belief through a line that says nothing (docs/model.md,
+    2026-12-06)."""
     text, spans = codas[int(rng.integers(len(codas)))]
     name = story.suspects[int(rng.integers(len(story.suspects)))].name
     for start, end in reversed(spans):  # from the end: the spans before stay where they were

@@ -125,7 +125,8 @@ class TrainConfig:
     # as written worse (docs/model.md, 2026-12-06): off in the recipe
     corpus_coda: float = 0.0  # the chance that a corpus story is read with one more clue at its end, people's prose
     # that states nothing and names a suspect of its cast drawn uniformly (model.corpus.with_coda): the corpus's
-    # culprit is the suspect named last in 52% of its stories, a cue that stands in for reading the facts
+    # culprit is the suspect named last in 52% of its stories, a cue that stands in for reading the facts. At 0.7 and
+    # 1.0 it took some of the cue away and taught nothing of the facts (docs/model.md, 2026-12-06): off in the recipe
     quiet_share: float = 0.0  # the chance that a corpus clue stating nothing (model.corpus.quiet_clues) is told
     # after each clue of a generated case: the generator's facts and targets inside people's prose, which alone
     # breaks the partner's decision (docs/model.md, 2026-12-05). Needs corpus_share

@@ -145,8 +145,9 @@ def unmentioned_facts(story: Story, per_clue: list[set[int]]) -> list[tuple[int,
 @dataclass(frozen=True, slots=True)
 class NameCues:
     """What a reader of names alone would go by: how often the prose names each suspect, and whom it names last.
-    The generator's cases carry no such cue (tests/test_generator.py); people's stories often do, since they end on
-    the deciding scene, and a reader that learns the cue names their culprits without reading the facts."""
+    The generator's cases carry no such cue (tests/test_generator.py); the training corpus's stories often do, since
+    they end on the deciding scene (half name the culprit last), and a reader that learns the cue names their
+    culprits without reading the facts."""
 
     counts: tuple[int, ...]  # mentions per suspect, in cast order
     last: int | None  # the suspect named last in the story; None if no suspect is named
