@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import numpy as np
 
 from model.tokenizer import read_story
 from story import Clue, Retraction, Story, StoryError, TraitStated, load_story
-from story.mentions import find_mentions, mention_matcher
+from story.mentions import Mention, find_mentions, mention_matcher
 
 CORPUS = Path(__file__).parent / "corpus"  # the bundled training corpus (`corpus=""` in a TrainConfig)
 MIN_STORIES = 2  # a corpus word joins the vocabulary when this many stories use it: a word read in one story
@@ -93,14 +94,19 @@ def with_clues_dropped(story: Story, share: float, rng: np.random.Generator) -> 
     return story if len(kept) == len(story.clues) else replace(story, clues=kept)
 
 
+def factless_clues(stories: tuple[Story, ...]) -> Iterator[tuple[str, tuple[Mention, ...]]]:
+    """The text of every corpus clue that states nothing, with its mentions of its own story's suspects."""
+    for story in stories:
+        matcher = mention_matcher(story)
+        for clue in story.clues:
+            if not clue.facts:
+                yield clue.text, find_mentions(clue.text, matcher)
+
+
 def quiet_clues(stories: tuple[Story, ...]) -> tuple[str, ...]:
     """The text of every corpus clue that states nothing and names none of its story's suspects: people's prose
     between facts, which can be told inside any case without changing who did it."""
-    quiet: list[str] = []
-    for story in stories:
-        matcher = mention_matcher(story)
-        quiet += [clue.text for clue in story.clues if not clue.facts and not find_mentions(clue.text, matcher)]
-    return tuple(quiet)
+    return tuple(text for text, mentions in factless_clues(stories) if not mentions)
 
 
 def with_quiet_prose(story: Story, quiet: tuple[str, ...], share: float, rng: np.random.Generator) -> Story:
@@ -128,14 +134,11 @@ def coda_clues(stories: tuple[Story, ...]) -> tuple[Coda, ...]:
     """Every corpus clue that states nothing and names one of its story's suspects, with the spans that name them:
     people's prose about someone, which can close any story, about any of its suspects, without changing who did
     it (`with_coda`)."""
-    codas: list[Coda] = []
-    for story in stories:
-        matcher = mention_matcher(story)
-        for clue in story.clues:
-            mentions = find_mentions(clue.text, matcher) if not clue.facts else ()
-            if mentions and len({mention.slot for mention in mentions}) == 1:
-                codas.append((clue.text, tuple((mention.start, mention.end) for mention in mentions)))
-    return tuple(codas)
+    return tuple(
+        (text, tuple((mention.start, mention.end) for mention in mentions))
+        for text, mentions in factless_clues(stories)
+        if mentions and len({mention.slot for mention in mentions}) == 1
+    )
 
 
 def with_coda(story: Story, codas: tuple[Coda, ...], rng: np.random.Generator) -> Story:
