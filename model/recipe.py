@@ -38,6 +38,10 @@ class TrainConfig:
     decay_share: float = 1.0  # share of the steps, at the end, over which the cosine falls; before it the rate holds
     # at its peak ("warmup-stable-decay", Hu et al. 2024; Hägele et al. 2024): a run cut short by a small time
     # budget loses less to a cosine that fell early (docs/model.md, the dated table of 2026-12-04)
+    decay_with_minutes: bool = False  # the cosine's progress is the further of the steps' and the minutes': a run
+    # on a slower machine (a CPU without native bfloat16 trains at a third of the steps' pace) then ends its decay
+    # as its minutes end, instead of being stopped by them at a high rate ("budgeted training", Li et al. 2020);
+    # its rates, and so its weights, then depend on the machine's speed (docs/training.md)
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay, for long readings
     steps: int = 12000  # optimisation steps; set them so that the cosine ends where the minutes do (12,000: in ~45
@@ -180,11 +184,15 @@ def level_config(spec: str) -> tuple[str, GeneratorConfig]:
     return preset, configure(PRESETS[preset], parse_knobs(knobs.split(";")) if knobs else {})
 
 
-def learning_rate(config: TrainConfig, step: int) -> float:
+def learning_rate(config: TrainConfig, step: int, minutes: float = 0.0) -> float:
     """Linear warm-up over 50 steps, the peak held until the last `decay_share` of the steps, then a cosine down to
-    a tenth of it at the last step."""
+    a tenth of it at the last step. With `decay_with_minutes`, `minutes` (spent so far) counts as well: the cosine
+    is as far down as the steps or the minutes say, whichever is further, so it ends where the minutes do."""
     warm = min(1.0, (step + 1) / 50)
     progress = _into_last_share(config.steps, config.decay_share, step)
+    if config.decay_with_minutes:
+        tail = config.minutes * config.decay_share
+        progress = max(progress, min(1.0, max(0.0, minutes - (config.minutes - tail)) / tail))
     return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 

@@ -179,6 +179,12 @@ class Run:
     def minutes(self) -> float:
         return self.elapsed() / 60
 
+    def agreed_minutes(self) -> float:
+        """The minutes spent as the leader counts them, the same on every rank: each rank's clock reads a little
+        differently, and a rate taken from the clock must be one rate for all of them."""
+        spent = torch.tensor(self.minutes() if self.ranks.leader else 0.0, dtype=torch.float64)
+        return float(self.ranks.total(spent))
+
 
 def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None, resume: bool) -> Run:
     """Set up a run: ranks and device, the reader and its optimiser, the data, and with `resume` the state of
@@ -298,8 +304,9 @@ def optimise(run: Run, batch: Batch) -> dict[str, float]:
     """One step of AdamW on the objective, at the recipe's learning rate; the objective's parts for the whole
     batch. A loss or gradient that is not finite stops the run before it touches the weights (TrainingDiverged)."""
     config, progress, ranks = run.config, run.progress, run.ranks
+    spent = run.agreed_minutes() if config.decay_with_minutes else 0.0
     for group in run.optimizer.param_groups:
-        group["lr"] = learning_rate(config, progress.step)
+        group["lr"] = learning_rate(config, progress.step, spent)
     loss, parts = losses(run.net, batch, config, progress.step, ranks.total, ranks.world, ranks.rank)
     parts |= ranks.summed({name: parts[name] for name in SHARED_PARTS})  # the whole batch's, on every rank
     run.optimizer.zero_grad(set_to_none=True)

@@ -306,6 +306,39 @@ def test_a_stable_phase_holds_the_peak_rate_and_the_cosine_still_ends_at_a_tenth
     assert rates == sorted(rates, reverse=True)
 
 
+def test_a_cosine_that_decays_with_the_minutes_ends_where_they_do_whichever_comes_first() -> None:
+    from model.recipe import TrainConfig, learning_rate
+
+    by_steps = TrainConfig(steps=1000, minutes=10.0, learning_rate=1e-3)
+    by_clock = TrainConfig(steps=1000, minutes=10.0, learning_rate=1e-3, decay_with_minutes=True)
+    # Off, the clock says nothing; on, a slow run halfway through its minutes is halfway down its cosine.
+    assert learning_rate(by_steps, 100, minutes=5.0) == learning_rate(by_steps, 100)
+    assert learning_rate(by_clock, 100, minutes=5.0) == pytest.approx(learning_rate(by_steps, 500))
+    assert learning_rate(by_clock, 100, minutes=10.0) == pytest.approx(1e-4)  # out of minutes: at the floor
+    # A fast run is as far as its steps say, as it was without the knob.
+    assert learning_rate(by_clock, 800, minutes=2.0) == learning_rate(by_steps, 800)
+    # With a stable phase the clock's decay starts in the same last share of the minutes as the steps' does.
+    stable = TrainConfig(steps=1000, minutes=10.0, learning_rate=1e-3, decay_share=0.25, decay_with_minutes=True)
+    assert learning_rate(stable, 100, minutes=7.5) == pytest.approx(1e-3)
+    assert learning_rate(stable, 100, minutes=8.75) == pytest.approx(learning_rate(stable, 875))
+
+
+def test_a_run_that_decays_with_the_minutes_sets_the_rate_its_clock_says(tmp_path: Path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from model.recipe import TRAIN_PRESETS, learning_rate
+    from model.train import Run, train
+
+    config = replace(TRAIN_PRESETS["tiny"], steps=3, batch_cases=2, eval_cases=2, decay_with_minutes=True)
+    spent = config.minutes * 0.9  # as if the run were a slow one, near the end of its minutes
+    monkeypatch.setattr(Run, "agreed_minutes", lambda run: spent)
+    rates: list[float] = []
+    train(config, tmp_path / "run", "test", report=lambda status: rates.append(status.get("learning_rate", -1.0)))
+    stepped = [rate for rate in rates if rate != -1.0]
+    assert stepped == pytest.approx([learning_rate(config, step, spent) for step in range(3)])
+    assert stepped[-1] < learning_rate(replace(config, decay_with_minutes=False), 2) / 2  # below the steps' rate
+
+
 def test_the_curriculum_moves_on_after_level_steps_even_without_the_accuracy(tmp_path: Path) -> None:
     from dataclasses import replace
 
