@@ -39,9 +39,10 @@ class TrainConfig:
     # at its peak ("warmup-stable-decay", Hu et al. 2024; Hägele et al. 2024): a run cut short by a small time
     # budget loses less to a cosine that fell early (docs/model.md, the dated table of 2026-12-04)
     decay_with_minutes: bool = False  # the cosine's progress is the further of the steps' and the minutes': a run
-    # on a slower machine (a CPU without native bfloat16 trains at a third of the steps' pace) then ends its decay
-    # as its minutes end, instead of being stopped by them at a high rate ("budgeted training", Li et al. 2020);
-    # its rates, and so its weights, then depend on the machine's speed (docs/training.md)
+    # on a slower machine (a CPU without native bfloat16 makes about half the recipe's steps in its minutes) then
+    # ends its decay as its minutes end, instead of being stopped by them at a high rate ("budgeted training", Li et
+    # al. 2020); its rates, and so its weights, then depend on the machine's speed. Off: on such a CPU it read as
+    # the stage without it (docs/model.md, the dated table of 2026-12-06)
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay, for long readings
     steps: int = 12000  # optimisation steps; set them so that the cosine ends where the minutes do (12,000: in ~45
