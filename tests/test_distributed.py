@@ -26,6 +26,7 @@ from commands.cli import main
 from model.checkpoint import load_checkpoint
 from model.recipe import TRAIN_PRESETS
 from model.train import train
+from tests.cpu import needs_bfloat16_lstm
 
 MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=4, batch_cases=4, eval_cases=4, eval_every=1000)
@@ -97,7 +98,7 @@ def _rank(rank: int, world: int, port: int, out: str, head: str) -> None:
     Path(f"{out}.{rank}.losses.json").write_text(json.dumps(_losses(reports)))
 
 
-@pytest.mark.parametrize("head", ["float32", "bfloat16", "next_word"])
+@pytest.mark.parametrize("head", ["float32", pytest.param("bfloat16", marks=needs_bfloat16_lstm), "next_word"])
 def test_two_ranks_equal_one_process_on_the_same_global_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: str
 ) -> None:

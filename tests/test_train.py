@@ -15,6 +15,7 @@ from model.checkpoint import CheckpointError, load_checkpoint
 from model.stream import StreamingReader
 from model.tokenizer import read_story
 from story.generator import generate_case
+from tests.cpu import needs_bfloat16_lstm
 
 
 def test_train_a_few_steps_then_stream_the_checkpoint(tmp_path: Path) -> None:
@@ -239,6 +240,7 @@ def test_the_bfloat16_read_out_head_gives_the_float32_objective_to_a_percent(mon
     assert (half["bce"], half["kl"]) == (full["bce"], full["kl"])  # the other terms stay float32
 
 
+@needs_bfloat16_lstm
 def test_both_heads_on_a_bfloat16_recurrence_give_the_float32_objective_to_a_percent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -260,6 +262,7 @@ def test_both_heads_on_a_bfloat16_recurrence_give_the_float32_objective_to_a_per
     assert reading.possible.dtype == torch.float32 and reading.readout.dtype == torch.bfloat16
 
 
+@needs_bfloat16_lstm
 def test_a_bfloat16_recurrence_reads_as_the_float32_one_to_a_few_hundredths() -> None:
     import torch
 
