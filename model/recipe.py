@@ -192,8 +192,7 @@ def learning_rate(config: TrainConfig, step: int, minutes: float = 0.0) -> float
     warm = min(1.0, (step + 1) / 50)
     progress = _into_last_share(config.steps, config.decay_share, step)
     if config.decay_with_minutes:
-        tail = config.minutes * config.decay_share
-        progress = max(progress, min(1.0, max(0.0, minutes - (config.minutes - tail)) / tail))
+        progress = max(progress, _into_last_share(config.minutes, config.decay_share, minutes, least=0.0))
     return config.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
@@ -206,10 +205,11 @@ def corpus_share_at(config: TrainConfig, step: int) -> float:
     return config.corpus_share + (config.corpus_share_end - config.corpus_share) * progress
 
 
-def _into_last_share(steps: int, share: float, at: float) -> float:
-    """How far `at` is into the last `share` of `steps`: 0 before that tail, rising in a line to 1 at its end."""
-    tail = max(steps * share, 1)
-    return min(1.0, max(0.0, at - (steps - tail)) / tail)
+def _into_last_share(total: float, share: float, at: float, least: float = 1.0) -> float:
+    """How far `at` is into the last `share` of `total` (steps, or minutes with `least` 0: a tail of steps is at
+    least one step, one of minutes has no such unit): 0 before that tail, rising in a line to 1 at its end."""
+    tail = max(total * share, least)
+    return min(1.0, max(0.0, at - (total - tail)) / tail)
 
 
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
