@@ -41,8 +41,9 @@ class TrainConfig:
     decay_with_minutes: bool = False  # the cosine's progress is the further of the steps' and the minutes': a run
     # on a slower machine (a CPU without native bfloat16 makes about half the recipe's steps in its minutes) then
     # ends its decay as its minutes end, instead of being stopped by them at a high rate ("budgeted training", Li et
-    # al. 2020); its rates, and so its weights, then depend on the machine's speed. Off: on such a CPU it read as
-    # the stage without it (docs/model.md, the dated table of 2026-12-06)
+    # al. 2020); its rates, and so its weights, then depend on the machine's speed. Off by default: on such a CPU
+    # it read as the stage without it (docs/model.md, the dated table of 2026-12-06); the bundled partner's prose
+    # stage sets it, since at 192 cells its steps never fit its minutes (docs/model.md, "Training")
     clip: float = 1.0  # gradient norm clipping
     weight_decay: float = 0.1  # AdamW's decoupled weight decay, for long readings
     steps: int = 12000  # optimisation steps; set them so that the cosine ends where the minutes do (12,000: in ~45

@@ -1,6 +1,6 @@
 """What this machine's CPU can run, for the tests that force a precision the recipe would not pick on it.
 
-The recipe runs the recurrence in bfloat16 only where the CPU has it natively (`objective.native_bfloat16`); some
+The recipe runs the recurrence in bfloat16 only where the CPU has it natively (`readers.native_bfloat16`); some
 tests force it anywhere, to check its numbers. oneDNN emulates a bfloat16 LSTM on a CPU with AVX512 but has no
 bfloat16 LSTM at all on one with AVX2 alone (an AMD EPYC of this project's kind: "could not create a primitive
 descriptor for the LSTM forward propagation primitive"), so there those tests are skipped, not failed: nothing
