@@ -145,6 +145,12 @@ class TrainConfig:
     # training token (Reader.forward; never the recurrent connection): the partner fits the corpus stories it
     # reads far better than it reads others (docs/model.md, 2026-12-05), the overfitting dropout is for. At 0.25
     # it fit its own stories less and read the others less too (docs/model.md, 2026-12-06): off in the recipe
+    ema_decay: float = 0.0  # with it, the checkpoints hold an exponential moving average of the weights, updated
+    # after every step at this decay (1 - ema_decay of the new weights: at 0.998 about the last 500 steps count),
+    # not the last step's: between two checkpoints 300 steps apart a stage's reading of people's stories moves as
+    # much as from one seed to another (docs/model.md, 2026-12-05), the noise an average of the iterates smooths
+    # (Polyak & Juditsky 1992; the "EMA" of image and language models). Validation reads the average; the trained
+    # weights go on in the training state (resume.safetensors). 0: off, the checkpoints hold the last step's
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
@@ -245,6 +251,7 @@ SHARES = (
     "corpus_coda",
     "quiet_share",
     "dropout",
+    "ema_decay",
 )
 AT_LEAST_ONE = (
     "embedding",
@@ -346,6 +353,8 @@ def check_training(config: TrainConfig) -> TrainConfig:
         raise ValueError(f"{knob('next_word_weight')} predicts the words of corpus stories, and the run reads none")
     if config.dropout >= 1:
         raise ValueError(f"{knob('dropout')} must be below 1: at 1 the reader reads nothing")
+    if config.ema_decay >= 1:
+        raise ValueError(f"{knob('ema_decay')} must be below 1: at 1 the average never leaves the first weights")
     if not config.levels:
         raise ValueError(f"{knob('levels')} needs at least one level")
     if config.corpus_level >= len(config.levels):

@@ -37,8 +37,14 @@ class Progress:
     planned: list[Any] = field(default_factory=list)  # the next step's Plan, already drawn
 
 
-def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Progress) -> tuple[dict, dict]:
-    """Tensors and a JSON document holding everything a resumed run needs besides the weights."""
+TRAINED = "trained."  # the prefix of the trained weights in a training state whose checkpoint holds their average
+
+
+def training_state(
+    model: Reader, optimizer: torch.optim.Optimizer, progress: Progress, averaged: bool = False
+) -> tuple[dict, dict]:
+    """Tensors and a JSON document holding everything a resumed run needs besides the checkpoint's weights; with
+    `averaged` (the checkpoint holds a moving average of the weights, `ema_decay`), the trained weights too."""
     saved = optimizer.state_dict()
     tensors = {
         f"optimizer.{index}.{key}": value.detach().cpu().numpy()
@@ -46,12 +52,17 @@ def training_state(model: Reader, optimizer: torch.optim.Optimizer, progress: Pr
         for key, value in entries.items()
     }
     tensors["torch_rng"] = torch.get_rng_state().numpy()
+    if averaged:
+        tensors |= {TRAINED + name: value.detach().cpu().numpy() for name, value in model.state_dict().items()}
     return tensors, {"progress": asdict(progress), "param_groups": saved["param_groups"]}
 
 
-def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: TrainConfig) -> Progress:
+def restore(
+    out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: TrainConfig, averaged: Reader | None = None
+) -> Progress:
     """Load weights, optimiser and random state from the checkpoint in `out` (an interrupted save already
-    finished: `recover`); CheckpointError if unusable.
+    finished: `recover`); CheckpointError if unusable. With `averaged` (the run keeps a moving average of its
+    weights, `ema_decay`), the checkpoint's weights are that average and the trained ones come from the state.
 
     Every part is checked against this run before any is used: the weights against the reader `config`
     builds, each optimiser tensor against its parameter, the progress field by field.
@@ -64,10 +75,11 @@ def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: 
                 f"{out / META}: config.{key} is {value}, but the run's training settings make {model_config[key]}"
             )
     tensors, document = load_state(out, checkpoint.meta["weights_sha256"])
+    trained = trained_weights(tensors, checkpoint.weights, averaged is not None, out / STATE)
     parameters = list(model.parameters())
     state: dict[int, dict[str, torch.Tensor]] = {}
     for name, array in tensors.items():
-        if name == "torch_rng":
+        if name == "torch_rng" or name.startswith(TRAINED):
             continue
         index, _, key = name.removeprefix("optimizer.").partition(".")
         if not name.startswith("optimizer.") or not index.isascii() or not index.isdigit():
@@ -94,7 +106,9 @@ def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: 
     if rng_state is None or rng_state.dtype != np.uint8 or rng_state.shape != tuple(expected_rng.shape):
         raise CheckpointError(f"{out / STATE}: 'torch_rng' is missing or not a torch random state")
     progress = checked_progress(document.get("progress"), config, out / STATE_META)
-    model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in checkpoint.weights.items()})
+    model.load_state_dict({name: torch.from_numpy(np.array(array)) for name, array in trained.items()})
+    if averaged is not None:
+        averaged.load_state_dict({name: torch.from_numpy(np.array(a)) for name, a in checkpoint.weights.items()})
     # The parameter groups (betas, weight decay, ...) follow from `config`, which matched: this run's own are
     # used, so a tampered copy in resume.json cannot reach AdamW. The learning rate is set anew every step.
     optimizer.load_state_dict({"state": state, "param_groups": optimizer.state_dict()["param_groups"]})
@@ -103,6 +117,27 @@ def restore(out: Path, model: Reader, optimizer: torch.optim.Optimizer, config: 
 
 
 OPTIMIZER_KEYS = ("step", "exp_avg", "exp_avg_sq")  # AdamW's state per parameter
+
+
+def trained_weights(
+    tensors: dict[str, np.ndarray], weights: dict[str, np.ndarray], averaged: bool, source: Path
+) -> dict[str, np.ndarray]:
+    """The weights a resumed run trains on: the checkpoint's own, or, where it holds their moving average, the
+    state's copy of them, each the shape of its averaged weight and finite; CheckpointError says what is wrong."""
+    held = {name.removeprefix(TRAINED): array for name, array in tensors.items() if name.startswith(TRAINED)}
+    if not averaged:
+        if held:
+            raise CheckpointError(f"{source}: it holds trained weights beside an average, and the run keeps none")
+        return weights
+    if set(held) != set(weights):
+        raise CheckpointError(f"{source}: the trained weights are incomplete ({len(held)} of {len(weights)})")
+    for name, array in held.items():
+        if array.shape != weights[name].shape or array.dtype != weights[name].dtype or not np.isfinite(array).all():
+            raise CheckpointError(
+                f"{source}: tensor '{TRAINED}{name}' is {array.dtype} {array.shape}; expected finite "
+                f"{weights[name].dtype} {weights[name].shape}, as the checkpoint's weight"
+            )
+    return held
 
 
 def checked_progress(document: object, config: TrainConfig, source: Path) -> Progress:

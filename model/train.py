@@ -14,6 +14,7 @@ stopped.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -158,6 +159,7 @@ class Run:
     vocabulary: Vocabulary
     model: Reader
     net: nn.Module  # what a step calls: the model, or the model wrapped in DDP
+    averaged: Reader | None  # with ema_decay: the moving average of the model's weights, which checkpoints hold
     optimizer: torch.optim.Optimizer
     source: CaseSource
     pool: list[Story] | None  # a fixed set of cases to train on (None: generated fresh, the recipe)
@@ -209,7 +211,10 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
     started_from = warm_start(model, vocabulary, Path(config.init)) if config.init and not resume else {}
     model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    averaged = moving_average_of(model) if config.ema_decay else None  # copied before DDP hooks the weights
     net = wrapped(model, ranks, device)
+    if averaged is not None:
+        averaged.load_state_dict(model.state_dict())  # the leader's weights, which DDP has just given every rank
     held_out = validation_cases(config, vocabulary) if ranks.leader else []
     if pool is None and config.pool_cases:
         difficulty, generator = level_config(config.levels[-1])
@@ -221,7 +226,7 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         if ranks.leader:
             recover(out)
         ranks.total(torch.zeros(()))  # an all-reduce: every rank waits here for the leader's recovery
-        progress = restore(out, model, optimizer, config)
+        progress = restore(out, model, optimizer, config, averaged)
         rng.bit_generator.state = progress.rng
         started_from = load_checkpoint(out).meta.get("started_from", {})  # the --init folder is not needed again
     return Run(
@@ -233,6 +238,7 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         vocabulary=vocabulary,
         model=model,
         net=net,
+        averaged=averaged,
         optimizer=optimizer,
         source=source,
         pool=pool,
@@ -245,6 +251,25 @@ def begin(config: TrainConfig, out: Path, command: str, pool: list[Story] | None
         saved_at=progress.step,
         started_from=started_from,
     )
+
+
+def moving_average_of(model: Reader) -> Reader:
+    """A copy of `model` that `follow` keeps at the exponential moving average of its weights; never trained
+    itself, so it starts (and, resumed, restarts) from weights it is given."""
+    averaged = copy.deepcopy(model).eval()
+    averaged.requires_grad_(False)
+    return averaged
+
+
+@torch.no_grad()
+def follow(averaged: Reader, model: Reader, decay: float) -> None:
+    """Move the average a share 1 - `decay` of the way to the model's weights (every rank alike, since DDP keeps
+    the ranks' weights equal)."""
+    for mean, weight in zip(averaged.state_dict().values(), model.state_dict().values(), strict=True):
+        if mean.is_floating_point():
+            mean.lerp_(weight, 1.0 - decay)
+        else:
+            mean.copy_(weight)
 
 
 def warm_start(model: Reader, vocabulary: Vocabulary, folder: Path) -> dict[str, Any]:
@@ -315,6 +340,8 @@ def optimise(run: Run, batch: Batch) -> dict[str, float]:
     if ranks.total(torch.tensor(float(not (torch.isfinite(loss) and torch.isfinite(norm))))) > 0:
         raise TrainingDiverged(diverged(float(loss.detach()), float(norm), progress.step + 1, run.out, run.saved_at))
     run.optimizer.step()
+    if run.averaged is not None:
+        follow(run.averaged, run.model, config.ema_decay)
     progress.step += 1
     progress.tokens += int(ranks.total((batch.views > 0).sum()))  # tokens read, every suspect's reading
     return parts
@@ -366,7 +393,8 @@ def save(run: Run) -> None:
     if not run.ranks.leader:
         return
     config, progress = run.config, run.progress
-    validation = validate(run.model, run.held_out, run.vocabulary)
+    reader = run.model if run.averaged is None else run.averaged  # what the checkpoint holds is what is validated
+    validation = validate(reader, run.held_out, run.vocabulary)
     row = validation_row(progress.step, config.levels[progress.level], validation, run.minutes())
     if run.log and run.log[-1]["kind"] == "validation" and run.log[-1]["step"] == progress.step:
         run.log[-1] = row  # a finished run resumed: its last step validated again, not logged twice
@@ -381,10 +409,10 @@ def save(run: Run) -> None:
         "level": config.levels[progress.level],
         "ranks": run.ranks.world,
     }
-    weights = {name: tensor.detach().cpu().numpy() for name, tensor in run.model.state_dict().items()}
+    weights = {name: tensor.detach().cpu().numpy() for name, tensor in reader.state_dict().items()}
     progress.seconds, progress.rng = run.elapsed(), run.rng.bit_generator.state
     run.started = time.perf_counter()  # progress.seconds now counts this session up to here
-    state, state_meta = training_state(run.model, run.optimizer, progress)
+    state, state_meta = training_state(run.model, run.optimizer, progress, averaged=run.averaged is not None)
     meta = {
         "config": run.model.config.to_dict(),
         "vocabulary": list(run.vocabulary.words),

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
-from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, recover, save_checkpoint
+from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, load_state, recover, save_checkpoint
+from model.readers import Reader, ReaderConfig
 from model.recipe import TRAIN_PRESETS
-from model.train import kept_checkpoint, train
+from model.resume import TRAINED
+from model.train import follow, kept_checkpoint, train
 from tests.readers import Interrupted, random_weights, stop_after, vocabulary
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
@@ -40,6 +43,64 @@ def test_kept_checkpoints_hold_the_reader_of_each_save(tmp_path: Path) -> None:
     for name, array in final.weights.items():
         np.testing.assert_array_equal(array, kept[-1].weights[name], err_msg=name)
     assert not np.array_equal(kept[0].weights["embed.weight"], final.weights["embed.weight"])
+
+
+def _trained(out: Path) -> dict[str, np.ndarray]:
+    """The trained weights that a run keeping a moving average holds in its training state."""
+    state, _ = load_state(out, load_checkpoint(out).meta["weights_sha256"])
+    return {name.removeprefix(TRAINED): array for name, array in state.items() if name.startswith(TRAINED)}
+
+
+def test_a_moving_average_moves_its_share_of_the_way_to_the_weights() -> None:
+    model, averaged = (Reader(ReaderConfig("lstm", 10, 4, 6)) for _ in range(2))
+    before = {name: tensor.clone() for name, tensor in averaged.state_dict().items()}
+    follow(averaged, model, 0.75)
+    for name, tensor in averaged.state_dict().items():
+        torch.testing.assert_close(tensor, 0.75 * before[name] + 0.25 * model.state_dict()[name], msg=name)
+
+
+def test_a_run_with_a_moving_average_checkpoints_the_average_and_resumes_exactly(tmp_path: Path) -> None:
+    averaging = replace(CONFIG, ema_decay=0.9)
+    train(CONFIG, tmp_path / "plain", "test")
+    train(averaging, tmp_path / "whole", "test")
+    plain, whole, trained = (
+        load_checkpoint(tmp_path / "plain"),
+        load_checkpoint(tmp_path / "whole"),
+        _trained(tmp_path / "whole"),
+    )
+    for name, array in plain.weights.items():  # the average only watches: training is the run without it
+        np.testing.assert_array_equal(array, trained[name], err_msg=name)
+    assert not np.allclose(whole.weights["embed.weight"], trained["embed.weight"])
+    with pytest.raises(Interrupted):
+        train(averaging, tmp_path / "cut", "test", stop_after(8))  # the last checkpoint is at step 5
+    train(averaging, tmp_path / "cut", "test", resume=True)
+    cut = load_checkpoint(tmp_path / "cut")
+    for name, array in whole.weights.items():
+        np.testing.assert_array_equal(array, cut.weights[name], err_msg=name)
+        np.testing.assert_array_equal(trained[name], _trained(tmp_path / "cut")[name], err_msg=name)
+
+
+def test_a_moving_average_of_almost_no_memory_is_the_trained_weights(tmp_path: Path) -> None:
+    """The average follows every step, after it is taken: at a decay near 0 it is the last step's weights."""
+    train(replace(CONFIG, ema_decay=1e-12), tmp_path, "test")
+    trained = _trained(tmp_path)
+    for name, array in load_checkpoint(tmp_path).weights.items():
+        np.testing.assert_allclose(array, trained[name], rtol=1e-6, atol=1e-7, err_msg=name)
+
+
+def test_resuming_with_a_moving_average_from_a_run_without_one_says_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(Interrupted):
+        train(CONFIG, tmp_path, "test", stop_after(6))
+    with pytest.raises(CheckpointError, match=r"resume.safetensors: the trained weights are incomplete \(0 of"):
+        train(replace(CONFIG, ema_decay=0.9), tmp_path, "test", resume=True)
+
+
+def test_a_moving_average_must_move() -> None:
+    from model.recipe import TrainConfig, check_training
+
+    assert check_training(TrainConfig(ema_decay=0.998)).ema_decay == 0.998
+    with pytest.raises(ValueError, match="'ema_decay' must be below 1"):
+        check_training(TrainConfig(ema_decay=1.0))
 
 
 def test_resume_without_a_checkpoint_says_so(tmp_path: Path) -> None:
