@@ -127,8 +127,14 @@ def trained_weights(
     held = {name.removeprefix(TRAINED): array for name, array in tensors.items() if name.startswith(TRAINED)}
     if not averaged:
         if held:
-            raise CheckpointError(f"{source}: it holds trained weights beside an average, and the run keeps none")
+            raise CheckpointError(
+                f"{source}: it holds trained weights beside a moving average of them; resume with the run's ema_decay"
+            )
         return weights
+    if not held:
+        raise CheckpointError(
+            f"{source}: the run was saved without a moving average of its weights; resume it without ema_decay"
+        )
     if set(held) != set(weights):
         raise CheckpointError(f"{source}: the trained weights are incomplete ({len(held)} of {len(weights)})")
     for name, array in held.items():

@@ -265,7 +265,8 @@ def moving_average_of(model: Reader) -> Reader:
 def follow(averaged: Reader, model: Reader, decay: float) -> None:
     """Move the average a share 1 - `decay` of the way to the model's weights (every rank alike, since DDP keeps
     the ranks' weights equal)."""
-    for mean, weight in zip(averaged.state_dict().values(), model.state_dict().values(), strict=True):
+    for (name, mean), (twin, weight) in zip(averaged.state_dict().items(), model.state_dict().items(), strict=True):
+        assert name == twin, "the average is a copy of the model, tensor for tensor"
         if mean.is_floating_point():
             mean.lerp_(weight, 1.0 - decay)
         else:

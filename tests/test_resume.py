@@ -10,10 +10,12 @@ import pytest
 import torch
 
 from model.checkpoint import INCOMING, CheckpointError, load_checkpoint, load_state, recover, save_checkpoint
+from model.evaluate import reader_from_checkpoint
 from model.readers import Reader, ReaderConfig
 from model.recipe import TRAIN_PRESETS
 from model.resume import TRAINED
-from model.train import follow, kept_checkpoint, train
+from model.train import follow, kept_checkpoint, train, validate
+from model.training_data import validation_cases
 from tests.readers import Interrupted, random_weights, stop_after, vocabulary
 
 CONFIG = replace(TRAIN_PRESETS["tiny"], steps=12, eval_every=5, eval_cases=8, batch_cases=4)
@@ -80,18 +82,29 @@ def test_a_run_with_a_moving_average_checkpoints_the_average_and_resumes_exactly
         np.testing.assert_array_equal(trained[name], _trained(tmp_path / "cut")[name], err_msg=name)
 
 
-def test_a_moving_average_of_almost_no_memory_is_the_trained_weights(tmp_path: Path) -> None:
-    """The average follows every step, after it is taken: at a decay near 0 it is the last step's weights."""
-    train(replace(CONFIG, ema_decay=1e-12), tmp_path, "test")
-    trained = _trained(tmp_path)
-    for name, array in load_checkpoint(tmp_path).weights.items():
-        np.testing.assert_allclose(array, trained[name], rtol=1e-6, atol=1e-7, err_msg=name)
+def test_the_average_follows_every_step_and_its_checkpoints_are_validated_as_the_average(tmp_path: Path) -> None:
+    """A_t = d A_(t-1) + (1 - d) W_t at every step t, W_t the trained weights (the plain run's, step by step), and
+    each checkpoint's metrics are the average's own."""
+    every_step = replace(CONFIG, steps=6, eval_every=1, keep_checkpoints=True)
+    train(every_step, tmp_path / "plain", "test")
+    train(replace(every_step, ema_decay=0.5), tmp_path / "averaged", "test")
+    for step in range(2, 7):
+        trained = load_checkpoint(kept_checkpoint(tmp_path / "plain", step)).weights
+        before = load_checkpoint(kept_checkpoint(tmp_path / "averaged", step - 1)).weights
+        after = load_checkpoint(kept_checkpoint(tmp_path / "averaged", step)).weights
+        for name, array in after.items():
+            np.testing.assert_allclose(array, 0.5 * before[name] + 0.5 * trained[name], rtol=1e-5, atol=1e-6)
+    checkpoint = load_checkpoint(tmp_path / "averaged")
+    vocabulary = checkpoint.vocabulary
+    measured = validate(reader_from_checkpoint(checkpoint), validation_cases(every_step, vocabulary), vocabulary)
+    for name in ("final_accuracy", "decided_accuracy", "cleared_mass", "ece"):
+        assert checkpoint.meta["metrics"][name] == measured[name], name
 
 
 def test_resuming_with_a_moving_average_from_a_run_without_one_says_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(Interrupted):
         train(CONFIG, tmp_path, "test", stop_after(6))
-    with pytest.raises(CheckpointError, match=r"resume.safetensors: the trained weights are incomplete \(0 of"):
+    with pytest.raises(CheckpointError, match=r"resume.safetensors: the run was saved without a moving average"):
         train(replace(CONFIG, ema_decay=0.9), tmp_path, "test", resume=True)
 
 
