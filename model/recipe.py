@@ -152,7 +152,9 @@ class TrainConfig:
     # (Polyak & Juditsky 1992; the "EMA" of image and language models). Validation reads the average; the trained
     # weights go on in the training state (resume.safetensors). No warm-up: the average starts at the run's first
     # weights (at 0.998 still 0.55 of them at step 300), so it suits a stage from --init, and a run's early
-    # validations understate it. 0: off, the checkpoints hold the last step's
+    # validations understate it. At 0.998 the prose stage's average read people's stories as its trained weights did
+    # and the generated rungs a little better (docs/model.md, 2026-12-07): off in the recipe, where the checkpoints hold
+    # the last step's
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
