@@ -13,7 +13,9 @@ after the clue's last token (the age at which `whodunit eval`'s memory curve sta
 - "another value": none of these (a misread value word: "size 8" as 6).
 Then the share right by the clue's shape: told in dialogue or narrated, how many suspects the clue names, whether
 it names the suspect at all (or only a pronoun does), by trait, by whether the trait is one that evidence names
-(or a distractor, never named), and by where in the case the clue is told, and whether any evidence came before.
+(or a distractor, never named), by where in its sentence the clue first names the suspect (as the sentence begins,
+or after words that tell the fact first), and by where in the case the clue is told, and whether any evidence came
+before.
 With --reverse, each case's clues are told last first (the intro stays first), and "fifth of the clues" is still
 the fifth in which the clue was written: it separates where a statement is told from what it says.
 With --story, the cases are those story files (hand-written mysteries: never the held-out benchmarks/authored/),
@@ -81,6 +83,7 @@ def main() -> None:
                     print(miss_line(story, index, fact, int(written)))
                 for shape in (
                     "all",
+                    f"the suspect named: {named_where(reading.tokens[start : reading.clue_ends[index]], fact.suspect)}",
                     "dialogue" if dialogue else "narrated",
                     f"suspects named in the clue: {len(slots)}",
                     f"the suspect named in the clue: {'yes' if f'<s{fact.suspect}>' in slots else 'no'}",
@@ -100,6 +103,19 @@ def main() -> None:
     print("share right, by the clue's shape")
     for shape, (right, count) in sorted(shapes.items()):
         print(f"  {shape:40s} {right / count:6.3f}  ({count})")
+
+
+SENTENCE_ENDS = {".", "!", "?", ";", ":"}
+
+
+def named_where(tokens: list[str], suspect: int) -> str:
+    """Where in its sentence a clue first names the suspect by slot: as the sentence begins (within its first three
+    tokens, as most of the grammar's statements do) or after words that tell the fact before saying whose it is."""
+    at = next((i for i, token in enumerate(tokens) if token == f"<s{suspect}>"), None)
+    if at is None:
+        return "not in the clue"
+    begun = max((i + 1 for i, token in enumerate(tokens[:at]) if token in SENTENCE_ENDS), default=0)
+    return "as its sentence begins" if at - begun < 3 else "later in its sentence"
 
 
 def written_at(index: int, clues: int, reverse: bool) -> int:
