@@ -148,13 +148,13 @@ class TrainConfig:
     ema_decay: float = 0.0  # with it, the checkpoints hold an exponential moving average of the weights, updated
     # after every step at this decay (1 - ema_decay of the new weights: at 0.998 about the last 500 steps count),
     # not the last step's: between two checkpoints 300 steps apart a stage's reading of people's stories moves as
-    # much as from one seed to another (docs/model.md, 2026-12-05), the noise an average of the iterates smooths
-    # (Polyak & Juditsky 1992; the "EMA" of image and language models). Validation reads the average; the trained
-    # weights go on in the training state (resume.safetensors). No warm-up: the average starts at the run's first
-    # weights (at 0.998 still 0.55 of them at step 300), so it suits a stage from --init, and a run's early
-    # validations understate it. At 0.998 the prose stage's average read people's stories as its trained weights did
-    # and the generated rungs a little better (docs/model.md, 2026-12-07): off in the recipe, where the checkpoints hold
-    # the last step's
+    # much as from one seed to another (docs/model.md, 2026-12-05), the noise an average of the iterates is meant
+    # to smooth (Polyak & Juditsky 1992; the "EMA" of image and language models). Validation reads the average;
+    # the trained weights go on in the training state (resume.safetensors). No warm-up: the average starts at the
+    # run's first weights (at 0.998 still 0.55 of them at step 300), so it suits a stage from --init, and a run's
+    # early validations understate it. At 0.998 the prose stage's average read people's stories as its trained
+    # weights did and the generated rungs a little better (docs/model.md, 2026-12-07): off in the recipe, where the
+    # checkpoints hold the last step's
     init: str = ""  # a checkpoint folder to start from instead of fresh weights (fine-tuning): the same kind, sizes
     # and lemmas (model.train.warm_start); the run's own learning rate, cosine and curriculum apply from step 1
 
