@@ -117,6 +117,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "alibis": "templates",
         "broken_alibis": "templates",
         "paired_alibis": "templates",
+        "paired_broken_alibis": "templates",
         "own_alibis": "templates",
         "implied_alibis": "templates",
     },
@@ -154,6 +155,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "broken_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "paired_alibis": _slots("a b w k room", "a", "b"),
+    "paired_broken_alibis": _slots("a b w k room", "a", "b"),
     "own_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),  # the subject speaks ("I was ..."): named, not "I" alone
     "implied_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
@@ -411,6 +413,7 @@ EVIDENCE_WITHDRAWALS = _bank("evidence", "evidence_withdrawals")
 ALIBIS = _bank("alibis", "alibis")
 BROKEN_ALIBIS = _bank("alibis", "broken_alibis")
 PAIRED_ALIBIS = _bank("alibis", "paired_alibis")
+PAIRED_BROKEN_ALIBIS = _bank("alibis", "paired_broken_alibis")
 # A suspect's own alibi in their own words, borne out by a witness (`own_alibi_share`).
 OWN_ALIBIS = _bank("alibis", "own_alibis")
 # A suspect cleared by circumstance, told in narration with nobody vouching in words (`implied_alibi_share`).

@@ -135,11 +135,14 @@ class Narrator:
         return Clue(" ".join([*before, clue.text, *after]), clue.facts)
 
     def alibis(self, first: PlannedClue, second: PlannedClue) -> Clue:
-        """Two suspects' alibis in one sentence ("Martin and the cook played cards"); no pronoun may follow it."""
-        template = self.rng.choice(self.phrases(grammar.PAIRED_ALIBIS))
+        """Two suspects' alibis in one clue ("Martin and the cook played cards"), or two broken ("The camera shows
+        Martin going out at 11.02 and the cook at 11.09"); no pronoun may follow it."""
+        broken = first.kind == "broken"
+        template = self.rng.choice(self.phrases(grammar.PAIRED_BROKEN_ALIBIS if broken else grammar.PAIRED_ALIBIS))
         text = self.fill(template, -1, a=self.mention(first.suspect), b=self.mention(second.suspect))
         self.last_named = -1
-        return Clue(capitalised(text), (Alibi(first.suspect), Alibi(second.suspect)))
+        fact = AlibiBroken if broken else Alibi
+        return Clue(capitalised(text), (fact(first.suspect), fact(second.suspect)))
 
     def joined(self, first: PlannedClue, second: PlannedClue) -> Clue:
         """Two statements about two suspects in one sentence; no pronoun may follow it."""

@@ -1,5 +1,6 @@
-"""Telling several planned facts as one clue, as authors do: two alibis in one breath, two suspects' statements
-paired, a shared value, a list of three suspects' values of a trait, one suspect sketched by two traits.
+"""Telling several planned facts as one clue, as authors do: two alibis in one breath (or two broken in one),
+two suspects' statements paired, a shared value, a list of three suspects' values of a trait, one suspect
+sketched by two traits.
 
 Each joining is drawn at its share and kept only where every piece of evidence still stands `min_gap` clues
 after its trait's last statement (joined units count as one clue), so the generator's guarantee about gaps holds
@@ -22,6 +23,7 @@ def tell_together(units: list[PlannedClue], evidence: list[str], rng: random.Ran
     """Join the plan's units into shared clues in place, each kind at its share (the order of the draws is part
     of what a seed means: the same seed, the same case)."""
     _join_alibis(units, evidence, rng, config)
+    _join_breaks(units, evidence, rng, config)
     _join_statements(units, evidence, rng, config)
     # Two suspects who share a value in one clue: "Martin and the cook both smoke cigars".
     _gather_statements(units, evidence, rng, config, config.shared_value_share, 1, "shared", _same_value)
@@ -40,6 +42,30 @@ def _join_alibis(units: list[PlannedClue], evidence: list[str], rng: random.Rand
     first, second = sorted(rng.sample(alibis, 2))
     moved = units.pop(second)
     units.insert(first + 1, moved)
+    units[first].joined = True
+    if not gaps_hold(units, evidence, config.min_gap):
+        units[first].joined = False
+        units.insert(second, units.pop(first + 1))
+
+
+def _join_breaks(units: list[PlannedClue], evidence: list[str], rng: random.Random, config: GeneratorConfig) -> None:
+    """At `paired_break_share`, tell two broken alibis as one clue, at the first break's place, where both fall
+    before any evidence and both alibis were told before the first break: moved earlier, the second suspect is
+    back in play sooner, while nothing is yet decided. No draw when it is off: the same seeds, the same cases."""
+    share = config.paired_break_share
+    if not share:
+        return
+    first_evidence = next((index for index, unit in enumerate(units) if unit.kind in ("evidence", "planted")), 0)
+    breaks = [index for index, unit in enumerate(units[:first_evidence]) if unit.kind == "broken"]
+    if len(breaks) < 2 or rng.random() >= share:
+        return
+    first, second = sorted(rng.sample(breaks, 2))
+    alibi = next(
+        index for index, unit in enumerate(units) if unit.kind == "alibi" and unit.suspect == units[second].suspect
+    )
+    if alibi > first:
+        return
+    units.insert(first + 1, units.pop(second))
     units[first].joined = True
     if not gaps_hold(units, evidence, config.min_gap):
         units[first].joined = False

@@ -526,6 +526,30 @@ def test_alibis_may_break_after_the_evidence(difficulty: str) -> None:
     assert brought_back > 50
 
 
+@pytest.mark.parametrize("difficulty", ["hard", "long"])
+def test_two_alibis_may_fall_in_one_clue(difficulty: str) -> None:
+    """`paired_break_share` breaks two alibis in one clue, as people break them ("The camera shows Martin going out
+    at 11.02 and the cook at 11.09"): every case stays sound and decided, the clue names both suspects, each was
+    cleared before it and is back in play after it, and its text is from the paired bank, not the one-suspect one."""
+    on = configure(PRESETS[difficulty], {"paired_break_share": "1"})
+    paired = 0
+    for story in generate_cases(41, 80, difficulty, on):
+        analysis = analyze(story)
+        assert analysis.sound and analysis.decided_at is not None, story.title
+        found = False
+        for index, (clue, named) in enumerate(zip(story.clues, mentioned_slots(story), strict=True)):
+            found |= any(isinstance(fact, Evidence) for fact in clue.facts)
+            broken = [fact.suspect for fact in clue.facts if isinstance(fact, AlibiBroken)]
+            if len(broken) < 2:
+                continue
+            paired += 1
+            assert not found and set(broken) <= named, clue.text
+            for suspect in broken:
+                assert suspect not in analysis.steps[index - 1].possible, clue.text  # cleared by its alibi
+                assert suspect in analysis.steps[index].possible, clue.text  # back in play
+    assert paired >= 40, paired  # most cases break two alibis before their evidence
+
+
 def test_cases_may_be_shaped_as_peoples_stories_each_its_own_way() -> None:
     """`people_shape_share` draws a case's own shape, as people's stories differ from one to the next: every case
     stays sound and decided, the share of statements told after their evidence ranges from a few to nearly all

@@ -185,7 +185,7 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
         f"story/phrases/evidence.toml: evidence.drink[{drink}]: expected '}}' before end of string; "
         "a brace meant as text is written {{ or }}",
         "story/phrases/alibis.toml: unknown bank 'alibi'; "
-        "banks: alibis, broken_alibis, paired_alibis, own_alibis, implied_alibis",
+        "banks: alibis, broken_alibis, paired_alibis, paired_broken_alibis, own_alibis, implied_alibis",
         "story/phrases/scenery.toml: missing bank 'flavour'",
         "story/phrases/scenery.toml: bridges[0]: a brace, in words that go into the prose as written",
     ]
