@@ -1,6 +1,6 @@
 """How a reader reads a broken alibi: whether the break revives the suspect it names, or a bystander cleared before it.
 
-    PYTHONPATH=. python docs/research/break_reading.py [--checkpoint DIR] [--cases 300] [--difficulty D]
+    PYTHONPATH=. python docs/research/break_reading.py [--checkpoint DIR] [--cases 300] [--difficulty D] [--set K=V]
     PYTHONPATH=. python docs/research/break_reading.py [--checkpoint DIR] --story FILE [FILE ...]
 
 Not part of the package (docs/model.md, the dated table of 2026-12-07). train.toml is lost because the partner
@@ -32,7 +32,7 @@ from model.shipped import load_shipped
 from model.targets import case_targets
 from model.tokenizer import read_story
 from story import AlibiBroken, load_story
-from story.generator import PRESETS, generate_cases
+from story.generator import PRESETS, GeneratorConfig, configure, generate_cases
 
 AFTER = 8  # tokens past the clue's end: as write_errors.py, long enough to have acted, too short for a later clue
 REVIVED = 0.1  # a bystander's gain that counts as taking the break for theirs
@@ -45,13 +45,14 @@ def main() -> None:
     parser.add_argument("--checkpoint", type=Path)
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--difficulty", choices=tuple(PRESETS), default="default")
+    parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", help="a generator knob")
     parser.add_argument("--story", type=Path, nargs="+", help="read these story files instead of generated cases")
     args = parser.parse_args()
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
     stories = (
         [load_story(path) for path in args.story]
         if args.story
-        else list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty))
+        else list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty, generator_config(args)))
     )
     cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
     traces = checkpoint_traces(checkpoint, cases)
@@ -100,6 +101,12 @@ def main() -> None:
         print(
             f"{key:24s} {len(gains):10d} {inside:16.3f} {after:14.3f} {mean_after:16.3f} {len(reads):16d} {read:6.3f}"
         )
+
+
+def generator_config(args: argparse.Namespace) -> GeneratorConfig:
+    """The difficulty's preset with the --set knobs ("paired_break_share=1": two breaks in one clue where they can)."""
+    knobs = dict(setting.partition("=")[::2] for setting in args.set)
+    return configure(PRESETS[args.difficulty], knobs)
 
 
 def words_before_name(tokens: list[str], suspect: int) -> str:
