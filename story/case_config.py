@@ -40,7 +40,8 @@ class GeneratorConfig:
     paired_alibi_share: float = 0.3  # chance that two alibis are one clue: "Martin and Cora played cards all night"
     paired_break_share: float = 0.0  # chance that two broken alibis fall in one clue, as people break them ("The
     # camera shows Martin going out at 11.02 and Cora at 11.09"): 59 of the training corpus's 653 break clues break
-    # two, and no clue of the generator did (off in every preset until a reader is trained on it)
+    # two, and no clue of the generator did. Trained on, the partner learns the generator's pairs and reads people's
+    # no better (docs/model.md, 2026-12-07): off in every preset
     shared_value_share: float = 0.0  # chance that a statement is told with a later one of the same value about
     # another suspect, in one clue: "Martin and the cook both smoke cigars", as authors list suspects who share a
     # trait (off in every preset until a reader is trained on it)
