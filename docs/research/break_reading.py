@@ -48,11 +48,15 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", help="a generator knob")
     parser.add_argument("--story", type=Path, nargs="+", help="read these story files instead of generated cases")
     args = parser.parse_args()
+    try:
+        config = generator_config(args)
+    except ValueError as exc:
+        parser.error(str(exc))
     checkpoint = load_checkpoint(args.checkpoint) if args.checkpoint else load_shipped("lstm")
     stories = (
         [load_story(path) for path in args.story]
         if args.story
-        else list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty, generator_config(args)))
+        else list(generate_cases(EVAL_RUN_SEED, args.cases, args.difficulty, config))
     )
     cases = [case_targets(story, checkpoint.vocabulary) for story in stories]
     traces = checkpoint_traces(checkpoint, cases)
