@@ -40,12 +40,7 @@ def _join_alibis(units: list[PlannedClue], evidence: list[str], rng: random.Rand
     if len(alibis) < 2 or rng.random() >= config.paired_alibi_share:
         return
     first, second = sorted(rng.sample(alibis, 2))
-    moved = units.pop(second)
-    units.insert(first + 1, moved)
-    units[first].joined = True
-    if not gaps_hold(units, evidence, config.min_gap):
-        units[first].joined = False
-        units.insert(second, units.pop(first + 1))
+    _join_pair(units, first, second, evidence, config.min_gap)
 
 
 def _join_breaks(units: list[PlannedClue], evidence: list[str], rng: random.Random, config: GeneratorConfig) -> None:
@@ -63,11 +58,16 @@ def _join_breaks(units: list[PlannedClue], evidence: list[str], rng: random.Rand
     alibi = next(
         index for index, unit in enumerate(units) if unit.kind == "alibi" and unit.suspect == units[second].suspect
     )
-    if alibi > first:
-        return
+    if alibi < first:
+        _join_pair(units, first, second, evidence, config.min_gap)
+
+
+def _join_pair(units: list[PlannedClue], first: int, second: int, evidence: list[str], min_gap: int) -> None:
+    """Move the unit at `second` up to just after `first` and tell the two as one clue, where every piece of
+    evidence still stands `min_gap` clues after its statements; otherwise leave both where they were."""
     units.insert(first + 1, units.pop(second))
     units[first].joined = True
-    if not gaps_hold(units, evidence, config.min_gap):
+    if not gaps_hold(units, evidence, min_gap):
         units[first].joined = False
         units.insert(second, units.pop(first + 1))
 
