@@ -25,6 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from write_errors import tokens_before_name  # beside this script: run as docs/research/break_reading.py
 
 from model.checkpoint import load_checkpoint
 from model.evaluate import EVAL_RUN_SEED, checkpoint_traces
@@ -37,7 +38,6 @@ from story.generator import PRESETS, GeneratorConfig, configure, generate_cases
 AFTER = 8  # tokens past the clue's end: as write_errors.py, long enough to have acted, too short for a later clue
 REVIVED = 0.1  # a bystander's gain that counts as taking the break for theirs
 READ = 0.05  # the named suspect's gain that counts as the break read
-SENTENCE_ENDS = {".", "!", "?", ";", ":"}
 
 
 def main() -> None:
@@ -115,11 +115,9 @@ def generator_config(args: argparse.Namespace) -> GeneratorConfig:
 
 def words_before_name(tokens: list[str], suspect: int) -> str:
     """How many tokens of its sentence come before the clue first names the suspect (by slot), in bins."""
-    at = next((i for i, token in enumerate(tokens) if token == f"<s{suspect}>"), None)
-    if at is None:
+    before = tokens_before_name(tokens, suspect)
+    if before is None:
         return "not named"
-    begun = max((i + 1 for i, token in enumerate(tokens[:at]) if token in SENTENCE_ENDS), default=0)
-    before = at - begun
     return "0-2" if before < 3 else "3-8" if before < 9 else "9+"
 
 

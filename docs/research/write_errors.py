@@ -111,11 +111,20 @@ SENTENCE_ENDS = {".", "!", "?", ";", ":"}
 def named_where(tokens: list[str], suspect: int) -> str:
     """Where in its sentence a clue first names the suspect by slot: as the sentence begins (within its first three
     tokens, as most of the grammar's statements do) or after words that tell the fact before saying whose it is."""
+    before = tokens_before_name(tokens, suspect)
+    if before is None:
+        return "not in the clue"
+    return "as its sentence begins" if before < 3 else "later in its sentence"
+
+
+def tokens_before_name(tokens: list[str], suspect: int) -> int | None:
+    """How many tokens of its sentence come before a clue's tokens first name the suspect by slot; None if they
+    never do. (docs/research/break_reading.py bins it for broken alibis.)"""
     at = next((i for i, token in enumerate(tokens) if token == f"<s{suspect}>"), None)
     if at is None:
-        return "not in the clue"
+        return None
     begun = max((i + 1 for i, token in enumerate(tokens[:at]) if token in SENTENCE_ENDS), default=0)
-    return "as its sentence begins" if at - begun < 3 else "later in its sentence"
+    return at - begun
 
 
 def written_at(index: int, clues: int, reverse: bool) -> int:
