@@ -42,7 +42,8 @@ from dataclasses import replace
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
 from story.data import Story, Suspect
-from story.narration import Narrator, PlannedClue, capitalised, other_suspect
+from story.narration import Narrator, capitalised, other_suspect
+from story.plan import PlannedClue
 from story.together import evidence_at, last_statement_before, tell_together
 from story.traits import CATALOGUE
 

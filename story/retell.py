@@ -19,8 +19,9 @@ from dataclasses import replace
 
 from story.case_config import GeneratorConfig
 from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Story, Suspect, TraitStated
-from story.narration import Narrator, PlannedClue
+from story.narration import Narrator
 from story.oracle import analyze
+from story.plan import PlannedClue
 from story.traits import CATALOGUE
 
 

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 
 from story.case_config import GeneratorConfig
-from story.narration import PlannedClue, Together
+from story.plan import PlannedClue, Together
 
 
 def tell_together(units: list[PlannedClue], evidence: list[str], rng: random.Random, config: GeneratorConfig) -> None:

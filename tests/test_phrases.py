@@ -14,7 +14,8 @@ from pathlib import Path
 from story import grammar
 from story.generator import PRESETS, generate_case
 from story.grammar import BANKS, TEMPLATE_SLOTS, phrase_problems, read_phrase_files
-from story.narration import Narrator, PlannedClue
+from story.narration import Narrator
+from story.plan import PlannedClue
 from story.traits import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
