@@ -23,8 +23,9 @@ from story import Clue, Retraction, Story, StoryError, TraitStated, load_story
 from story.mentions import Mention, find_mentions, mention_matcher
 
 CORPUS = Path(__file__).parent / "corpus"  # the bundled training corpus (`corpus=""` in a TrainConfig)
-MIN_STORIES = 2  # a corpus word joins the vocabulary when this many stories use it: a word read in one story
-# alone would be learned from one context, and move a reader's belief at random anywhere else
+MIN_STORIES = 2  # a corpus word joins the vocabulary when this many stories use it (a run's own:
+# TrainConfig's `corpus_min_stories`): a word read in one story alone would be learned from one context, and move
+# a reader's belief at random anywhere else
 
 
 class CorpusError(ValueError):
@@ -63,10 +64,10 @@ def run_corpus(share: float, folder: str) -> tuple[Story, ...]:
     return corpus_stories(corpus_folder(folder)) if share else ()
 
 
-def corpus_words(stories: tuple[Story, ...]) -> frozenset[str]:
-    """The tokens used by at least MIN_STORIES of the stories: the corpus's words a reader can learn."""
+def corpus_words(stories: tuple[Story, ...], min_stories: int = MIN_STORIES) -> frozenset[str]:
+    """The tokens used by at least `min_stories` of the stories: the corpus's words a reader can learn."""
     counts = Counter(token for story in stories for token in set(read_story(story).tokens))
-    return frozenset(token for token, count in counts.items() if count >= MIN_STORIES)
+    return frozenset(token for token, count in counts.items() if count >= min_stories)
 
 
 def with_clues_dropped(story: Story, share: float, rng: np.random.Generator) -> Story:

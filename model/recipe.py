@@ -109,6 +109,9 @@ class TrainConfig:
     # (docs/model.md, 2026-12-06): off in the recipe
     corpus_share_end: float = 0.0  # with corpus_fall_share: the corpus's share at the last step
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
+    corpus_min_stories: int = 2  # a corpus word joins the vocabulary when this many of its stories use it (as
+    # written, not by lemma); any other word reads as <unk>. A word of a few stories is learned from a few contexts,
+    # and can name a story's culprit by heart
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
     # story runs to ~1,450 tokens and a tiny case to ~140, so a first stage can read it from its last level only;
     # replayed batches of earlier levels read none either
@@ -263,6 +266,7 @@ AT_LEAST_ONE = (
     "readout_stride",
     "next_word_stride",
     "write_window",
+    "corpus_min_stories",
     "eval_cases",
     "eval_every",
     "threads",
@@ -280,6 +284,7 @@ MOST = {
     "readout_stride": 1_000_000,
     "next_word_stride": 1_000_000,
     "write_window": 1_000_000,
+    "corpus_min_stories": 1_000_000,
     "pool_cases": 10_000_000,
     "epochs": 1_000_000,
     "seed": 2**63 - 1,  # torch's and numpy's seeds are 64-bit

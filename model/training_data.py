@@ -59,7 +59,8 @@ def reader_vocabulary(lemmas: bool = False, corpus: frozenset[str] = frozenset()
 
 def run_vocabulary(config: TrainConfig) -> Vocabulary:
     """The vocabulary of a run: the grammar's words, and its corpus's if it reads one."""
-    return reader_vocabulary(config.lemmas, corpus_words(run_corpus(config.corpus_share, config.corpus)))
+    corpus = run_corpus(config.corpus_share, config.corpus)
+    return reader_vocabulary(config.lemmas, corpus_words(corpus, config.corpus_min_stories))
 
 
 # A suspect speaking of themself: "'I am left-handed,' said Martin" binds the fact through these words.

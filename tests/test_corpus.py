@@ -83,6 +83,23 @@ def test_corpus_words_are_those_two_stories_use(corpus: Path) -> None:
         assert (word in words) == (sum(word in tokens for tokens in per_story) >= MIN_STORIES)
 
 
+def test_a_run_may_keep_only_the_corpus_words_that_more_stories_use(corpus: Path) -> None:
+    config = configure_training(
+        TRAIN_PRESETS["tiny"], {"corpus_share": "0.5", "corpus": str(corpus), "corpus_min_stories": "3"}
+    )
+    per_story = [set(read_story(story).tokens) for story in corpus_stories(corpus)]
+    in_every_story = set.intersection(*per_story)
+    assert corpus_words(corpus_stories(corpus), 3) == in_every_story
+    vocabulary = run_vocabulary(config)
+    grammar = set(run_vocabulary(replace(config, corpus_share=0.0)).words)
+    assert set(vocabulary.words) - grammar <= set(Vocabulary.from_words(in_every_story, lemmas=True).words)
+    in_two_only = {word for word in set.union(*per_story) if sum(word in tokens for tokens in per_story) == 2}
+    by_two, unknown = run_vocabulary(replace(config, corpus_min_stories=2)), vocabulary.encode(["<unk>"])
+    assert {word for word in in_two_only if vocabulary.encode([word]) == unknown != by_two.encode([word])}
+    with pytest.raises(ValueError, match="corpus_min_stories' must be at least 1"):
+        configure_training(TRAIN_PRESETS["tiny"], {"corpus_min_stories": "0"})
+
+
 def test_a_run_mixes_corpus_cases_in_at_its_share_and_learns_their_words(corpus: Path) -> None:
     config = configure_training(TRAIN_PRESETS["tiny"], {"corpus_share": "0.5", "corpus": str(corpus)})
     written = {id(story) for story in corpus_stories(corpus)}  # generated cases may share a title
