@@ -111,7 +111,8 @@ class TrainConfig:
     corpus: str = ""  # the training corpus's folder of story files ("": the bundled model/corpus/)
     corpus_min_stories: int = 2  # a corpus word joins the vocabulary when this many of its stories use it (as
     # written, not by lemma); any other word reads as <unk>. A word of a few stories is learned from a few contexts,
-    # and can name a story's culprit by heart
+    # and can name a story's culprit by heart. At 10 (3,498 words, not 7,814) three seeds of the prose stage read
+    # people's stories as the recipe's do, a story or two better on the mean (docs/model.md, 2026-12-07): off
     corpus_level: int = 0  # the first curriculum level whose steps mix in the corpus (0: every level): a corpus
     # story runs to ~1,450 tokens and a tiny case to ~140, so a first stage can read it from its last level only;
     # replayed batches of earlier levels read none either
