@@ -18,7 +18,8 @@ A suspect the reader had all but dropped already counts as not applied when a fe
 a second table takes only the clearances at the evidence of suspects it held at `HELD` or more before the clue:
 the share applied and the share of their probability it kept (under 0.2 on generated cases), by trait and by
 whether the clue names another value of that trait (`names_another_value`: the victim's own drink beside the
-murderer's, the wound on the right temple of a left-handed blow).
+murderer's, the wound on the right temple of a left-handed blow), and by how many words of the clue follow the
+last that says the evidence's value (`words_after_value`).
 Generated cases show what the reader learned; hand-written ones (`--story`: never the held-out
 benchmarks/authored/) show which kinds of change their prose and their order of telling lose.
 """
@@ -90,7 +91,13 @@ def main() -> None:
                     was_held, now = float(trace.probabilities[before, slot]), float(trace.probabilities[at, slot])
                     if was_held >= HELD:
                         foiled = names_another_value(story.clues[index], clearance.trait)
-                        for row in ("all", f"trait {clearance.trait}", f"another value in the clue: {foiled}"):
+                        after = words_after_value(story.clues[index], clearance.trait)
+                        for row in (
+                            "all",
+                            f"trait {clearance.trait}",
+                            f"another value in the clue: {foiled}",
+                            f"words after the evidence's value: {after}",
+                        ):
                             for column, amount in enumerate((applied, 1, was_held, now)):
                                 held[row][column] += amount
             for slot in set(step.possible) - was:
@@ -117,6 +124,21 @@ def main() -> None:
     print(f"clearances at the evidence of suspects held at {HELD} or more before the clue")
     for row, (applied, seen, was_held, now) in sorted(held.items()):
         print(f"  {row:40s} applied {applied / seen:6.3f}  kept {now / was_held:6.3f}  ({int(seen)})")
+
+
+def words_after_value(clue: Clue, trait: str) -> str:
+    """How far from the clue's end its evidence of `trait` is told: the words after the last one that says the
+    value (by the catalogue's words and spellings), binned; "not said" where no word does ("reeked of juniper").
+    The targets change at the clue's last token, so a long tail leaves a reader to carry the evidence unapplied."""
+    told = {fact.value for fact in clue.facts if isinstance(fact, Evidence) and fact.trait == trait}
+    entry = CATALOGUE[trait]
+    wanted = told | {word for word, meant in entry.spellings.items() if meant in told}
+    words = re.findall(r"[a-z]+|\d+", clue.text.lower())
+    said = [index for index, word in enumerate(words) if word in wanted]
+    if not said:
+        return "not said"
+    tail = len(words) - 1 - said[-1]
+    return "0-5" if tail <= 5 else "6-20" if tail <= 20 else "21+"
 
 
 def names_another_value(clue: Clue, trait: str) -> str:
