@@ -130,10 +130,8 @@ def words_after_value(clue: Clue, trait: str) -> str:
     """How far from the clue's end its evidence of `trait` is told: the words after the last one that says the
     value (by the catalogue's words and spellings), binned; "not said" where no word does ("reeked of juniper").
     The targets change at the clue's last token, so a long tail leaves a reader to carry the evidence unapplied."""
-    told = {fact.value for fact in clue.facts if isinstance(fact, Evidence) and fact.trait == trait}
-    entry = CATALOGUE[trait]
-    wanted = told | {word for word, meant in entry.spellings.items() if meant in told}
-    words = re.findall(r"[a-z]+|\d+", clue.text.lower())
+    wanted = value_words(trait, evidence_values(clue, trait))
+    words = clue_words(clue)
     said = [index for index, word in enumerate(words) if word in wanted]
     if not said:
         return "not said"
@@ -144,13 +142,24 @@ def words_after_value(clue: Clue, trait: str) -> str:
 def names_another_value(clue: Clue, trait: str) -> str:
     """ "yes" where the clue's words name a value of `trait` other than that of its evidence, by the catalogue's
     words and spellings ("brandy" in a clue of gin), as `evidence_foil_share` tells evidence; else "no"."""
-    told = {fact.value for fact in clue.facts if isinstance(fact, Evidence) and fact.trait == trait}
-    words = set(re.findall(r"[a-z]+|\d+", clue.text.lower()))
-    entry = CATALOGUE[trait]
-    spellings = {
-        value: {value} | {word for word, meant in entry.spellings.items() if meant == value} for value in entry.values
-    }
-    return "yes" if any(spellings[value] & words for value in entry.values if value not in told) else "no"
+    told, words = evidence_values(clue, trait), set(clue_words(clue))
+    others = (value for value in CATALOGUE[trait].values if value not in told)
+    return "yes" if any(value_words(trait, {value}) & words for value in others) else "no"
+
+
+def evidence_values(clue: Clue, trait: str) -> set[str]:
+    """The values of `trait` that the clue's facts give the murderer."""
+    return {fact.value for fact in clue.facts if isinstance(fact, Evidence) and fact.trait == trait}
+
+
+def value_words(trait: str, values: set[str]) -> set[str]:
+    """The words that say any of `values`: each value itself and the catalogue's other spellings of it."""
+    return values | {word for word, meant in CATALOGUE[trait].spellings.items() if meant in values}
+
+
+def clue_words(clue: Clue) -> list[str]:
+    """The clue's words and numbers, lower-cased, in order."""
+    return re.findall(r"[a-z]+|\d+", clue.text.lower())
 
 
 if __name__ == "__main__":
