@@ -500,6 +500,28 @@ def test_the_training_objective_reads_the_write_bonus() -> None:
     assert bonus["readout"] > plain["readout"] and bonus["bce"] == plain["bce"]
 
 
+def test_people_prose_may_weigh_a_change_of_who_is_possible_apart_from_generated_cases() -> None:
+    from dataclasses import replace
+
+    from model.objective import losses
+
+    model, batch, config = _small_batch(3)
+    config = replace(config, bfloat16_readout=False, bfloat16_recurrence=False)
+    prose_only = replace(config, prose_change_weight=3 * config.change_weight)
+    everywhere = replace(config, change_weight=3 * config.change_weight)
+    _, plain = losses(model, batch, config)
+    _, generated = losses(model, batch, prose_only)
+    assert generated["bce"] == pytest.approx(plain["bce"]) and generated["kl"] == pytest.approx(plain["kl"])
+    people = replace(batch, people_prose=torch.ones_like(batch.people_prose))
+    _, read = losses(model, people, prose_only)
+    _, weighed = losses(model, people, everywhere)
+    assert read["bce"] == pytest.approx(weighed["bce"]) and read["kl"] == pytest.approx(weighed["kl"])
+    assert read["kl"] > plain["kl"]  # the weight reaches the story's changes
+    mixed = replace(batch, people_prose=torch.tensor([True, False, False]))
+    _, some = losses(model, mixed, prose_only)
+    assert plain["kl"] < some["kl"] < read["kl"]
+
+
 def test_sampling_the_unknown_read_out_cells_keeps_the_expected_loss_and_every_known_cell() -> None:
     from dataclasses import replace
 
