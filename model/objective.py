@@ -68,13 +68,11 @@ def losses(
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()  # (R, T)
     changed = changes(batch.possible)  # (R, T) tokens where the oracle's verdict flips
 
-    weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
-    change = change_weights(batch, config)  # (B,)
-    weight = weight * torch.where(changed, change[batch.row_case, None], 1.0)
+    weight = possible_weights(batch, token_mask, changed, config)
     bce = (F.binary_cross_entropy_with_logits(reading.possible, batch.possible, reduction="none") * weight).sum()
     bce = bce * ranks / total(token_mask.sum())
     logits = per_case(reading.possible, batch, float("-inf"))  # (B, K, T)
-    kl, culprit = belief_terms(logits, batch, changed, change, config, total, ranks)
+    kl, culprit = belief_terms(logits, batch, changed, config, total, ranks)
     weighted_writes = config.write_weight or config.write_bonus
     writes = recent_writes(batch.readout, config.write_window)[:, sample] if weighted_writes else None
     readout = readout_term(
@@ -113,7 +111,6 @@ def belief_terms(
     logits: torch.Tensor,
     batch: Batch,
     changed: torch.Tensor,
-    change: torch.Tensor,
     config: TrainConfig,
     total: Callable[[torch.Tensor], torch.Tensor] = _local,
     ranks: int = 1,
@@ -121,8 +118,7 @@ def belief_terms(
     """The KL from the oracle's uniform posterior to the cast distribution (weighted up where someone is cleared
     and where a clue changes who is possible), and the cross-entropy against the culprit, over every case token.
 
-    logits (B, K, T), -inf beyond each case's cast; changed (R, T), per reading; change (B,), each case's weight
-    at a change.
+    logits (B, K, T), -inf beyond each case's cast; changed (R, T), per reading.
     """
     target = per_case(batch.possible, batch, 0.0)
     target = target / target.sum(1, keepdim=True).clamp_min(1e-9)  # the oracle's uniform posterior
@@ -132,7 +128,7 @@ def belief_terms(
     someone_cleared = ((target == 0) & (logits > float("-inf"))).any(1)
     case_weight = case_mask * torch.where(someone_cleared, config.cleared_weight, 1.0)
     case_changed = per_case(changed.float(), batch, 0.0).amax(1) > 0  # (B, T)
-    case_weight = case_weight * torch.where(case_changed, change[:, None], 1.0)
+    case_weight = case_weight * torch.where(case_changed, change_weights(batch, config)[:, None], 1.0)
     case_tokens = total(case_mask.sum())
     kl = (kl * case_weight).sum() * ranks / case_tokens
     on_culprit = log_probs[torch.arange(len(batch.lengths), device=logits.device), batch.culprits]  # (B, T)
@@ -188,6 +184,15 @@ def readout_sampler(config: TrainConfig, step: int, rank: int) -> torch.Generato
     the rank: a resumed run draws what an uninterrupted one would, and each rank draws its own."""
     seed = np.random.SeedSequence([config.seed, step, rank]).generate_state(1)[0]
     return torch.Generator().manual_seed(int(seed))
+
+
+def possible_weights(
+    batch: Batch, token_mask: torch.Tensor, changed: torch.Tensor, config: TrainConfig
+) -> torch.Tensor:
+    """(R, T) the "still possible" BCE's weight per reading and token: real tokens only, cleared cells weighted
+    up, and each case's change weight where a clue changes who is possible. token_mask, changed (R, T)."""
+    weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
+    return weight * torch.where(changed, change_weights(batch, config)[batch.row_case, None], 1.0)
 
 
 def change_weights(batch: Batch, config: TrainConfig) -> torch.Tensor:

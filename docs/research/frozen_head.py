@@ -30,7 +30,7 @@ from model.batch import Batch, collate
 from model.checkpoint import load_checkpoint
 from model.corpus import corpus_stories
 from model.evaluate import EVAL_RUN_SEED, reader_from_checkpoint
-from model.objective import belief_terms, change_weights, changes
+from model.objective import belief_terms, changes, possible_weights
 from model.recipe import TrainConfig
 from model.shipped import load_shipped
 from model.targets import CaseTargets, case_targets
@@ -69,12 +69,10 @@ def head_loss(logits: torch.Tensor, batch: Batch, config: TrainConfig) -> torch.
     positions = torch.arange(batch.views.shape[1])
     token_mask = (positions[None, :] < batch.lengths[batch.row_case, None]).float()
     changed = changes(batch.possible)
-    change = change_weights(batch, config)
-    weight = token_mask * torch.where(batch.possible > 0.5, 1.0, config.cleared_weight)
-    weight = weight * torch.where(changed, change[batch.row_case, None], 1.0)
+    weight = possible_weights(batch, token_mask, changed, config)
     bce = (F.binary_cross_entropy_with_logits(logits, batch.possible, reduction="none") * weight).sum()
     bce = bce / token_mask.sum()
-    kl, _ = belief_terms(per_case(logits, batch, float("-inf")), batch, changed, change, config)
+    kl, _ = belief_terms(per_case(logits, batch, float("-inf")), batch, changed, config)
     return bce + kl
 
 
