@@ -62,8 +62,8 @@ class TrainConfig:
     # prose stage, people's stories read as at 10, and the lesson and a point of the decided rung were lost
     # (docs/model.md, the dated table of 2026-12-07)
     prose_change_weight: float = 0.0  # that weight in people's prose only (corpus stories in their own words);
-    # 0: the change_weight. At 20 beside 10 (one seed) it read people's stories no better and lost two bundled
-    # mysteries (docs/model.md, 2026-12-07): off in the recipe
+    # 0: the change_weight. At 20 beside 10 (one seed) it read people's stories no better and named 3 of the 5
+    # bundled mysteries, where the bundled partner names 4 (docs/model.md, 2026-12-07): off in the recipe
     readout_weight: float = 2.0  # weight of the memory read-out loss: supervising what is stored breaks the plateau
     unknown_readout_weight: float = 0.02  # weight of read-out cells whose answer is "unknown" (13 of 14, mostly)
     unknown_readout_sample: float = 0.1  # share of those cells supervised at each step, chosen at random and
