@@ -45,7 +45,7 @@ def test_the_authored_set_is_there_and_large_enough() -> None:
 
 
 def test_the_development_set_is_there() -> None:
-    assert len(list(DEVELOPMENT.glob("*.toml"))) >= 12
+    assert len(list(DEVELOPMENT.glob("*.toml"))) >= 36
 
 
 opened: list[str] | None = None
