@@ -78,9 +78,14 @@ class DebriefScreen(Screen):
         lost = lost if lost is not None and lost < len(ends) else None
         chart = Text("Probability on the true culprit after each clue\n", style="bold")
         chart.append_text(culprit_chart(per_clue, decided, lost, max(self.size.width - 6, 40)))
-        chart.append("\n  │ yellow: the clue that decided the case", style="yellow")
+        legend = []  # only what the chart shows: a case closed before its proof has no deciding clue in it
+        if decided is not None:
+            legend.append(("│ yellow: the clue that decided the case", "yellow"))
         if lost is not None:
-            chart.append("   │ red: where the rival lost it", style="red")
+            legend.append(("│ red: where the rival lost it", "red"))
+        for index, (line, style) in enumerate(legend):
+            chart.append("   " if index else "\n  ")
+            chart.append(line, style=style)
         self.query_one("#chart", Static).update(chart)
 
     def verdict(self) -> Text:
@@ -113,11 +118,19 @@ class DebriefScreen(Screen):
         if analysis.decided_at is None:
             text.append("The clues never narrowed it to one suspect.\n")
             return text
-        text.append(f"After clue {analysis.decided_at + 1}, only {story.suspects[story.culprit].name} was left:\n")
+        culprit = story.suspects[story.culprit].name
+        proved_later = analysis.decided_at >= match.clues_told  # the case closed before its proof was told
+        if proved_later:
+            text.append(
+                f"You named {culprit} {match.moment(match.position)}, before the clues proved it: only after "
+                f"clue {analysis.decided_at + 1}, which the readers never heard, was {culprit} the one left:\n"
+            )
+        else:
+            text.append(f"After clue {analysis.decided_at + 1}, only {culprit} was left:\n")
         for clearance in analysis.deciding:
             text.append(f"  · {clearance.explain(story)}\n")
         distance = analysis.memory_distance
-        if distance:
+        if distance and not proved_later:
             partner_right = named_suspect(match.partner.belief) == story.culprit
             rival_right = match.rival_pick() == story.culprit
             said = f"To see it, a reader had to remember a clue {distance} words back. "
