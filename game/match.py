@@ -264,14 +264,24 @@ class Match:
         return named_suspect(self.rival.belief) if self.rival.beliefs else None
 
     def said_of(self, suspect: int) -> tuple[str, ...]:
-        """What the clues told in full have said of a suspect: stated traits, and a standing alibi."""
+        """What the clues told in full have said of a suspect: stated traits, and a standing alibi or the clue
+        that broke one (a card that went back to "said nothing yet" when an alibi fell would hide the turn the
+        player has just heard)."""
         if self.clues_told == 0:
             return ()
-        step = self.analysis.steps[self.clues_told - 1]
-        phrases = [CATALOGUE[trait].describe(value) for slot, trait, value in step.stated if slot == suspect]
-        clearance = step.cleared[suspect]
-        if clearance is not None and clearance.reason == "alibi":
-            phrases.append(f"alibi (clue {clearance.latent_clue + 1})")
+        steps = self.analysis.steps[: self.clues_told]
+        phrases = [CATALOGUE[trait].describe(value) for slot, trait, value in steps[-1].stated if slot == suspect]
+        alibi, broken = None, None
+        for clue, step in enumerate(steps):
+            clearance = step.cleared[suspect]
+            standing = clearance if clearance is not None and clearance.reason == "alibi" else None
+            if alibi is not None and standing is None:
+                broken = clue
+            alibi = standing
+        if alibi is not None:
+            phrases.append(f"alibi (clue {alibi.latent_clue + 1})")
+        elif broken is not None:
+            phrases.append(f"alibi broken (clue {broken + 1})")
         return tuple(phrases)
 
     def checked_memories(self, detective: Detective, suspect: int) -> tuple[tuple[str, bool], ...]:

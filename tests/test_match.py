@@ -121,6 +121,18 @@ def test_what_the_story_said_is_on_the_cards_once_told(match: Match) -> None:
     assert match.evidence()
 
 
+def test_a_broken_alibi_stays_on_the_card_as_broken(match: Match) -> None:
+    """Manor's clue 5 gives Miss Lane an alibi and clue 8 breaks it: her card says so from then on, rather than
+    going back to "said nothing yet" as if clue 5 had never spoken of her."""
+    lane = next(slot for slot, suspect in enumerate(match.story.suspects) if "Lane" in suspect.name)
+    seen = []
+    while not match.told_all:
+        match.finish_clue()
+        seen.append(match.said_of(lane))
+    assert seen[5] == ("alibi (clue 5)",) and seen[7] == ("alibi (clue 5)",)
+    assert seen[8] == ("alibi broken (clue 8)",) and "alibi broken (clue 8)" in seen[-1]
+
+
 def test_a_save_replays_to_the_same_beliefs_and_moves(readers, match: Match) -> None:
     for _ in range(4):
         match.finish_clue()
