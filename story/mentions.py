@@ -9,7 +9,8 @@ died and Mrs Moray a suspect). A rank used alone ("the Colonel") names the one s
 win over shorter ones, so "Captain Reeve" is one mention.
 
 Pronouns are not mentions: resolving "she" is part of reading. The checks only ask whether a clue has a pronoun
-that could refer to someone (`unmentioned_facts`).
+that could refer to someone (`unmentioned_facts`): one that no nearer suspect of the same pronouns, named earlier in
+the clue, would take first.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from story.data import Alibi, AlibiBroken, Story, TraitStated
-from story.words import split_words
+from story.words import WORD_PATTERN
 
 # Words that open a name but say nothing about who: "Captain Reeve" may be called "Reeve", not "Captain".
 TITLES = frozenset(
@@ -117,29 +118,75 @@ PRONOUN_FORMS = {
 }
 
 
+def clue_mentions(story: Story) -> list[tuple[Mention, ...]]:
+    """Per clue, the mentions of suspects in its text, in order."""
+    matcher = mention_matcher(story)
+    return [find_mentions(clue.text, matcher) for clue in story.clues]
+
+
 def mentioned_slots(story: Story) -> list[set[int]]:
     """Per clue, the suspects its text mentions."""
-    matcher = mention_matcher(story)
-    return [{mention.slot for mention in find_mentions(clue.text, matcher)} for clue in story.clues]
+    return [{mention.slot for mention in mentions} for mentions in clue_mentions(story)]
 
 
-def unmentioned_facts(story: Story, per_clue: list[set[int]]) -> list[tuple[int, int, int]]:
+def unmentioned_facts(story: Story, per_clue: list[tuple[Mention, ...]]) -> list[tuple[int, int, int]]:
     """(clue, fact, slot) for each fact about a suspect whose clue neither mentions them nor has a pronoun that
     could be theirs: prose and facts that disagree, as when a clue is reworded and its fact is not. `per_clue` is
-    the story's `mentioned_slots`, which the caller has already found (finding them twice was a fifth of the time
+    the story's `clue_mentions`, which the caller has already found (finding them twice was a fifth of the time
     a training case's targets took; docs/model.md)."""
     found = []
-    for clue_index, (clue, mentioned) in enumerate(zip(story.clues, per_clue, strict=True)):
-        words = set(split_words(clue.text))
+    for clue_index, (clue, mentions) in enumerate(zip(story.clues, per_clue, strict=True)):
+        mentioned = {mention.slot for mention in mentions}
         for fact_index, fact in enumerate(clue.facts):
             about = fact.suspect if isinstance(fact, TraitStated | Alibi | AlibiBroken) else None
-            if (
-                about is not None
-                and about not in mentioned
-                and not words & PRONOUN_FORMS[story.suspects[about].pronoun]
-            ):
+            if about is not None and about not in mentioned and not pronoun_could_be(story, clue.text, mentions, about):
                 found.append((clue_index, fact_index, about))
     return found
+
+
+def pronoun_could_be(story: Story, text: str, mentions: tuple[Mention, ...], slot: int) -> bool:
+    """Whether a pronoun in `text` could refer to `slot`, a suspect the text does not name.
+
+    The nearest antecedent wins: in "Dr Marsh never touches sherry; he brought his own flask" both pronouns are Dr
+    Marsh's, not the curate's, though both men are "he". So a pronoun is not `slot`'s when another suspect with the
+    same pronouns is named before it in its `_reach`. A pronoun before any such name may still refer back across
+    the clue's start ("She left at nine," as the next clue opens), as authors write."""
+    pronoun = story.suspects[slot].pronoun
+    rivals = [mention.start for mention in mentions if story.suspects[mention.slot].pronoun == pronoun]
+    for match in WORD_PATTERN.finditer(text):
+        if match.group().lower() in PRONOUN_FORMS[pronoun]:
+            reach = _reach(text, match.start())
+            if not any(reach <= rival < match.start() for rival in rivals):
+                return True
+    return False
+
+
+ALL_PRONOUNS = frozenset().union(*PRONOUN_FORMS.values())
+# A sentence ends at . ! ? or … (and any closing quotes or brackets), then space; "Mr. Gaines" does not end one.
+_SENTENCE_END = re.compile(r"(\w*)[.!?…]+[\"'”’)\]]*\s+")
+
+
+def _reach(text: str, position: int) -> int:
+    """Where the stretch of text begins in which a name can be the antecedent of a pronoun at `position`: its own
+    sentence, and the sentences before it for as long as each opens on a pronoun ("The porter shut the gate. He
+    never saw the lamp lit."). A sentence that opens any other way may be about someone the prose describes but no
+    matcher finds ("The porter shut the gate. The stranger slipped out, he said."): a name before it is no nearer
+    antecedent than that description."""
+    starts = [0] + [
+        match.end() for match in _SENTENCE_END.finditer(text, 0, position) if match[1].lower() not in HONORIFICS
+    ]
+    index = len(starts) - 1
+    while index > 0 and _opens_on_pronoun(text, starts[index]):
+        index -= 1
+    return starts[index]
+
+
+def _opens_on_pronoun(text: str, start: int) -> bool:
+    """Whether the first word from `start` (quotation marks and dashes skipped) is a pronoun."""
+    for match in WORD_PATTERN.finditer(text, start):
+        if match.group()[0].isalnum():
+            return match.group().lower() in ALL_PRONOUNS
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
-from story.mentions import mentioned_slots, unmentioned_facts
+from story.mentions import clue_mentions, unmentioned_facts
 from story.problems import Severity
 from story.traits import CATALOGUE
 from story.words import count_words
@@ -386,8 +386,8 @@ def _verdict(story: Story, steps: list[Step], decided_at: int | None) -> list[Fi
         findings.append(
             Finding(decided_at, None, f"decided by clue {decided_at + 1} of {len(steps)}: too easy", "warning")
         )
-    per_clue = mentioned_slots(story)
-    mentioned = set().union(*per_clue)
+    per_clue = clue_mentions(story)
+    mentioned = {mention.slot for mentions in per_clue for mention in mentions}
     for slot, suspect in enumerate(story.suspects):
         if slot not in mentioned:
             message = f"{suspect.name} (the {suspect.role}) is never mentioned in a clue"

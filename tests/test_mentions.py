@@ -11,7 +11,7 @@ from model.tokenizer import read_story
 from story import Clue, Story, Suspect
 from story.generator import generate_case
 from story.loader import check_file, check_text
-from story.mentions import find_mentions, mention_matcher, name_cues
+from story.mentions import find_mentions, mention_matcher, name_cues, pronoun_could_be
 from story.problems import StoryError
 from story.shape import SUSPECT_KEYS
 from story.traits import CATALOGUE, trait_value
@@ -164,6 +164,38 @@ def test_a_pronoun_that_could_be_the_suspect_is_enough() -> None:
     assert prose_warnings(text.replace(REEVE_CLUE, "He had smoked cigarettes all afternoon.")) == []
     (warning,) = prose_warnings(text.replace(REEVE_CLUE, "She had smoked cigarettes all afternoon."))
     assert "Captain Reeve" in warning
+
+
+STARTER = ROOT / "story" / "starter.toml"
+MARSH_FACT = '{ kind = "trait", suspect = "Dr Marsh", trait = "drink", value = "whisky" }'
+
+
+def test_a_pronoun_after_another_name_of_its_kind_is_that_ones() -> None:
+    """A play-tester's report: "Dr Marsh never touches sherry; he brought his own flask of whisky." said nothing
+    of the curate, yet a fact about him there passed, because "he" could have been anyone's."""
+    text = STARTER.read_text()
+    curate = '{ kind = "trait", suspect = "curate", trait = "drink", value = "sherry" }'
+    assert MARSH_FACT in text and not check_text(text, "starter.toml").warnings
+    (warning,) = check_text(text.replace(MARSH_FACT, f"{MARSH_FACT}, {curate}"), "starter.toml").warnings
+    assert warning.line == text[: text.index(MARSH_FACT)].count("\n") + 1
+    assert "this fact is about Clement, but the clue's text never mentions him" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("text", "could_be"),
+    [
+        ("Frau Zurbriggen left at nine; she took the sledge.", False),
+        ("She took the sledge, Frau Zurbriggen says.", True),  # before any name: the clue before may say whose
+        ("Anton saw her take the sledge.", True),  # a man's name stands before no "her"
+        ("Frau Zurbriggen left. She took her sledge.", False),  # a sentence opening on "She" goes on about her
+        ("Frau Zurbriggen left. The tall woman took her sledge.", True),  # someone only described may be "her"
+        ("Frau Zurbriggen met Dr. Keller; she left.", False),  # "Dr." ends no sentence
+    ],
+)
+def test_a_pronoun_could_be_a_suspect_unless_another_of_their_kind_is_named_nearer(text: str, could_be: bool) -> None:
+    story = sanatorium(text)
+    mentions = find_mentions(text, mention_matcher(story))
+    assert pronoun_could_be(story, text, mentions, 0) is could_be  # Dr Halvorsen, never named in these texts
 
 
 def test_a_name_opening_a_quotation_is_a_mention_but_not_the_end_of_another_word() -> None:
