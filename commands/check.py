@@ -14,8 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from commands import arguments
-from story import CheckedStory, Problem, StoryError, check_file
+from story import Analysis, CheckedStory, Problem, StoryError, analyze, check_file, parse_story
 from story.data import Alibi, AlibiBroken, Evidence, Fact, Retraction, Story, TraitStated
+from story.loader import read_story_text
 from story.mentions import name_cues
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def run_check(
     for number, path in enumerate(paths):
         if number:
             console.print()
+        read: tuple[Story, Analysis] | None
         try:
             checked = check_file(path)
         except StoryError as exc:
@@ -65,17 +67,30 @@ def run_check(
                 _print_problem(problem, console)
             errors = len(exc.errors)
             console.print(f"[bold red]✗ {escape(str(path))}[/]: {errors} error{'s' * (errors != 1)}", emoji=False)
-            continue
-        for problem in checked.warnings:
-            _print_problem(problem, console)
-        _print_summary(path, checked, console, seats)
-        if trace:
-            console.print(trace_table(checked))
-        if readers:
-            readers_report(checked, console, seats)
+            read = _read_unsound(path) if trace or readers else None
+        else:
+            for problem in checked.warnings:
+                _print_problem(problem, console)
+            _print_summary(path, checked, console, seats)
+            read = checked.story, checked.analysis
+        if read and trace:
+            console.print(trace_table(*read))
+        if read and readers:
+            readers_report(*read, console, seats)
     if len(paths) > 1:
         console.print(f"\n{len(paths) - failed} of {len(paths)} files sound")
     return 1 if failed else 0
+
+
+def _read_unsound(path: Path) -> tuple[Story, Analysis] | None:
+    """The story and the oracle's clue-by-clue analysis of a file whose errors are in its logic (a case never
+    decided, facts that contradict), for --trace and --readers: the author needs to see where it goes wrong most
+    then. None when the file does not parse into a story at all (its errors say why)."""
+    try:
+        story = parse_story(read_story_text(path), str(path))
+    except StoryError:
+        return None
+    return story, analyze(story)
 
 
 def _print_problem(problem: Problem, console: Console) -> None:
@@ -123,13 +138,13 @@ def _name_cue(story: Story) -> str:
 
 def _readers_rows(checked: CheckedStory, seats: Seats) -> list[tuple[str, str]]:
     """How the readers fare on the story: whom each names at the end, and from which clue on."""
-    verdicts = _verdicts(checked, seats)
+    verdicts = _verdicts(checked.story, checked.analysis, seats)
     if verdicts is None:
         return [("readers", "not shown: the bundled readers are missing (see whodunit eval)")]
     return [(seat, verdict_line(checked.story, verdict)) for seat, verdict in verdicts.items()]
 
 
-def _verdicts(checked: CheckedStory, seats: Seats) -> dict[str, StoryVerdict] | None:
+def _verdicts(story: Story, analysis: Analysis, seats: Seats) -> dict[str, StoryVerdict] | None:
     """Each reader's reading of the story, by seat ("partner", "rival"); None if the bundled ones are missing."""
     from model.verdicts import story_verdict
 
@@ -137,7 +152,7 @@ def _verdicts(checked: CheckedStory, seats: Seats) -> dict[str, StoryVerdict] | 
     if readers is None:
         return None
     return {
-        seat: story_verdict(checkpoint, checked.story, checked.analysis)
+        seat: story_verdict(checkpoint, story, analysis)
         for checkpoint, seat in zip(readers, ("partner", "rival"), strict=True)
     }
 
@@ -168,16 +183,15 @@ def verdict_line(story: Story, verdict: StoryVerdict) -> str:
     return line
 
 
-def readers_report(checked: CheckedStory, console: Console, seats: Seats = BUNDLED) -> None:
+def readers_report(story: Story, analysis: Analysis, console: Console, seats: Seats = BUNDLED) -> None:
     """For authors: each reader's belief after every clue, the words they do not know, and the rival in play."""
-    verdicts = _verdicts(checked, seats)
+    verdicts = _verdicts(story, analysis, seats)
     if verdicts is None:
         console.print("  readers: not shown: the bundled readers are missing (see whodunit eval)")
         return
-    story = checked.story
     names = [suspect.name for suspect in story.suspects]
     table = Table("#", "possible", "partner (LSTM)", "rival (RNN)", box=None, pad_edge=False)
-    for index, step in enumerate(checked.analysis.steps):
+    for index, step in enumerate(analysis.steps):
         cells = [
             _belief_cell(names, verdict.clue_beliefs[index], story.culprit, index in verdict.lost_clues)
             for verdict in verdicts.values()
@@ -248,9 +262,8 @@ def describe_fact(fact: Fact, story: Story) -> str:
     return ""
 
 
-def trace_table(checked: CheckedStory) -> Table:
+def trace_table(story: Story, analysis: Analysis) -> Table:
     """Clue by clue: what it says, its facts, and who is still possible after it."""
-    story, analysis = checked.story, checked.analysis
     table = Table("#", "clue", "facts", "still possible", box=None, pad_edge=False)
     for index, (clue, step) in enumerate(zip(story.clues, analysis.steps, strict=True)):
         possible = ", ".join(story.suspects[slot].name for slot in step.possible)

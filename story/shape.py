@@ -126,10 +126,7 @@ class _ShapeChecker:
         """The Story, or None with self.problems filled. `generated` admits a JSONL record's "generated" key."""
         self.unknown_keys(data, (*TOP_KEYS, "generated") if generated else TOP_KEYS, (), "the story")
         seed, difficulty = self.generated(data.get("generated")) if generated and "generated" in data else (None, None)
-        if "format" in data and (type(data["format"]) is not int or data["format"] != FORMAT_VERSION):
-            self.error(
-                ("format",), f"unsupported format {quote(data['format'])}; this whodunit reads format {FORMAT_VERSION}"
-            )
+        self.format_version(data)
         title = self.text(data, "title", (), limit=MAX_TITLE_CHARS)
         setting = self.text(data, "setting", (), limit=MAX_NARRATION_CHARS)
         victim = self.text(data, "victim", (), limit=MAX_NARRATION_CHARS)
@@ -163,6 +160,19 @@ class _ShapeChecker:
         assert title and setting and victim and intro and reveal and culprit is not None  # for the type checker
         clue_tuple = tuple(c for c in clues if c)
         return Story(title, setting, victim, intro, tuple(suspects), clue_tuple, culprit, reveal, seed, difficulty)
+
+    def format_version(self, data: dict[str, Any]) -> None:
+        """A wrong type is told apart from a version this whodunit does not read: `format = "1"` is a slip of
+        the pen, `format = 2` a file from a newer whodunit."""
+        if "format" not in data:
+            return
+        value = data["format"]
+        if type(value) is not int:  # true is an int to Python, never to TOML
+            quoted = isinstance(value, str) and value.strip() == str(FORMAT_VERSION)
+            hint = f" (write format = {FORMAT_VERSION}, without quotes)" if quoted else ""
+            self.error(("format",), f"'format' must be an integer, not {_type_name(value)}{hint}")
+        elif value != FORMAT_VERSION:
+            self.error(("format",), f"unsupported format {value}; this whodunit reads format {FORMAT_VERSION}")
 
     def generated(self, raw: object) -> tuple[int | None, str | None]:
         """The generator's record of a case: {"seed": int, "difficulty": str}."""

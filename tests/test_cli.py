@@ -13,6 +13,7 @@ from story import check_file
 from story.jsonl import read_jsonl
 
 MYSTERIES = Path(__file__).parent.parent / "story" / "mysteries"
+INVALID = Path(__file__).parent / "data" / "stories" / "invalid"
 
 
 def test_check_reports_where_a_sound_case_is_decided(capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,6 +39,21 @@ def test_check_says_when_names_alone_give_the_culprit_away(tmp_path: Path, capsy
 def test_check_trace_shows_who_is_possible_after_each_clue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--trace", str(MYSTERIES / "manor.toml")]) == 0
     assert "← decided" in capsys.readouterr().out
+
+
+def test_check_trace_and_readers_still_show_a_case_never_decided(capsys: pytest.CaptureFixture[str]) -> None:
+    """An author needs the clue-by-clue view most when the case is never decided: it comes after the error, and the
+    check still fails; a file that does not parse into a story has nothing to trace."""
+    never = str(INVALID / "never_decided.toml")
+    for flag, header in (("--trace", "still possible"), ("--readers", "partner (LSTM)")):
+        assert main(["check", flag, never]) == 1
+        out = capsys.readouterr().out
+        assert "error: the case is never decided" in out and "✗" in out
+        assert out.index("never decided") < out.index(header)
+        assert [line.split()[0] for line in out.splitlines() if line[:2].strip().isdigit()] == ["1", "2"]
+        assert "Hobbs, Reeve" in out  # the two still possible after the last clue
+    assert main(["check", "--trace", str(INVALID / "unknown_suspect.toml")]) == 1
+    assert "still possible" not in capsys.readouterr().out
 
 
 def test_check_locates_every_problem_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
