@@ -25,6 +25,7 @@ from story import Story, StoryError
 class WhodunitApp(App):
     CSS_PATH = "whodunit.tcss"
     TITLE = "whodunit"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # screen classes for whodunit.tcss's narrow layouts
     # q quits from every screen and dialog (but a text field, where it is a letter); a game in play saves first
     BINDINGS = [Binding("ctrl+q", "quit_game", "Quit", show=False), Binding("q", "quit_game", "Quit", show=False)]
 
@@ -100,7 +101,6 @@ class WhodunitApp(App):
         except (StoryError, ValueError, OSError) as exc:
             self.notify(f"Cannot open that case: {exc}", severity="error", markup=False)
             return
-        self.notify(RUNGS[rung].teaches, title=f"Rung {rung + 1}: {RUNGS[rung].title}", timeout=12, markup=False)
         self.back_to_start()
         self.play(ref, story, self.options, campaign_rung=rung)
 

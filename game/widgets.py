@@ -6,7 +6,9 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
-from rich.console import RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
@@ -16,6 +18,9 @@ from textual.widgets import Static
 from game.match import GateColumn
 
 BAR_WIDTH = 10
+READER_INDENT = 10  # where a card's reader rows start their bars: "  partner "
+GATE_WORD = 14  # the widest word the gate view shows whole; a longer one ends in "…"
+DROP_MARK = "▲ forgets"  # under a word where the forget gate drops
 FORGET_DROP = 0.1  # a fall in the mean forget gate from one word to the next that the gate view marks
 
 
@@ -27,6 +32,41 @@ def bar(probability: float, style: str | Style, width: int = BAR_WIDTH) -> Text:
     text = Text(body.ljust(width), style=style)
     text.append(f" {probability:4.0%}", style="bold")
     return text
+
+
+@dataclass(frozen=True)
+class Hanging:
+    """`lead` then `body`, the body wrapped at word boundaries with each further line indented under its first
+    (a hanging indent: "partner ███ 33%  smokes" / "cigarettes" under "smokes", never at the left edge). Where
+    the body's column would be narrower than its longest word, the body starts on the next line, indented by
+    `fallback`, so that no word is cut."""
+
+    lead: Text
+    body: Text
+    fallback: int = 0
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        indent = self.lead.cell_len
+        longest = max((cell_len(word) for word in self.body.plain.split()), default=0)
+        shown = self.lead.copy()
+        if width - indent < longest and indent > self.fallback:
+            indent = self.fallback
+            shown.rstrip()
+            shown.append("\n" + " " * indent)
+        for number, line in enumerate(self.body.wrap(console, max(width - indent, 1))):
+            line.rstrip()
+            if number:
+                shown.append("\n" + " " * indent)
+            shown.append_text(line)
+        shown.no_wrap = True
+        yield shown
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest = max((cell_len(word) for word in self.body.plain.split()), default=0)
+        return Measurement(self.fallback + longest, self.lead.cell_len + self.body.cell_len).clamp(
+            max_width=options.max_width
+        )
 
 
 @dataclass(frozen=True)
@@ -88,48 +128,64 @@ class SuspectCard(Static):
         self.post_message(self.Selected(self.view.slot))
 
     def render_view(self) -> RenderableType:
+        """Four rows (who, what was said, each reader), each wrapped at word boundaries under its own column: a
+        trait cut short ("smokes ciga…") may hide the deciding one."""
         view = self.view
         style = functools.partial(component_style, self)
         partner, rival = style("suspect-card--partner"), style("suspect-card--rival")
-        text = Text()  # wrapped at word boundaries: a trait cut short ("smokes ciga…") may hide the deciding one
-        text.append(f"{view.slot + 1} {view.name}", style="bold")
-        text.append(f", the {view.role}", style="dim")
+        who = Text(view.name, style="bold")
+        who.append(f", the {view.role}", style="dim")
         if view.mark:
-            text.append(f"  [{view.mark}]", style="italic")
+            who.append(f"  [{view.mark}]", style="italic")
         if view.accused == "wrong":
-            text.append("  ✗ not guilty", style=style("suspect-card--not-guilty"))
+            who.append("  ✗ not guilty", style=style("suspect-card--not-guilty"))
         elif view.accused == "rival":
-            text.append("  ← rival's pick", style=rival)
-        text.append("\n  said ", style="dim")
-        text.append(", ".join(view.said) or "nothing yet")
-        text.append("\n  partner ", style=partner)
+            who.append("  ← rival's pick", style=rival)
+        rows = [
+            Hanging(Text(f"{view.slot + 1} ", style="bold"), who),
+            Hanging(Text("  said ", style="dim"), Text(", ".join(view.said) or "nothing yet")),
+        ]
+        lead = Text("  partner ", style=partner)
         if view.partner is None:
-            text.append("(hidden)".ljust(BAR_WIDTH + 5), style="dim")
+            lead.append("(hidden)", style="dim")
+            rows.append(Hanging(lead, Text()))
         else:
-            text.append_text(bar(view.partner, style("suspect-card--partner-lost") if view.partner_lost else partner))
-            text.append("  " + (", ".join(view.partner_remembers) or "-"), style=style("suspect-card--partner-memory"))
-        text.append("\n  rival   ", style=rival)
-        text.append_text(bar(view.rival, rival))
-        text.append("  " + (", ".join(view.rival_remembers) or "-"), style=style("suspect-card--rival-memory"))
-        return text
+            lead.append_text(bar(view.partner, style("suspect-card--partner-lost") if view.partner_lost else partner))
+            lead.append("  ")
+            memory = Text(", ".join(view.partner_remembers) or "-", style=style("suspect-card--partner-memory"))
+            rows.append(Hanging(lead, memory, READER_INDENT))
+        lead = Text("  rival   ", style=rival)
+        lead.append_text(bar(view.rival, rival))
+        lead.append("  ")
+        memory = Text(", ".join(view.rival_remembers) or "-", style=style("suspect-card--rival-memory"))
+        rows.append(Hanging(lead, memory, READER_INDENT))
+        return Group(*rows)
 
 
 class GateStrip(Static):
-    """The partner's input, forget and output gates over the recent words: one column per word."""
+    """The partner's input, forget and output gates over the recent words: one column per word, as wide as the
+    word (a long one abbreviated with an ellipsis), or as its "▲ forgets" mark where the forget gate drops."""
 
     def show(self, name: str, columns: list[GateColumn], width: int) -> None:
         if not columns:
             self.update(Text("The gate view fills in as the words arrive.", style="dim"))
             return
         label = 8
-        kept: list[GateColumn] = []
+        drops = [
+            index > 0 and columns[index - 1].forget - column.forget >= FORGET_DROP
+            for index, column in enumerate(columns)
+        ]
+        words = [abbreviated(column.word) for column in columns]
+        sizes = [
+            max(cell_len(word), cell_len(DROP_MARK) if dropped else 1)
+            for word, dropped in zip(words, drops, strict=True)
+        ]
+        first = len(columns)  # the newest words that fit, each with a space after it
         used = label
-        for column in reversed(columns):  # the newest words that fit
-            size = min(len(column.word), 10) + 1
-            if used + size > width:
-                break
-            kept.insert(0, column)
-            used += size
+        while first > 0 and used + sizes[first - 1] + 1 <= width:
+            first -= 1
+            used += sizes[first] + 1
+        kept = range(first, len(columns))
         text = Text(f"LSTM gates while reading for {name}", style="bold")
         text.append("   dark: closed (0) ", style="dim")
         for value in (0.0, 0.25, 0.5, 0.75, 1.0):
@@ -137,21 +193,31 @@ class GateStrip(Static):
         text.append(" bright: open (1)\n", style="dim")
         for gate in ("input", "forget", "output"):
             text.append(f"{gate:>7} ")
-            for column in kept:
-                text.append(" " * min(len(column.word), 10), style=gate_style(getattr(column, gate)))
+            for index in kept:
+                text.append(" " * sizes[index], style=gate_style(getattr(columns[index], gate)))
                 text.append(" ")
             text.append("\n")
-        drops = [
-            index > 0 and kept[index - 1].forget - column.forget >= FORGET_DROP for index, column in enumerate(kept)
-        ]
         text.append(" " * label)
-        for column, dropped in zip(kept, drops, strict=True):
-            text.append(column.word[:10] + " ", style="bold yellow" if dropped else "dim")
+        for index in kept:
+            text.append(padded(words[index], sizes[index] + 1), style="bold yellow" if drops[index] else "dim")
         text.append("\n" + " " * label)
-        for column, dropped in zip(kept, drops, strict=True):
-            size = min(len(column.word), 10) + 1
-            text.append(("▲ forgets" if dropped else "")[: size - 1].ljust(size), style="yellow")
+        for index in kept:
+            text.append(padded(DROP_MARK if drops[index] else "", sizes[index] + 1), style="yellow")
         self.update(text)
+
+
+def padded(text: str, cells: int) -> str:
+    """`text` with spaces after it to `cells` terminal cells (a wide character takes two)."""
+    return text + " " * (cells - cell_len(text))
+
+
+def abbreviated(word: str) -> str:
+    """A word as its gate column shows it: whole up to GATE_WORD cells, else cut with a visible ellipsis."""
+    if cell_len(word) <= GATE_WORD:
+        return word
+    while cell_len(word) > GATE_WORD - 1:
+        word = word[:-1]
+    return word + "…"
 
 
 def gate_style(value: float) -> str:

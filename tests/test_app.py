@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import random
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from rich.console import Console, RenderableType
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 import game.match
 from commands.cli import main
 from game.app import WhodunitApp
+from game.campaign import RUNGS, CampaignStep, Progress
 from game.cases import CaseRef, file_case, load_case
 from game.saves import SavedGame, list_saves, load_save, save_game
 from game.screens.choices import CaseChosen
@@ -24,6 +28,13 @@ from game.widgets import SuspectCard, component_style
 from tests.readers import holding_everyone_cleared
 
 MANOR = CaseRef("bundled", name="manor.toml")
+
+
+def plain(renderable: RenderableType, width: int = 60) -> str:
+    """What a rich renderable shows at `width` columns, as plain text."""
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
 
 
 def load_text(name: str) -> str:
@@ -271,7 +282,7 @@ async def test_toggles_gates_hard_mode_short_memory_and_help(readers) -> None:
         assert "LSTM gates" in str(screen.query_one("#gates", Static).render())
         await pilot.press("right_square_bracket", "h", "m")
         assert screen.options.hard and screen.options.short_memory
-        assert "(hidden)" in str(screen.query_one("#card-0", Static).render())
+        assert "(hidden)" in plain(screen.query_one("#card-0", SuspectCard).render_view())
         assert "faded" in told(screen)
         assert "1. " not in told(screen)  # short memory keeps the last clues only
         await pilot.press("question_mark")
@@ -427,6 +438,67 @@ async def test_at_80x24_every_card_of_eight_is_reachable_and_the_dialog_lists_al
         await pilot.press("a")
         options = app.screen.query_one("#suspects", OptionList)
         assert options.option_count == 8
+
+
+async def test_at_80x24_the_notebook_scrolls_each_suspects_row_into_view(readers) -> None:
+    app = eight_suspects_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "f", "n")
+        marks = app.screen.query_one("#notebook-marks")
+        for slot in range(8):
+            for _ in range(4):  # Tab to the row's note, past its mark
+                if getattr(app.screen.focused, "id", None) == f"note-{slot}":
+                    break
+                await pilot.press("tab")
+            await pilot.pause()
+            note = app.screen.focused
+            assert isinstance(note, Input) and note.id == f"note-{slot}", (slot, note)
+            assert marks.content_region.contains_region(note.region), slot
+        await pilot.press(*"alibi")
+        assert app.screen.match.notes == {7: "alibi"}
+
+
+async def test_at_80x24_the_footer_and_the_debrief_buttons_show_every_control(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = {key.action: key for key in app.screen.query_one(Footer).query(FooterKey)}
+        assert {"quit_game", "help", "accuse", "notebook"} <= set(keys)
+        palette = next(key for key in keys.values() if key.has_class("-command-palette"))
+        assert keys["quit_game"].region.right <= palette.region.x  # not scrolled off under the palette's key
+        screen = app.screen
+        while not screen.match.told_all:
+            screen.match.advance()
+        climbed = CampaignStep(0, True, Progress())  # a campaign's case: four buttons
+        await app.push_screen(DebriefScreen(screen.match, screen.case, screen.options, climbed))
+        await pilot.pause()
+        debrief = app.screen.query_one("#debrief")
+        for button in app.screen.query(Button):
+            button.focus()  # each reachable, and once in view whole
+            await pilot.pause()
+            assert debrief.content_region.contains_region(button.region), button.id
+            assert button.content_region.width >= len(str(button.label)), button.id
+
+
+async def test_help_ends_with_its_whole_close_button_at_100x30(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        help_box = app.screen.query_one("#help")
+        help_box.scroll_end(animate=False)
+        await pilot.pause()
+        close = app.screen.query_one("#close", Button)
+        assert close.region.height == 3 and help_box.content_region.contains_region(close.region)
+
+
+async def test_a_campaign_case_says_what_its_rung_teaches_above_the_story_not_over_the_cards(readers) -> None:
+    app = WhodunitApp(*readers, autoplay=False, campaign=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        lesson = app.screen.query_one("#story #lesson", Static)
+        assert str(lesson.render()) == RUNGS[0].teaches
+        assert not app._notifications  # no toast left over the cards
 
 
 async def test_a_stray_space_in_the_accusation_dialog_accuses_nobody(readers) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from game.match import RIVAL_THRESHOLD, Match
 from game.scoring import GUESS, HARD_BONUS, RACE, READING_WINDOW, SHORT_MEMORY_BONUS, SOLVE, SPEED, WRONG
+from game.widgets import Hanging
 
 MARKS = ("", "suspicious", "cleared")
 # A modal screen hides the app's bindings, so each dialog carries the app's q (quit, saving the game in play).
@@ -98,11 +100,13 @@ class NotebookScreen(ModalScreen[None]):
             yield Label("Notebook (Esc closes)", id="dialog-title")
             with VerticalScroll(id="notebook-clues"):
                 told = match.clues_told
-                text = Text()
-                for index, clue in enumerate(match.story.clues[:told]):
-                    text.append(f"{index + 1:>3}. ", style="dim")
-                    text.append(" ".join(clue.text.split()) + "\n")
-                yield Static(text if told else Text("No clue told yet.", style="dim"))
+                clues = Group(  # each clue wrapped under its first word, not under its number
+                    *(
+                        Hanging(Text(f"{index + 1:>3}. ", style="dim"), Text(" ".join(clue.text.split())))
+                        for index, clue in enumerate(match.story.clues[:told])
+                    )
+                )
+                yield Static(clues if told else Text("No clue told yet.", style="dim"))
             with Grid(id="notebook-marks"):
                 for slot, suspect in enumerate(match.story.suspects):
                     yield Label(Text(f"{slot + 1} {suspect.name}"), classes="notebook-name")
@@ -172,7 +176,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(HELP)
-            with Horizontal():
+            with Horizontal(id="help-buttons"):
                 yield Button("Close (Esc)", id="close")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

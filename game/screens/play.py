@@ -76,6 +76,8 @@ class PlayScreen(Screen):
         with Horizontal(id="table"):
             with Vertical(id="left"):
                 with VerticalScroll(id="story"):
+                    if self.campaign_rung is not None:  # in the story, not a toast over the cards
+                        yield Static(Text(RUNGS[self.campaign_rung].teaches), id="lesson")
                     yield Static("(short memory: earlier clues have faded)", id="faded", classes="-hidden")
                 yield Static(id="advice")
                 yield Static(id="rival")
@@ -84,7 +86,7 @@ class PlayScreen(Screen):
                 yield Static(id="evidence")
                 for slot in range(len(self.match.story.suspects)):
                     yield SuspectCard(self.card_view(slot), id=f"card-{slot}")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.match.story.title
