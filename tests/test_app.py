@@ -510,6 +510,26 @@ async def test_a_stray_space_in_the_accusation_dialog_accuses_nobody(readers) ->
         assert screen.match.accusations == []
 
 
+async def test_a_suspect_named_wrongly_is_listed_as_not_guilty_and_cannot_be_named_again(readers) -> None:
+    """The dialog keeps the cast's numbers (they are the cards'), says who the player has already named wrongly,
+    and neither a click nor the number names them again."""
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        wrong = next(slot for slot in range(len(screen.match.story.suspects)) if slot != screen.match.story.culprit)
+        await pilot.press("f", "a", str(wrong + 1))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        options = app.screen.query_one("#suspects", OptionList)
+        listed = options.get_option_at_index(wrong)
+        assert listed.disabled and "not guilty" in str(listed.prompt)
+        assert not any("not guilty" in str(options.get_option_at_index(i).prompt) for i in range(wrong))
+        await pilot.press(str(wrong + 1))
+        await pilot.pause()
+        assert len(screen.match.accusations) == 1 and isinstance(app.screen, AccuseDialog)
+
+
 def test_saves_go_where_the_platform_keeps_application_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import sys
 

@@ -39,11 +39,13 @@ class AccuseDialog(ModalScreen[int | None]):
         with Vertical(id="dialog"):
             final = " The story is told: this is your final accusation." if self.match.told_all else ""
             yield Label(f"Who did it?{final}", id="dialog-title")
+            cleared = self.match.wrongly_accused  # listed, so that numbers keep to the cards, and not offered
             yield OptionList(
                 *(
                     Option(  # names from a file: never markup
-                        Text(f"{slot + 1}  {suspect.name}, the {suspect.role}"),
-                        disabled=slot in self.match.wrongly_accused,
+                        Text(f"{slot + 1}  {suspect.name}, the {suspect.role}")
+                        + (Text("  ✗ not guilty: you named them", style="italic") if slot in cleared else Text()),
+                        disabled=slot in cleared,
                     )
                     for slot, suspect in enumerate(self.match.story.suspects)
                 ),
