@@ -156,7 +156,8 @@ class _Builder:
         roles = rng.sample(grammar.ROLES, size)
         surnames = iter(rng.sample(grammar.SURNAMES, size))
         cast = []
-        for pronoun, role in zip(pronouns, roles, strict=True):
+        for drawn, role in zip(pronouns, roles, strict=True):
+            pronoun = "she" if role in grammar.FEMALE_ROLES else "he" if role in grammar.MALE_ROLES else drawn
             name = next(male) if pronoun == "he" else next(female)
             if rng.random() < self.config.full_name_share:
                 titles = grammar.MALE_TITLES if pronoun == "he" else grammar.FEMALE_TITLES

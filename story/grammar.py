@@ -64,6 +64,8 @@ BANKS: dict[str, dict[str, Shape]] = {
         "male_titles": "words",
         "female_titles": "words",
         "roles": "words",
+        "female_roles": "words",
+        "male_roles": "words",
         "witnesses": "words",
     },
     "setting": {
@@ -218,6 +220,13 @@ def phrase_problems(data: dict[str, dict[str, Any]]) -> list[str]:
                 problems.append(f"{_label(name)}: missing bank '{key}'")
             else:
                 problems += [f"{_label(name)}: {problem}" for problem in _bank_problems(key, shape, found[key], data)]
+    cast = data.get("cast", {})
+    roles = cast.get("roles", [])
+    for key in ("female_roles", "male_roles"):  # a role of one sex is a role first
+        listed = cast.get(key, [])
+        if isinstance(listed, list):  # a bank of another shape is told above
+            strays = [role for role in listed if role not in roles]
+            problems += [f"{_label('cast')}: {key}: '{role}' is not one of roles" for role in strays]
     return problems
 
 
@@ -345,6 +354,10 @@ MALE_NAMES = _bank("cast", "male_names")
 FEMALE_NAMES = _bank("cast", "female_names")
 # Roles of suspects. Witnesses never share a word with them, so "the maid" always means one suspect.
 ROLES = _bank("cast", "roles")
+# Roles said of one sex only ("the niece", "the nephew"): a suspect drawn to one takes its pronoun, and the name
+# with it, so that no case has "Edmund, the niece". Every other role is anyone's.
+FEMALE_ROLES = _bank("cast", "female_roles")
+MALE_ROLES = _bank("cast", "male_roles")
 # Surnames and titles give some suspects a full name, "Dr Ingrid Halvorsen", as authors name people; the prose
 # then calls them by it, by "Dr Halvorsen", "Ingrid" or "Halvorsen", and a rank alone ("the Colonel").
 SURNAMES = _bank("cast", "surnames")

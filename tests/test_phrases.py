@@ -205,6 +205,12 @@ def test_names_and_roles_suffice_for_the_largest_cast() -> None:
     assert min(len(grammar.MALE_NAMES), len(grammar.FEMALE_NAMES), len(grammar.ROLES)) >= 8
 
 
+def test_a_role_of_one_sex_must_be_a_role() -> None:
+    data = copy.deepcopy(read_phrase_files())
+    data["cast"]["female_roles"].append("duchess")
+    assert phrase_problems(data) == ["story/phrases/cast.toml: female_roles: 'duchess' is not one of roles"]
+
+
 def test_a_value_said_otherwise_takes_the_right_article() -> None:
     """Every template that writes "a {v}", filled with every word of `synonym_share` and `spoken_size_share`
     (and every size in digits), says "an auburn hair", "an eleven", "an 8", never "a olive coat"."""
