@@ -140,7 +140,9 @@ class DebriefScreen(Screen):
                     "whole memory at every word, and it faded."
                 )
             elif partner_right:
-                said += "Both readers held on to it this time."
+                # both end on the culprit; whether the rival kept the clue or came to it another way, its bars
+                # cannot say (it may still misremember a trait, as the memories above show)
+                said += "Both readers end on the culprit this time."
             elif rival_right:
                 said += "The rival held on to it; your partner did not, and misread the case."
             else:
