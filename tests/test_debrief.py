@@ -44,5 +44,8 @@ async def test_a_case_named_before_its_proof_is_not_explained_as_heard(readers) 
 async def test_a_case_named_after_its_proof_explains_the_deciding_clue(readers) -> None:
     match, explanation, chart = await play_to_debrief(readers, clues=None)
     assert f"After clue {match.analysis.decided_at + 1}, only" in explanation
+    decided = explanation.split("What decided it")[1]
+    innocents = [suspect.name for slot, suspect in enumerate(match.story.suspects) if slot != match.story.culprit]
+    assert all(f"· {name}" in decided for name in innocents), decided  # the whole list, earlier alibis too
     assert "before the clues proved it" not in explanation
     assert "the clue that decided the case" in chart

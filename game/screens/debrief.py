@@ -19,6 +19,7 @@ from game.scoring import SOLVE, WRONG, Score
 from game.screens.choices import CampaignChosen, CaseChosen
 from game.widgets import component_style, culprit_chart
 from model.verdicts import named_suspect
+from story.oracle import Clearance
 
 MEMORY_STYLES = ("partner", "rival", "true", "false")  # debrief--* component classes, styled in whodunit.tcss
 
@@ -129,6 +130,11 @@ class DebriefScreen(Screen):
             text.append(f"After clue {analysis.decided_at + 1}, only {culprit} was left:\n")
         for clearance in analysis.deciding:
             text.append(f"  · {clearance.explain(story)}\n")
+        earlier = earlier_clearances(match)
+        if earlier:  # the rest of the list a reader had to keep: who was out before the last of them went
+            text.append("  and before that:\n", style="dim")
+        for clearance in earlier:
+            text.append(f"  · {clearance.explain(story)}\n", style="dim")
         distance = analysis.memory_distance
         if distance and not proved_later:
             partner_right = named_suspect(match.partner.belief) == story.culprit
@@ -167,6 +173,21 @@ class DebriefScreen(Screen):
     @on(Button.Pressed, "#quit")
     def quit_pressed(self) -> None:
         self.app.exit()
+
+
+def earlier_clearances(match: Match) -> list[Clearance]:
+    """Everyone cleared by the deciding clue's end other than by it, in the order they went out: with the
+    deciding clearances, the whole list that left the culprit alone."""
+    analysis = match.analysis
+    if analysis.decided_at is None:
+        return []
+    deciding = {clearance.suspect for clearance in analysis.deciding}
+    cleared = [
+        clearance
+        for clearance in analysis.steps[analysis.decided_at].cleared
+        if clearance is not None and clearance.suspect not in deciding
+    ]
+    return sorted(cleared, key=lambda clearance: (clearance.clue, clearance.suspect))
 
 
 def itemised(score: Score) -> str:
