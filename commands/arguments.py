@@ -56,6 +56,11 @@ def seed(text: str) -> int:
     return value
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 case", "2 cases": a count and its noun, in the number the count needs."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
 def add_knobs(parser: argparse.ArgumentParser, help: str) -> None:
     """--set KNOB=VALUE, repeatable, collected in `args.knobs` (parsed by story.knobs.parse_knobs)."""
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", dest="knobs", help=help)

@@ -59,7 +59,8 @@ def run_calibrate(args: argparse.Namespace, console: Console, argv: list[str]) -
     fit = calibrate(cases, traces)
 
     table = Table(
-        title=f"{checkpoint.kind} reader, {args.cases} validation cases a rung (run seed {VALIDATION_RUN_SEED})",
+        title=f"{checkpoint.kind} reader, {arguments.plural(args.cases, 'validation case')} a rung "
+        f"(run seed {VALIDATION_RUN_SEED})",
         title_justify="left",
     )
     for column in ("rung", "cases", "cross-entropy", "tempered", "ECE", "tempered"):

@@ -61,7 +61,7 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
         models = {name: scores.to_json() for name, scores in results.items()}
         sys.stdout.write(json.dumps({"models": models}, indent=1) + "\n")
         return 0
-    console.print(f"{args.cases} {stories[0].difficulty} cases from run seed {seed}")
+    console.print(f"{arguments.plural(args.cases, stories[0].difficulty + ' case')} from run seed {seed}")
     console.print(headline_table(results))
     console.print(distance_plot(results, "by_distance", "final accuracy by the deciding clue's memory distance"))
     console.print(
@@ -104,7 +104,7 @@ def distance_plot(results: dict[str, Scores], key: str, title: str) -> Text:
     counts = dict(zip((band for band, _ in bands), first_counts, strict=False))
     rows = []
     for band, _ in bands:
-        suffix = f"  ({counts[band]} cases)" if band in counts else ""
+        suffix = f"  ({arguments.plural(counts[band], 'case')})" if band in counts else ""
         values = {name: dict(getattr(scores, key) or ()).get(band) for name, scores in results.items()}
         rows.append((f"{band:>8} words{suffix}", {name: value for name, value in values.items() if value is not None}))
     return bar_chart(rows, title)
@@ -149,7 +149,8 @@ def run_ladder(checkpoints: dict[str, Checkpoint], cases: int, seed: int, as_jso
         sys.stdout.write(json.dumps(document, indent=1) + "\n")
         return 0
     names = list(rungs[0].accuracy)
-    table = Table(title=f"final accuracy up the ladder ({cases} cases a rung, run seed {seed})", title_justify="left")
+    title = f"final accuracy up the ladder ({arguments.plural(cases, 'case')} a rung, run seed {seed})"
+    table = Table(title=title, title_justify="left")
     table.add_column("rung")
     table.add_column("facts held", justify="right", style="dim")
     for name in names:
@@ -193,7 +194,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="a checkpoint folder (repeatable; default: the bundled LSTM and RNN)",
     )
     evaluate.add_argument("--cases", type=arguments.positive, default=500, help="how many cases (default 500)")
-    evaluate.add_argument("--seed", type=int, help="run seed of the cases (default: one no training run uses)")
+    evaluate.add_argument(
+        "--seed", type=arguments.seed, help="run seed of the cases (default: one no training run uses)"
+    )
     evaluate.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="preset (default: default)")
     arguments.add_knobs(evaluate, "override a generator knob")
     evaluate.add_argument("--json", action="store_true", help='print one JSON object {"models": {...}}')

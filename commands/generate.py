@@ -36,6 +36,15 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
     if (fmt == "jsonl" and out.suffix == ".toml") or (fmt == "toml" and out.suffix == ".jsonl"):
         console.print(Text(f"whodunit generate: --format {fmt} does not match --out {out}", style="red"))
         return 2
+    if fmt == "toml" and out.suffix not in ("", ".toml") and not out.is_dir():  # x.csv: a file, to its reader
+        console.print(
+            Text(
+                f"whodunit generate: --out {out} ends in {out.suffix}, but generate writes a .jsonl file, a .toml "
+                "file (one case) or a folder of .toml files: name a .jsonl or .toml file, or a folder without a suffix",
+                style="red",
+            )
+        )
+        return 2
     if fmt == "toml" and out.suffix == ".toml" and args.count > 1:
         console.print(
             Text(
@@ -145,7 +154,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="jsonl (one case per line) or toml (story files); default: from --out",
     )
     generate.add_argument(
-        "--out", type=Path, required=True, help="a .jsonl file, a .toml file (one case), or a folder for .toml files"
+        "--out",
+        type=Path,
+        required=True,
+        help="a .jsonl file, a .toml file (one case), or a folder for .toml files (named without a suffix)",
     )
 
 

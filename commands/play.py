@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import random
+import shlex
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
 from commands import arguments
-from game.cases import CaseRef, file_case
-from game.saves import Options, SaveError, list_saves, load_save, saves_folder
+from game.cases import CaseRef, file_case, load_case
+from game.saves import Options, SaveError, check_fits, list_saves, load_save, save_path, saves_folder
 from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from model.shipped import load_shipped
 from story import StoryError
@@ -23,8 +24,12 @@ from story import StoryError
 
 def run_play(args: argparse.Namespace, console: Console) -> int:
     options = Options(hard=args.hard, short_memory=args.short_memory)
-    case = saved = None
+    case = saved = saved_path = None
     if args.story is not None:
+        save_instead = _not_a_story_but_a_save(args.story)
+        if save_instead:
+            console.print(Text(f"whodunit play: {save_instead}", style="red"))
+            return 1
         try:
             case = file_case(args.story)
         except StoryError as exc:
@@ -57,10 +62,15 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
             what = f"for {case[0].save_name}" if case else "at all"
             console.print(Text(f"whodunit play: no saved game {what} in {saves_folder()}", style="red"))
             return 1
+        saved_path = saves[0]
         try:
-            saved = load_save(saves[0])
+            saved = load_save(saved_path)
+            check_fits(saved, load_case(saved.case), str(saved_path))
         except SaveError as exc:
             console.print(Text(f"whodunit play: {exc}", style="red"))
+            return 1
+        except (StoryError, ValueError, OSError) as exc:  # its story file gone or changed, its generator changed
+            console.print(Text(f"whodunit play: cannot resume {saved_path}: {exc}", style="red"))
             return 1
     try:
         partner = seat_reader(args.partner, "lstm")
@@ -70,9 +80,40 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
         return 1
     from game.app import WhodunitApp
 
-    app = WhodunitApp(partner, rival, case=case, saved=saved, options=options, campaign=args.campaign and not saved)
+    app = WhodunitApp(
+        partner,
+        rival,
+        case=case,
+        saved=saved,
+        saved_path=saved_path,
+        options=options,
+        campaign=args.campaign and not saved,
+    )
     app.run()
     return app.return_code or 0
+
+
+def _not_a_story_but_a_save(path: Path) -> str | None:
+    """What to say of a save given where a story goes (one that reads as a save, is named .json or is kept in
+    the saves folder), with how to resume it; None for anything else, to be read as a story."""
+    in_saves = path.resolve().parent == saves_folder().resolve()
+    try:
+        saved = load_save(path)
+    except SaveError as exc:
+        if path.suffix.lower() != ".json" and not in_saves:
+            return None
+        why = "lies in the saves folder" if in_saves else "is named .json"
+        return f"{path} {why}, so it is not a story (a .toml file), and it is no save that can be resumed: {exc}"
+    case = saved.case
+    if case.kind == "generated":
+        command = f"whodunit play --generated --seed {case.seed} --difficulty {case.difficulty} --resume"
+    elif case.kind == "file":
+        command = f"whodunit play {shlex.quote(case.name)} --resume"
+    else:  # a bundled mystery is not played by file name
+        command = "whodunit play, and choose it among the saved games (or whodunit play --resume, if it is the latest)"
+    home = save_path(case)  # where --resume and the start screen look for this case's save
+    move = "" if path.resolve() == home.resolve() else f"move it to {home}, then "
+    return f"{path} is a saved game, not a story; to resume it, {move}run: {command}"
 
 
 def seat_reader(path: str | None, kind: str) -> Checkpoint:
@@ -112,9 +153,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     play.add_argument(
         "--campaign", action="store_true", help="play the campaign's next case, up the ladder of difficulty"
     )
-    play.add_argument("--seed", type=int, help="with --generated: the case's seed (default: random)")
+    play.add_argument("--seed", type=arguments.seed, help="with --generated: the case's seed (default: random)")
     play.add_argument("--difficulty", choices=DIFFICULTIES, default="default", help="with --generated")
-    play.add_argument("--resume", action="store_true", help="resume the saved game (of this case, or the latest)")
+    play.add_argument(
+        "--resume", action="store_true", help="resume the saved game (of this story or generated case, or the latest)"
+    )
     play.add_argument("--hard", action="store_true", help="hard mode: your partner's bars are hidden")
     play.add_argument("--short-memory", action="store_true", help="the story pane keeps only the last few clues")
     arguments.add_seats(play)
@@ -123,5 +166,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
     if (args.story is not None) + args.generated + args.campaign > 1:
         console.print("[red]whodunit play: give one of a story file, --generated and --campaign[/]")
+        return 2
+    if args.seed is not None and not args.generated:  # a story file, a bundled case and the campaign have no seed
+        console.print("[red]whodunit play: --seed goes with --generated (the generated case's seed)[/]")
         return 2
     return run_play(args, console)

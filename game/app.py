@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -12,7 +13,7 @@ from textual.screen import Screen
 from game.campaign import RUNGS, CampaignError, case_for, load_progress, progress_path
 from game.cases import CaseRef, load_case
 from game.match import Match
-from game.saves import Options, SavedGame, SaveError, load_save, replay, saves_folder
+from game.saves import Options, SavedGame, SaveError, load_save, replay, save_path, saves_folder
 from game.scoring import Modes
 from game.screens.choices import CampaignChosen, CaseChosen, SaveChosen
 from game.screens.dialogs import HelpScreen
@@ -35,6 +36,7 @@ class WhodunitApp(App):
         rival: Checkpoint,
         case: tuple[CaseRef, Story] | None = None,
         saved: SavedGame | None = None,
+        saved_path: Path | None = None,
         options: Options | None = None,
         autoplay: bool = True,
         campaign: bool = False,
@@ -42,14 +44,14 @@ class WhodunitApp(App):
         super().__init__()
         self.partner, self.rival = partner, rival
         self.autoplay = autoplay  # False: games start paused (tests and screenshots)
-        self.first_case, self.first_save = case, saved
+        self.first_case, self.first_save, self.first_save_path = case, saved, saved_path
         self.options = options or Options()
         self.start_campaign = campaign  # begin with the campaign's next case
 
     def on_mount(self) -> None:
         if self.first_save is not None:
             self.push_screen(StartScreen())
-            self.resume(self.first_save)
+            self.resume(self.first_save, self.first_save_path)
         elif self.start_campaign:
             self.push_screen(StartScreen())
             self.play_campaign()
@@ -107,16 +109,19 @@ class WhodunitApp(App):
     @on(SaveChosen)
     def resume_from(self, chosen: SaveChosen) -> None:
         try:
-            self.resume(load_save(chosen.path))
+            self.resume(load_save(chosen.path), chosen.path)
         except SaveError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
 
-    def resume(self, saved: SavedGame) -> None:
+    def resume(self, saved: SavedGame, path: Path | None = None) -> None:
+        """Play on from a save; a notice names the file (`path`) and what is wrong if it cannot be resumed."""
+        source = path or save_path(saved.case)
         try:
             story = load_case(saved.case)
-            match = replay(saved, Match(story, self.partner, self.rival))
+            match = replay(saved, Match(story, self.partner, self.rival), str(source))
         except (StoryError, ValueError, OSError, SaveError) as exc:
-            self.notify(f"Cannot resume that game: {exc}", severity="error", timeout=10, markup=False)
+            where = "" if str(source) in str(exc) else f"{source}: "  # replay's own messages name it already
+            self.notify(f"Cannot resume that game: {where}{exc}", severity="error", timeout=10, markup=False)
             return
         self.play(saved.case, story, saved.options, match, saved.campaign_rung)
 

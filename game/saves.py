@@ -22,6 +22,8 @@ from game.campaign import RUNGS
 from game.cases import CaseRef
 from game.match import Match
 from game.scoring import Modes
+from model.tokenizer import narrate_story
+from story import Story
 from story.atomic import write_atomic
 from story.case_config import DIFFICULTIES
 from story.files import NotRegularFile, read_regular
@@ -230,18 +232,29 @@ def _slot_map(value: object, fail, where: str) -> dict[int, str]:
     return result
 
 
-def replay(saved: SavedGame, match: Match, source: str = "save") -> Match:
-    """Bring a fresh Match of the saved case to where the save left it, moves included; SaveError if they
-    do not fit the story (a save edited by hand, or one for another case)."""
-    cast = len(match.story.suspects)
-    if saved.position > match.total:
-        raise SaveError(f"{source}: position: {saved.position} words, but this case has {match.total}")
+def check_fits(saved: SavedGame, story: Story, source: str = "save") -> None:
+    """SaveError unless the save's moves fit its story: what replay checks first, without a match to replay
+    them on (the start screen and `play --resume` check every save so, and name the file at fault)."""
+    narration = narrate_story(story)
+    total = len(narration.intro) + sum(len(pieces) for pieces in narration.clues)  # game.match.Match.total
+    _check_fits(saved, len(story.suspects), total, source)
+
+
+def _check_fits(saved: SavedGame, cast: int, total: int, source: str) -> None:
+    if saved.position > total:
+        raise SaveError(f"{source}: position: {saved.position} words, but this case has {total}")
     for index, (suspect, at) in enumerate(saved.accusations):
         if not 0 <= suspect < cast or not 0 <= at <= saved.position:
             raise SaveError(f"{source}: accusations[{index}]: no such suspect or moment in this case")
     for suspect in (*saved.marks, *saved.notes):
         if suspect >= cast:
             raise SaveError(f"{source}: marks/notes: suspect {suspect}, but the cast has {cast}")
+
+
+def replay(saved: SavedGame, match: Match, source: str = "save") -> Match:
+    """Bring a fresh Match of the saved case to where the save left it, moves included; SaveError if they
+    do not fit the story (a save edited by hand, or one for another case)."""
+    _check_fits(saved, len(match.story.suspects), match.total, source)
     for suspect, at in sorted(saved.accusations, key=lambda move: move[1]):
         while match.position < at and not match.over:
             match.advance()

@@ -217,7 +217,12 @@ def load_checkpoint(folder: Path | str) -> Checkpoint:
         raise CheckpointError(f"{meta_path}: not a valid JSON checkpoint description ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{meta_path}: not a whodunit reader checkpoint (expected format {FORMAT!r})")
-    if hashlib.sha256(payload).hexdigest() != meta.get("weights_sha256"):
+    if not isinstance(meta.get("weights_sha256"), str):
+        raise CheckpointError(
+            f"{meta_path}: weights_sha256: missing, or not text; it is the checksum of {WEIGHTS}, which ties the "
+            "weights to this description"
+        )
+    if hashlib.sha256(payload).hexdigest() != meta["weights_sha256"]:
         interrupted = (folder / INCOMING).exists()
         raise CheckpointError(
             f"{weights_path}: does not match the checksum in {META}: "

@@ -358,6 +358,81 @@ def test_a_corrupt_save_is_refused_at_resume(tmp_path: Path, capsys, readers, pr
     assert "manor.json: case:" in capsys.readouterr().out
 
 
+def test_a_save_given_as_the_story_says_how_to_resume_it(tmp_path: Path, capsys, private_saves: Path) -> None:
+    story = tmp_path / "my manor.toml"
+    story.write_text(load_text("manor.toml"))
+    path = save_game(SavedGame(file_case(story)[0], 10))
+    assert main(["play", "--resume", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path} is a saved game, not a story; to resume it, run: whodunit play '{story}' --resume" in out
+    assert "TOML" not in out
+    generated = save_game(SavedGame(CaseRef("generated", seed=7, difficulty="easy"), 0))
+    elsewhere = tmp_path / "copy.save"  # no .json, outside the saves folder: read as a save all the same
+    elsewhere.write_bytes(generated.read_bytes())
+    assert main(["play", str(elsewhere)]) == 1
+    out = capsys.readouterr().out
+    assert f"move it to {generated}, then run: whodunit play --generated --seed 7 --difficulty easy --resume" in out
+    broken = private_saves / "broken.json"
+    broken.write_text("{")
+    assert main(["play", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken} lies in the saves folder, so it is not a story (a .toml file), and it is no save" in out
+    assert f"{broken}:1:2: not a whodunit save (invalid JSON" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"position": 999999}, r"position: 999999 words, but this case has \d+"),
+        ({"marks": {"7": "cleared"}}, r"marks/notes: suspect 7, but the cast has \d+"),
+    ],
+)
+def test_a_save_that_does_not_fit_its_story_is_refused_with_its_path(
+    capsys, monkeypatch, private_saves: Path, change: dict, message: str
+) -> None:
+    import json
+    import re
+
+    path = save_game(SavedGame(MANOR, 10))
+    path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
+    monkeypatch.setattr(WhodunitApp, "run", lambda self: pytest.fail("the game started over a broken save"))
+    assert main(["play", "--resume"]) == 1
+    assert re.search(f"whodunit play: {re.escape(str(path))}: {message}", capsys.readouterr().out)
+    assert path.exists()  # the player's file is never deleted
+
+
+async def test_the_start_screen_marks_a_save_that_does_not_fit_and_names_it_when_chosen(
+    readers, private_saves: Path
+) -> None:
+    import json
+
+    path = save_game(SavedGame(MANOR, 10))
+    path.write_text(json.dumps({**json.loads(path.read_text()), "position": 999999}))
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert not any(label.startswith("Resume Death at Ashcombe Manor") for label in labels), labels
+        marked = [label for label in labels if label.startswith("manor.json: position: 999999 words")]
+        assert marked and marked[0].endswith("(cannot be resumed)"), labels
+        options.highlighted = options.get_option_index(f"save:{path}")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        notices = [str(notice.message) for notice in app._notifications]
+        assert any(f"{path}: position: 999999 words" in notice for notice in notices), notices
+    assert path.exists()
+
+
+async def test_a_save_resumed_from_the_command_line_is_named_in_the_notice(readers, tmp_path: Path) -> None:
+    saved = SavedGame(MANOR, 10, accusations=((0, 20),))  # accused after the words narrated: edited by hand
+    app = WhodunitApp(*readers, saved=saved, saved_path=tmp_path / "mine.json", autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        notices = [str(notice.message) for notice in app._notifications]
+        assert any(f"{tmp_path / 'mine.json'}: accusations[0]" in notice for notice in notices), notices
+
+
 def test_resuming_a_story_file_that_changed_says_so(tmp_path: Path, capsys, readers) -> None:
     story = tmp_path / "manor.toml"
     story.write_text(load_text("manor.toml"))

@@ -195,6 +195,20 @@ def test_an_rnn_checkpoint_with_an_unknown_recurrence_names_both_it_may_have(tmp
         load_checkpoint(folder)
 
 
+@pytest.mark.parametrize("value", [None, 7])
+def test_a_checkpoint_without_its_weights_checksum_says_it_is_missing(tmp_path: Path, value: Any) -> None:
+    folder = disagreeing(tmp_path / "ckpt", lambda meta, weights: None)
+    described = json.loads((folder / "reader.json").read_text())
+    if value is None:
+        del described["weights_sha256"]
+    else:
+        described["weights_sha256"] = value
+    (folder / "reader.json").write_text(json.dumps(described))
+    with pytest.raises(CheckpointError, match=r"reader\.json: weights_sha256: missing, or not text") as caught:
+        load_checkpoint(folder)
+    assert "does not match" not in str(caught.value) and str(folder) in str(caught.value)
+
+
 @pytest.mark.parametrize("case", ["hidden", "missing tensor", "reshaped weight", "unknown key"])
 def test_eval_and_play_refuse_a_disagreeing_checkpoint_with_its_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str

@@ -189,3 +189,45 @@ def test_check_readers_reads_with_the_checkpoints_given(tmp_path: Path, capsys: 
     assert main(["check", "--readers", "--partner", str(rival), manor]) == 1
     out = capsys.readouterr().out
     assert "holds a rnn reader; this seat needs a lstm" in out and "Traceback" not in out and "sound" not in out
+
+
+def test_generate_refuses_an_out_named_as_a_file_of_another_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.csv"
+    assert main(["generate", "--out", str(out)]) == 2
+    assert f"--out {out} ends in .csv" in capsys.readouterr().out
+    assert not out.exists()  # not a folder named x.csv
+    (tmp_path / "cases.v2").mkdir()  # a folder that is there already is a folder, whatever its name
+    assert main(["generate", "--count", "2", "--out", str(tmp_path / "cases.v2")]) == 0
+
+
+@pytest.mark.parametrize("argv", [["play", "--seed", "abc"], ["eval", "--seed", "abc"], ["generate", "--seed", "abc"]])
+def test_every_seed_flag_says_what_it_expected(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--out", "x.jsonl"] if argv[0] == "generate" else argv)
+    assert exited.value.code == 2
+    assert "argument --seed: expected a whole number, not 'abc'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["play", "--seed", "5"], ["play", "--campaign", "--seed", "5"]])
+def test_play_refuses_a_seed_without_generated(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from game.app import WhodunitApp
+
+    monkeypatch.setattr(WhodunitApp, "run", lambda self: pytest.fail("the game started, its seed ignored"))
+    assert main(argv) == 2
+    assert "--seed goes with --generated" in capsys.readouterr().out
+
+
+def test_eval_counts_one_case_in_the_singular() -> None:
+    from types import SimpleNamespace
+
+    from commands.arguments import plural
+    from commands.eval import distance_plot
+
+    scores = SimpleNamespace(by_distance=(("0-20", 1.0), ("20-40", 0.5)), by_distance_cases=(1, 3))
+    text = distance_plot({"lstm": scores}, "by_distance", "final accuracy").plain  # type: ignore[dict-item]
+    assert "(1 case)" in text and "(3 cases)" in text and "(1 cases)" not in text
+    assert (plural(1, "case"), plural(0, "case"), plural(1200, "case")) == ("1 case", "0 cases", "1,200 cases")

@@ -17,9 +17,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.campaign import RUNGS, CampaignError, load_progress, progress_path
 from game.cases import CaseRef, bundled_mysteries, load_case
-from game.saves import SavedGame, SaveError, list_saves, load_save, saves_folder
+from game.saves import SavedGame, SaveError, check_fits, list_saves, load_save, saves_folder
 from game.screens.choices import CampaignChosen, CaseChosen, SaveChosen
-from story import StoryError
+from story import Story, StoryError
 from story.case_config import PRESETS
 
 
@@ -83,9 +83,19 @@ class StartScreen(Screen):
             except SaveError:
                 entries.append(Option(Text(f"{path.name}: unreadable save", style="red"), id=f"save:{path}"))
                 continue
+            try:
+                story = load_case(saved.case)
+            except (StoryError, ValueError, OSError):
+                story = None  # listed by its file name: resuming says why it cannot be read
+            if story is not None:
+                try:
+                    check_fits(saved, story, path.name)
+                except SaveError as exc:  # edited by hand: choosing it names the file and the field at fault
+                    entries.append(Option(Text(f"{exc} (cannot be resumed)", style="red"), id=f"save:{path}"))
+                    continue
             when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d %b %H:%M")
             # A save's title comes from a story file or a save's fields: plain Text, never markup.
-            entries.append(Option(Text(f"Resume {saved_title(saved)} (saved {when})"), id=f"save:{path}"))
+            entries.append(Option(Text(f"Resume {saved_title(saved, story)} (saved {when})"), id=f"save:{path}"))
         return entries
 
     def on_mount(self) -> None:
@@ -104,13 +114,12 @@ class StartScreen(Screen):
             self.post_message(SaveChosen(Path(value)))
 
 
-def saved_title(saved: SavedGame) -> str:
-    """A save as a player knows it: the story's title (and the difficulty of a generated case); its file name
-    when the story cannot be read any more (resuming then says why)."""
-    try:
-        title = load_case(saved.case).title
-    except (StoryError, ValueError, OSError):
+def saved_title(saved: SavedGame, story: Story | None) -> str:
+    """A save as a player knows it: its story's title (and the difficulty of a generated case); its file name
+    when the story cannot be read any more (`story` None: resuming then says why)."""
+    if story is None:
         return saved.case.save_name
+    title = story.title
     if saved.case.kind == "generated":
         return f"{title} (generated, {saved.case.difficulty}, case {saved.case.seed})"
     return title
