@@ -235,9 +235,7 @@ def _slot_map(value: object, fail, where: str) -> dict[int, str]:
 def check_fits(saved: SavedGame, story: Story, source: str = "save") -> None:
     """SaveError unless the save's moves fit its story: what replay checks first, without a match to replay
     them on (the start screen and `play --resume` check every save so, and name the file at fault)."""
-    narration = narrate_story(story)
-    total = len(narration.intro) + sum(len(pieces) for pieces in narration.clues)  # game.match.Match.total
-    _check_fits(saved, len(story.suspects), total, source)
+    _check_fits(saved, len(story.suspects), len(narrate_story(story).tokens()), source)  # Match.total, unbuilt
 
 
 def _check_fits(saved: SavedGame, cast: int, total: int, source: str) -> None:
