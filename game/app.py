@@ -98,6 +98,18 @@ class WhodunitApp(App):
             return
         rung = min(progress.rung, len(RUNGS) - 1)
         ref = case_for(progress, rung)
+        saved = save_path(ref)
+        if saved.exists() or saved.is_symlink():  # left part-way: play on from there, never over it
+            self.back_to_start()
+            try:
+                resumed = self.resume(load_save(saved), saved)
+            except SaveError as exc:
+                resumed = False
+                message = f"{exc}; move that file aside to play the rung afresh"
+                self.notify(message, severity="error", timeout=10, markup=False)
+            if resumed:
+                self.notify(f"Resuming your saved game of rung {rung + 1}, {RUNGS[rung].title}.", markup=False)
+            return
         try:
             story = load_case(ref)
         except (StoryError, ValueError, OSError) as exc:
@@ -113,8 +125,9 @@ class WhodunitApp(App):
         except SaveError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
 
-    def resume(self, saved: SavedGame, path: Path | None = None) -> None:
-        """Play on from a save; a notice names the file (`path`) and what is wrong if it cannot be resumed."""
+    def resume(self, saved: SavedGame, path: Path | None = None) -> bool:
+        """Play on from a save; a notice names the file (`path`) and what is wrong if it cannot be resumed
+        (False then)."""
         source = path or save_path(saved.case)
         try:
             story = load_case(saved.case)
@@ -122,8 +135,9 @@ class WhodunitApp(App):
         except (StoryError, ValueError, OSError, SaveError) as exc:
             where = "" if str(source) in str(exc) else f"{source}: "  # replay's own messages name it already
             self.notify(f"Cannot resume that game: {where}{exc}", severity="error", timeout=10, markup=False)
-            return
+            return False
         self.play(saved.case, story, saved.options, match, saved.campaign_rung)
+        return True
 
     def action_quit_game(self) -> None:
         """Quit, saving the game in play if there is one (its own q does the same), wherever the player is."""

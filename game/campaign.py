@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from game.cases import CaseRef
+from game.cases import CaseRef, load_case
 from story.atomic import write_atomic
 from story.case_config import case_seed
 from story.files import NotRegularFile, read_regular
@@ -21,6 +21,9 @@ from story.files import NotRegularFile, read_regular
 FORMAT = "whodunit-campaign/1"
 MAX_BYTES = 64 * 1024
 CAMPAIGN_RUN_SEED = 20_261_201  # the campaign's cases come from this run seed (story.case_config.case_seed)
+# Candidate cases tried per attempt for one set at the rung's house: the generator draws its house from ten, so
+# one at the rung's own comes within 64 draws but for about one attempt in 800 (0.9 ** 64 = 0.0012).
+HOUSE_DRAWS = 64
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Rung:
     difficulty: str  # a story.generator preset
     title: str
     teaches: str  # what this rung asks of the player, said before it starts
+    house: str  # where its cases are set (one of story/phrases/setting.toml's places): each rung a house of its own
 
 
 RUNGS = (
@@ -36,27 +40,32 @@ RUNGS = (
         "A quiet supper",
         "Three suspects and a short story. The rival reads short stories well and accuses the moment it is sure: "
         "name the culprit as soon as the clues prove it.",
+        "Marsh End",
     ),
     Rung(
         "easy",
         "The weekend party",
         "Four suspects. An alibi clears someone for good, however long ago it was given: keep a list.",
+        "Fenwick House",
     ),
     Rung(
         "default",
         "The country house",
         "Five or six suspects and a dozen facts to hold at once. Here the rival's short memory starts to fail it; "
         "your partner's bars show what an LSTM keeps.",
+        "Blackwood Hall",
     ),
     Rung(
         "hard",
         "The long weekend",
         "Six or seven suspects, lies told and taken back, red herrings. The rival drowns in facts: out-remember it.",
+        "Greystone Priory",
     ),
     Rung(
         "long",
         "The whole novel",
         "Seven or eight suspects over some 1,500 words. Every clue may matter fifty sentences later.",
+        "Thornfield Grange",
     ),
 )
 
@@ -84,10 +93,15 @@ class Progress:
 
 
 def case_for(progress: Progress, rung: int | None = None) -> CaseRef:
-    """The case of the next attempt at `rung` (default: the current one)."""
+    """The case of the next attempt at `rung` (default: the current one): the first of the attempt's candidate
+    cases set at the rung's house, so that climbing a rung is going somewhere else (drawn freely, the first
+    attempts at rungs 2, 3 and 4 were all at Lindley Court). A generated case takes milliseconds."""
     rung = progress.rung if rung is None else rung
-    attempt = progress.records[rung].attempts
-    return CaseRef("generated", seed=case_seed(CAMPAIGN_RUN_SEED + rung, attempt), difficulty=RUNGS[rung].difficulty)
+    attempt, difficulty = progress.records[rung].attempts, RUNGS[rung].difficulty
+    seeds = (case_seed(CAMPAIGN_RUN_SEED + rung, attempt * HOUSE_DRAWS + draw) for draw in range(HOUSE_DRAWS))
+    candidates = [CaseRef("generated", seed=seed, difficulty=difficulty) for seed in seeds]
+    at_home = (ref for ref in candidates if load_case(ref).setting.startswith(f"{RUNGS[rung].house},"))
+    return next(at_home, candidates[0])
 
 
 def record(progress: Progress, rung: int, solved: bool, score: int, won_race: bool) -> Progress:

@@ -10,9 +10,11 @@ from textual.widgets import OptionList, Static
 
 from game.app import WhodunitApp
 from game.campaign import RUNGS, CampaignError, Progress, case_for, load_progress, progress_path, record, save_progress
-from game.saves import SavedGame, load_save, save_game, saves_folder
+from game.cases import load_case
+from game.saves import SavedGame, load_save, save_game, save_path, saves_folder
 from game.screens.debrief import DebriefScreen
 from game.screens.play import PlayScreen
+from story import grammar
 
 
 def test_a_failed_rung_is_tried_again_on_another_case_and_a_solved_one_leads_up() -> None:
@@ -91,3 +93,42 @@ async def test_climbing_from_the_start_screen(readers) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen) and app.screen.campaign_rung == 1
         assert app.screen.match.story.difficulty == RUNGS[1].difficulty
+
+
+def test_each_rung_is_set_at_a_house_of_its_own() -> None:
+    houses = [rung.house for rung in RUNGS]
+    assert len(set(houses)) == len(RUNGS) and set(houses) <= set(grammar.PLACES)
+    for index, rung in enumerate(RUNGS):
+        progress = Progress()
+        for _ in range(4):  # a rung failed is tried again at the same house
+            story = load_case(case_for(progress, index))
+            assert story.setting.startswith(f"{rung.house},") and story.difficulty == rung.difficulty
+            progress = record(progress, index, solved=False, score=0, won_race=False)
+
+
+async def test_the_campaign_plays_on_from_a_save_of_its_case_and_lists_it_as_the_campaigns(readers) -> None:
+    ref = case_for(Progress())
+    save_game(SavedGame(ref, 40, campaign_rung=0))
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one(OptionList)
+        listed = [str(options.get_option_at_index(index).prompt) for index in range(options.option_count)]
+        assert any(line.startswith(f"Resume campaign rung 1 of {len(RUNGS)}, {RUNGS[0].title}:") for line in listed)
+        await pilot.press("enter")  # the campaign: its next case is the one saved
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayScreen) and screen.campaign_rung == 0
+        assert screen.case.seed == ref.seed and screen.match.position == 40  # not begun again over the save
+
+
+async def test_a_campaign_save_that_cannot_be_read_is_named_and_kept(readers) -> None:
+    path = save_path(case_for(Progress()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{oops")
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PlayScreen)
+        assert any(str(path) in str(note.message) for note in app._notifications)
+    assert path.read_text() == "{oops"

@@ -119,6 +119,9 @@ def saved_title(saved: SavedGame, story: Story | None) -> str:
     when the story cannot be read any more (`story` None: resuming then says why)."""
     if story is None:
         return saved.case.save_name
+    if saved.campaign_rung is not None:
+        rung = saved.campaign_rung
+        return f"campaign rung {rung + 1} of {len(RUNGS)}, {RUNGS[rung].title}: {story.title}"
     title = story.title
     if saved.case.kind == "generated":
         return f"{title} (generated, {saved.case.difficulty}, case {saved.case.seed})"
