@@ -16,7 +16,9 @@ from rich.text import Text
 
 from commands import arguments
 from game.cases import CaseRef, file_case, load_case
+from game.match import SHORT_MEMORY_CLUES
 from game.saves import Options, SaveError, check_fits, list_saves, load_save, save_path, saves_folder
+from game.scoring import HARD_BONUS, SHORT_MEMORY_BONUS
 from model.checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from model.shipped import load_shipped
 from story import StoryError
@@ -158,8 +160,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     play.add_argument(
         "--resume", action="store_true", help="resume the saved game (of this story or generated case, or the latest)"
     )
-    play.add_argument("--hard", action="store_true", help="hard mode: your partner's bars are hidden")
-    play.add_argument("--short-memory", action="store_true", help="the story pane keeps only the last few clues")
+    play.add_argument(
+        "--hard",
+        action="store_true",
+        help=f"hard mode: your partner is hidden during play ({HARD_BONUS * 100:+.0f}%% if kept on)",
+    )
+    play.add_argument(
+        "--short-memory",
+        action="store_true",
+        help=f"only the last {SHORT_MEMORY_CLUES} clues stay in view: story, cards, notebook "
+        f"({SHORT_MEMORY_BONUS * 100:+.0f}%% if kept on)",
+    )
     arguments.add_seats(play)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
-from game.scoring import NO_MODES, Accusation, Modes, Score, score, won_race
+from game.scoring import HARD_BONUS, NO_MODES, SHORT_MEMORY_BONUS, Accusation, Modes, Score, score, won_race
 from model.checkpoint import Checkpoint
 from model.metrics import oracle_posterior
 from model.readout import TRAITS, UNKNOWN_CLASS
@@ -20,7 +21,7 @@ from model.stream import StreamingReader
 from model.targets import case_targets
 from model.tokenizer import Piece, narrate_story
 from model.verdicts import LOST_RUN, lost_run, named_suspect
-from story import Analysis, Story, analyze
+from story import Analysis, Evidence, Fact, Story, TraitStated, analyze
 from story.traits import CATALOGUE
 
 RIVAL_THRESHOLD = 0.75  # the rival accuses once its belief in one suspect reaches this
@@ -30,6 +31,50 @@ GATE_WINDOW = 16  # words kept for the gate view
 # showed 10 memories by clue 15, 7 of them never said; 0.8 shows 1, and it is true: a card claims only what a
 # reader holds with confidence.
 REMEMBERED = 0.8
+# Clues kept in view in short-memory mode, the one being told among them: the story pane, the cards, the murderer
+# line and the notebook all keep to them (Match.first_in_view).
+SHORT_MEMORY_CLUES = 3
+
+Mode = Literal["hard", "short_memory"]
+
+
+@dataclass(frozen=True)
+class ModeRule:
+    """A handicap as a switch's toast tells it: its name, its bonus, and what switching it on or off does."""
+
+    name: str
+    bonus: float  # game.scoring's share for it
+    on: str
+    off: str
+
+
+MODE_RULES: dict[Mode, ModeRule] = {
+    "hard": ModeRule(
+        "Hard mode",
+        HARD_BONUS,
+        "your partner's bars, advice, pick, memories and gates are hidden",
+        "your partner is back",
+    ),
+    "short_memory": ModeRule(
+        "Short memory",
+        SHORT_MEMORY_BONUS,
+        f"only the last {SHORT_MEMORY_CLUES} clues stay in view (story, cards, notebook)",
+        "every clue told is back in view",
+    ),
+}
+
+
+def switch_note(mode: Mode, on: bool, earning: bool) -> str:
+    """What switching `mode` on or off does, its score included, for a toast; `earning`: whether it earned its
+    bonus before the switch. A mode earns only if on from the first word and never switched off
+    (scoring.Modes.kept): one switched on in play never earns, and one switched off stops earning for good."""
+    rule = MODE_RULES[mode]
+    bonus = f"{rule.bonus:+.0%}"
+    if on:
+        return f"{rule.name} on: {rule.on}. It earns {bonus} only in a game played in it from the start: not this one."
+    if earning:
+        return f"{rule.name} off: {rule.off}, and this game no longer earns its {bonus}."
+    return f"{rule.name} off: {rule.off}."
 
 
 @dataclass(frozen=True)
@@ -141,6 +186,18 @@ class Match:
     def clues_told(self) -> int:
         """Clues told in full."""
         return self._clues_done[self.position]
+
+    @property
+    def clues_heard(self) -> int:
+        """Clues of which a word has been told: those told in full, and the one being told once it has begun."""
+        return self.words[self.position - 1].clue + 1 if self.position else 0
+
+    def first_in_view(self, short_memory: bool) -> int:
+        """The first clue (0-based) still in view: 0 with a full memory; in short-memory mode, the first of the
+        last SHORT_MEMORY_CLUES clues heard, the one being told counting among them from its first word. The story
+        pane hides the clues before it, and the cards, the murderer line and the notebook count only the clues
+        from it on: one rule for all, so that nothing on screen remembers what the pane has let fade."""
+        return max(0, self.clues_heard - SHORT_MEMORY_CLUES) if short_memory else 0
 
     def moment(self, at: int) -> str:
         """When `at` words had been narrated, as the debrief says it: "before the first clue", "during clue 3",
@@ -263,14 +320,25 @@ class Match:
         """Whom the rival's bars name now, or None while they name nobody (model.verdicts.named_suspect)."""
         return named_suspect(self.rival.belief) if self.rival.beliefs else None
 
-    def said_of(self, suspect: int) -> tuple[str, ...]:
-        """What the clues told in full have said of a suspect: stated traits, and a standing alibi or the clue
-        that broke one (a card that went back to "said nothing yet" when an alibi fell would hide the turn the
-        player has just heard)."""
+    def said_of(self, suspect: int, since: int = 0) -> tuple[str, ...]:
+        """What the clues in view (told in full, from clue `since` on: `first_in_view`) say of a suspect and still
+        holds: the traits they state, and an alibi they give or the clue of theirs that broke one (a card that went
+        back to "said nothing yet" when an alibi fell would hide the turn the player has just heard).
+
+        A card shows what the clues in view say, not all that is still true: in short-memory mode a trait stated
+        only in a faded clue is off the card, and so is an alibi given in one, although it still clears the
+        suspect (holding on to it is the player's part, what the mode's bonus pays for). A trait stated again in
+        view is on it. A break told in view shows even when the alibi it broke has faded: that clue says the alibi
+        fell. What stands is the oracle's to say (its steps); the clues in view only choose what of it shows."""
         if self.clues_told == 0:
             return ()
         steps = self.analysis.steps[: self.clues_told]
-        phrases = [CATALOGUE[trait].describe(value) for slot, trait, value in steps[-1].stated if slot == suspect]
+        said = {(f.suspect, f.trait, f.value) for f in self._facts_in_view(since) if isinstance(f, TraitStated)}
+        phrases = [
+            CATALOGUE[trait].describe(value)
+            for slot, trait, value in steps[-1].stated
+            if slot == suspect and (slot, trait, value) in said
+        ]
         alibi, broken = None, None
         for clue, step in enumerate(steps):
             clearance = step.cleared[suspect]
@@ -278,11 +346,16 @@ class Match:
             if alibi is not None and standing is None:
                 broken = clue
             alibi = standing
-        if alibi is not None:
+        if alibi is not None and alibi.latent_clue >= since:
             phrases.append(f"alibi (clue {alibi.latent_clue + 1})")
-        elif broken is not None:
+        elif alibi is None and broken is not None and broken >= since:
             phrases.append(f"alibi broken (clue {broken + 1})")
         return tuple(phrases)
+
+    def _facts_in_view(self, since: int) -> list[Fact]:
+        """The facts of the clues told in full from clue `since` on. Whether one still stands is the oracle's
+        steps' to say: callers keep what is both standing and said in view."""
+        return [fact for clue in self.story.clues[since : self.clues_told] for fact in clue.facts]
 
     def checked_memories(self, detective: Detective, suspect: int) -> tuple[tuple[str, bool], ...]:
         """What `detective` remembers of a suspect, each phrase with whether the clues told said it: the
@@ -307,13 +380,15 @@ class Match:
         card does not say which memories are true)."""
         return tuple(phrase for phrase, _ in self.checked_memories(detective, suspect))
 
-    def evidence(self) -> tuple[str, ...]:
-        """What the evidence told so far says of the murderer."""
+    def evidence(self, since: int = 0) -> tuple[str, ...]:
+        """What the evidence in view says of the murderer: the standing evidence that a clue told in full from
+        clue `since` on states (`first_in_view`). Evidence stated only in a faded clue is off the line, although
+        it still stands: as on the cards (`said_of`), what shows is what the clues in view say."""
         if self.clues_told == 0:
             return ()
-        return tuple(
-            CATALOGUE[trait].describe(value) for trait, value in self.analysis.steps[self.clues_told - 1].evidence
-        )
+        found = {(f.trait, f.value) for f in self._facts_in_view(since) if isinstance(f, Evidence)}
+        standing = self.analysis.steps[self.clues_told - 1].evidence
+        return tuple(CATALOGUE[trait].describe(value) for trait, value in standing if (trait, value) in found)
 
     def gate_columns(self, suspect: int) -> list[GateColumn]:
         """The partner's recent gate activity in one suspect's reading, one column per word."""

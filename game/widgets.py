@@ -79,12 +79,20 @@ class CardView:
     said: tuple[str, ...]
     partner: float | None  # None in hard mode
     rival: float
-    partner_remembers: tuple[str, ...]
+    partner_remembers: tuple[str, ...]  # () in hard mode
     rival_remembers: tuple[str, ...]
     mark: Literal["", "cleared", "suspicious"] = ""  # the player's mark in the notebook
     accused: Literal["", "wrong", "rival"] = ""  # wrong: the player named them, wrongly; rival: the rival named them
-    selected: bool = False
+    selected: bool = False  # the suspect followed (in hard mode only the player's own choice)
     partner_lost: bool = False  # the partner holds every suspect cleared (game.match.Detective.lost): bar drawn dim
+
+
+def faded_note(first: int) -> str:
+    """What short-memory mode says where clues have faded: the clues before `first` (0-based), by number."""
+    if first <= 0:
+        return ""
+    clues = "clue 1 has" if first == 1 else f"clues 1-{first} have"
+    return f"({clues} faded: short-memory mode)"
 
 
 def component_style(widget: Widget, component: str) -> Style:

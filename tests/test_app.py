@@ -15,13 +15,14 @@ from textual.widgets._footer import FooterKey
 
 import game.match
 from commands.cli import main
+from game import scoring
 from game.app import WhodunitApp
 from game.campaign import RUNGS, CampaignStep, Progress
 from game.cases import CaseRef, file_case, load_case
-from game.saves import SavedGame, list_saves, load_save, save_game
+from game.saves import Options, SavedGame, list_saves, load_save, save_game
 from game.screens.choices import CaseChosen
 from game.screens.debrief import DebriefScreen
-from game.screens.dialogs import AccuseDialog
+from game.screens.dialogs import AccuseDialog, NotebookScreen
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
 from game.widgets import SuspectCard, component_style
@@ -289,6 +290,99 @@ async def test_toggles_gates_hard_mode_short_memory_and_help(readers) -> None:
         assert "How to play" in str(app.screen.query_one(Static).render())
         await pilot.press("escape")
         assert app.screen is screen
+
+
+def notices(app: WhodunitApp) -> list[str]:
+    return [str(notice.message) for notice in app._notifications]
+
+
+async def test_short_memory_fades_the_cards_the_murderer_line_and_the_notebook_with_the_story(readers) -> None:
+    """Manor's clue 2 says Hobbs smokes cigars and clue 12 that the murderer does. Once those clues have faded
+    from the story they are gone from his card, from the murderer line and from the notebook; the player's own
+    notes stay."""
+    app = manor_app(readers, options=Options(short_memory=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        screen.match.notes[0] = "cigars?"
+        await pilot.press("f", "f", "f", "f", "f")  # the intro and clues 1-4
+        assert "smokes cigars" in plain(screen.query_one("#card-0", SuspectCard).render_view(), width=100)
+        await pilot.press("f")  # clue 5: clues 1 and 2 fade
+        assert "smokes cigars" not in plain(screen.query_one("#card-0", SuspectCard).render_view(), width=100)
+        assert "(clues 1-2 have faded: short-memory mode)" in told(screen) and "2. " not in told(screen)
+        await pilot.press("n")
+        notebook = app.screen
+        assert isinstance(notebook, NotebookScreen)
+        listed = plain(notebook.clues(), width=100)
+        assert "(clues 1-2 have faded: short-memory mode)" in listed
+        assert [line[:4] for line in listed.splitlines()[1:] if line[:4].strip()] == ["  3.", "  4.", "  5."]
+        assert notebook.query_one("#note-0", Input).value == "cigars?"
+        await pilot.press("escape")
+        await pilot.press(*"f" * 7)  # clue 12
+        murderer = screen.query_one("#evidence", Static)
+        assert "smokes cigars" in str(murderer.render())
+        await pilot.press(*"fff")  # clue 15: clue 12 has faded
+        assert screen.match.clues_told == 15 and "smokes cigars" not in str(murderer.render())
+
+
+async def test_in_short_memory_the_clue_being_told_is_one_of_the_three_in_view(readers) -> None:
+    """From the first word of clue 5 the pane shows clues 3-5, as the cards and the notebook count them: clue 2
+    fades as clue 5 begins, not when it ends."""
+    app = manor_app(readers, options=Options(short_memory=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        await pilot.press(*"f" * 5)  # the intro and clues 1-4
+        assert "(clue 1 has faded: short-memory mode)" in told(screen) and "2. " in told(screen)
+        screen.match.advance()  # the first word of clue 5, as the clock tells it
+        screen.changed()
+        await pilot.pause()
+        shown = told(screen)
+        assert "(clues 1-2 have faded: short-memory mode)" in shown
+        assert "2. " not in shown and all(f"{clue}. " in shown for clue in (3, 4, 5))
+        assert screen.first_in_view == screen.match.first_in_view(True) == 2
+
+
+async def test_switching_a_mode_says_what_it_does_to_the_score(readers) -> None:
+    """Switched off, a mode kept on from the start stops earning; switched on in play, it earns nothing."""
+    short, hard = f"+{scoring.SHORT_MEMORY_BONUS:.0%}", f"+{scoring.HARD_BONUS:.0%}"
+    app = manor_app(readers, options=Options(short_memory=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f", "m")
+        assert notices(app)[-1].startswith("Short memory off:")
+        assert notices(app)[-1].endswith(f"this game no longer earns its {short}.")
+        await pilot.press("m")
+        assert notices(app)[-1].startswith("Short memory on: only the last 3 clues stay in view")
+        assert f"earns {short} only in a game played in it from the start: not this one" in notices(app)[-1]
+        await pilot.press("h")
+        assert notices(app)[-1].startswith("Hard mode on:") and f"earns {hard} only" in notices(app)[-1]
+        await pilot.press("h")
+        assert notices(app)[-1] == "Hard mode off: your partner is back."  # it had nothing to lose
+        assert app.screen.match.modes == scoring.Modes()
+
+
+async def test_hard_mode_hides_the_partners_pick_memories_and_gates(readers, monkeypatch) -> None:
+    """No card is followed for the partner, none shows what it remembers, and its gates stay closed: g says why.
+    The player's own choice of a card is still followed."""
+    monkeypatch.setattr(game.match.Match, "memories", lambda self, detective, suspect: ("a memory",))
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        await pilot.press("f", "f", "f", "g")
+        assert any(card.view.selected for card in screen.query(SuspectCard))  # the partner's favourite
+        assert not screen.query_one("#gates").has_class("-hidden")
+        await pilot.press("h")
+        cards = list(screen.query(SuspectCard))
+        assert not any(card.view.selected for card in cards)
+        assert all(card.view.partner is None and card.view.partner_remembers == () for card in cards)
+        assert all(card.view.rival_remembers == ("a memory",) for card in cards)  # the rival's stay in sight
+        assert screen.query_one("#gates").has_class("-hidden")  # switching hard mode on closes them
+        await pilot.press("g")
+        assert screen.query_one("#gates").has_class("-hidden")
+        assert notices(app)[-1] == "Hard mode hides the gate view: the gates are your partner's."
+        await pilot.press("right_square_bracket")  # the player's own choice: the first card
+        assert [card.view.selected for card in cards] == [slot == 0 for slot in range(len(cards))]
 
 
 async def test_monkey_random_keys_clicks_and_resizes_raise_nothing(readers) -> None:

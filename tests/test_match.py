@@ -11,7 +11,7 @@ import pytest
 import game.match
 from game import scoring
 from game.cases import CaseRef, load_case
-from game.match import Match
+from game.match import SHORT_MEMORY_CLUES, Match, switch_note
 from game.saves import Options, SavedGame, SaveError, list_saves, load_save, replay, save_game
 from model.checkpoint import Checkpoint
 from model.readout import TRAITS, UNKNOWN_CLASS
@@ -131,6 +131,78 @@ def test_a_broken_alibi_stays_on_the_card_as_broken(match: Match) -> None:
         seen.append(match.said_of(lane))
     assert seen[5] == ("alibi (clue 5)",) and seen[7] == ("alibi (clue 5)",)
     assert seen[8] == ("alibi broken (clue 8)",) and "alibi broken (clue 8)" in seen[-1]
+
+
+def slot_of(match: Match, name: str) -> int:
+    return next(slot for slot, suspect in enumerate(match.story.suspects) if name in suspect.name)
+
+
+def told(match: Match, clues: int) -> Match:
+    """`match` with `clues` clues told in full, the next not begun."""
+    while match.clues_told < clues:
+        match.finish_clue()
+    return match
+
+
+def test_short_memory_keeps_the_last_clues_heard_in_view_the_one_being_told_among_them(match: Match) -> None:
+    """The story pane shows the last SHORT_MEMORY_CLUES clues, the one being told counting from its first word:
+    the first clue in view is the same rule for the pane, the cards, the murderer line and the notebook."""
+    assert SHORT_MEMORY_CLUES == 3
+    match.finish_clue()  # the intro
+    assert match.first_in_view(True) == 0
+    told(match, 3)
+    assert match.clues_heard == 3 and match.first_in_view(True) == 0  # clues 1-3: nothing faded yet
+    match.advance()  # the first word of clue 4: clue 1 fades as it begins
+    assert match.clues_told == 3 and match.clues_heard == 4 and match.first_in_view(True) == 1
+    told(match, 4)
+    assert match.first_in_view(True) == 1
+    told(match, 10)
+    assert match.first_in_view(True) == 7 and match.first_in_view(False) == 0
+
+
+def test_in_short_memory_a_card_says_only_what_the_clues_in_view_say(match: Match) -> None:
+    """Manor's clue 2 says Hobbs smokes cigars, clue 5 gives Miss Lane an alibi, clue 8 breaks it and clue 10
+    says she is right-handed. A fact said only in a faded clue is off the card, still true or not; a break seen in
+    view shows though the alibi it broke has faded; with a full memory the card is as it always was."""
+    hobbs, lane = slot_of(match, "Hobbs"), slot_of(match, "Lane")
+    cigars, right = CATALOGUE["tobacco"].describe("cigar"), CATALOGUE["handedness"].describe("right")
+    told(match, 4)
+    assert cigars in match.said_of(hobbs, since=match.first_in_view(True))  # clues 2-4 in view
+    told(match, 5)
+    since = match.first_in_view(True)
+    assert since == 2 and cigars not in match.said_of(hobbs, since=since)  # clue 2 has faded
+    assert match.said_of(hobbs, since=match.first_in_view(False)) == match.said_of(hobbs)  # a full memory
+    assert cigars in match.said_of(hobbs)
+    told(match, 7)
+    assert match.said_of(lane, since=match.first_in_view(True)) == ("alibi (clue 5)",)
+    told(match, 8)
+    assert match.said_of(lane, since=match.first_in_view(True)) == ("alibi broken (clue 8)",)  # clue 5 faded
+    told(match, 11)
+    assert match.said_of(lane, since=match.first_in_view(True)) == (right,)  # the break, clue 8, has faded too
+    assert match.said_of(lane) == (right, "alibi broken (clue 8)")
+
+
+def test_in_short_memory_the_murderer_line_keeps_only_the_evidence_in_view(match: Match) -> None:
+    """Manor's clue 12 says the murderer smokes cigars, clue 15 that they are left-handed."""
+    cigars, left = CATALOGUE["tobacco"].describe("cigar"), CATALOGUE["handedness"].describe("left")
+    told(match, 12)
+    assert match.evidence(since=match.first_in_view(True)) == (cigars,)
+    told(match, 15)
+    assert match.evidence(since=match.first_in_view(True)) == (left,)  # clues 13-15 in view
+    assert set(match.evidence()) == {cigars, left}
+
+
+def test_a_switch_says_truthfully_what_it_does_to_the_score() -> None:
+    """A mode earns only if on from the first word and never switched off (scoring.Modes.kept)."""
+    hard, short = f"+{scoring.HARD_BONUS:.0%}", f"+{scoring.SHORT_MEMORY_BONUS:.0%}"
+    assert scoring.Modes(True, True).kept(True, False) == scoring.Modes(True, False)  # off: stops earning
+    assert switch_note("short_memory", False, earning=True).endswith(f"no longer earns its {short}.")
+    assert "earns" not in switch_note("short_memory", False, earning=False)  # it earned nothing to lose
+    assert scoring.Modes().kept(True, True) == scoring.Modes()  # on in play: never earns
+    on = switch_note("short_memory", True, earning=False)
+    assert f"last {SHORT_MEMORY_CLUES} clues" in on and f"earns {short} only" in on and "not this one" in on
+    assert f"earns {hard} only" in switch_note("hard", True, earning=False)
+    assert switch_note("hard", False, earning=True).endswith(f"no longer earns its {hard}.")
 
 
 def test_a_save_replays_to_the_same_beliefs_and_moves(readers, match: Match) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,9 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.match import RIVAL_THRESHOLD, Match
+from game.match import RIVAL_THRESHOLD, SHORT_MEMORY_CLUES, Match
 from game.scoring import GUESS, HARD_BONUS, RACE, READING_WINDOW, SHORT_MEMORY_BONUS, SOLVE, SPEED, WRONG
-from game.widgets import Hanging
+from game.widgets import Hanging, faded_note
 
 MARKS = ("", "suspicious", "cleared")
 # A modal screen hides the app's bindings, so each dialog carries the app's q (quit, saving the game in play).
@@ -88,32 +88,38 @@ class NoteInput(Input):
 
 
 class NotebookScreen(ModalScreen[None]):
-    """Every clue told so far, and the player's own marks and notes per suspect."""
+    """The clues told so far (in short-memory mode only those still in view, saying how many have faded), and the
+    player's own marks and notes per suspect: those stay whatever fades, being the player's own memory."""
 
     BINDINGS = [Binding("escape,n", "close", "Close"), QUIT]  # a note's field keeps q as a letter
 
-    def __init__(self, match: Match) -> None:
+    def __init__(self, match: Match, since: int = 0) -> None:
+        """`since`: the first clue still in view (game.match.Match.first_in_view)."""
         super().__init__()
         self.match = match
+        self.since = since
 
     def compose(self) -> ComposeResult:
         match = self.match
         with Vertical(id="notebook"):
             yield Label("Notebook (Esc closes)", id="dialog-title")
             with VerticalScroll(id="notebook-clues"):
-                told = match.clues_told
-                clues = Group(  # each clue wrapped under its first word, not under its number
-                    *(
-                        Hanging(Text(f"{index + 1:>3}. ", style="dim"), Text(" ".join(clue.text.split())))
-                        for index, clue in enumerate(match.story.clues[:told])
-                    )
-                )
-                yield Static(clues if told else Text("No clue told yet.", style="dim"))
+                yield Static(self.clues())
             with Grid(id="notebook-marks"):
                 for slot, suspect in enumerate(match.story.suspects):
                     yield Label(Text(f"{slot + 1} {suspect.name}"), classes="notebook-name")
                     yield MarkButton(slot, self._mark_label(slot), id=f"mark-{slot}", classes="notebook-mark")
                     yield NoteInput(slot, match.notes.get(slot, ""), placeholder="a note", id=f"note-{slot}")
+
+    def clues(self) -> RenderableType:
+        """The clues in view, each wrapped under its first word, not under its number, after a note of those faded."""
+        told, since = self.match.clues_told, self.since
+        lines: list[RenderableType] = [Text(faded_note(since), style="dim italic")] if since else []
+        lines += [
+            Hanging(Text(f"{index + 1:>3}. ", style="dim"), Text(" ".join(clue.text.split())))
+            for index, clue in enumerate(self.match.story.clues[since:told], start=since)
+        ]
+        return Group(*lines) if told else Text("No clue told yet.", style="dim")
 
     def _mark_label(self, slot: int) -> str:
         return self.match.marks.get(slot, "") or "no mark"
@@ -150,19 +156,26 @@ each bar, what that reader holds with confidence of the traits the clues have st
 [b]Scoring[/b] (the rival is scored the same way)
 Naming the murderer once the clues prove it: {SOLVE}, and up to {SPEED} more for speed, falling to nothing \
 {READING_WINDOW} words after the proof. Naming them before the clues prove it is a guess: {GUESS}. Naming them \
-before the rival: {RACE} more. Each wrong name: -{WRONG}. Hard mode adds {HARD_BONUS:.0%} and short memory \
-{SHORT_MEMORY_BONUS:.0%} to the points won, if kept on all game.
+before the rival: {RACE} more. Each wrong name: -{WRONG}.
+
+[b]Modes[/b]
+Hard mode hides your partner while you play: its bars, its advice, the card it favours, what it remembers and its \
+gates (the debrief shows them all). Short memory keeps only the last {SHORT_MEMORY_CLUES} clues in view, the one \
+being told among them: the story, what the cards say, the murderer line and the notebook let the others fade; \
+your own marks and notes stay. Hard mode adds {HARD_BONUS:.0%} and short memory {SHORT_MEMORY_BONUS:.0%} to the \
+points won, only if on from the first word (whodunit play --hard, --short-memory) and kept on: switched off, a \
+mode stops earning for the rest of the game; switched on during one, it earns nothing.
 
 [b]Keys[/b]
 space      pause or resume the narration
 f, enter   finish the current clue
 +  -       faster, slower
 a          accuse
-n          notebook: clues so far, marks, notes
+n          notebook: clues so far (in view), marks, notes
 g          gate view: the partner's LSTM gates
 [ ]        follow the previous / next suspect (their card comes into view)
-h          hard mode: hide the partner's bars
-m          short memory: keep only the last clues in view
+h          hard mode: hide your partner
+m          short memory: keep only the last {SHORT_MEMORY_CLUES} clues in view
 s          save (quitting saves too)
 q          quit, from any screen
 ctrl+p     command palette

@@ -16,14 +16,13 @@ from textual.widgets import Footer, Header, Static
 
 from game.campaign import RUNGS, CampaignError, CampaignStep, record_result
 from game.cases import CaseRef
-from game.match import Match
+from game.match import Match, Mode, switch_note
 from game.saves import Options, SavedGame, forget_save, save_game, saves_folder
 from game.scoring import WRONG, Accusation
 from game.screens.dialogs import AccuseDialog, HelpScreen, NotebookScreen
-from game.widgets import CardView, GateStrip, SuspectCard, component_style
+from game.widgets import CardView, GateStrip, SuspectCard, component_style, faded_note
 
 SPEEDS = (1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 14.0, 20.0, 30.0, 50.0)  # words per second
-SHORT_MEMORY_CLUES = 3  # clues kept in view in short-memory mode
 
 
 class PlayScreen(Screen):
@@ -69,7 +68,8 @@ class PlayScreen(Screen):
         self.save_failed = False
         self.told: dict[int, Text] = {}  # each paragraph's words narrated so far, by clue (-1: the intro)
         self.narrated = 0  # words of the match already in `told`
-        self.arranged: tuple[int, bool, bool] | None = None  # (clue, short memory, all told) the story was laid out for
+        # (clue, clues heard, first in view, all told) the story was laid out for
+        self.arranged: tuple[int, int, int, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,7 +78,7 @@ class PlayScreen(Screen):
                 with VerticalScroll(id="story"):
                     if self.campaign_rung is not None:  # in the story, not a toast over the cards
                         yield Static(Text(RUNGS[self.campaign_rung].teaches), id="lesson")
-                    yield Static("(short memory: earlier clues have faded)", id="faded", classes="-hidden")
+                    yield Static(id="faded", classes="-hidden")
                 yield Static(id="advice")
                 yield Static(id="rival")
                 yield GateStrip(id="gates", classes="-hidden")
@@ -117,6 +117,11 @@ class PlayScreen(Screen):
     def watch_show_gates(self, show: bool) -> None:
         self.query_one("#gates", GateStrip).set_class(not show, "-hidden")
         self.show_gate_view()
+
+    @property
+    def first_in_view(self) -> int:
+        """The first clue still in view (game.match.Match.first_in_view, under the options now)."""
+        return self.match.first_in_view(self.options.short_memory)
 
     def changed(self) -> None:
         """The rules changed the match (a word told, an accusation): redraw what shows it."""
@@ -159,38 +164,44 @@ class PlayScreen(Screen):
     # --- rendering ------------------------------------------------------------------------------------------
 
     def card_view(self, slot: int) -> CardView:
+        """One card as the options allow: in hard mode nothing of the partner (its bar, its memories, its pick as
+        the card followed by default), in short-memory mode only what the clues in view say."""
         match = self.match
         suspect = match.story.suspects[slot]
         accused = "wrong" if slot in match.wrongly_accused else ""
         if not accused and any(a.by == "rival" and a.suspect == slot for a in match.accusations):
             accused = "rival"
+        hard = self.options.hard
         return CardView(
             slot,
             suspect.name,
             suspect.role,
-            match.said_of(slot),
-            None if self.options.hard else float(match.partner.belief[slot]),
+            match.said_of(slot, since=self.first_in_view),
+            None if hard else float(match.partner.belief[slot]),
             float(match.rival.belief[slot]),
-            match.memories(match.partner, slot),
+            () if hard else match.memories(match.partner, slot),
             match.memories(match.rival, slot),
             match.marks.get(slot, ""),
             accused,
             slot == self.followed_slot,
-            match.partner.lost,
+            match.partner.lost and not hard,
         )
 
     @property
-    def followed_slot(self) -> int:
-        return self.gate_slot if self.gate_slot is not None else int(self.match.partner.belief.argmax())
+    def followed_slot(self) -> int | None:
+        """The suspect the cards and the gates follow: the player's choice, else the partner's favourite; in hard
+        mode the player's choice only (following the partner's favourite would point at it)."""
+        if self.gate_slot is not None or self.options.hard:
+            return self.gate_slot
+        return int(self.match.partner.belief.argmax())
 
     def show_table(self) -> None:
         self.show_story()
         self.show_status()
         self.query_one("#rival", Static).update(self.rival_line())
         murderer = Text("The murderer: ", style="bold")
-        murderer.append(
-            ", ".join(self.match.evidence()) or "nothing known yet", component_style(self, "play--murderer")
-        )
+        known = self.match.evidence(since=self.first_in_view)
+        murderer.append(", ".join(known) or "nothing known yet", component_style(self, "play--murderer"))
         self.query_one("#evidence", Static).update(murderer)
         self.show_cards()
         self.show_gate_view()
@@ -210,10 +221,11 @@ class PlayScreen(Screen):
             self.query_one(f"#card-{slot}", SuspectCard).show(self.card_view(slot))
 
     def show_gate_view(self) -> None:
-        if self.show_gates:
+        slot = self.followed_slot
+        if self.show_gates and slot is not None:  # hard mode closes the gates (set_options)
             gates = self.query_one("#gates", GateStrip)
-            name = self.match.story.suspects[self.followed_slot].name
-            gates.show(name, self.match.gate_columns(self.followed_slot), max(gates.size.width, 40))
+            name = self.match.story.suspects[slot].name
+            gates.show(name, self.match.gate_columns(slot), max(gates.size.width, 40))
 
     def rival_line(self) -> Text:
         """The rival in plain sight: whom it leans to now, whom it has named, its score."""
@@ -252,26 +264,25 @@ class PlayScreen(Screen):
             # The number only: a Text's own style would spread to the clue appended after it.
             shown.stylize(component_style(self, "play--clue-number"))
             self.query_one(f"#paragraph-{clue + 1}", Static).update(shown.append_text(self.told[clue]))
-        arrangement = (match.clue, self.options.short_memory, match.told_all)
-        if arrangement != self.arranged:  # a new clue, or short memory switched: which paragraphs show
+        arrangement = (match.clue, match.clues_heard, self.first_in_view, match.told_all)
+        if arrangement != self.arranged:  # a clue begun or ended, or one faded: which paragraphs show, which is bold
             self.arranged = arrangement
             self.arrange_story()
         if touched:  # after the refresh: a paragraph just mounted has no height until it is laid out
             self.call_after_refresh(story.scroll_end, animate=False)
 
     def arrange_story(self) -> None:
-        """Mark the paragraph being told, and in short-memory mode hide all but the last few clues."""
+        """Mark the paragraph being told, and in short-memory mode hide the clues that have faded (and the intro
+        with the first of them), saying which."""
         match = self.match
-        shown = sorted(self.told)
-        kept = shown
-        if self.options.short_memory:
-            clues = [clue for clue in shown if clue >= 0]
-            kept = clues[-SHORT_MEMORY_CLUES:] or shown
-        for clue in shown:
+        first = self.first_in_view
+        for clue in self.told:
             paragraph = self.query_one(f"#paragraph-{clue + 1}", Static)
-            paragraph.set_class(clue not in kept, "-hidden")
+            paragraph.set_class(first > 0 and clue < first, "-hidden")
             paragraph.set_class(clue == match.clue and not match.told_all, "-current")
-        self.query_one("#faded", Static).set_class(kept == shown, "-hidden")
+        faded = self.query_one("#faded", Static)
+        faded.update(faded_note(first))
+        faded.set_class(first == 0, "-hidden")
 
     # --- actions --------------------------------------------------------------------------------------------
 
@@ -335,16 +346,25 @@ class PlayScreen(Screen):
         return CampaignStep(rung, match.player_solved, after)
 
     def action_notebook(self) -> None:
-        self.app.push_screen(NotebookScreen(self.match), lambda _: self.changed())  # marks and notes
+        notebook = NotebookScreen(self.match, since=self.first_in_view)
+        self.app.push_screen(notebook, lambda _: self.changed())  # marks and notes
 
     def action_toggle_gates(self) -> None:
+        if self.options.hard:  # hard mode keeps them closed (set_options)
+            self.notify("Hard mode hides the gate view: the gates are your partner's.", markup=False)
+            return
         self.show_gates = not self.show_gates
 
     def action_gate_suspect(self, direction: int) -> None:
         """Follow the previous or next suspect, bringing their card into view: with a large cast in a small
-        window, [ and ] reach every card from the keyboard."""
+        window, [ and ] reach every card from the keyboard. From no one (hard mode, before a choice) ] goes to the
+        first and [ to the last."""
         cast = len(self.match.story.suspects)
-        self.gate_slot = (self.followed_slot + direction) % cast
+        followed = self.followed_slot
+        if followed is None:
+            self.gate_slot = 0 if direction > 0 else cast - 1
+        else:
+            self.gate_slot = (followed + direction) % cast
         self.query_one(f"#card-{self.gate_slot}", SuspectCard).scroll_visible(animate=False)
 
     def on_suspect_card_selected(self, message: SuspectCard.Selected) -> None:
@@ -357,11 +377,17 @@ class PlayScreen(Screen):
         self.set_options(Options(self.options.hard, not self.options.short_memory, self.options.speed))
 
     def set_options(self, options: Options) -> None:
-        was = self.match.modes
+        """Switch a handicap, saying in a toast what that does to the view and to the score (game.match)."""
+        earning, was = self.match.modes, self.options
         self.match.set_modes(options.hard, options.short_memory)
+        if options.hard:
+            self.show_gates = False  # the gates are the partner's
         self.options = options
-        if self.match.modes != was:
-            self.notify("That mode is off now: its bonus is lost for this game.", markup=False)
+        modes: tuple[Mode, ...] = ("hard", "short_memory")
+        for mode in modes:
+            on = getattr(options, mode)
+            if on != getattr(was, mode):
+                self.notify(switch_note(mode, on, getattr(earning, mode)), markup=False)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
