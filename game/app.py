@@ -15,7 +15,7 @@ from game.cases import CaseRef, load_case
 from game.match import Match
 from game.saves import Options, SavedGame, SaveError, load_save, replay, save_path, saves_folder
 from game.scoring import Modes
-from game.screens.choices import CampaignChosen, CaseChosen, SaveChosen
+from game.screens.choices import CampaignChosen, CaseChosen, OptionsChanged, SaveChosen
 from game.screens.dialogs import HelpScreen
 from game.screens.play import PlayScreen
 from game.screens.start import StartScreen
@@ -45,7 +45,7 @@ class WhodunitApp(App):
         self.partner, self.rival = partner, rival
         self.autoplay = autoplay  # False: games start paused (tests and screenshots)
         self.first_case, self.first_save, self.first_save_path = case, saved, saved_path
-        self.options = options or Options()
+        self.options = options or Options()  # the next game's: the command line's, then the last chosen in play
         self.start_campaign = campaign  # begin with the campaign's next case
 
     def on_mount(self) -> None:
@@ -117,6 +117,11 @@ class WhodunitApp(App):
             return
         self.back_to_start()
         self.play(ref, story, self.options, campaign_rung=rung)
+
+    @on(OptionsChanged)
+    def keep_options(self, changed: OptionsChanged) -> None:
+        """The options the next game starts with are those the player last chose."""
+        self.options = changed.options
 
     @on(SaveChosen)
     def resume_from(self, chosen: SaveChosen) -> None:

@@ -132,3 +132,25 @@ async def test_a_campaign_save_that_cannot_be_read_is_named_and_kept(readers) ->
         assert not isinstance(app.screen, PlayScreen)
         assert any(str(path) in str(note.message) for note in app._notifications)
     assert path.read_text() == "{oops"
+
+
+async def test_the_next_case_is_told_at_the_speed_the_player_chose(readers) -> None:
+    app = WhodunitApp(*readers, autoplay=False, campaign=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayScreen)
+        default = screen.options.speed
+        await pilot.press("plus", "plus", "m")  # faster twice, and short memory on
+        chosen = screen.options
+        assert chosen.speed > default and chosen.short_memory
+        while not screen.match.told_all:
+            screen.match.advance()
+        await pilot.press("a", str(screen.match.story.culprit + 1))
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        following = app.screen
+        assert isinstance(following, PlayScreen) and following.campaign_rung == 1
+        assert following.options == chosen  # not the default speed again
+        assert following.match.modes.short_memory  # on from its first word: this case earns the mode's bonus

@@ -24,6 +24,15 @@ class CampaignChosen(Message):
     """Play the campaign's next case."""
 
 
+class OptionsChanged(Message):
+    """The player changed the options in play (the speed, a mode): the games after this one start with them, so
+    that a campaign's next case is not told at the default speed again."""
+
+    def __init__(self, options: Options) -> None:
+        super().__init__()
+        self.options = options
+
+
 class SaveChosen(Message):
     """Resume the game saved in this file."""
 

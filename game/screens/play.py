@@ -19,6 +19,7 @@ from game.cases import CaseRef
 from game.match import Match, Mode, switch_note
 from game.saves import Options, SavedGame, forget_save, save_game, saves_folder
 from game.scoring import WRONG, Accusation
+from game.screens.choices import OptionsChanged
 from game.screens.dialogs import AccuseDialog, HelpScreen, NotebookScreen
 from game.widgets import CardView, GateStrip, SuspectCard, component_style, faded_note
 
@@ -107,6 +108,7 @@ class PlayScreen(Screen):
     def watch_options(self, old: Options, new: Options) -> None:
         if old.speed != new.speed:
             self.start_timer()
+        self.post_message(OptionsChanged(new))
         self.arranged = None  # short memory may have changed what the story shows
         self.show_table()
 
