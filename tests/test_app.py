@@ -645,6 +645,8 @@ async def test_at_80x24_the_footer_and_the_debrief_buttons_show_every_control(re
         for button in app.screen.query(Button):
             button.focus()  # each reachable, and once in view whole
             await pilot.pause()
+            await pilot.wait_for_scheduled_animations()  # focus scrolls the button into view, animated
+            await pilot.pause()
             assert debrief.content_region.contains_region(button.region), button.id
             assert button.content_region.width >= len(str(button.label)), button.id
 
