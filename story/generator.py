@@ -42,7 +42,7 @@ from dataclasses import replace
 from story import grammar
 from story.case_config import DIFFICULTIES, PRESETS, GeneratorConfig, case_seed, configure
 from story.data import Story, Suspect
-from story.narration import Narrator, capitalised, other_suspect
+from story.narration import Narrator, capitalised, other_suspect, sentences_capitalised
 from story.plan import PlannedClue
 from story.together import evidence_at, last_statement_before, tell_together
 from story.traits import CATALOGUE
@@ -50,6 +50,7 @@ from story.traits import CATALOGUE
 # The generator's public face: a case from a seed, and the knobs and presets that shape it.
 __all__ = ["DIFFICULTIES", "PRESETS", "GeneratorConfig", "case_seed", "configure", "generate_case", "generate_cases"]
 
+# A cast's size as the prose says it: numbers under ten (and ten) in words, "seven people", never "7 people".
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 CAST_LISTED = 2 / 3  # share of openings as authors vary them that list the cast; the rest leave it to the clues
 PLANTED_EVIDENCE_ID = "planted-evidence"  # the fact id of a withdrawn piece of evidence (one per case at most)
@@ -120,12 +121,17 @@ class _Builder:
         # include a colonel would be read as that suspect.
         taken = {suspect.role.lower() for suspect in cast} | {suspect.name.split()[0].lower() for suspect in cast}
         titles = [title for title in grammar.VICTIM_TITLES if title.lower() not in taken]
-        place, victim = rng.choice(grammar.PLACES), f"{rng.choice(titles)} {rng.choice(grammar.VICTIM_SURNAMES)}"
-        when = grammar.CASE_WHEN.format(season=rng.choice(grammar.SEASONS), year=rng.choice(grammar.YEARS))
-        narrator = Narrator(rng, config, suspects, victim)
+        place, title, surname = rng.choice(grammar.PLACES), rng.choice(titles), rng.choice(grammar.VICTIM_SURNAMES)
+        victim = f"{title} {surname}"
+        if title in grammar.VICTIM_FIRST_NAME_TITLES:  # "Sir Aubrey Carrow", never "Sir Carrow"
+            victim = f"{title} {rng.choice(grammar.VICTIM_FIRST_NAMES)} {surname}"
+        season = rng.choice(grammar.SEASONS)
+        when = grammar.CASE_WHEN.format(season=season, year=rng.choice(grammar.YEARS))
+        narrator = Narrator(rng, config, suspects, victim, place=place, season=season)  # prose that fits them
         clues = narrator.render(units)
         names = "; ".join(f"{suspect.name}, the {suspect.role}" for suspect in suspects)
-        intro = grammar.CASE_INTRO.format(victim=victim, place=place, when=when, size=size, cast=names)
+        intro = grammar.CASE_INTRO.format(victim=victim, place=place, when=when, size=NUMBER_WORDS[size], cast=names)
+        intro = sentences_capitalised(intro)  # "... in 1931. Seven people were in the house: ..."
         if config.intro_share and rng.random() < config.intro_share:  # no draw at all when off: cases stay as they were
             intro = self.intro(narrator, victim, place, when, size, names)
         guilty = suspects[culprit]
@@ -138,7 +144,7 @@ class _Builder:
         """An opening as authors vary it: the death told one of many ways, up to three sentences of atmosphere
         around it, and the cast listed one of many ways or, a third of the time, left to the clues."""
         rng = self.rng
-        room = rng.choice(grammar.ROOMS)
+        room = rng.choice(narrator.fitting(grammar.ROOMS))
         opening = rng.choice(narrator.phrases(grammar.CASE_OPENINGS))
         sentences = [opening.format(victim=victim, place=place, when=when, room=room)]
         for _ in range(rng.randint(0, 3)):

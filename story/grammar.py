@@ -12,8 +12,9 @@ suspects as witnesses. Slots in templates:
     {w}   a witness: "the footman", or another suspect by name or role         {room} a room of the house
     {xp}  any suspect's possessive, in evidence found among their things: "the butler's"
 
-A clue that names two suspects (one as a witness) is never followed by a pronoun statement: the generator
-names the subject again first, so "a pronoun means the suspect named last" is always right.
+A clue that names two suspects (one as a witness), or a bystander witness, or that ends on atmosphere or on
+evidence, is never followed by a pronoun statement: the generator names the subject again first, so "a pronoun
+means the suspect named in the sentence just before" is always right.
 
 The words themselves are data, in story/phrases/*.toml (each file's header says what its banks are for and
 which slots each takes), so that the prose can grow without touching code; how phrases are drawn and put
@@ -24,9 +25,11 @@ offers each bank as a tuple in file order: the generator's seeded draws depend o
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Literal
@@ -53,8 +56,9 @@ def _slots(allowed: str, *required: str) -> Slots:
 
 
 # Shapes of banks: a list of words put into the prose as written, a list of templates, one template, a list of
-# templates per trait, or a list of words per trait and value.
-Shape = Literal["words", "templates", "template", "templates by trait", "words by value"]
+# templates per trait, a list of words per trait and value, or a list of words per name (a season, a place, a kind
+# of words, an activity).
+Shape = Literal["words", "templates", "template", "templates by trait", "words by value", "words by name"]
 # Every bank of every phrase file, by file and key, with its shape. A file has these keys and no others.
 BANKS: dict[str, dict[str, Shape]] = {
     "cast": {
@@ -67,12 +71,19 @@ BANKS: dict[str, dict[str, Shape]] = {
         "female_roles": "words",
         "male_roles": "words",
         "witnesses": "words",
+        "first_name_titles": "words",
+        "male_words": "words",
+        "female_words": "words",
     },
     "setting": {
         "places": "words",
         "rooms": "words",
         "victim_titles": "words",
         "victim_surnames": "words",
+        "victim_first_name_titles": "words",
+        "victim_first_names": "words",
+        "victim_male_words": "words",
+        "victim_female_words": "words",
         "seasons": "words",
         "years": "words",
         "title_words": "words",
@@ -82,6 +93,10 @@ BANKS: dict[str, dict[str, Shape]] = {
         "case_openings": "templates",
         "case_casts": "templates",
         "case_reveal": "template",
+        "season_kinds": "words by name",
+        "season_words": "words by name",
+        "place_kinds": "words by name",
+        "place_words": "words by name",
     },
     "values": {
         "value_words": "words by value",
@@ -93,6 +108,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "synonym_value_words": "words by value",
         "spoken_value_words": "words by value",
         "spoken_plural_words": "words by value",
+        "noun_value_words": "words by value",
     },
     "statements": {
         "statement_frames": "templates",
@@ -113,6 +129,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "evidence_frames_placed": "templates",
         "evidence_withdrawals": "templates",
         "evidence": "templates by trait",
+        "evidence_placed": "templates by trait",
         "evidence_foils": "templates by trait",
     },
     "alibis": {
@@ -122,6 +139,7 @@ BANKS: dict[str, dict[str, Shape]] = {
         "paired_broken_alibis": "templates",
         "own_alibis": "templates",
         "implied_alibis": "templates",
+        "activities": "words by name",
     },
     "dialogue": {
         "dialogue_frames": "templates",
@@ -129,13 +147,21 @@ BANKS: dict[str, dict[str, Shape]] = {
         "first_person": "templates by trait",
         "first_person_words": "words by value",
     },
-    "scenery": {"subject_intros": "templates", "suspicions": "templates", "flavour": "templates", "bridges": "words"},
+    "scenery": {
+        "subject_intros": "templates",
+        "suspicions": "templates",
+        "flavour": "templates",
+        "bridges": "words",
+        "whereabouts": "words",
+    },
 }
 _SUBJECT = "s sp p sub obj"
 # The slots the generator fills in each template bank (and, per group, one of which each template must use).
 TEMPLATE_SLOTS: dict[str, Slots] = {
-    "statements": _slots(f"{_SUBJECT} v vp item room", "s sp", "v vp item"),  # may be told with a pronoun
-    "evidence": _slots("k v vp item w room", "v vp item"),
+    "statements": _slots(f"{_SUBJECT} v vp vn item room", "s sp", "v vp vn item"),  # may be told with a pronoun
+    "evidence": _slots("k v vp vn item w room", "v vp vn item"),
+    # evidence found among a suspect's things (evidence_frames_placed): a thing found, with no place of its own
+    "evidence_placed": _slots("k v vp vn item", "v vp vn item"),
     # the evidence's clause {c} ({C} opening a sentence) in a scene with other values: {o} {o2} {oitem} of others
     "evidence_foils": _slots("c C o o2 oitem v item victim w k room", "c C", "o o2 oitem v item"),
     "shared_statements": _slots("a b v room", "a", "b", "v"),  # two suspects named, one value
@@ -162,10 +188,10 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
     "implied_alibis": _slots(f"{_SUBJECT} w k room", "s sp"),
     "subject_intros": _slots(f"{_SUBJECT} room", "s sp"),  # a pronoun about the subject follows: nobody else
     "suspicions": _slots(f"{_SUBJECT} w k room", "s sp"),
-    "first_person": _slots("v vp item room", "v vp item"),  # the speaker's own words: names nobody
+    "first_person": _slots("v vp vn item room", "v vp vn item"),  # the speaker's own words: names nobody
     "dialogue_frames": _slots("q s sp", "q", "s sp"),
     "joiners": _slots("a b", "a", "b"),
-    "flavour": _slots("room"),  # may fall between a suspect and a pronoun about them: names no person
+    "flavour": _slots("room"),  # atmosphere: names no person
     "case_title": _slots("word place", "word", "place"),
     "case_when": _slots("season year", "season", "year"),
     "case_intro": _slots("victim place when size cast", "victim", "place", "when", "size", "cast"),
@@ -177,6 +203,7 @@ TEMPLATE_SLOTS: dict[str, Slots] = {
 ITEM_TABLES = {
     "statements": "statement_items",
     "evidence": "items",
+    "evidence_placed": "items",
     "evidence_foils": "items",  # {item} and {oitem}, another value's item
     "first_person": "statement_items",
 }
@@ -227,7 +254,102 @@ def phrase_problems(data: dict[str, dict[str, Any]]) -> list[str]:
         if isinstance(listed, list):  # a bank of another shape is told above
             strays = [role for role in listed if role not in roles]
             problems += [f"{_label('cast')}: {key}: '{role}' is not one of roles" for role in strays]
+    return problems + _case_problems(data)
+
+
+def _case_problems(data: dict[str, dict[str, Any]]) -> list[str]:
+    """What the banks that fit phrases to a case say that other banks contradict: a season, place or title that is
+    none of the setting's, a kind of words that none has, an activity no alibi or broken alibi names, and an alibi
+    that no broken alibi fits."""
+    problems = []
+    cast, setting, alibis = data.get("cast", {}), data.get("setting", {}), data.get("alibis", {})
+
+    def listed(bank: dict[str, Any], key: str) -> list[Any]:
+        found = bank.get(key, [])
+        return found if isinstance(found, list) else []  # a bank of another shape is told elsewhere
+
+    def table(bank: dict[str, Any], key: str) -> dict[str, Any]:
+        found = bank.get(key, {})
+        return found if isinstance(found, dict) else {}
+
+    titles = listed(cast, "male_titles") + listed(cast, "female_titles")
+    problems += [
+        f"{_label('cast')}: first_name_titles: '{title}' is not one of male_titles or female_titles"
+        for title in listed(cast, "first_name_titles")
+        if title not in titles
+    ]
+    problems += [
+        f"{_label('setting')}: victim_first_name_titles: '{title}' is not one of victim_titles"
+        for title in listed(setting, "victim_first_name_titles")
+        if title not in listed(setting, "victim_titles")
+    ]
+    for kinds, words, entries in (
+        ("season_kinds", "season_words", "seasons"),
+        ("place_kinds", "place_words", "places"),
+    ):
+        known = listed(setting, entries)
+        for entry, names in table(setting, kinds).items():
+            if entry not in known:
+                problems.append(f"{_label('setting')}: {kinds}: '{entry}' is not one of {entries}")
+            for name in names if isinstance(names, list) else []:
+                if name not in table(setting, words):
+                    problems.append(f"{_label('setting')}: {kinds}.{entry}: '{name}' is not a kind of {words}")
+    for kinds, words in (("season_kinds", "season_words"), ("place_kinds", "place_words")):
+        held = {name for names in table(setting, kinds).values() if isinstance(names, list) for name in names}
+        problems += [
+            f"{_label('setting')}: {words}.{kind}: no entry of {kinds} has it, so its words are never said"
+            for kind in table(setting, words)
+            if kind not in held
+        ]
+    both = table(setting, "season_words").keys() & table(setting, "place_words").keys()
+    problems += [
+        f"{_label('setting')}: '{kind}' is a kind of both season_words and place_words" for kind in sorted(both)
+    ]
+    told = {key: listed(alibis, key) for key in ALIBI_BANKS}
+    breaks = listed(alibis, "broken_alibis")
+    every_break = breaks + listed(alibis, "paired_broken_alibis")
+    activities = {
+        name: _said(tuple(words))
+        for name, words in table(alibis, "activities").items()
+        if isinstance(words, list) and words and all(isinstance(word, str) for word in words)
+    }
+    for name, pattern in activities.items():
+        for kind, wanted in (
+            ("broken alibi", every_break),
+            ("alibi", [each for bank in told.values() for each in bank]),
+        ):
+            if not any(pattern.search(each) for each in wanted if isinstance(each, str)):
+                problems.append(f"{_label('alibis')}: activities.{name}: no {kind} names it")
+    for key, bank in told.items():
+        for index, alibi in enumerate(bank):
+            if not isinstance(alibi, str) or not breaks:  # told above
+                continue
+            fits = [each for each in breaks if isinstance(each, str) and _breaks(each, alibi, activities.values())]
+            if not fits:
+                problems.append(f"{_label('alibis')}: {key}[{index}]: no broken alibi fits it (see activities)")
     return problems
+
+
+# The banks of alibis that a broken alibi may break: a suspect's, two suspects' in one clue, a suspect's own words,
+# a circumstance.
+ALIBI_BANKS = ("alibis", "paired_alibis", "own_alibis", "implied_alibis")
+
+
+@functools.cache
+def _said(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds any of `words` in a template as whole words, in any case: "snow" in "Snow kept falling"
+    and "snow-covered", not in "snowdrop"; "the heat" in "stirring the heat", not in "the heating"."""
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _breaks(broken: str, alibi: str, activities: Iterable[re.Pattern[str]]) -> bool:
+    """Whether a broken alibi's template can break an alibi told by `alibi`'s: it names the {room} and the witness
+    {w} only where the alibi did (the generator fills them with the alibi's own), and each activity it names
+    (alibis.toml's activities: "the card game"), the alibi named too."""
+    if any(slot in broken and slot not in alibi for slot in ("{room}", "{w}")):
+        return False
+    return all(not pattern.search(broken) or pattern.search(alibi) for pattern in activities)
 
 
 def template_problems(template: str, slots: Slots) -> list[str]:
@@ -259,6 +381,8 @@ def _bank_problems(key: str, shape: Shape, raw: Any, data: dict[str, dict[str, A
         return _list_problems(key, raw, TEMPLATE_SLOTS.get(key))
     if not isinstance(raw, dict):
         return [f"{key}: must be a table"]
+    if shape == "words by name":  # what the names are is told across files (`_case_problems`)
+        return [problem for name, words in raw.items() for problem in _list_problems(f"{key}.{name}", words, None)]
     problems = [
         f"{key}: unknown trait '{trait}'; traits: {', '.join(CATALOGUE)}" for trait in raw if trait not in CATALOGUE
     ]
@@ -343,6 +467,10 @@ def _by_trait(name: str, key: str) -> dict[str, tuple[str, ...]]:
     return {trait: tuple(bank) for trait, bank in _PHRASES[name][key].items()}
 
 
+def _by_name(name: str, key: str) -> dict[str, tuple[str, ...]]:
+    return {entry: tuple(words) for entry, words in _PHRASES[name][key].items()}
+
+
 def _by_value(name: str, key: str) -> dict[str, dict[str, tuple[str, ...]]]:
     table = _PHRASES[name][key]
     return {trait: {value: tuple(bank) for value, bank in values.items()} for trait, values in table.items()}
@@ -364,10 +492,29 @@ SURNAMES = _bank("cast", "surnames")
 MALE_TITLES = _bank("cast", "male_titles")
 FEMALE_TITLES = _bank("cast", "female_titles")
 WITNESSES = _bank("cast", "witnesses")
+# Titles said with the first name: "Sir Hugh Vane" is "Sir Hugh", never "Sir Vane"; "Lady Iris" and "Lord Arthur"
+# likewise (`_name_forms` in story/narration.py).
+FIRST_NAME_TITLES = _bank("cast", "first_name_titles")
+# Words said of a man or of a woman only ("after shaving"): a template about suspects that has one is drawn only
+# for suspects of that pronoun (`fits_case`).
+MALE_WORDS = _bank("cast", "male_words")
+FEMALE_WORDS = _bank("cast", "female_words")
 PLACES = _bank("setting", "places")
 ROOMS = _bank("setting", "rooms")
 VICTIM_TITLES = _bank("setting", "victim_titles")
 VICTIM_SURNAMES = _bank("setting", "victim_surnames")
+# A victim of these titles has a first name too: "Sir Aubrey Carrow", never "Sir Carrow".
+VICTIM_FIRST_NAME_TITLES = _bank("setting", "victim_first_name_titles")
+VICTIM_FIRST_NAMES = _bank("setting", "victim_first_names")
+# Words said of a male or female victim only ("the victim's necklace"): drawn only where the victim's title says so.
+VICTIM_MALE_WORDS = _bank("setting", "victim_male_words")
+VICTIM_FEMALE_WORDS = _bank("setting", "victim_female_words")
+# The kinds of words each season and place allows ("snow", "abbey"), and the words of each kind: a template that
+# says a kind's words is drawn only in a case whose season or place has that kind (`fits_case`).
+SEASON_KINDS = _by_name("setting", "season_kinds")
+SEASON_WORDS = _by_name("setting", "season_words")
+PLACE_KINDS = _by_name("setting", "place_kinds")
+PLACE_WORDS = _by_name("setting", "place_words")
 SEASONS = _bank("setting", "seasons")
 YEARS = _bank("setting", "years")
 TITLE_WORDS = _bank("setting", "title_words")
@@ -386,6 +533,9 @@ VALUE_WORDS = _by_value("values", "value_words")
 PAST_VALUE_WORDS = _by_value("values", "past_value_words")
 ITEMS = _by_value("values", "items")
 STATEMENT_ITEMS = _by_value("values", "statement_items")
+# {vn}: the value as a noun where the plain value reads as a word before another ("smells of roses" beside "rose
+# water"); a value not listed is said as itself.
+NOUN_VALUE_WORDS = _by_value("values", "noun_value_words")
 # Per trait: clause templates stating a suspect's value, plain or told through something the suspect does.
 STATEMENTS = _by_trait("statements", "statements")
 # Per trait: clause templates stating that two suspects, {a} and {b}, share one value ("both smoke cigars"); {v}
@@ -419,6 +569,10 @@ EVIDENCE = _by_trait("evidence", "evidence")
 KILLERS = _bank("evidence", "killers")
 EVIDENCE_FRAMES = _bank("evidence", "evidence_frames")
 EVIDENCE_FRAMES_PLACED = _bank("evidence", "evidence_frames_placed")
+# Per trait: evidence as a thing found among a suspect's things, with no place of its own, for the placed frames
+# ("In {xp} room, {c}."): a clause about the culprit ("the killer smells of roses") or one with its own place
+# ("the footprints under the study window") would not read in them.
+EVIDENCE_PLACED = _by_trait("evidence", "evidence_placed")
 # Evidence told in a scene that names other values of its trait (`evidence_foil_share`).
 EVIDENCE_FOILS = _by_trait("evidence", "evidence_foils")
 # A piece of evidence taken back (`withdrawn_evidence_share`): "The clue to the killer's scent is worthless after all."
@@ -431,6 +585,8 @@ PAIRED_BROKEN_ALIBIS = _bank("alibis", "paired_broken_alibis")
 OWN_ALIBIS = _bank("alibis", "own_alibis")
 # A suspect cleared by circumstance, told in narration with nobody vouching in words (`implied_alibi_share`).
 IMPLIED_ALIBIS = _bank("alibis", "implied_alibis")
+# Activities an alibi and the broken alibi after it both name ("the card game"): see `break_fits`.
+ACTIVITIES = _by_name("alibis", "activities")
 
 # --- suspects speaking, and two statements in one clue: dialogue.toml ------------------------------------------
 
@@ -443,6 +599,86 @@ JOINERS = _bank("dialogue", "joiners")
 
 SUBJECT_INTROS = _bank("scenery", "subject_intros")
 SUSPICIONS = _bank("scenery", "suspicions")
+# Words that say where a suspect was, or was not, at the hour of the murder ("cannot account for"): see
+# `without_whereabouts`.
+WHEREABOUTS = _bank("scenery", "whereabouts")
 FLAVOUR = _bank("scenery", "flavour")
-# Neutral clues that may sit between a suspect's introduction and a pronoun about them: they name nobody.
+# Neutral clues that may come before a suspect's introduction (never between it and the pronoun): they name nobody.
 BRIDGES = _bank("scenery", "bridges")
+
+
+# --- fitting phrases to a case ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a template's words ask of the case that tells it: kinds of season or place ("snow", "abbey"), and the
+    pronoun of its subject or of the victim ("he": "after shaving"); "?" where its words ask for both."""
+
+    kinds: frozenset[str] = frozenset()
+    subject: str | None = None
+    victim: str | None = None
+
+
+_KIND_PATTERNS = {kind: _said(words) for kind, words in {**SEASON_WORDS, **PLACE_WORDS}.items()}
+
+
+@functools.cache
+def needs(template: str) -> Needs:
+    """What `template` asks of a case, by the words it says (setting.toml's season_words and place_words,
+    cast.toml's male_words and female_words, setting.toml's victim_male_words and victim_female_words)."""
+    kinds = frozenset(kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(template))
+    return Needs(
+        kinds, _sex(template, MALE_WORDS, FEMALE_WORDS), _sex(template, VICTIM_MALE_WORDS, VICTIM_FEMALE_WORDS)
+    )
+
+
+def _sex(template: str, male: tuple[str, ...], female: tuple[str, ...]) -> str | None:
+    said = {"he": bool(_said(male).search(template)), "she": bool(_said(female).search(template))}
+    if all(said.values()):
+        return "?"
+    return next((pronoun for pronoun, found in said.items() if found), None)
+
+
+def case_kinds(place: str, season: str) -> frozenset[str]:
+    """The kinds of words a case at `place` in `season` (one of PLACES and SEASONS) may say."""
+    return frozenset(PLACE_KINDS.get(place, ()) + SEASON_KINDS.get(season, ()))
+
+
+def title_pronoun(name: str) -> str | None:
+    """The pronoun a name's title says ("Lady Ashford": "she"), or None: no title, or one of both (Dr)."""
+    title = name.split()[0] if name.split() else ""
+    male, female = title in MALE_TITLES, title in FEMALE_TITLES
+    return "he" if male and not female else "she" if female and not male else None
+
+
+def fits_case(template: str, kinds: frozenset[str] | None, subjects: tuple[str, ...], victim: str | None) -> bool:
+    """Whether `template` may be told in a case whose season and place allow `kinds` (None: any, for a story told
+    elsewhere), about suspects of the pronouns `subjects` (words of one sex go only to suspects of it; a template
+    about nobody has none), where the victim's pronoun is `victim` (None: not known, so no victim's words of
+    either sex)."""
+    need = needs(template)
+    if kinds is not None and not need.kinds <= kinds:
+        return False
+    if need.subject and any(pronoun != need.subject for pronoun in subjects):
+        return False
+    return need.victim is None or need.victim == victim
+
+
+_ACTIVITY_PATTERNS = tuple(_said(words) for words in ACTIVITIES.values())
+
+
+@functools.cache  # a case asks it of every broken alibi for every alibi it breaks
+def break_fits(broken: str, alibi: str) -> bool:
+    """Whether the broken alibi `broken` (a template) can break an alibi told by the template `alibi`: it names
+    the room and the witness only if the alibi did, since it must name the alibi's own, and an activity only if
+    the alibi named it too ("the card game" breaks "playing cards", not "sat at the piano")."""
+    return _breaks(broken, alibi, _ACTIVITY_PATTERNS)
+
+
+@functools.cache
+def without_whereabouts(bank: tuple[str, ...]) -> tuple[str, ...]:
+    """`bank` without its entries that say where a suspect was, or was not, at the hour of the murder (WHEREABOUTS:
+    "cannot account for the twenty minutes before the scream"): none is told of a suspect whose alibi stands."""
+    pattern = _said(WHEREABOUTS)
+    return tuple(entry for entry in bank if not pattern.search(entry)) or bank

@@ -3,7 +3,9 @@
 The generator (story/generator.py) decides what each clue says and in what order; this module decides only how
 it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). What the prose does, and why:
 - Some statements are told with a pronoun right after the suspect is named ("Martin came in from the garden.
-  He smokes a pipe."), sometimes across a neutral clue, so a reader must remember who the current subject is.
+  He smokes a pipe."), so a reader must keep track of who the current subject is. Nothing comes between the name
+  and the pronoun: no sentence of atmosphere, no evidence about the unnamed culprit, no other suspect and no
+  bystander, any of whom a reader could take the pronoun for (`last_named`).
 - Prose is written the way authors write it, so that the readers can follow hand-written mysteries too: facts
   told through what a suspect does ("signed the register with her left hand"), "Martin, the butler," as one
   subject, the murderer under several names, and other suspects as witnesses ("Cora swears that the butler
@@ -27,9 +29,10 @@ it is said, drawing from the phrase banks (story/grammar.py, story/phrases/). Wh
 
 from __future__ import annotations
 
+import functools
 import random
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from story import grammar
 from story.case_config import GeneratorConfig
@@ -37,6 +40,10 @@ from story.data import Alibi, AlibiBroken, Clue, Evidence, Fact, Retraction, Sus
 from story.mentions import RANKS
 from story.plan import PlannedClue
 from story.traits import CATALOGUE
+
+# Draws from a bank before `untold` lists the templates not yet told: building that list for every draw was the
+# most costly line of a case's prose (a third of a default case's generation).
+UNTOLD_DRAWS = 4
 
 
 class Narrator:
@@ -50,14 +57,22 @@ class Narrator:
         victim: str = "",
         names: list[tuple[str, ...]] | None = None,  # per suspect, the names to call them by; None: the forms of
         # the generator's own names (`_name_forms`), which a person's name need not have (story/retell.py)
+        place: str = "",  # the case's place and season (grammar.PLACES, grammar.SEASONS), which its prose must fit;
+        season: str = "",  # neither: a story told elsewhere, whose prose may say any season's words (story/retell.py)
     ) -> None:
         self.rng = rng
         self.config = config
         self.suspects = suspects
         self.names = names or _name_forms(suspects, victim)
         self.victim = victim
-        self.last_named = -1
+        self.last_named = -1  # the suspect a pronoun may refer to: named, alone, in the sentence just told; or -1
         self.told: set[str] = set()  # the atmosphere and suspicion templates this case has used: none twice
+        self.kinds = grammar.case_kinds(place, season) if place or season else None
+        self.victim_pronoun = grammar.title_pronoun(victim)
+        self.alibis_told: dict[int, _AlibiTold] = {}  # per suspect, the alibi told of them, for its breaking
+        self.standing: set[int] = set()  # the suspects whose alibi stands: told, not broken
+        self.fitted: dict[tuple[int, tuple[int, ...]], tuple[tuple[str, ...], tuple[str, ...]]] = {}  # `fitting`
+        self.filled: dict[str, str] = {}  # the slots of the template filled last (`fill`): its room and witness
 
     def render(self, units: list[PlannedClue]) -> tuple[Clue, ...]:
         clues: list[Clue] = []
@@ -79,37 +94,66 @@ class Narrator:
                     clues.append(self.paragraph(self.alibis(*group)))
                 continue
             if unit.kind == "statement" and unit.pronoun and self.last_named != unit.suspect:
-                intro = self.sentence(self.rng.choice(self.phrases(grammar.SUBJECT_INTROS)), unit.suspect)
+                template = self.rng.choice(self.phrases(grammar.SUBJECT_INTROS, (unit.suspect,)))
+                intro = self.sentence(template, unit.suspect)
                 if self.rng.random() < 0.5:
-                    clues.append(self.paragraph(Clue(intro)))
-                    if self.rng.random() < 0.5:
+                    if self.rng.random() < 0.5:  # a neutral clue before the suspect is named, never between
                         clues.append(Clue(self.rng.choice(self.phrases(grammar.BRIDGES))))
+                    clues.append(self.paragraph(Clue(intro), leads=True))
                 else:
                     fact = self.statement(unit)
                     clues.append(self.paragraph(Clue(f"{intro} {fact.text}", fact.facts)))
                     continue
-            clues.append(self.paragraph(self.clue(unit)))
+            pronoun = unit.kind == "statement" and unit.pronoun and self.last_named == unit.suspect
+            clues.append(self.paragraph(self.clue(unit), opens_on_pronoun=pronoun))
         return tuple(clues)
 
-    def paragraph(self, clue: Clue) -> Clue:
-        """The clue, or at `paragraph_share` the clue among one or two sentences of atmosphere, which name nobody
-        (so a pronoun after it still means the suspect named last)."""
+    def paragraph(self, clue: Clue, opens_on_pronoun: bool = False, leads: bool = False) -> Clue:
+        """The clue, or at `paragraph_share` the clue among one or two sentences of atmosphere. Atmosphere names
+        nobody, so a pronoun must never come right after it: a clue told with a pronoun about the suspect named just
+        before it (`opens_on_pronoun`) takes its atmosphere after it, a clue that names the suspect of a pronoun
+        clue to follow (`leads`) takes it before, and a clue that ends on atmosphere leaves no suspect for a
+        pronoun to mean."""
         rng = self.rng
         if rng.random() >= self.config.paragraph_share:
             return clue
+        named = self.last_named
         before = [self.atmosphere() for _ in range(rng.randint(0, 2))]
         after = [self.atmosphere() for _ in range(rng.randint(0, 1))]
         if not before and not after:
             before = [self.atmosphere()]
+        if opens_on_pronoun:
+            before, after = [], before + after
+        elif leads:
+            before, after = before + after, []
+        self.last_named = -1 if after else named
         return Clue(" ".join([*before, clue.text, *after]), clue.facts)
 
     def alibis(self, first: PlannedClue, second: PlannedClue) -> Clue:
         """Two suspects' alibis in one clue ("Martin and the cook played cards"), or two broken ("The camera shows
-        Martin going out at 11.02 and the cook at 11.09"); no pronoun may follow it."""
+        Martin going out at 11.02 and the cook at 11.09"), saying what both alibis said (`_AlibiTold.fits`): the
+        room and the witness only where the two alibis share them. No pronoun may follow it."""
         broken = first.kind == "broken"
-        template = self.rng.choice(self.phrases(grammar.PAIRED_BROKEN_ALIBIS if broken else grammar.PAIRED_ALIBIS))
-        text = self.fill(template, -1, a=self.mention(first.suspect), b=self.mention(second.suspect))
+        bank = self.phrases(
+            grammar.PAIRED_BROKEN_ALIBIS if broken else grammar.PAIRED_ALIBIS, (first.suspect, second.suspect)
+        )
+        told = [self.alibis_told.get(unit.suspect) for unit in (first, second)] if broken else []
+        alike: dict[str, str] = {}  # the slots both alibis filled alike: their room, their witness
+        if told and told[0] and told[1]:
+            alike = {key: value for key, value in told[0].slots().items() if told[1].slots().get(key) == value}
+            bank = tuple(each for each in bank if all(t.fits(each, alike) for t in told if t)) or bank
+        template = self.rng.choice(bank)
+        slots = {key: value for key, value in alike.items() if f"{{{key}}}" in template}
+        if "w" in slots and told[0] and told[0].witness_slot >= 0:
+            slots["w"] = self.mention(told[0].witness_slot)
+        text = self.fill(template, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), **slots)
         self.last_named = -1
+        for unit in (first, second):
+            if broken:
+                self.standing.discard(unit.suspect)
+            else:
+                self.alibis_told[unit.suspect] = _AlibiTold.of(template, self.filled)
+                self.standing.add(unit.suspect)
         fact = AlibiBroken if broken else Alibi
         return Clue(capitalised(text), (fact(first.suspect), fact(second.suspect)))
 
@@ -125,7 +169,7 @@ class Narrator:
         """Two suspects' statements of one value in one sentence ("Martin and the cook both smoke cigars"), in a
         statement frame; no pronoun may follow it."""
         rng = self.rng
-        clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait]))
+        clause = rng.choice(self.phrases(grammar.SHARED_STATEMENTS[first.trait], (first.suspect, second.suspect)))
         value = self.value_told(first, grammar.SHARED_VALUE_WORDS)
         clause = self.fill(clause, -1, a=self.mention(first.suspect), b=self.mention(second.suspect), v=value)
         text = capitalised(rng.choice(self.phrases(grammar.STATEMENT_FRAMES)).format(c=clause))
@@ -138,7 +182,7 @@ class Narrator:
         rng = self.rng
         trait = group[0].trait
         spoken = self.spoken(group[0])  # a list says its shoe sizes all in words or all in digits
-        clause = rng.choice(self.phrases(grammar.LISTED_STATEMENTS[trait]))
+        clause = rng.choice(self.phrases(grammar.LISTED_STATEMENTS[trait], tuple(unit.suspect for unit in group)))
         slots = {}
         for key, unit in zip("abc", group, strict=True):
             value = self.value_told(unit, grammar.LISTED_VALUE_WORDS, spoken)
@@ -157,10 +201,12 @@ class Narrator:
         fragments = []
         for unit in group:
             value = self.value_told(unit, grammar.LISTED_VALUE_WORDS)
-            template = rng.choice(self.phrases(grammar.SKETCHES[unit.trait]))
+            template = rng.choice(self.phrases(grammar.SKETCHES[unit.trait], (slot,)))
             fragments.append(self.fill(template, slot, named=False, v=value))
         both = rng.choice(_FRAGMENT_JOINERS).join(fragments)
-        text = self.sentence(rng.choice(self.phrases(grammar.SKETCH_FRAMES)), slot, f=both, F=capitalised(both))
+        text = self.sentence(
+            rng.choice(self.phrases(grammar.SKETCH_FRAMES, (slot,))), slot, f=both, F=capitalised(both)
+        )
         return Clue(text, tuple(_stated(unit) for unit in group))
 
     def value_told(
@@ -185,18 +231,35 @@ class Narrator:
         """A sentence of atmosphere, naming nobody."""
         return self.sentence(self.untold(grammar.FLAVOUR), -1)
 
-    def untold(self, bank: tuple[str, ...]) -> str:
+    def untold(self, bank: tuple[str, ...], people: tuple[int, ...] = ()) -> str:
         """A template of `bank` that this case has not used yet (any again once all are): a long case told the
         same sentence twice."""
-        phrases = self.phrases(bank)
-        template = self.rng.choice([each for each in phrases if each not in self.told] or phrases)
+        phrases = self.phrases(bank, people)
+        for _ in range(UNTOLD_DRAWS):  # a draw is nearly always untold: no list of the untold is built
+            template = self.rng.choice(phrases)
+            if template not in self.told:
+                break
+        else:  # still uniform over the untold: a draw that is accepted is uniform over them too
+            template = self.rng.choice([each for each in phrases if each not in self.told] or phrases)
         self.told.add(template)
         return template
 
-    def phrases(self, bank: tuple[str, ...]) -> tuple[str, ...]:
-        """The bank, or its first `phrasings` entries: the banks list their plainest phrasings first."""
+    def phrases(self, bank: tuple[str, ...], people: tuple[int, ...] = ()) -> tuple[str, ...]:
+        """The bank's entries that fit this case (`fitting`), or the first `phrasings` of them: the banks list their
+        plainest phrasings first."""
         limit = self.config.phrasings
-        return bank[:limit] if limit else bank
+        fitting = self.fitting(bank, people)
+        return fitting[:limit] if limit else fitting
+
+    def fitting(self, bank: tuple[str, ...], people: tuple[int, ...] = ()) -> tuple[str, ...]:
+        """The bank's entries that fit this case (grammar.fits_case): no snow on an August night, no abbot's ghost
+        outside an abbey, no lighthouse keeper inland, no "after shaving" for a woman among `people`, the suspects
+        the entries are about. Every bank has some for every case (tests/test_generated_prose.py)."""
+        found = self.fitted.get((id(bank), people))
+        if found is None or found[0] is not bank:  # the bank is kept with it, so its id names no other bank
+            pronouns = tuple(sorted({self.suspects[slot].pronoun for slot in people}))
+            found = self.fitted[id(bank), people] = (bank, _fitting(bank, self.kinds, pronouns, self.victim_pronoun))
+        return found[1]
 
     def clue(self, unit: PlannedClue) -> Clue:
         rng = self.rng
@@ -208,56 +271,95 @@ class Narrator:
                 clause = self.clause(unit, named=True)
                 witness = self.witness(unit.witness, unit.bystander)
                 text = self.quoted(clause, witness) or self.sentence(frame, -1, c=clause, w=witness)
+                self.last_named = -1  # a witness is named too: a pronoun after it could be theirs
                 return Clue(text, (TraitStated(unit.suspect, unit.trait, unit.value, unit.fact_id),))
             case "retract":
                 text = self.sentence(
-                    rng.choice(self.phrases(grammar.RETRACTIONS)),
+                    rng.choice(self.phrases(grammar.RETRACTIONS, (unit.suspect,))),
                     unit.suspect,
                     w=self.witness(unit.witness, unit.bystander),
                     noun=CATALOGUE[unit.trait].noun,
                 )
-                if unit.witness >= 0:
-                    self.last_named = -1  # the witness was named before the subject, which fill() then recorded
+                self.last_named = -1  # the witness is named too, which fill() does not record
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "evidence" | "planted":
-                spoken = self.spoken(unit)
-                template = rng.choice(self.phrases(grammar.EVIDENCE[unit.trait]))
-                clause = self.fill(template, -1, **self.value_words(unit, False, spoken=spoken))
-                foils = self.config.evidence_foil_share
-                if foils and rng.random() < foils:  # no draw when off: the same cases
-                    return Clue(self.foiled(unit, clause, spoken), (Evidence(unit.trait, unit.value, unit.fact_id),))
-                if rng.random() < self.config.placed_evidence_share:
-                    owner = self.mention(rng.randrange(len(self.suspects)))
-                    text = capitalised(
-                        rng.choice(self.phrases(grammar.EVIDENCE_FRAMES_PLACED)).format(c=clause, xp=f"{owner}'s")
-                    )
-                else:
-                    text = capitalised(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause))
-                return Clue(text, (Evidence(unit.trait, unit.value, unit.fact_id),))
+                return self.evidence(unit)
             case "withdrawn":
                 template = rng.choice(self.phrases(grammar.EVIDENCE_WITHDRAWALS))
                 text = self.sentence(template, -1, noun=CATALOGUE[unit.trait].noun)
+                self.last_named = -1  # it speaks of the culprit, unnamed: a pronoun after it could be theirs
                 return Clue(text, (Retraction(unit.fact_id or ""),))
             case "alibi" | "broken":
-                templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
-                own, implied = self.config.own_alibi_share, self.config.implied_alibi_share
-                if own and unit.kind == "alibi" and rng.random() < own:  # no draw when off: the same cases
-                    templates = grammar.OWN_ALIBIS
-                elif implied and unit.kind == "alibi" and rng.random() < implied:  # likewise
-                    templates = grammar.IMPLIED_ALIBIS
-                fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
-                template = rng.choice(self.phrases(templates))
-                share = self.config.alibi_witness_share
-                if share and "{w}" in template and rng.random() < share:  # no draw when off: the same cases
-                    witness = self.mention(other_suspect(rng, len(self.suspects), unit.suspect))
-                    text = self.sentence(template, unit.suspect, w=witness)
-                    self.last_named = -1  # two suspects named: no pronoun may follow
-                    return Clue(text, (fact,))
-                return Clue(self.sentence(template, unit.suspect), (fact,))
-            case "herring":
-                return Clue(self.sentence(self.untold(grammar.SUSPICIONS), unit.suspect))
+                return self.alibi(unit)
+            case "herring":  # of a suspect whose alibi stands, nothing that says where they were at the hour
+                bank = grammar.without_whereabouts(grammar.SUSPICIONS) if unit.suspect in self.standing else None
+                template = self.untold(bank or grammar.SUSPICIONS, (unit.suspect,))
+                text = self.sentence(template, unit.suspect)
+                if "{w}" in template:
+                    self.last_named = -1  # a bystander is named too
+                return Clue(text)
             case _:
+                self.last_named = -1  # atmosphere names nobody: no pronoun may follow it
                 return Clue(self.atmosphere())
+
+    def evidence(self, unit: PlannedClue) -> Clue:
+        """A piece of evidence: in a frame, or at `evidence_foil_share` among other values of its trait, or at
+        `placed_evidence_share` found among a suspect's things (drawn uniformly), told as a thing found there
+        (grammar.EVIDENCE_PLACED: "In Cora's room, a handkerchief reeking of roses was found", never "In Cora's
+        room, the killer smells of roses"). It names the culprit unnamed, so no pronoun may follow it."""
+        rng = self.rng
+        fact = Evidence(unit.trait, unit.value, unit.fact_id)
+        spoken = self.spoken(unit)
+        foils = self.config.evidence_foil_share
+        foiled = bool(foils) and rng.random() < foils  # no draw when off
+        placed = not foiled and rng.random() < self.config.placed_evidence_share
+        bank = grammar.EVIDENCE_PLACED if placed else grammar.EVIDENCE
+        template = rng.choice(self.phrases(bank[unit.trait]))
+        clause = self.fill(template, -1, **self.value_words(unit, False, spoken=spoken))
+        self.last_named = -1
+        if foiled:
+            return Clue(self.foiled(unit, clause, spoken), (fact,))
+        if placed:
+            slot = rng.randrange(len(self.suspects))
+            owner = self.mention(slot)
+            frame = rng.choice(self.phrases(grammar.EVIDENCE_FRAMES_PLACED, (slot,)))  # "the bachelors' corridor"
+            return Clue(capitalised(frame.format(c=clause, xp=f"{owner}'s")), (fact,))
+        return Clue(capitalised(rng.choice(self.phrases(grammar.EVIDENCE_FRAMES)).format(c=clause)), (fact,))
+
+    def alibi(self, unit: PlannedClue) -> Clue:
+        """An alibi, or its breaking, which says what the alibi said: drawn among the broken alibis that fit it
+        (`_AlibiTold.fits`: "the card game" only for an alibi at cards), with the alibi's own room and witness."""
+        rng, config = self.rng, self.config
+        templates = grammar.ALIBIS if unit.kind == "alibi" else grammar.BROKEN_ALIBIS
+        own, implied = config.own_alibi_share, config.implied_alibi_share
+        if own and unit.kind == "alibi" and rng.random() < own:  # no draw when off: the same cases
+            templates = grammar.OWN_ALIBIS
+        elif implied and unit.kind == "alibi" and rng.random() < implied:  # likewise
+            templates = grammar.IMPLIED_ALIBIS
+        fact: Fact = Alibi(unit.suspect) if unit.kind == "alibi" else AlibiBroken(unit.suspect)
+        bank = self.phrases(templates, (unit.suspect,))
+        told = self.alibis_told.get(unit.suspect) if unit.kind == "broken" else None
+        if told:
+            bank = tuple(template for template in bank if told.fits(template)) or bank
+        template = rng.choice(bank)
+        slots = {key: value for key, value in told.slots().items() if f"{{{key}}}" in template} if told else {}
+        witness = -1  # another suspect as witness, or -1
+        share = config.alibi_witness_share
+        if "w" in slots and told and told.witness_slot >= 0:
+            witness = told.witness_slot  # the alibi's witness was another suspect: the same one, named anew
+            slots["w"] = self.mention(witness)
+        elif "w" not in slots and share and "{w}" in template and rng.random() < share:  # no draw when off
+            witness = other_suspect(rng, len(self.suspects), unit.suspect)
+            slots["w"] = self.mention(witness)
+        text = self.sentence(template, unit.suspect, **slots)
+        if unit.kind == "alibi":
+            self.alibis_told[unit.suspect] = _AlibiTold.of(template, self.filled, witness)
+            self.standing.add(unit.suspect)
+        else:
+            self.standing.discard(unit.suspect)
+        if "{w}" in template:
+            self.last_named = -1  # a witness is named too: no pronoun may follow
+        return Clue(text, (fact,))
 
     def foiled(self, unit: PlannedClue, clause: str, spoken: bool) -> str:
         """The evidence's clause in a scene that names other values of its trait, none of them a suspect's: the
@@ -276,7 +378,7 @@ class Narrator:
         if "item" in slots:
             slots["oitem"] = self.value_words(other, False)["item"]
         template = rng.choice(self.phrases(grammar.EVIDENCE_FOILS[unit.trait]))
-        return re.sub(r"(?<=[.!?] )[a-z]", lambda match: match[0].upper(), self.sentence(template, -1, **slots))
+        return sentences_capitalised(self.sentence(template, -1, **slots))
 
     def statement(self, unit: PlannedClue) -> Clue:
         rng = self.rng
@@ -296,8 +398,9 @@ class Narrator:
         if "{w}" in frame:
             suspect = rng.random() < self.config.suspect_witness_share
             slot = other_suspect(rng, len(self.suspects), unit.suspect) if suspect else -1
-            witness = self.witness(slot, rng.choice(grammar.WITNESSES))
+            witness = self.witness(slot, rng.choice(self.fitting(grammar.WITNESSES)))
             text = (testimony and self.quoted(clause, witness)) or capitalised(frame.format(c=clause, w=witness))
+            self.last_named = -1  # a witness is named too: a pronoun after it could be theirs
         else:
             text = capitalised(frame.format(c=clause))
         return Clue(text, facts)
@@ -318,15 +421,22 @@ class Narrator:
         first_person = grammar.FIRST_PERSON_WORDS.get(unit.trait)
         if first_person and not hidden:
             words["v"] = rng.choice(self.phrases(first_person[unit.value]))
-        quote = capitalised(self.fill(rng.choice(self.phrases(grammar.FIRST_PERSON[unit.trait])), -1, **words))
-        frames = self.phrases(grammar.DIALOGUE_FRAMES)
+        said = self.phrases(grammar.FIRST_PERSON[unit.trait], (unit.suspect,))  # "after shaving": his words only
+        quote = capitalised(self.fill(rng.choice(said), -1, **words))
+        frames = self.phrases(grammar.DIALOGUE_FRAMES, (unit.suspect,))
         if pronoun:  # "he shrugged", "'...,' he said"; never "said he" or "the statement of she"
             frames = tuple(frame for frame in frames if _PRONOUN_SPEAKER.search(frame)) or frames
         return self.sentence(rng.choice(frames), unit.suspect, not pronoun, q=quote)
 
     def witness(self, slot: int, bystander: str) -> str:
-        """The witness's words: another suspect, by name or role, or a bystander."""
-        return f"the {bystander}" if slot < 0 else self.mention(slot)
+        """The witness's words: another suspect, by name or role, or a bystander. A bystander the plan drew that this
+        case cannot have (a lighthouse keeper inland) is told as one it can, the same one each time."""
+        if slot >= 0:
+            return self.mention(slot)
+        bystanders = self.fitting(grammar.WITNESSES)
+        if bystander in grammar.WITNESSES and bystander not in bystanders:
+            bystander = bystanders[grammar.WITNESSES.index(bystander) % len(bystanders)]
+        return f"the {bystander}"
 
     def mention(self, slot: int) -> str:
         """A suspect by name or, at `role_share`, by role ("the butler").
@@ -341,9 +451,9 @@ class Narrator:
 
     def clause(self, unit: PlannedClue, named: bool, hidden: bool = False) -> str:
         spoken = not hidden and self.spoken(unit)
-        bank = self.phrases(grammar.STATEMENTS[unit.trait])
+        bank = self.phrases(grammar.STATEMENTS[unit.trait], (unit.suspect,))
         if spoken:
-            bank += self.phrases(grammar.SPOKEN_STATEMENTS[unit.trait])
+            bank += self.phrases(grammar.SPOKEN_STATEMENTS[unit.trait], (unit.suspect,))
         template = self.rng.choice(bank)
         return self.fill(template, unit.suspect, named=named, **self.value_words(unit, True, hidden, spoken))
 
@@ -362,16 +472,20 @@ class Narrator:
         choose = self.rng.choice
         if hidden:
             made_up = "".join(choose(NONSENSE_SYLLABLES) for _ in range(2))
-            return {"v": made_up, "vp": made_up, "item": made_up}
+            return {"v": made_up, "vp": made_up, "vn": made_up, "item": made_up}
         words = {
             "v": choose(self.phrases(grammar.VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
             "vp": choose(self.phrases(grammar.PAST_VALUE_WORDS.get(unit.trait, {}).get(unit.value, (unit.value,)))),
+            "vn": unit.value,
         }
+        nouns = grammar.NOUN_VALUE_WORDS.get(unit.trait)
+        if nouns:  # a draw only for the traits listed: the same cases for the rest
+            words["vn"] = choose(self.phrases(nouns.get(unit.value, (unit.value,))))
         items = (grammar.STATEMENT_ITEMS if statement else grammar.ITEMS).get(unit.trait)
         if items:
             words["item"] = choose(self.phrases(items[unit.value]))
         if otherwise := self.said_otherwise(unit, spoken):
-            words["v"] = words["vp"] = otherwise
+            words["v"] = words["vp"] = words["vn"] = otherwise
         if spoken:
             words["vs"] = choose(grammar.SPOKEN_PLURAL_WORDS[unit.trait][unit.value])
         return words
@@ -403,12 +517,47 @@ class Narrator:
             slots.update(s=subject, sp=possessive_subject, p=possessive, sub=pronoun, obj=object_pronoun)
             self.last_named = slot
         if "{w}" in template and "w" not in slots:
-            slots["w"] = f"the {rng.choice(grammar.WITNESSES)}"
+            slots["w"] = f"the {rng.choice(self.fitting(grammar.WITNESSES))}"
         if "{k}" in template:
             slots["k"] = rng.choice(self.phrases(grammar.KILLERS))
-        if "{room}" in template:
-            slots["room"] = rng.choice(grammar.ROOMS)
+        if "{room}" in template and "room" not in slots:  # an alibi's room, given again to its breaking
+            slots["room"] = rng.choice(self.fitting(grammar.ROOMS))
+        self.filled = slots
         return _with_articles(template, slots).format(**slots)
+
+
+@functools.cache  # once per bank and kind of case, not once per case: most of the cost of a case's prose
+def _fitting(
+    bank: tuple[str, ...], kinds: frozenset[str] | None, pronouns: tuple[str, ...], victim: str | None
+) -> tuple[str, ...]:
+    return tuple(entry for entry in bank if grammar.fits_case(entry, kinds, pronouns, victim)) or bank
+
+
+@dataclass(frozen=True)
+class _AlibiTold:
+    """An alibi as told, for its breaking to say the same: its template, and the room and witness it named ("" where
+    it named none; `witness_slot` where the witness was another suspect, else -1)."""
+
+    template: str
+    room: str = ""
+    witness: str = ""
+    witness_slot: int = -1
+
+    @staticmethod
+    def of(template: str, filled: dict[str, str], witness_slot: int = -1) -> _AlibiTold:
+        """The alibi told by `template` with the slots `filled`."""
+        room = filled.get("room", "") if "{room}" in template else ""
+        return _AlibiTold(template, room, filled.get("w", "") if "{w}" in template else "", witness_slot)
+
+    def slots(self) -> dict[str, str]:
+        """The slots a broken alibi fills as this alibi did: its room and its witness, where it named them."""
+        return {key: value for key, value in (("room", self.room), ("w", self.witness)) if value}
+
+    def fits(self, broken: str, alike: dict[str, str] | None = None) -> bool:
+        """Whether the broken alibi `broken` can break this alibi (grammar.break_fits); for two alibis broken in one
+        clue, only with the room and witness both named `alike`."""
+        shared = all(f"{{{key}}}" not in broken or key in alike for key in ("room", "w")) if alike is not None else True
+        return shared and grammar.break_fits(broken, self.template)
 
 
 def _stated(unit: PlannedClue) -> TraitStated:
@@ -423,8 +572,9 @@ def other_suspect(rng: random.Random, size: int, slot: int) -> int:
 
 def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, ...]]:
     """Per suspect, the ways the prose may call them by name. A full name "Dr Ingrid Halvorsen" gives it,
-    "Ingrid", "Dr Halvorsen" ("Sir Hugh" for a knight), "Halvorsen" when untitled, and a rank alone ("the
-    Colonel") when no other suspect holds it and the victim does not: the forms story/mentions.py resolves."""
+    "Ingrid", "Dr Halvorsen" ("Sir Hugh" for a knight, never "Sir Vane": grammar.FIRST_NAME_TITLES), "Halvorsen" when
+    untitled, and a rank alone ("the Colonel") when no other suspect holds it and the victim does not: the forms
+    story/mentions.py resolves."""
     titles = set(grammar.MALE_TITLES + grammar.FEMALE_TITLES)
     held = [suspect.name.split()[0] for suspect in suspects if suspect.name.split()[0] in titles]
     forms = []
@@ -437,7 +587,7 @@ def _name_forms(suspects: tuple[Suspect, ...], victim: str) -> list[tuple[str, .
         if not title:
             forms.append((suspect.name, first, surname))
             continue
-        short = f"{title} {first}" if title in ("Sir", "Lady") else f"{title} {surname}"
+        short = f"{title} {first}" if title in grammar.FIRST_NAME_TITLES else f"{title} {surname}"
         found = [suspect.name, first, short, short]  # title and surname twice: the way authors call them most
         if title.lower() in RANKS and held.count(title) == 1 and title not in victim.split():
             found.append(f"the {title}")
@@ -456,12 +606,13 @@ _FRAGMENT_JOINERS = (", ", ", and ", "; ")
 _PRONOUN_SPEAKER = re.compile(r"(^|, |\bas |' )\{sp?\}")
 
 
-_ARTICLE_BEFORE_VALUE = re.compile(r"\b([Aa]) \{(v|vp|va|vb|vc)\}")
+_ARTICLE_BEFORE_VALUE = re.compile(r"\b([Aa]) \{(v|vp|vn|va|vb|vc|o|o2)\}")
 
 
 def _with_articles(template: str, slots: dict[str, str]) -> str:
     """The template with "a {v}" as "an {v}" where the value is said with a vowel sound: "an auburn hair", "an
-    eleven", "an 8". (No catalogue value begins so; only the words of `synonym_share` and `spoken_size_share`.)"""
+    eleven", "an 8". (No catalogue value begins so; only the words of `synonym_share` and `spoken_size_share`, and
+    the sizes in digits: "nor an 8", of another value {o}.)"""
 
     def article(match: re.Match[str]) -> str:
         word = slots.get(match[2], "").lower()
@@ -473,3 +624,8 @@ def _with_articles(template: str, slots: dict[str, str]) -> str:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def sentences_capitalised(text: str) -> str:
+    """`text` with each sentence opening on a capital: "... in 1931. seven people ..." reads "... Seven people"."""
+    return capitalised(re.sub(r"(?<=[.!?] )[a-z]", lambda match: match[0].upper(), text))

@@ -79,11 +79,18 @@ def test_run_seeds_do_not_share_cases() -> None:
     assert {case_seed(0, i) for i in range(1000)}.isdisjoint({case_seed(1, i) for i in range(1000)})
 
 
-# The digest of the cases below as the shipped readers' training saw them. Readers are trained and measured on what
-# the generator writes, so a change to the phrase banks or to the order of random draws changes what every figure
-# in docs/model.md was measured on. When the change is meant, put the new digest here and say in the commit what
-# changed in the cases; a knob that is off must leave it alone.
-GENERATED_DIGEST = "0498cc46bff972e893b7e441dd854bc02667035e1007bb60d9dfc73496d70657"
+# The digest of the cases below. Readers are trained and measured on what the generator writes, so a change to the
+# phrase banks or to the order of random draws changes what every figure in docs/model.md was measured on. When the
+# change is meant, put the new digest here and say in the commit what changed in the cases; a knob that is off must
+# leave it alone.
+# Last changed when the prose was made to agree with itself (the facts of every case are as they were): a broken
+# alibi says the room, witness and activity of the alibi it breaks; evidence found among a suspect's things is told
+# as a thing found there, and a scent as a smell ("of roses"); scenery, rooms and bystanders fit the case's season
+# and house; words of one sex go only to suspects (and victims) of it; a victim titled Sir has a first name; the
+# opening says its cast's size in words; a pronoun never follows atmosphere, evidence or a bystander; and no red
+# herring says where a suspect was while their alibi stands; and a template not yet told is drawn from its bank by
+# rejection, a few draws before the list of untold ones is built (story.narration.UNTOLD_DRAWS).
+GENERATED_DIGEST = "ff6feba0fb1f284f08341bf49ef3def570ca7ee02ba5ecb6dd09200fcb6e9be8"
 
 
 def test_the_generator_writes_the_cases_the_readers_were_trained_on() -> None:
@@ -354,7 +361,8 @@ def test_a_speaker_told_as_a_pronoun_reads_as_english() -> None:
     """After the speaker was named, dialogue says "'...,' he said" or "She shrugged.", never "said he" or "the
     statement of she"."""
 
-    wrong = re.compile(r"\b(said|whispered|of) (he|she|they)\b|\b(he|she|they)'s\b", re.IGNORECASE)
+    # "said he." ends a quotation wrongly; "Julian said he had chosen sandalwood" reports speech rightly
+    wrong = re.compile(r"\b(said|whispered) (he|she|they)[.,;!?]|\bof (he|she|they)\b|\b(he|she|they)'s\b", re.I)
     told = [clue.text for story in cases("hard", 300) for clue in story.clues if "'I" in clue.text]
     assert len(told) > 300
     assert not [text for text in told if wrong.search(text)]

@@ -66,11 +66,11 @@ def test_each_file_header_names_its_banks_and_their_placeholders() -> None:
 
 
 def banks_by_place(table: object, shape: str) -> dict[str, object]:
-    """A bank, or a table of banks, as {"trait.value": bank}, {"trait": bank} or {"": bank}."""
+    """A bank, or a table of banks, as {"trait.value": bank}, {"trait": bank}, {"name": bank} or {"": bank}."""
     if shape == "words by value":
         assert isinstance(table, dict)
         return {f"{trait}.{value}": bank for trait, values in table.items() for value, bank in values.items()}
-    if shape == "templates by trait":
+    if shape in ("templates by trait", "words by name"):
         assert isinstance(table, dict)
         return dict(table)
     return {"": table}
@@ -175,18 +175,18 @@ def test_bad_phrases_are_told_by_file_bank_and_entry() -> None:
         "story/phrases/values.toml: spoken_plural_words: no bank for trait 'shoe_size'",
         f"story/phrases/statements.toml: statement_frames[{frames}]: unknown placeholder {{w}}; this bank takes {{c}}",
         "story/phrases/statements.toml: statements.hair[0]: unknown placeholder {colour}; this bank takes {obj}, "
-        "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
-        "story/phrases/statements.toml: statements.hair[0]: needs {item} or {v} or {vp}",
+        "{p}, {room}, {s}, {sp}, {sub}, {v}, {vn}, {vp}",
+        "story/phrases/statements.toml: statements.hair[0]: needs {item} or {v} or {vn} or {vp}",
         "story/phrases/statements.toml: statements.hair[1]: unknown placeholder {item}; this bank takes {obj}, "
-        "{p}, {room}, {s}, {sp}, {sub}, {v}, {vp}",
+        "{p}, {room}, {s}, {sp}, {sub}, {v}, {vn}, {vp}",
         "story/phrases/statements.toml: statements.coat[0]: placeholder {v} has a format or conversion; write it "
         "plain, {v}",
         "story/phrases/statements.toml: spoken_statements.coat: the trait has no spoken_value_words",
-        f"story/phrases/evidence.toml: evidence.hair[{hair}]: needs {{item}} or {{v}} or {{vp}}",
+        f"story/phrases/evidence.toml: evidence.hair[{hair}]: needs {{item}} or {{v}} or {{vn}} or {{vp}}",
         f"story/phrases/evidence.toml: evidence.drink[{drink}]: expected '}}' before end of string; "
         "a brace meant as text is written {{ or }}",
         "story/phrases/alibis.toml: unknown bank 'alibi'; "
-        "banks: alibis, broken_alibis, paired_alibis, paired_broken_alibis, own_alibis, implied_alibis",
+        "banks: alibis, broken_alibis, paired_alibis, paired_broken_alibis, own_alibis, implied_alibis, activities",
         "story/phrases/scenery.toml: missing bank 'flavour'",
         "story/phrases/scenery.toml: bridges[0]: a brace, in words that go into the prose as written",
     ]
@@ -229,7 +229,7 @@ def test_a_value_said_otherwise_takes_the_right_article() -> None:
             grammar.FIRST_PERSON[trait],
         )
         for word in words:
-            slots = {"v": word, "vp": word, "vs": word, "item": "case", "w": "the vicar", "k": "the killer"}
+            slots = {"v": word, "vp": word, "vn": word, "vs": word, "item": "case", "w": "the vicar", "k": "the killer"}
             for template in (template for bank in banks for template in bank):
                 text = narrator.fill(template, 0, **slots)
                 assert not wrong.search(text), text
@@ -253,6 +253,9 @@ OFF_SETTING = (
     "senators", "chariots", "souk", "muezzin", "camels", "felucca", "feluccas", "gangway", "promenade deck",
     "cabin", "bunk", "bunks", "dining car", "signal box", "wheelhouse", "galley",
     "blackout", "ration books",
+    "racecourse", "bookmakers", "members' enclosure", "taproom", "bar parlour", "sickroom", "barrel organ",
+    "county town", "pier", "bathing machines", "boarding house", "sea wall", "station buffet", "cattle market",
+    "chain ferry",
 )  # fmt: skip
 
 
@@ -265,3 +268,41 @@ def test_no_phrase_sets_its_scene_outside_a_country_house() -> None:
         if pattern.search(entry)
     ]
     assert found == []
+
+
+def test_phrases_that_fit_only_some_cases_are_checked_against_the_setting_and_the_alibis() -> None:
+    """The tables that fit phrases to a case name seasons, places and titles the files have, kinds of words some
+    season or place has, and activities some alibi and broken alibi name; and every alibi has a broken alibi that
+    fits it (the same room and witness, the same activity)."""
+    data = copy.deepcopy(read_phrase_files())
+    data["setting"]["season_kinds"]["a sultry August night"].append("monsoon")
+    data["setting"]["place_kinds"]["Nowhere Hall"] = ["abbey"]
+    data["setting"]["season_words"]["blossom"] = ["blossom"]
+    data["cast"]["first_name_titles"].append("Baron")
+    data["alibis"]["activities"]["golf"] = ["golf"]
+    data["alibis"]["implied_alibis"].append("{s} was on the links all day, playing golf.")
+    data["alibis"]["broken_alibis"] = [each for each in data["alibis"]["broken_alibis"] if "{w}" in each]
+    problems = phrase_problems(data)
+    last = len(data["alibis"]["implied_alibis"]) - 1
+    for problem in (
+        "story/phrases/cast.toml: first_name_titles: 'Baron' is not one of male_titles or female_titles",
+        "story/phrases/setting.toml: season_kinds.a sultry August night: 'monsoon' is not a kind of season_words",
+        "story/phrases/setting.toml: place_kinds: 'Nowhere Hall' is not one of places",
+        "story/phrases/setting.toml: season_words.blossom: no entry of season_kinds has it, so its words are never "
+        "said",
+        "story/phrases/alibis.toml: activities.golf: no broken alibi names it",
+        f"story/phrases/alibis.toml: implied_alibis[{last}]: no broken alibi fits it (see activities)",
+    ):
+        assert problem in problems, (problem, problems)
+    assert phrase_problems(read_phrase_files()) == []
+
+
+def test_a_broken_alibi_fits_only_an_alibi_it_can_break() -> None:
+    assert grammar.break_fits(
+        "It turns out that {s} was not in the {room} after all.", "{w} swears {s} never left the {room}."
+    )
+    assert not grammar.break_fits("It turns out that {s} was not in the {room} after all.", "{s} was in the darkroom.")
+    assert not grammar.break_fits("{sp} alibi falls apart: {w} was asleep by nine.", "At the hour {s} was on stage.")
+    card_game = "The card game that was supposed to cover {s} broke up at ten, {w} now recalls."
+    assert grammar.break_fits(card_game, "{s} was playing cards with {w} all evening.")
+    assert not grammar.break_fits(card_game, "{w} swears that {s} sat at the piano in the {room}.")
