@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from commands import arguments
+from game.campaign import RUNGS, CampaignError, case_for, load_progress, progress_path
 from game.cases import CaseRef, file_case, load_case
 from game.match import SHORT_MEMORY_CLUES
 from game.saves import Options, SaveError, check_fits, list_saves, load_save, save_path, saves_folder
@@ -45,7 +46,12 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
 
         ref = CaseRef("generated", seed=seed, difficulty=args.difficulty)
         case = (ref, generate_case(seed, args.difficulty))
-    if args.resume:
+    if args.resume and args.campaign:  # the campaign plays on from its own save: --resume asks that there be one
+        missing = _no_campaign_save()
+        if missing:
+            console.print(Text(f"whodunit play: {missing}", style="red"))
+            return 1
+    elif args.resume:
         saves = list_saves()
         if case is not None:
             if case[0].kind == "file" and not any(path.stem == case[0].save_name for path in saves):
@@ -89,10 +95,27 @@ def run_play(args: argparse.Namespace, console: Console) -> int:
         saved=saved,
         saved_path=saved_path,
         options=options,
-        campaign=args.campaign and not saved,
+        campaign=args.campaign,
     )
     app.run()
     return app.return_code or 0
+
+
+def _no_campaign_save() -> str | None:
+    """Why `play --campaign --resume` cannot resume, or None: the campaign's next case has a save to play on from
+    (the app says what is wrong with it, if anything)."""
+    try:
+        progress = load_progress(progress_path(saves_folder()))
+    except CampaignError as exc:
+        return str(exc)
+    rung = min(progress.rung, len(RUNGS) - 1)
+    path = save_path(case_for(progress, rung))
+    if path.exists() or path.is_symlink():
+        return None
+    return (
+        f"no saved game of the campaign's next case (rung {rung + 1}, {RUNGS[rung].title}) in {saves_folder()}; "
+        "whodunit play --campaign begins it"
+    )
 
 
 def _not_a_story_but_a_save(path: Path) -> str | None:

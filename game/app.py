@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from game.campaign import RUNGS, CampaignError, case_for, load_progress, progress_path
 from game.cases import CaseRef, load_case
-from game.match import Match
+from game.match import SHORT_MEMORY_CLUES, Match
 from game.saves import Options, SavedGame, SaveError, load_save, replay, save_path, saves_folder
 from game.scoring import Modes
 from game.screens.choices import CampaignChosen, CaseChosen, OptionsChanged, SaveChosen
@@ -71,6 +71,9 @@ class WhodunitApp(App):
             return
         self.back_to_start()
         self.play(chosen.ref, story, chosen.options or self.options)
+        if save_path(chosen.ref).exists():  # one save per case: this game's will replace it
+            message = "This case has a saved game (Resume, on the start screen); saving this one will replace it."
+            self.notify(message, severity="warning", timeout=8, markup=False)
 
     def back_to_start(self) -> None:
         """A new game is played from the start screen: the debrief it may be chosen from goes."""
@@ -86,6 +89,7 @@ class WhodunitApp(App):
         campaign_rung: int | None = None,
     ) -> None:
         match = match or Match(story, self.partner, self.rival, Modes(options.hard, options.short_memory))
+        self.options = options  # a resumed game's too: the next game starts with what this one is played with
         self.push_screen(PlayScreen(match, ref, options, paused=not self.autoplay, campaign_rung=campaign_rung))
 
     @on(CampaignChosen)
@@ -101,14 +105,7 @@ class WhodunitApp(App):
         saved = save_path(ref)
         if saved.exists() or saved.is_symlink():  # left part-way: play on from there, never over it
             self.back_to_start()
-            try:
-                resumed = self.resume(load_save(saved), saved)
-            except SaveError as exc:
-                resumed = False
-                message = f"{exc}; move that file aside to play the rung afresh"
-                self.notify(message, severity="error", timeout=10, markup=False)
-            if resumed:
-                self.notify(f"Resuming your saved game of rung {rung + 1}, {RUNGS[rung].title}.", markup=False)
+            self.resume_campaign(saved, rung)
             return
         try:
             story = load_case(ref)
@@ -117,6 +114,30 @@ class WhodunitApp(App):
             return
         self.back_to_start()
         self.play(ref, story, self.options, campaign_rung=rung)
+
+    def resume_campaign(self, path: Path, rung: int) -> None:
+        """Play on from the save of the campaign's next case, which must be one of `rung`'s; a notice says what
+        is wrong, and how to go on, if it cannot be, and which options it is played with if not those asked."""
+        afresh = "; move that file aside to play the rung afresh"
+        asked = self.options
+        try:
+            saved = load_save(path)
+        except SaveError as exc:
+            self.notify(f"{exc}{afresh}", severity="error", timeout=10, markup=False)
+            return
+        if saved.campaign_rung != rung:  # edited by hand: its finish would be recorded against another rung
+            held = "no rung" if saved.campaign_rung is None else f"rung {saved.campaign_rung + 1}"
+            message = f"{path}: campaign_rung: the save says {held}, but its case is rung {rung + 1}'s{afresh}"
+            self.notify(message, severity="error", timeout=10, markup=False)
+            return
+        if not self.resume(saved, path, afresh):
+            return
+        note = f"Resuming your saved game of rung {rung + 1}, {RUNGS[rung].title}."
+        kept = saved.options
+        if (kept.hard, kept.short_memory) != (asked.hard, asked.short_memory):
+            modes = f"hard mode {'on' if kept.hard else 'off'}, short memory {'on' if kept.short_memory else 'off'}"
+            note += f" It is played as it was saved: {modes} (h and m switch them)."
+        self.notify(note, markup=False)
 
     @on(OptionsChanged)
     def keep_options(self, changed: OptionsChanged) -> None:
@@ -130,16 +151,16 @@ class WhodunitApp(App):
         except SaveError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
 
-    def resume(self, saved: SavedGame, path: Path | None = None) -> bool:
+    def resume(self, saved: SavedGame, path: Path | None = None, hint: str = "") -> bool:
         """Play on from a save; a notice names the file (`path`) and what is wrong if it cannot be resumed
-        (False then)."""
+        (False then), followed by `hint`."""
         source = path or save_path(saved.case)
         try:
             story = load_case(saved.case)
             match = replay(saved, Match(story, self.partner, self.rival), str(source))
         except (StoryError, ValueError, OSError, SaveError) as exc:
             where = "" if str(source) in str(exc) else f"{source}: "  # replay's own messages name it already
-            self.notify(f"Cannot resume that game: {where}{exc}", severity="error", timeout=10, markup=False)
+            self.notify(f"Cannot resume that game: {where}{exc}{hint}", severity="error", timeout=10, markup=False)
             return False
         self.play(saved.case, story, saved.options, match, saved.campaign_rung)
         return True
@@ -162,8 +183,8 @@ class WhodunitApp(App):
                 ("Accuse", "Name the murderer", screen.action_accuse),
                 ("Notebook", "Clues so far, your marks and notes", screen.action_notebook),
                 ("Gate view", "Show or hide the partner's LSTM gates", screen.action_toggle_gates),
-                ("Hard mode", "Hide or show your partner's bars", screen.action_toggle_hard),
-                ("Short memory", "Keep only the last few clues in view", screen.action_toggle_short),
+                ("Hard mode", "Hide or show your partner: bars, advice, pick, memories", screen.action_toggle_hard),
+                ("Short memory", f"Keep the last {SHORT_MEMORY_CLUES} clues in view", screen.action_toggle_short),
                 ("Pause", "Pause or resume the narration", screen.action_pause),
                 ("Save", "Save this game to resume later", screen.action_save),
             ):

@@ -38,8 +38,9 @@ RUNGS = (
     Rung(
         "tiny",
         "A quiet supper",
-        "Three suspects and a short story. The rival reads short stories well and accuses the moment it is sure: "
-        "name the culprit as soon as the clues prove it.",
+        "Three suspects and a short story. The rival reads short stories well and accuses the moment it is sure, "
+        "often on the very word that proves it: it is hard to beat here. Name the culprit once the clues prove it; "
+        "a guess that misses costs more than the race is worth.",
         "Marsh End",
     ),
     Rung(

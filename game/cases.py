@@ -89,8 +89,13 @@ def story_checksum(story: Story) -> str:
 
 
 def file_case(path: Path) -> tuple[CaseRef, Story]:
-    """A story file as a case (StoryError with every located problem if it is invalid)."""
+    """A story file as a case (StoryError with every located problem if it is invalid). A bundled mystery given by
+    its path is the bundled case, so that it has one save whichever way it was chosen (it had two: the start
+    screen's and the path's, listed alike)."""
     text = read_story_text(path)
     story = check_text(text, str(path)).story
+    bundled = files("story").joinpath("mysteries", Path(path).name)
+    if Path(path).name in bundled_mysteries() and Path(str(bundled)).resolve() == Path(path).resolve():
+        return CaseRef("bundled", name=Path(path).name), story
     checksum = hashlib.sha256(text.encode()).hexdigest()
     return CaseRef("file", name=str(Path(path).resolve()), sha256=checksum), story  # resumable from anywhere

@@ -58,7 +58,7 @@ MODE_RULES: dict[Mode, ModeRule] = {
     "short_memory": ModeRule(
         "Short memory",
         SHORT_MEMORY_BONUS,
-        f"only the last {SHORT_MEMORY_CLUES} clues stay in view (story, cards, notebook)",
+        f"only the last {SHORT_MEMORY_CLUES} clues stay in view (story, cards, murderer line, notebook, gates)",
         "every clue told is back in view",
     ),
 }
@@ -71,7 +71,8 @@ def switch_note(mode: Mode, on: bool, earning: bool) -> str:
     rule = MODE_RULES[mode]
     bonus = f"{rule.bonus:+.0%}"
     if on:
-        return f"{rule.name} on: {rule.on}. It earns {bonus} only in a game played in it from the start: not this one."
+        whole = "in a game played in it from start to finish: not this one"
+        return f"{rule.name} on: {rule.on}. It earns {bonus} only {whole}."
     if earning:
         return f"{rule.name} off: {rule.off}, and this game no longer earns its {bonus}."
     return f"{rule.name} off: {rule.off}."
@@ -94,6 +95,7 @@ class GateColumn:
     input: float
     forget: float
     output: float
+    clue: int = -1  # the clue the word belongs to (-1: the intro), for short memory's fading
 
 
 @dataclass
@@ -104,7 +106,7 @@ class Detective:
     reader: StreamingReader
     beliefs: list[np.ndarray] = field(default_factory=list)  # (K,) after each word
     readout: np.ndarray | None = None  # (K, cells, classes) read-out probabilities, after the last word
-    gates: deque[tuple[str, dict[str, np.ndarray]]] = field(default_factory=lambda: deque(maxlen=GATE_WINDOW))
+    gates: deque[tuple[Word, dict[str, np.ndarray]]] = field(default_factory=lambda: deque(maxlen=GATE_WINDOW))
     cleared_run: int = 0  # words in a row at which it has held every suspect cleared (model.verdicts.lost_run)
 
     def read(self, word: Word) -> None:
@@ -114,7 +116,7 @@ class Detective:
         shifted = np.exp(result.readout - result.readout.max(-1, keepdims=True))
         self.readout = shifted / shifted.sum(-1, keepdims=True)
         if result.gates is not None:
-            self.gates.append((word.piece.text, result.gates))
+            self.gates.append((word, result.gates))
 
     @property
     def lost(self) -> bool:
@@ -390,16 +392,20 @@ class Match:
         standing = self.analysis.steps[self.clues_told - 1].evidence
         return tuple(CATALOGUE[trait].describe(value) for trait, value in standing if (trait, value) in found)
 
-    def gate_columns(self, suspect: int) -> list[GateColumn]:
-        """The partner's recent gate activity in one suspect's reading, one column per word."""
+    def gate_columns(self, suspect: int, since: int = 0) -> list[GateColumn]:
+        """The partner's recent gate activity in one suspect's reading, one column per word: the words of clue
+        `since` on (`first_in_view`; the intro only while nothing has faded), so that the strip of words under
+        the gates never shows what short memory has let fade."""
         return [
             GateColumn(
-                text,
+                word.piece.text,
                 float(gates["input"][suspect].mean()),
                 float(gates["forget"][suspect].mean()),
                 float(gates["output"][suspect].mean()),
+                word.clue,
             )
-            for text, gates in self.partner.gates
+            for word, gates in self.partner.gates
+            if word.clue >= since or since == 0
         ]
 
     def culprit_curves(self) -> dict[str, np.ndarray]:

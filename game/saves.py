@@ -170,6 +170,9 @@ def _checked(path: Path, document: Any) -> SavedGame:
     rung = document.get("campaign_rung")
     if rung is not None and (not _is_int(rung) or not 0 <= rung < len(RUNGS)):
         raise fail("campaign_rung", f"expected null or a rung of the campaign, 0 to {len(RUNGS) - 1}")
+    if rung is not None and (ref.kind != "generated" or ref.difficulty != RUNGS[rung].difficulty):
+        what = f"a generated {ref.difficulty} case" if ref.kind == "generated" else f"a {ref.kind} story"
+        raise fail("campaign_rung", f"rung {rung + 1} plays generated {RUNGS[rung].difficulty} cases, not {what}")
     return SavedGame(ref, position, tuple(moves), marks, notes, options, saved_at, modes, rung)
 
 

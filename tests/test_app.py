@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import replace
+from datetime import UTC
 from importlib.resources import files
 from pathlib import Path
 
@@ -353,7 +355,7 @@ async def test_switching_a_mode_says_what_it_does_to_the_score(readers) -> None:
         assert notices(app)[-1].endswith(f"this game no longer earns its {short}.")
         await pilot.press("m")
         assert notices(app)[-1].startswith("Short memory on: only the last 3 clues stay in view")
-        assert f"earns {short} only in a game played in it from the start: not this one" in notices(app)[-1]
+        assert f"earns {short} only in a game played in it from start to finish: not this one" in notices(app)[-1]
         await pilot.press("h")
         assert notices(app)[-1].startswith("Hard mode on:") and f"earns {hard} only" in notices(app)[-1]
         await pilot.press("h")
@@ -744,3 +746,43 @@ async def test_a_lost_partner_says_so_and_its_bars_fade(readers, monkeypatch) ->
         assert "lost the thread" in str(screen.query_one("#advice", Static).render())
         card = screen.query(SuspectCard).first()
         assert card.view.partner_lost and component_style(card, "suspect-card--partner-lost").dim
+
+
+async def test_the_status_counts_the_clue_told_not_the_one_to_come(readers) -> None:
+    app = manor_app(readers)
+    async with app.run_test(size=(100, 30)) as pilot:
+        status = app.screen.query_one("#advice", Static)
+        assert "the opening ·" in str(status.render())
+        await pilot.press("f", "f")  # the intro, then clue 1: clue 2 not begun
+        await pilot.pause()
+        assert "clue 1/15 ·" in str(status.render())  # it read "clue 2/15"
+
+
+def test_a_bundled_mystery_given_by_its_path_is_the_bundled_case() -> None:
+    """One save per case: `whodunit play story/mysteries/manor.toml` and the start screen's manor share it."""
+    path = Path(str(files("story").joinpath("mysteries", "manor.toml")))
+    assert file_case(path)[0] == CaseRef("bundled", name="manor.toml")
+
+
+async def test_beginning_a_case_that_has_a_save_warns_that_saving_will_replace_it(readers) -> None:
+    save_game(SavedGame(MANOR, 30))
+    app = WhodunitApp(*readers, autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        options.highlighted = next(i for i, label in enumerate(labels) if label.startswith("Death at Ashcombe Manor"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.match.position == 0
+        assert any("saving this one will replace it" in line for line in notices(app))
+
+
+def test_a_save_is_listed_by_when_it_says_it_was_saved(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from game.screens.start import saved_when
+
+    path = save_game(SavedGame(MANOR, 30), tmp_path)
+    saved = replace(load_save(path), saved_at="2026-01-02T03:04:05+00:00")
+    assert saved_when(saved, path) == datetime(2026, 1, 2, 3, 4, 5).replace(tzinfo=UTC).astimezone()
+    assert saved_when(replace(saved, saved_at="not a time"), path).year == datetime.now().year  # the file's time

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from game.app import WhodunitApp
 from game.campaign import RUNGS, CampaignError, Progress, case_for, load_progress, progress_path, record, save_progress
 from game.cases import load_case
-from game.saves import SavedGame, load_save, save_game, save_path, saves_folder
+from game.saves import Options, SavedGame, load_save, save_game, save_path, saves_folder
 from game.screens.debrief import DebriefScreen
 from game.screens.play import PlayScreen
 from story import grammar
@@ -154,3 +154,32 @@ async def test_the_next_case_is_told_at_the_speed_the_player_chose(readers) -> N
         assert isinstance(following, PlayScreen) and following.campaign_rung == 1
         assert following.options == chosen  # not the default speed again
         assert following.match.modes.short_memory  # on from its first word: this case earns the mode's bonus
+
+
+async def test_a_resumed_case_hands_its_speed_and_modes_on_and_says_which_it_is_played_with(readers) -> None:
+    """A campaign case played on from its save keeps the save's options, says so when they are not those asked
+    (`play --campaign --hard` over a save made without), and the next case starts with them."""
+    kept = Options(hard=False, short_memory=True, speed=14.0)
+    save_game(SavedGame(case_for(Progress()), 0, options=kept, campaign_rung=0))
+    app = WhodunitApp(*readers, autoplay=False, campaign=True, options=Options(hard=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlayScreen) and screen.options == kept
+        said = [str(notice.message) for notice in app._notifications]
+        assert any("played as it was saved: hard mode off, short memory on" in line for line in said)
+        while not screen.match.told_all:
+            screen.match.advance()
+        await pilot.press("a", str(screen.match.story.culprit + 1))
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.options == kept
+
+
+def test_a_save_whose_rung_does_not_play_its_case_is_refused(tmp_path: Path) -> None:
+    path = save_game(SavedGame(case_for(Progress()), 0, campaign_rung=0), tmp_path)  # a tiny case
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps({**document, "campaign_rung": 2}))
+    with pytest.raises(Exception, match=r"campaign_rung: rung 3 plays generated default cases, not a generated tiny"):
+        load_save(path)

@@ -231,3 +231,18 @@ def test_eval_counts_one_case_in_the_singular() -> None:
     text = distance_plot({"lstm": scores}, "by_distance", "final accuracy").plain  # type: ignore[dict-item]
     assert "(1 case)" in text and "(3 cases)" in text and "(1 cases)" not in text
     assert (plural(1, "case"), plural(0, "case"), plural(1200, "case")) == ("1 case", "0 cases", "1,200 cases")
+
+
+def test_play_campaign_resume_without_a_campaign_save_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--resume` with `--campaign` resumes the campaign's own save, never the latest game of another case."""
+    monkeypatch.setenv("WHODUNIT_HOME", str(tmp_path))
+    from game.cases import CaseRef
+    from game.saves import SavedGame, save_game
+
+    save_game(SavedGame(CaseRef("bundled", name="manor.toml"), 10))  # the latest save, not the campaign's
+    assert main(["play", "--campaign", "--resume"]) == 1
+    said = capsys.readouterr().out
+    assert "no saved game of the campaign's next case (rung 1, A quiet supper)" in said
+    assert "whodunit play --campaign begins it" in said

@@ -309,3 +309,18 @@ def test_the_debrief_says_when_an_accusation_was_made_by_clue(match: Match) -> N
     match.finish_clue()
     assert match.moment(match.position) == "after clue 1"
     assert match.moment(match.total) == "after the last clue"
+
+
+def test_in_short_memory_the_gate_view_shows_no_word_of_a_faded_clue(readers: tuple[Checkpoint, Checkpoint]) -> None:
+    """The gate view's last 16 words reach back into a faded clue where clues are short (the lesson's: "Jennifer
+    writes with her left hand."): those words are left out."""
+    match = Match(load_case(CaseRef("bundled", name="forgetting.toml")), *readers)
+    match.finish_clue()  # the intro
+    while not match.first_in_view(True) or all(c.clue >= match.first_in_view(True) for c in match.gate_columns(0)):
+        assert not match.told_all, "the window never reached a faded clue"
+        match.advance()
+    since = match.first_in_view(True)
+    full, kept = match.gate_columns(0), match.gate_columns(0, since=since)
+    assert kept and all(column.clue >= since for column in kept)
+    assert [column.word for column in kept] == [column.word for column in full if column.clue >= since]
+    assert len(kept) < len(full)

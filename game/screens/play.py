@@ -213,7 +213,9 @@ class PlayScreen(Screen):
         advice = Text(match.advice() if not self.options.hard else "Hard mode: your partner keeps quiet.")
         speed = self.options.speed
         status = "paused" if self.paused else f"{speed:g} word{'' if speed == 1 else 's'}/s"
-        told = "all told" if match.told_all else f"clue {max(match.clue + 1, 0)}/{len(match.story.clues)}"
+        # the clue being told, or the last told while the next has not begun ("clue 2/5" read a clue ahead)
+        heard = match.clues_heard
+        told = "all told" if match.told_all else f"clue {heard}/{len(match.story.clues)}" if heard else "the opening"
         advice.append(f"\n{told} · {status} · ", style="dim")
         advice.append(f"your score {match.score.total}", style="bold")
         self.query_one("#advice", Static).update(advice)
@@ -227,7 +229,7 @@ class PlayScreen(Screen):
         if self.show_gates and slot is not None:  # hard mode closes the gates (set_options)
             gates = self.query_one("#gates", GateStrip)
             name = self.match.story.suspects[slot].name
-            gates.show(name, self.match.gate_columns(slot), max(gates.size.width, 40))
+            gates.show(name, self.match.gate_columns(slot, since=self.first_in_view), max(gates.size.width, 40))
 
     def rival_line(self) -> Text:
         """The rival in plain sight: whom it leans to now, whom it has named, its score."""

@@ -93,7 +93,7 @@ class StartScreen(Screen):
                 except SaveError as exc:  # edited by hand: choosing it names the file and the field at fault
                     entries.append(Option(Text(f"{exc} (cannot be resumed)", style="red"), id=f"save:{path}"))
                     continue
-            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d %b %H:%M")
+            when = saved_when(saved, path).strftime("%d %b %H:%M")
             # A save's title comes from a story file or a save's fields: plain Text, never markup.
             entries.append(Option(Text(f"Resume {saved_title(saved, story)} (saved {when})"), id=f"save:{path}"))
         return entries
@@ -112,6 +112,15 @@ class StartScreen(Screen):
             self.post_message(CaseChosen(CaseRef("generated", seed=random.randrange(1_000_000), difficulty=value)))
         elif kind == "save":
             self.post_message(SaveChosen(Path(value)))
+
+
+def saved_when(saved: SavedGame, path: Path) -> datetime:
+    """When a game was saved, in local time: its `saved_at`, else (a save without one, or with one that is not a
+    time) the file's modification time, which a copy or a restore from a backup moves."""
+    try:
+        return datetime.fromisoformat(saved.saved_at).astimezone()
+    except ValueError:
+        return datetime.fromtimestamp(path.stat().st_mtime)
 
 
 def saved_title(saved: SavedGame, story: Story | None) -> str:
