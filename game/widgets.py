@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.style import Style
@@ -22,6 +24,9 @@ READER_INDENT = 10  # where a card's reader rows start their bars: "  partner "
 GATE_WORD = 14  # the widest word the gate view shows whole; a longer one ends in "…"
 DROP_MARK = "▲ forgets"  # under a word where the forget gate drops
 FORGET_DROP = 0.1  # a fall in the mean forget gate from one word to the next that the gate view marks
+NBSP = "\u00a0"  # joins a phrase's words: Hanging breaks a line there only when the phrase is wider than the line
+UNBROKEN = re.compile(r"(?:[^\s]|\u00a0)+")  # a run of text with no breaking space in it: a word or a whole phrase
+WORD = re.compile(r"\S+")  # a word: a phrase too wide for its line is broken between its words
 
 
 def bar(probability: float, style: str | Style, width: int = BAR_WIDTH) -> Text:
@@ -34,28 +39,74 @@ def bar(probability: float, style: str | Style, width: int = BAR_WIDTH) -> Text:
     return text
 
 
+def whole(phrase: str) -> str:
+    """`phrase` with its words joined by non-breaking spaces, for Hanging to keep on one line: "(clue 4)" or
+    "✗ not guilty" moves down whole rather than leaving its last word alone on the next line."""
+    return NBSP.join(phrase.split())
+
+
+def wrap_phrases(text: Text, width: int) -> list[Text]:
+    """`text` wrapped to `width` cells at its ordinary spaces, never inside a phrase joined by `whole`; a phrase
+    wider than the line is broken at its own spaces, and a word wider still is cut (as rich folds it). The lines
+    come back without trailing spaces, their non-breaking spaces shown as ordinary ones, each span whole."""
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        lines += paragraph.divide(line_starts(paragraph.plain, 0, len(paragraph.plain), width, (UNBROKEN, WORD)))
+    for line in lines:
+        line.rstrip()
+        line.plain = line.plain.replace(NBSP, " ")
+    return lines
+
+
+def line_starts(plain: str, start: int, end: int, width: int, runs: tuple[re.Pattern[str], ...]) -> list[int]:
+    """Where each line after the first starts, filling lines of `width` cells greedily with plain[start:end]'s
+    runs (runs[0]); a run wider than a line broken by the next pattern, and by cells after the last."""
+    starts: list[int] = []
+    line: int | None = None  # where the current line starts
+    for match in runs[0].finditer(plain, start, end):
+        if line is not None and cell_len(plain[line : match.end()]) <= width:
+            continue
+        if line is not None:
+            starts.append(match.start())
+        line = match.start()
+        if cell_len(match.group()) > width:
+            if len(runs) > 1:
+                inner = line_starts(plain, match.start(), match.end(), width, runs[1:])
+            else:
+                inner = list(itertools.accumulate(len(piece) for piece in chop_cells(match.group(), width)[:-1]))
+                inner = [match.start() + offset for offset in inner]
+            starts += inner
+            line = inner[-1] if inner else line
+    return starts
+
+
 @dataclass(frozen=True)
 class Hanging:
     """`lead` then `body`, the body wrapped at word boundaries with each further line indented under its first
-    (a hanging indent: "partner ███ 33%  smokes" / "cigarettes" under "smokes", never at the left edge). Where
-    the body's column would be narrower than its longest word, the body starts on the next line, indented by
-    `fallback`, so that no word is cut."""
+    (a hanging indent: "partner ███ 33%  smokes" / "cigarettes" under "smokes", never at the left edge). A phrase
+    whose words the body joins with `whole` moves down whole. Where the body's column would be narrower than its
+    longest word, or than its longest phrase where the fallback's column is not, the body starts on the next line,
+    indented by `fallback`, so that no word is cut and no phrase split (a fallback as wide as the lead: never)."""
 
     lead: Text
     body: Text
     fallback: int = 0
 
+    def __str__(self) -> str:
+        """The text shown, unwrapped: "3  Hobbs, the butler  ✗ not guilty"."""
+        return (self.lead.plain + self.body.plain).replace(NBSP, " ")
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         indent = self.lead.cell_len
-        longest = max((cell_len(word) for word in self.body.plain.split()), default=0)
+        word = max((cell_len(word) for word in self.body.plain.split()), default=0)  # split at NBSP too
+        phrase = max((cell_len(run) for run in UNBROKEN.findall(self.body.plain)), default=0)
         shown = self.lead.copy()
-        if width - indent < longest and indent > self.fallback:
+        if indent > self.fallback and (width - indent < word or width - indent < phrase <= width - self.fallback):
             indent = self.fallback
             shown.rstrip()
             shown.append("\n" + " " * indent)
-        for number, line in enumerate(self.body.wrap(console, max(width - indent, 1))):
-            line.rstrip()
+        for number, line in enumerate(wrap_phrases(self.body, max(width - indent, 1))):
             if number:
                 shown.append("\n" + " " * indent)
             shown.append_text(line)
@@ -85,6 +136,11 @@ class CardView:
     accused: Literal["", "wrong", "rival"] = ""  # wrong: the player named them, wrongly; rival: the rival named them
     selected: bool = False  # the suspect followed (in hard mode only the player's own choice)
     partner_lost: bool = False  # the partner holds every suspect cleared (game.match.Detective.lost): bar drawn dim
+
+
+def phrases(said: tuple[str, ...]) -> str:
+    """Phrases as a card lists them, each kept whole: "black coat, alibi (clue 4)"."""
+    return ", ".join(whole(phrase) for phrase in said)
 
 
 def faded_note(first: int) -> str:
@@ -137,7 +193,8 @@ class SuspectCard(Static):
 
     def render_view(self) -> RenderableType:
         """Four rows (who, what was said, each reader), each wrapped at word boundaries under its own column: a
-        trait cut short ("smokes ciga…") may hide the deciding one."""
+        trait cut short ("smokes ciga…") may hide the deciding one. Each phrase ("alibi (clue 4)", "✗ not
+        guilty") is kept on one line where the column is wide enough for it."""
         view = self.view
         style = functools.partial(component_style, self)
         partner, rival = style("suspect-card--partner"), style("suspect-card--rival")
@@ -145,13 +202,13 @@ class SuspectCard(Static):
         who.append(f", the {view.role}", style="dim")
         if view.mark:
             who.append(f"  [{view.mark}]", style="italic")
-        if view.accused == "wrong":
-            who.append("  ✗ not guilty", style=style("suspect-card--not-guilty"))
+        if view.accused == "wrong":  # each mark on one line, moving down whole
+            who.append("  " + whole("✗ not guilty"), style=style("suspect-card--not-guilty"))
         elif view.accused == "rival":
-            who.append("  ← rival's pick", style=rival)
+            who.append("  " + whole("← rival's pick"), style=rival)
         rows = [
-            Hanging(Text(f"{view.slot + 1} ", style="bold"), who),
-            Hanging(Text("  said ", style="dim"), Text(", ".join(view.said) or "nothing yet")),
+            Hanging(Text(f"{view.slot + 1} ", style="bold"), who, 2),
+            Hanging(Text("  said ", style="dim"), Text(phrases(view.said) or "nothing yet"), 2),
         ]
         lead = Text("  partner ", style=partner)
         if view.partner is None:
@@ -160,21 +217,29 @@ class SuspectCard(Static):
         else:
             lead.append_text(bar(view.partner, style("suspect-card--partner-lost") if view.partner_lost else partner))
             lead.append("  ")
-            memory = Text(", ".join(view.partner_remembers) or "-", style=style("suspect-card--partner-memory"))
+            memory = Text(phrases(view.partner_remembers) or "-", style=style("suspect-card--partner-memory"))
             rows.append(Hanging(lead, memory, READER_INDENT))
         lead = Text("  rival   ", style=rival)
         lead.append_text(bar(view.rival, rival))
         lead.append("  ")
-        memory = Text(", ".join(view.rival_remembers) or "-", style=style("suspect-card--rival-memory"))
+        memory = Text(phrases(view.rival_remembers) or "-", style=style("suspect-card--rival-memory"))
         rows.append(Hanging(lead, memory, READER_INDENT))
         return Group(*rows)
 
 
 class GateStrip(Static):
     """The partner's input, forget and output gates over the recent words: one column per word, as wide as the
-    word (a long one abbreviated with an ellipsis), or as its "▲ forgets" mark where the forget gate drops."""
+    word (a long one abbreviated with an ellipsis), or as its "▲ forgets" mark where the forget gate drops. Six
+    rows, none of them wrapped: a title with the legend, the three gates, the words and the marks under them; where
+    the title does not fit, its legend is shortened, then dropped."""
+
+    shown: tuple[str, list[GateColumn]] | None = None  # what show() was given last, drawn again on a resize
 
     def show(self, name: str, columns: list[GateColumn], width: int) -> None:
+        """Draw `columns` for the suspect `name`, `width` cells wide or as wide as the strip is, if narrower."""
+        self.shown = (name, columns)
+        if self.size.width:
+            width = min(width, self.size.width)
         if not columns:
             self.update(Text("The gate view fills in as the words arrive.", style="dim"))
             return
@@ -194,24 +259,49 @@ class GateStrip(Static):
             first -= 1
             used += sizes[first] + 1
         kept = range(first, len(columns))
-        text = Text(f"LSTM gates while reading for {name}", style="bold")
-        text.append("   dark: closed (0) ", style="dim")
-        for value in (0.0, 0.25, 0.5, 0.75, 1.0):
-            text.append("  ", style=gate_style(value))
-        text.append(" bright: open (1)\n", style="dim")
+        text = gate_title(name, width)
         for gate in ("input", "forget", "output"):
-            text.append(f"{gate:>7} ")
+            text.append(f"\n{gate:>7} ")
             for index in kept:
                 text.append(" " * sizes[index], style=gate_style(getattr(columns[index], gate)))
                 text.append(" ")
-            text.append("\n")
-        text.append(" " * label)
+        text.append("\n" + " " * label)
         for index in kept:
             text.append(padded(words[index], sizes[index] + 1), style="bold yellow" if drops[index] else "dim")
         text.append("\n" + " " * label)
         for index in kept:
             text.append(padded(DROP_MARK if drops[index] else "", sizes[index] + 1), style="yellow")
+        text.no_wrap, text.overflow = True, "ellipsis"  # a row too long for the strip is cut, never wrapped
         self.update(text)
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.show(*self.shown, self.size.width)
+
+
+def gate_title(name: str, width: int) -> Text:
+    """The gate view's first row: its title and the legend of its shades, the longest that fits in `width` cells
+    (the legend's words shortened, then the title, then the legend dropped; a name too long still is cut)."""
+    swatches = Text()
+    for value in (0.0, 0.25, 0.5, 0.75, 1.0):
+        swatches.append("  ", style=gate_style(value))
+    long_title, short_title = f"LSTM gates while reading for {name}", f"LSTM gates for {name}"
+    titles = [
+        (long_title, "   dark: closed (0) ", " bright: open (1)"),
+        (long_title, "   closed ", " open"),
+        (short_title, "  closed ", " open"),
+        (short_title, "  0 ", " 1"),
+        (short_title, "", ""),
+    ]
+    for title, before, after in titles:
+        text = Text(title, style="bold")
+        if before:
+            text.append(before, style="dim")
+            text.append_text(swatches)
+            text.append(after, style="dim")
+        if text.cell_len <= width:
+            break
+    return text
 
 
 def padded(text: str, cells: int) -> str:

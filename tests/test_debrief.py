@@ -3,6 +3,11 @@ readers had heard the deciding clue."""
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+from textual.widgets import Static
+
 from game.app import WhodunitApp
 from game.cases import CaseRef, load_case
 from game.match import Match
@@ -14,7 +19,7 @@ MANOR = CaseRef("bundled", name="manor.toml")
 
 async def play_to_debrief(readers, clues: int | None) -> tuple[Match, str, str]:
     """Manor narrated to the end of `clues` clues (None: all of them), then its culprit accused: the match, and
-    the debrief's explanation and chart as shown."""
+    the debrief's explanation and chart as plain text."""
     app = WhodunitApp(*readers, case=(MANOR, load_case(MANOR)), autoplay=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -26,7 +31,14 @@ async def play_to_debrief(readers, clues: int | None) -> tuple[Match, str, str]:
         await pilot.press("a", str(match.story.culprit + 1))
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
-        return match, *(str(app.screen.query_one(selector).render()) for selector in ("#explanation", "#chart"))
+        return match, *(plain(app.screen.query_one(selector, Static)) for selector in ("#explanation", "#chart"))
+
+
+def plain(static: Static) -> str:
+    """What `static` shows, as plain text, on lines too long to wrap: a phrase is found whole."""
+    console = Console(width=1000, file=io.StringIO(), color_system=None)
+    console.print(static.content)
+    return console.file.getvalue()
 
 
 async def test_a_case_named_before_its_proof_is_not_explained_as_heard(readers) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -17,7 +18,7 @@ from game.match import Match
 from game.saves import Options
 from game.scoring import SOLVE, WRONG, Score
 from game.screens.choices import CampaignChosen, CaseChosen
-from game.widgets import component_style, culprit_chart
+from game.widgets import NBSP, Hanging, component_style, culprit_chart, whole
 from model.verdicts import named_suspect
 from story.oracle import Clearance
 
@@ -111,30 +112,32 @@ class DebriefScreen(Screen):
         text.append("\n" + " ".join(match.story.reveal.split()) + "\n")
         return text
 
-    def explanation(self) -> Text:
+    def explanation(self) -> Group:
+        """What each reader remembered, then what decided the case: each bullet and each reader's memories wrapped
+        under their own text, not at the left edge."""
         match = self.match
         analysis, story = match.analysis, match.story
-        text = memories_text(match, {name: component_style(self, f"debrief--{name}") for name in MEMORY_STYLES})
-        text.append("\nWhat decided it\n", style="bold")
+        rows = memories_rows(match, {name: component_style(self, f"debrief--{name}") for name in MEMORY_STYLES})
+        rows.append(Text("\nWhat decided it", style="bold"))
         if analysis.decided_at is None:
-            text.append("The clues never narrowed it to one suspect.\n")
-            return text
+            rows.append(Text("The clues never narrowed it to one suspect."))
+            return Group(*rows, Text())  # a blank line before the buttons
         culprit = story.suspects[story.culprit].name
         proved_later = analysis.decided_at >= match.clues_told  # the case closed before its proof was told
         if proved_later:
-            text.append(
-                f"You named {culprit} {match.moment(match.position)}, before the clues proved it: only after "
-                f"clue {analysis.decided_at + 1}, which the readers never heard, was {culprit} the one left:\n"
+            rows.append(
+                Text(
+                    f"You named {culprit} {match.moment(match.position)}, before the clues proved it: only after "
+                    f"clue {analysis.decided_at + 1}, which the readers never heard, was {culprit} the one left:"
+                )
             )
         else:
-            text.append(f"After clue {analysis.decided_at + 1}, only {culprit} was left:\n")
-        for clearance in analysis.deciding:
-            text.append(f"  · {clearance.explain(story)}\n")
+            rows.append(Text(f"After clue {analysis.decided_at + 1}, only {culprit} was left:"))
+        rows += [bullet(clearance.explain(story)) for clearance in analysis.deciding]
         earlier = earlier_clearances(match)
         if earlier:  # the rest of the list a reader had to keep: who was out before the last of them went
-            text.append("  and before that:\n", style="dim")
-        for clearance in earlier:
-            text.append(f"  · {clearance.explain(story)}\n", style="dim")
+            rows.append(Text("  and before that:", style="dim"))
+        rows += [bullet(clearance.explain(story), style="dim") for clearance in earlier]
         distance = analysis.memory_distance
         if distance and not proved_later:
             partner_right = named_suspect(match.partner.belief) == story.culprit
@@ -153,8 +156,8 @@ class DebriefScreen(Screen):
                 said += "The rival held on to it; your partner did not, and misread the case."
             else:
                 said += "Neither reader held on to it: both end the story on the wrong suspect or on nobody."
-            text.append(said + "\n", style="italic")
-        return text
+            rows.append(Text(said, style="italic"))
+        return Group(*rows, Text())
 
     @on(Button.Pressed, "#again")
     def action_play_again(self) -> None:
@@ -221,23 +224,27 @@ def campaign_text(step: CampaignStep) -> Text:
     return text
 
 
-def memories_text(match: Match, styles: dict[str, Style]) -> Text:
-    """What each reader held about each suspect at the end, every memory marked true or false against the clues;
-    `styles` by MEMORY_STYLES."""
-    text = Text("\nWhat they remembered at the end\n", style="bold")
-    lines = 0
+def bullet(line: str, style: str = "") -> Hanging:
+    """ "  · " then `line`, wrapped under its first word."""
+    return Hanging(Text("  · ", style=style), Text(line, style=style), fallback=2)
+
+
+def memories_rows(match: Match, styles: dict[str, Style]) -> list[RenderableType]:
+    """What each reader held about each suspect at the end, every memory marked true or false against the clues
+    and wrapped under the first (a memory and its mark kept on one line); `styles` by MEMORY_STYLES."""
+    rows: list[RenderableType] = [Text("\nWhat they remembered at the end", style="bold")]
     for slot, suspect in enumerate(match.story.suspects):
         for detective, style in ((match.partner, styles["partner"]), (match.rival, styles["rival"])):
             checked = match.checked_memories(detective, slot)
             if not checked:
                 continue
-            lines += 1
-            text.append(f"  {suspect.name}, by the {detective.name}: ", style=style)
+            memories = Text()
             for index, (phrase, true) in enumerate(checked):
-                text.append(", " if index else "")
-                text.append(phrase)
-                text.append(" ✓" if true else " ✗ never said", style=styles["true" if true else "false"])
-            text.append("\n")
-    if not lines:
-        text.append("  Neither reader held any trait with confidence.\n", style="dim")
-    return text
+                memories.append(", " if index else "")
+                memories.append(whole(phrase))
+                mark = "✓" if true else "✗ never said"
+                memories.append(NBSP + whole(mark), style=styles["true" if true else "false"])
+            rows.append(Hanging(Text(f"  {suspect.name}, by the {detective.name}: ", style=style), memories, 4))
+    if len(rows) == 1:
+        rows.append(Text("  Neither reader held any trait with confidence.", style="dim"))
+    return rows

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from game.match import RIVAL_THRESHOLD, SHORT_MEMORY_CLUES, Match
 from game.scoring import GUESS, HARD_BONUS, RACE, READING_WINDOW, SHORT_MEMORY_BONUS, SOLVE, SPEED, WRONG
-from game.widgets import Hanging, faded_note
+from game.widgets import Hanging, faded_note, whole
 
 MARKS = ("", "suspicious", "cleared")
 # A modal screen hides the app's bindings, so each dialog carries the app's q (quit, saving the game in play).
@@ -39,19 +39,18 @@ class AccuseDialog(ModalScreen[int | None]):
         with Vertical(id="dialog"):
             final = " The story is told: this is your final accusation." if self.match.told_all else ""
             yield Label(f"Who did it?{final}", id="dialog-title")
-            cleared = self.match.wrongly_accused  # listed, so that numbers keep to the cards, and not offered
-            yield OptionList(
-                *(
-                    Option(  # names from a file: never markup
-                        Text(f"{slot + 1}  {suspect.name}, the {suspect.role}")
-                        + (Text("  ✗ not guilty: you named them", style="italic") if slot in cleared else Text()),
-                        disabled=slot in cleared,
-                    )
-                    for slot, suspect in enumerate(self.match.story.suspects)
-                ),
-                id="suspects",
-            )
+            yield OptionList(*(self.option(slot) for slot in range(len(self.match.story.suspects))), id="suspects")
             yield Button("Not yet (Esc)", id="cancel", variant="default")
+
+    def option(self, slot: int) -> Option:
+        """A suspect as the list shows them, wrapped under their name; one the player has named wrongly is listed
+        (so that the numbers keep to the cards) as not guilty, that mark moving down whole, and is not offered."""
+        suspect = self.match.story.suspects[slot]
+        who = Text(f"{suspect.name}, the {suspect.role}")  # names from a file: never markup
+        cleared = slot in self.match.wrongly_accused
+        if cleared:
+            who.append("  " + whole("✗ not guilty: you named them"), style="italic")
+        return Option(Hanging(Text(f"{slot + 1}  "), who, 3), disabled=cleared)  # always under the name
 
     @on(OptionList.OptionSelected, "#suspects")
     def named(self, event: OptionList.OptionSelected) -> None:
@@ -144,8 +143,8 @@ class NotebookScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-# Paragraphs are single lines, wrapped by the dialog at any width; the keys are one to a line, so that a narrow
-# window never splits the table mid-column.
+# Paragraphs are single lines, wrapped by the dialog at any width; the keys are a table of their own (KEYS), each
+# description wrapped under its own column.
 HELP = f"""\
 [b]How to play[/b]
 The clues are told word by word. Beside them, two readers say who they think did it: [green]your partner[/green], \
@@ -166,23 +165,33 @@ your own marks and notes stay. Hard mode adds {HARD_BONUS:.0%} and short memory 
 points won, only if on from the first word (whodunit play --hard, --short-memory) and kept on: switched off, a \
 mode stops earning for the rest of the game; switched on during one, it earns nothing.
 
-[b]Keys[/b]
-space      pause or resume the narration
-f, enter   finish the current clue
-+  -       faster, slower
-a          accuse
-n          notebook: clues so far (in view), marks, notes
-g          gate view: the partner's LSTM gates
-[ ]        follow the previous / next suspect (their card comes into view)
-h          hard mode: hide your partner
-m          short memory: keep only the last {SHORT_MEMORY_CLUES} clues in view
-s          save (quitting saves too)
-q          quit, from any screen
-ctrl+p     command palette
-?  F1      this help
+[b]Keys[/b]"""
 
-Click a suspect's card to follow that suspect in the gate view.
-"""
+KEYS = (  # (the keys, what they do)
+    ("space", "pause or resume the narration"),
+    ("f, enter", "finish the current clue"),
+    ("+  -", "faster, slower"),
+    ("a", "accuse"),
+    ("n", "notebook: clues so far (in view), marks, notes"),
+    ("g", "gate view: the partner's LSTM gates"),
+    ("[ ]", "follow the previous / next suspect (their card comes into view)"),
+    ("h", "hard mode: hide your partner"),
+    ("m", f"short memory: keep only the last {SHORT_MEMORY_CLUES} clues in view"),
+    ("s", "save (quitting saves too)"),
+    ("q", "quit, from any screen"),
+    ("ctrl+p", "command palette"),
+    ("?  F1", "this help"),
+)
+KEY_COLUMN = 11  # where the descriptions start
+
+
+def keys_table() -> RenderableType:
+    """The keys, one to a row, each description wrapped under its own column (under the keys' column, should the
+    window be too narrow for its longest word), then how to follow a suspect with the mouse."""
+    rows: list[RenderableType] = [
+        Hanging(Text(keys.ljust(KEY_COLUMN)), Text(description), fallback=2) for keys, description in KEYS
+    ]
+    return Group(*rows, Text(), Text("Click a suspect's card to follow that suspect in the gate view.\n"))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -191,6 +200,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(HELP)
+            yield Static(keys_table(), id="help-keys")
             with Horizontal(id="help-buttons"):
                 yield Button("Close (Esc)", id="close")
 
