@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 from collections import Counter
 from dataclasses import replace
@@ -84,6 +85,11 @@ def test_corpus_words_are_those_two_stories_use(corpus: Path) -> None:
 
 
 def test_a_run_may_keep_only_the_corpus_words_that_more_stories_use(corpus: Path) -> None:
+    for name in ("manor", "harrowgate"):  # a word of two stories that the grammar, grown since, does not say
+        path = corpus / f"{name}.toml"
+        path.write_text(
+            re.sub(r'^intro = ("""|")', r"intro = \1Quillery creaked. ", path.read_text(), count=1, flags=re.M)
+        )
     config = configure_training(
         TRAIN_PRESETS["tiny"], {"corpus_share": "0.5", "corpus": str(corpus), "corpus_min_stories": "3"}
     )
