@@ -37,9 +37,15 @@ MYSTERIES = Path(__file__).resolve().parent.parent / "story" / "mysteries"
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """Three bundled mysteries as a small corpus."""
+    """Three bundled mysteries as a small corpus, two of them sharing a word that the grammar does not say (the
+    grammar has grown to say every word that two of them share)."""
     for name in ("manor", "harrowgate", "lighthouse"):
         shutil.copy(MYSTERIES / f"{name}.toml", tmp_path / f"{name}.toml")
+    for name in ("manor", "harrowgate"):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(
+            re.sub(r'^intro = ("""|")', r"intro = \1Quillery creaked. ", path.read_text(), count=1, flags=re.M)
+        )
     return tmp_path
 
 
@@ -85,11 +91,6 @@ def test_corpus_words_are_those_two_stories_use(corpus: Path) -> None:
 
 
 def test_a_run_may_keep_only_the_corpus_words_that_more_stories_use(corpus: Path) -> None:
-    for name in ("manor", "harrowgate"):  # a word of two stories that the grammar, grown since, does not say
-        path = corpus / f"{name}.toml"
-        path.write_text(
-            re.sub(r'^intro = ("""|")', r"intro = \1Quillery creaked. ", path.read_text(), count=1, flags=re.M)
-        )
     config = configure_training(
         TRAIN_PRESETS["tiny"], {"corpus_share": "0.5", "corpus": str(corpus), "corpus_min_stories": "3"}
     )
