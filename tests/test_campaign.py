@@ -134,6 +134,16 @@ async def test_a_campaign_save_that_cannot_be_read_is_named_and_kept(readers) ->
     assert path.read_text() == "{oops"
 
 
+async def solve_and_climb(screen: PlayScreen, pilot) -> None:
+    """Tell the case to its end, name its culprit, and go on up the ladder from the debrief."""
+    while not screen.match.told_all:
+        screen.match.advance()
+    await pilot.press("a", str(screen.match.story.culprit + 1))
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+
+
 async def test_the_next_case_is_told_at_the_speed_the_player_chose(readers) -> None:
     app = WhodunitApp(*readers, autoplay=False, campaign=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -144,12 +154,7 @@ async def test_the_next_case_is_told_at_the_speed_the_player_chose(readers) -> N
         await pilot.press("plus", "plus", "m")  # faster twice, and short memory on
         chosen = screen.options
         assert chosen.speed > default and chosen.short_memory
-        while not screen.match.told_all:
-            screen.match.advance()
-        await pilot.press("a", str(screen.match.story.culprit + 1))
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+        await solve_and_climb(screen, pilot)
         following = app.screen
         assert isinstance(following, PlayScreen) and following.campaign_rung == 1
         assert following.options == chosen  # not the default speed again
@@ -168,12 +173,7 @@ async def test_a_resumed_case_hands_its_speed_and_modes_on_and_says_which_it_is_
         assert isinstance(screen, PlayScreen) and screen.options == kept
         said = [str(notice.message) for notice in app._notifications]
         assert any("played as it was saved: hard mode off, short memory on" in line for line in said)
-        while not screen.match.told_all:
-            screen.match.advance()
-        await pilot.press("a", str(screen.match.story.culprit + 1))
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+        await solve_and_climb(screen, pilot)
         assert isinstance(app.screen, PlayScreen) and app.screen.options == kept
 
 
